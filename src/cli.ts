@@ -1,0 +1,136 @@
+/**
+ * The `dynalith` command: flags (or DYNALITH_<FLAG> environment variables) to a
+ * running server. Bad input ends with one line on stderr and exit code 2.
+ */
+import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { DEFAULT_CONFIG, type Config } from './config.js';
+import { startServer } from './server/dynalith.js';
+
+const HELP = `Usage: dynalith [options]
+
+A DynamoDB-compatible database server.
+
+Options (each also settable as an environment variable, e.g. DYNALITH_PORT=9000):
+  --host <address>          address to listen on (default ${DEFAULT_CONFIG.host})
+  --port <number>           port to listen on, 0 for any free port (default ${DEFAULT_CONFIG.port})
+  --data-dir <path>         where data is stored (default ${DEFAULT_CONFIG.dataDir})
+  --in-memory               keep everything in memory; nothing is written to disk
+  --log-level <level>       fatal, error, warn, info, debug, trace or silent (default ${DEFAULT_CONFIG.logLevel})
+  --create-table-ms <ms>    how long new tables stay CREATING (default 0: ACTIVE at once)
+  --delete-table-ms <ms>    how long deleted tables stay DELETING (default 0)
+  --update-table-ms <ms>    how long updated tables stay UPDATING (default 0)
+  --help                    show this help
+  --version                 show the version
+`;
+
+const OPTIONS = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'data-dir': { type: 'string' },
+  'in-memory': { type: 'boolean' },
+  'log-level': { type: 'string' },
+  'create-table-ms': { type: 'string' },
+  'delete-table-ms': { type: 'string' },
+  'update-table-ms': { type: 'string' },
+  help: { type: 'boolean' },
+  version: { type: 'boolean' },
+} as const;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+class UsageError extends Error {}
+
+function envName(flag: string): string {
+  return `DYNALITH_${flag.toUpperCase().replace(/-/g, '_')}`;
+}
+
+function integer(flag: string, text: string, max: number): number {
+  if (!/^\d+$/.test(text) || Number(text) > max) throw new UsageError(`--${flag} must be an integer from 0 to ${max}, got '${text}'`);
+  return Number(text);
+}
+
+function boolean(flag: string, text: string): boolean {
+  if (/^(1|true|yes)$/i.test(text)) return true;
+  if (/^(0|false|no|)$/i.test(text)) return false;
+  throw new UsageError(`${envName(flag)} must be true or false, got '${text}'`);
+}
+
+export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Config | 'help' | 'version' {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }));
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0]);
+  }
+  if (values.help) return 'help';
+  if (values.version) return 'version';
+  const text = (flag: keyof typeof OPTIONS): string | undefined => {
+    const value = values[flag];
+    if (typeof value === 'string') return value;
+    return env[envName(flag)];
+  };
+  const flagOrEnvBoolean = (flag: 'in-memory'): boolean => {
+    if (values[flag] === true) return true;
+    const fromEnv = env[envName(flag)];
+    return fromEnv === undefined ? false : boolean(flag, fromEnv);
+  };
+  const logLevel = text('log-level') ?? DEFAULT_CONFIG.logLevel;
+  if (!LOG_LEVELS.includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got '${logLevel}'`);
+  const ms = (flag: 'create-table-ms' | 'delete-table-ms' | 'update-table-ms') => {
+    const value = text(flag);
+    return value === undefined ? 0 : integer(flag, value, 86_400_000);
+  };
+  const port = text('port');
+  const dataDir = text('data-dir') ?? DEFAULT_CONFIG.dataDir;
+  if (dataDir === '') throw new UsageError('--data-dir must not be empty');
+  return {
+    ...DEFAULT_CONFIG,
+    host: text('host') ?? DEFAULT_CONFIG.host,
+    port: port === undefined ? DEFAULT_CONFIG.port : integer('port', port, 65535),
+    dataDir,
+    inMemory: flagOrEnvBoolean('in-memory'),
+    logLevel,
+    createTableMs: ms('create-table-ms'),
+    deleteTableMs: ms('delete-table-ms'),
+    updateTableMs: ms('update-table-ms'),
+  };
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  let config;
+  try {
+    config = parseConfig(argv, process.env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`dynalith: ${error.message} (see --help)\n`);
+    process.exit(2);
+  }
+  if (config === 'help') return void process.stdout.write(HELP);
+  if (config === 'version') return void process.stdout.write(`dynalith ${version()}\n`);
+  let server;
+  try {
+    server = await startServer(config);
+  } catch (error) {
+    process.stderr.write(`dynalith: ${(error as Error).message.split('\n')[0]}\n`);
+    process.exit(2);
+  }
+  const stop = () => {
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`dynalith: shutdown failed: ${(error as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const where = config.inMemory ? 'in memory' : `data in ${config.dataDir}`;
+  process.stdout.write(`Dynalith listening on ${server.endpoint} (${where})\n`);
+}

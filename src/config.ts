@@ -1,0 +1,28 @@
+/** Server settings, from flags or DYNALITH_* environment variables (see cli.ts). */
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly inMemory: boolean;
+  readonly logLevel: string;
+  /** How long a new table stays CREATING (0: ACTIVE at once). */
+  readonly createTableMs: number;
+  readonly deleteTableMs: number;
+  readonly updateTableMs: number;
+  /** Region of requests whose credential scope names none. */
+  readonly defaultRegion: string;
+  readonly account: string;
+}
+
+export const DEFAULT_CONFIG: Config = {
+  host: '127.0.0.1',
+  port: 8000,
+  dataDir: './dynalith-data',
+  inMemory: false,
+  logLevel: 'info',
+  createTableMs: 0,
+  deleteTableMs: 0,
+  updateTableMs: 0,
+  defaultRegion: 'us-east-1',
+  account: '000000000000',
+};

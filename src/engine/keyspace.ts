@@ -1,0 +1,50 @@
+/**
+ * The layout of the storage keyspace: one leading byte per kind of record, so
+ * each kind is one contiguous range. Item keys continue with the table id and
+ * the encoded primary key (see model/key-codec.ts).
+ */
+
+const META = 0x00;
+const TABLE = 0x01;
+const TABLE_STATS = 0x02;
+const ITEM = 0x10;
+
+const utf8 = new TextEncoder();
+
+function withPrefix(prefix: number, ...parts: Uint8Array[]): Uint8Array {
+  let length = 1;
+  for (const part of parts) length += part.length;
+  const key = new Uint8Array(length);
+  key[0] = prefix;
+  let offset = 1;
+  for (const part of parts) {
+    key.set(part, offset);
+    offset += part.length;
+  }
+  return key;
+}
+
+function u32(value: number): Uint8Array {
+  const bytes = new Uint8Array(4);
+  new DataView(bytes.buffer).setUint32(0, value);
+  return bytes;
+}
+
+export const FORMAT_VERSION_KEY = withPrefix(META, utf8.encode('format-version'));
+export const NEXT_TABLE_ID_KEY = withPrefix(META, utf8.encode('next-table-id'));
+
+/** Table records sort by account, then region, then name (names cannot contain 0x00). */
+export function tableRecordKey(account: string, region: string, name: string): Uint8Array {
+  return withPrefix(TABLE, utf8.encode(`${account}\u0000${region}\u0000${name}`));
+}
+
+export const TABLE_RECORDS = { start: new Uint8Array([TABLE]), end: new Uint8Array([TABLE + 1]) };
+
+export function tableStatsKey(tableId: number): Uint8Array {
+  return withPrefix(TABLE_STATS, u32(tableId));
+}
+
+/** Every item key of a table starts with this. */
+export function itemPrefix(tableId: number): Uint8Array {
+  return withPrefix(ITEM, u32(tableId));
+}

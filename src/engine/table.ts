@@ -1,0 +1,121 @@
+/**
+ * A table's definition as stored in the catalog. Field names follow the API's
+ * TableDescription so that describing a table is a rendering, not a mapping.
+ */
+import type { KeyType } from '../model/attribute-value.js';
+import type { KeySchema } from '../model/primary-key.js';
+
+export interface KeySchemaElement {
+  readonly AttributeName: string;
+  readonly KeyType: 'HASH' | 'RANGE';
+}
+
+export interface AttributeDefinition {
+  readonly AttributeName: string;
+  readonly AttributeType: KeyType;
+}
+
+export interface Projection {
+  readonly ProjectionType: 'ALL' | 'KEYS_ONLY' | 'INCLUDE';
+  readonly NonKeyAttributes?: readonly string[];
+}
+
+export interface Throughput {
+  readonly ReadCapacityUnits: number;
+  readonly WriteCapacityUnits: number;
+  /** Epoch seconds. */
+  readonly LastIncreaseDateTime?: number;
+  readonly LastDecreaseDateTime?: number;
+  readonly NumberOfDecreasesToday: number;
+}
+
+export interface OnDemandThroughput {
+  readonly MaxReadRequestUnits?: number;
+  readonly MaxWriteRequestUnits?: number;
+}
+
+export type IndexStatus = 'CREATING' | 'UPDATING' | 'DELETING' | 'ACTIVE';
+
+export interface IndexRecord {
+  readonly IndexName: string;
+  readonly KeySchema: readonly KeySchemaElement[];
+  readonly Projection: Projection;
+  /** Global indexes only; absent for on-demand tables' indexes and for LSIs. */
+  readonly ProvisionedThroughput?: Throughput;
+  readonly OnDemandThroughput?: OnDemandThroughput;
+  readonly IndexStatus: IndexStatus;
+  readonly Backfilling?: boolean;
+  /** Epoch ms when a transitional IndexStatus ends. */
+  readonly statusUntil?: number;
+}
+
+export type TableStatus = 'CREATING' | 'UPDATING' | 'DELETING' | 'ACTIVE' | 'ARCHIVING' | 'ARCHIVED' | 'INACCESSIBLE_ENCRYPTION_CREDENTIALS';
+
+export interface StreamSpecification {
+  readonly StreamEnabled: boolean;
+  readonly StreamViewType?: 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES' | 'KEYS_ONLY';
+}
+
+export interface SseDescription {
+  readonly Status: 'ENABLED' | 'ENABLING' | 'DISABLED' | 'DISABLING' | 'UPDATING';
+  readonly SSEType?: 'KMS' | 'AES256';
+  readonly KMSMasterKeyArn?: string;
+}
+
+export interface Tag {
+  readonly Key: string;
+  readonly Value: string;
+}
+
+export type TableClass = 'STANDARD' | 'STANDARD_INFREQUENT_ACCESS';
+
+export interface TableRecord {
+  /** Internal id, the prefix of every storage key of this table's data. */
+  readonly id: number;
+  readonly account: string;
+  readonly region: string;
+  readonly TableName: string;
+  /** The UUID DynamoDB reports as TableId. */
+  readonly TableId: string;
+  /** Epoch seconds (fractional). */
+  readonly CreationDateTime: number;
+  readonly TableStatus: TableStatus;
+  /** Epoch ms when a transitional TableStatus (CREATING, UPDATING, DELETING) ends. */
+  readonly statusUntil?: number;
+  readonly KeySchema: readonly KeySchemaElement[];
+  readonly AttributeDefinitions: readonly AttributeDefinition[];
+  readonly BillingMode: 'PROVISIONED' | 'PAY_PER_REQUEST';
+  readonly LastUpdateToPayPerRequestDateTime?: number;
+  readonly ProvisionedThroughput: Throughput;
+  readonly OnDemandThroughput?: OnDemandThroughput;
+  readonly LocalSecondaryIndexes: readonly IndexRecord[];
+  readonly GlobalSecondaryIndexes: readonly IndexRecord[];
+  readonly StreamSpecification?: StreamSpecification;
+  readonly LatestStreamLabel?: string;
+  readonly SSEDescription?: SseDescription;
+  readonly TableClass: TableClass;
+  readonly TableClassLastUpdate?: number;
+  readonly DeletionProtectionEnabled: boolean;
+  readonly Tags: readonly Tag[];
+}
+
+/** A key schema resolved to names and types, as primary-key.ts checks keys against it. */
+export function keySchemaOf(
+  elements: readonly KeySchemaElement[],
+  definitions: readonly AttributeDefinition[],
+): KeySchema {
+  const resolve = (element: KeySchemaElement | undefined) => {
+    if (element === undefined) return undefined;
+    const type = definitions.find((d) => d.AttributeName === element.AttributeName)?.AttributeType;
+    if (type === undefined) throw new Error(`no attribute definition for ${element.AttributeName}`);
+    return { name: element.AttributeName, type };
+  };
+  const hash = resolve(elements.find((e) => e.KeyType === 'HASH'));
+  if (hash === undefined) throw new Error('key schema without HASH key');
+  const range = resolve(elements.find((e) => e.KeyType === 'RANGE'));
+  return range === undefined ? { hash } : { hash, range };
+}
+
+export function tableArn(table: Pick<TableRecord, 'region' | 'account' | 'TableName'>): string {
+  return `arn:aws:dynamodb:${table.region}:${table.account}:table/${table.TableName}`;
+}

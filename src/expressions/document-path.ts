@@ -1,0 +1,58 @@
+/**
+ * Resolved document paths (`a.b[2].c` with aliases substituted) and the
+ * walks over items that conditions, projections and updates share.
+ */
+import type { AttributeValue, Item } from '../model/attribute-value.js';
+
+export type PathStep = string | number;
+export type DocumentPath = readonly PathStep[];
+
+/** DynamoDB's rendering in messages: `[a, b, [2], c]`. */
+export function formatPath(path: DocumentPath): string {
+  return `[${path.map((step) => (typeof step === 'number' ? `[${step}]` : step)).join(', ')}]`;
+}
+
+export function samePath(a: DocumentPath, b: DocumentPath): boolean {
+  return a.length === b.length && a.every((step, i) => step === b[i]);
+}
+
+/** The value a path points at, or undefined when any step is missing or of the wrong kind. */
+export function valueAt(item: Item | undefined, path: DocumentPath): AttributeValue | undefined {
+  if (!item) return undefined;
+  let current: AttributeValue | undefined = item[path[0] as string];
+  for (let i = 1; i < path.length && current !== undefined; i++) {
+    const step = path[i] as PathStep;
+    if (typeof step === 'number') current = 'L' in current ? current.L[step] : undefined;
+    else current = 'M' in current && Object.hasOwn(current.M, step) ? current.M[step] : undefined;
+  }
+  return current;
+}
+
+export type PathRelation = 'overlap' | 'conflict' | 'disjoint';
+
+/**
+ * Two paths overlap when one is a prefix of the other (or they are equal);
+ * they conflict when they agree up to a step that is a name in one and an
+ * index in the other, which no single document can satisfy.
+ */
+export function relatePaths(a: DocumentPath, b: DocumentPath): PathRelation {
+  const shared = Math.min(a.length, b.length);
+  for (let i = 0; i < shared; i++) {
+    if (typeof a[i] !== typeof b[i]) return 'conflict';
+    if (a[i] !== b[i]) return 'disjoint';
+  }
+  return 'overlap';
+}
+
+/** The first overlapping or conflicting pair, in DynamoDB's wording (without the `Invalid X: ` prefix). */
+export function findPathClash(paths: readonly DocumentPath[]): string | undefined {
+  for (let j = 1; j < paths.length; j++) {
+    for (let i = 0; i < j; i++) {
+      const relation = relatePaths(paths[i] as DocumentPath, paths[j] as DocumentPath);
+      if (relation === 'disjoint') continue;
+      const verb = relation === 'overlap' ? 'overlap' : 'conflict';
+      return `Two document paths ${verb} with each other; must remove or rewrite one of these paths; path one: ${formatPath(paths[i] as DocumentPath)}, path two: ${formatPath(paths[j] as DocumentPath)}`;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,82 @@
+/**
+ * The expression facade item operations call.
+ *
+ * Per request: `requestExpressions(names, values)` validates both maps, then
+ * each expression of the request is bound through it (in the order DynamoDB
+ * checks them: UpdateExpression, ConditionExpression, KeyConditionExpression,
+ * FilterExpression, ProjectionExpression), then `finish()` reports unused
+ * names and values. Every error is a DynamoError (ValidationException).
+ *
+ * Legacy parameters (Expected, AttributesToGet, AttributeUpdates) produce the
+ * same Condition / Projection / Update shapes.
+ */
+import type { Item } from '../model/attribute-value.js';
+import { validation } from '../protocol/errors.js';
+import { AttributeMaps } from './attribute-maps.js';
+import { bindCondition } from './condition.js';
+import { parseCached } from './parse-cached.js';
+import { ExpressionProblem } from './problem.js';
+import { bindProjection } from './projection.js';
+import { applyActions, bindUpdate } from './update.js';
+
+export { expectedCondition } from './legacy-expected.js';
+export { attributesToGetProjection } from './legacy-projection.js';
+export { attributeUpdates } from './legacy-updates.js';
+
+export interface Condition {
+  /** `item` is undefined when there is no item (e.g. PutItem on a new key). */
+  evaluate(item: Item | undefined): boolean;
+}
+
+export interface Projection {
+  apply(item: Item): Item;
+  readonly topLevelNames: readonly string[];
+}
+
+export interface Update {
+  /** Returns a new item; never mutates its input. */
+  apply(item: Item): Item;
+  /** Top-level attributes the update writes or removes, for UPDATED_OLD / UPDATED_NEW. */
+  readonly updatedTopLevelNames: readonly string[];
+}
+
+export type ConditionParameter = 'ConditionExpression' | 'FilterExpression';
+
+export interface RequestExpressions {
+  condition(text: string, param: ConditionParameter): Condition;
+  projection(text: string): Projection;
+  update(text: string, keyAttributeNames: readonly string[]): Update;
+  /** Throws the unused-ExpressionAttributeNames / -Values error, names first. */
+  finish(): void;
+}
+
+/** Runs `bind`, giving expression problems their parameter's `Invalid X: ` prefix. */
+function named<T>(param: string, bind: () => T): T {
+  try {
+    return bind();
+  } catch (error) {
+    if (error instanceof ExpressionProblem) throw validation(`Invalid ${param}: ${error.message}`);
+    throw error;
+  }
+}
+
+export function requestExpressions(names: unknown, values: unknown): RequestExpressions {
+  const maps = new AttributeMaps(names, values);
+  return {
+    condition(text, param) {
+      const predicate = named(param, () => bindCondition(parseCached('condition', text), maps));
+      return { evaluate: predicate };
+    },
+    projection(text) {
+      return named('ProjectionExpression', () => bindProjection(parseCached('projection', text), maps));
+    },
+    update(text, keyAttributeNames) {
+      const actions = named('UpdateExpression', () => bindUpdate(parseCached('update', text), maps, keyAttributeNames));
+      const updatedTopLevelNames = Object.freeze([...new Set(actions.map((action) => action.path[0] as string))]);
+      return { apply: (item) => applyActions(actions, item), updatedTopLevelNames };
+    },
+    finish() {
+      maps.assertAllUsed();
+    },
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * The legacy `AttributeUpdates` parameter: PUT / ADD / DELETE per top-level
+ * attribute, with DynamoDB's validation messages.
+ */
+import type { AttributeValue, Item } from '../model/attribute-value.js';
+import { typeOf } from '../model/attribute-value.js';
+import { addNumbers } from '../model/numbers.js';
+import { validateAttributeValue } from '../model/validate-value.js';
+import { DynamoError, validation } from '../protocol/errors.js';
+import type { Update } from './index.js';
+import { addTo, deleteFrom } from './update.js';
+
+const INVALID = 'One or more parameter values were invalid: ';
+const TYPE_MISMATCH = 'Type mismatch for attribute to update';
+
+type Action = (item: Item) => void;
+
+function isRecord(raw: unknown): raw is Record<string, unknown> {
+  return typeof raw === 'object' && raw !== null && !Array.isArray(raw);
+}
+
+/** The expression-update helpers word type mismatches differently; AttributeUpdates has its own text. */
+function asMismatch<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof DynamoError && error.type === 'ValidationException') throw validation(TYPE_MISMATCH);
+    throw error;
+  }
+}
+
+function addAction(name: string, value: AttributeValue): Action {
+  return (item) => {
+    const existing = item[name];
+    if ('L' in value) {
+      if (existing !== undefined && !('L' in existing)) throw validation(TYPE_MISMATCH);
+      item[name] = { L: [...(existing && 'L' in existing ? existing.L : []), ...value.L] };
+    } else if ('N' in value) {
+      if (existing !== undefined && !('N' in existing)) throw validation(TYPE_MISMATCH);
+      item[name] = { N: addNumbers(existing && 'N' in existing ? existing.N : '0', value.N) };
+    } else item[name] = asMismatch(() => addTo(existing, value));
+  };
+}
+
+function deleteAction(name: string, value: AttributeValue | undefined): Action {
+  return (item) => {
+    const existing = item[name];
+    if (value === undefined || existing === undefined) {
+      delete item[name];
+      return;
+    }
+    const rest = asMismatch(() => deleteFrom(existing, value));
+    if (rest === undefined) delete item[name];
+    else item[name] = rest;
+  };
+}
+
+function actionFor(name: string, raw: unknown): Action {
+  const entry = isRecord(raw) ? raw : {};
+  const action = entry.Action === undefined || entry.Action === null ? 'PUT' : String(entry.Action);
+  const hasValue = entry.Value !== undefined && entry.Value !== null;
+  const value = hasValue ? validateAttributeValue(entry.Value) : undefined;
+  if (value === undefined && action !== 'DELETE') {
+    throw validation(`${INVALID}Only DELETE action is allowed when no attribute value is specified`);
+  }
+  if (value !== undefined && action === 'DELETE' && !['SS', 'NS', 'BS'].includes(typeOf(value))) {
+    throw validation(`${INVALID}DELETE action with value is not supported for the type ${typeOf(value)}`);
+  }
+  if (value !== undefined && action === 'ADD' && !['L', 'SS', 'NS', 'BS', 'N'].includes(typeOf(value))) {
+    throw validation(`${INVALID}ADD action is not supported for the type ${typeOf(value)}`);
+  }
+  if (action === 'ADD') return addAction(name, value as AttributeValue);
+  if (action === 'DELETE') return deleteAction(name, value);
+  return (item) => {
+    item[name] = value as AttributeValue;
+  };
+}
+
+export function attributeUpdates(updates: unknown, keyAttributeNames: readonly string[]): Update {
+  const entries = Object.entries(isRecord(updates) ? updates : {});
+  const actions = entries.map(([name, raw]) => actionFor(name, raw));
+  const key = entries.find(([name]) => keyAttributeNames.includes(name));
+  if (key !== undefined) {
+    throw validation(`${INVALID}Cannot update attribute ${key[0]}. This attribute is part of the key`);
+  }
+  return {
+    updatedTopLevelNames: Object.freeze(entries.map(([name]) => name)),
+    apply(original) {
+      const item = structuredClone(original);
+      for (const action of actions) action(item);
+      return item;
+    },
+  };
+}

@@ -1,0 +1,229 @@
+/**
+ * Binds a parsed UpdateExpression to one request and applies it to items.
+ * Every SET value is computed from the item as it was before the update, as
+ * in DynamoDB; REMOVEs run last, highest list index first, so that indexes
+ * name elements of the original list.
+ */
+import type { AttributeValue, Item, TypeTag } from '../model/attribute-value.js';
+import { typeOf } from '../model/attribute-value.js';
+import { addNumbers, compareNumbers, subtractNumbers } from '../model/numbers.js';
+import { validation } from '../protocol/errors.js';
+import type { Operand, UpdateAction, UpdateAst } from './ast.js';
+import type { AttributeMaps } from './attribute-maps.js';
+import { compareBinaries } from './compare.js';
+import { findPathClash, valueAt, type DocumentPath, type PathStep } from './document-path.js';
+import { childOf, cloneItem, parentOf, removeChild, setChild } from './item-edit.js';
+import {
+  arityProblem,
+  calls,
+  operandTypeProblem,
+  postOrder,
+  preOrder,
+  requiresPathProblem,
+  reservedWordIn,
+  Resolver,
+  tooDeepPathIn,
+} from './operands.js';
+import { problem } from './problem.js';
+
+export const INCORRECT_TYPE = 'An operand in the update expression has an incorrect data type';
+const MISSING_OPERAND = 'The provided expression refers to an attribute that does not exist in the item';
+
+const ARITY: Readonly<Record<string, number>> = { if_not_exists: 2, list_append: 2 };
+const RESULT_TYPES: Readonly<Record<string, TypeTag>> = { list_append: 'L' };
+const TYPE_WORDS: Readonly<Partial<Record<TypeTag, string>>> = {
+  S: 'STRING',
+  N: 'NUMBER',
+  B: 'BINARY',
+  NULL: 'NULL',
+  BOOL: 'BOOLEAN',
+  L: 'LIST',
+  M: 'MAP',
+};
+
+type Compute = (item: Item) => AttributeValue;
+
+export type BoundAction =
+  | { readonly kind: 'SET'; readonly path: DocumentPath; readonly compute: Compute }
+  | { readonly kind: 'REMOVE'; readonly path: DocumentPath }
+  | { readonly kind: 'ADD' | 'DELETE'; readonly path: DocumentPath; readonly value: AttributeValue };
+
+function operandsOf(action: UpdateAction): Operand[] {
+  const own: Operand[] = [action.path];
+  if (action.kind !== 'REMOVE') own.push(action.value);
+  return own.flatMap((operand) => [...preOrder(operand)]);
+}
+
+// ---------------------------------------------------------------- checks
+
+function functionProblem(operand: Operand, resolver: Resolver): string | undefined {
+  if (operand.kind === 'arithmetic') {
+    for (const side of [operand.left, operand.right]) {
+      const type = resolver.staticType(side, RESULT_TYPES);
+      if (type !== undefined && type !== 'N') return operandTypeProblem(operand.operator, type);
+    }
+  }
+  if (operand.kind !== 'call') return undefined;
+  const arity = arityProblem(operand, ARITY[operand.name]);
+  if (arity) return arity;
+  if (operand.name === 'if_not_exists') return requiresPathProblem(operand);
+  for (const arg of operand.args) {
+    const type = arg.kind === 'value' ? typeOf(resolver.value(arg.name)) : undefined;
+    if (type !== undefined && type !== 'L') return operandTypeProblem(operand.name, type);
+  }
+  return undefined;
+}
+
+function setOperandProblem(action: UpdateAction, resolver: Resolver): string | undefined {
+  if (action.kind !== 'ADD' && action.kind !== 'DELETE') return undefined;
+  const type = typeOf(resolver.value(action.value.name));
+  const word = TYPE_WORDS[type];
+  if (word === undefined || (action.kind === 'ADD' && type === 'N')) return undefined;
+  return `Incorrect operand type for operator or function; operator: ${action.kind}, operand type: ${word}`;
+}
+
+function checkUpdate(ast: UpdateAst, resolver: Resolver, keyNames: readonly string[]): string | undefined {
+  const operands = ast.actions.flatMap(operandsOf);
+  const reserved = reservedWordIn(operands);
+  if (reserved) return reserved;
+  const unknown = calls(operands).find((call) => ARITY[call.name] === undefined);
+  if (unknown) return `Invalid function name; function: ${unknown.name}`;
+  const repeated = ast.sections.find((section, i) => ast.sections.indexOf(section) !== i);
+  if (repeated) return `The "${repeated}" section can only be used once in an update expression;`;
+  const found =
+    resolver.undefinedNameIn(operands) ??
+    resolver.undefinedValueIn(operands) ??
+    tooDeepPathIn(operands) ??
+    findPathClash(ast.actions.map((action) => resolver.path(action.path))) ??
+    ast.actions.map((action) => setOperandProblem(action, resolver)).find(Boolean) ??
+    ast.actions
+      .flatMap((action) => (action.kind === 'SET' ? [...postOrder(action.value)] : []))
+      .map((operand) => functionProblem(operand, resolver))
+      .find(Boolean);
+  if (found) return found;
+  const keyTouched = ast.actions.map((action) => resolver.path(action.path)[0] as string).find((head) => keyNames.includes(head));
+  if (keyTouched !== undefined) {
+    throw validation(`One or more parameter values were invalid: Cannot update attribute ${keyTouched}. This attribute is part of the key`);
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------- computing values
+
+function compileOperand(operand: Operand, resolver: Resolver): Compute {
+  switch (operand.kind) {
+    case 'value': {
+      const value = resolver.value(operand.name);
+      return () => value;
+    }
+    case 'path': {
+      const path = resolver.path(operand);
+      return (item) => valueAt(item, path) ?? problemAt(MISSING_OPERAND);
+    }
+    case 'arithmetic': {
+      const [left, right] = [compileOperand(operand.left, resolver), compileOperand(operand.right, resolver)];
+      const combine = operand.operator === '+' ? addNumbers : subtractNumbers;
+      return (item) => {
+        const [a, b] = [left(item), right(item)];
+        if (!('N' in a) || !('N' in b)) throw validation(INCORRECT_TYPE);
+        return { N: combine(a.N, b.N) };
+      };
+    }
+    case 'call': {
+      const [first, second] = operand.args.map((arg) => compileOperand(arg, resolver)) as [Compute, Compute];
+      if (operand.name === 'if_not_exists') {
+        const path = resolver.path(operand.args[0] as Extract<Operand, { kind: 'path' }>);
+        return (item) => valueAt(item, path) ?? second(item);
+      }
+      return (item) => {
+        const [a, b] = [first(item), second(item)];
+        if (!('L' in a) || !('L' in b)) throw validation(INCORRECT_TYPE);
+        return { L: [...a.L, ...b.L] };
+      };
+    }
+  }
+}
+
+function problemAt(message: string): never {
+  throw validation(message);
+}
+
+// ---------------------------------------------------------------- applying
+
+function memberList(value: AttributeValue): readonly string[] {
+  if ('SS' in value) return value.SS;
+  if ('NS' in value) return value.NS;
+  if ('BS' in value) return value.BS;
+  return [];
+}
+
+function sameMember(type: TypeTag): (a: string, b: string) => boolean {
+  if (type === 'NS') return (a, b) => compareNumbers(a, b) === 0;
+  if (type === 'BS') return (a, b) => compareBinaries(a, b) === 0;
+  return (a, b) => a === b;
+}
+
+function withMembers(type: TypeTag, members: string[]): AttributeValue {
+  return { [type]: members } as unknown as AttributeValue;
+}
+
+/** ADD: numbers add, sets unite; a missing attribute starts from nothing. */
+export function addTo(existing: AttributeValue | undefined, value: AttributeValue): AttributeValue {
+  const type = typeOf(value);
+  if (existing !== undefined && typeOf(existing) !== type) throw validation(INCORRECT_TYPE);
+  if ('N' in value) return { N: addNumbers(existing && 'N' in existing ? existing.N : '0', value.N) };
+  const same = sameMember(type);
+  const current = existing ? [...memberList(existing)] : [];
+  for (const member of memberList(value)) if (!current.some((c) => same(c, member))) current.push(member);
+  return withMembers(type, current);
+}
+
+/** DELETE: set difference; undefined when nothing is left (the attribute goes away). */
+export function deleteFrom(existing: AttributeValue, value: AttributeValue): AttributeValue | undefined {
+  const type = typeOf(value);
+  if (typeOf(existing) !== type) throw validation(INCORRECT_TYPE);
+  const same = sameMember(type);
+  const left = memberList(existing).filter((member) => !memberList(value).some((gone) => same(member, gone)));
+  return left.length > 0 ? withMembers(type, left) : undefined;
+}
+
+const lastStep = (path: DocumentPath): PathStep => path[path.length - 1] as PathStep;
+
+function removalOrder(a: BoundAction, b: BoundAction): number {
+  const [x, y] = [lastStep(a.path), lastStep(b.path)];
+  return typeof x === 'number' && typeof y === 'number' ? y - x : 0;
+}
+
+export function applyActions(actions: readonly BoundAction[], original: Item): Item {
+  const values = actions.map((action) => (action.kind === 'SET' ? action.compute(original) : undefined));
+  const item = cloneItem(original);
+  actions.forEach((action, i) => {
+    if (action.kind === 'REMOVE') return;
+    const parent = parentOf(item, action.path);
+    const step = lastStep(action.path);
+    if (action.kind === 'SET') setChild(parent, step, values[i] as AttributeValue);
+    else if (action.kind === 'ADD') setChild(parent, step, addTo(childOf(parent, step), action.value));
+    else {
+      const existing = childOf(parent, step);
+      if (existing === undefined) return;
+      const rest = deleteFrom(existing, action.value);
+      if (rest === undefined) removeChild(parent, step);
+      else setChild(parent, step, rest);
+    }
+  });
+  const removals = actions.filter((action) => action.kind === 'REMOVE').sort(removalOrder);
+  for (const removal of removals) removeChild(parentOf(item, removal.path), lastStep(removal.path));
+  return item;
+}
+
+export function bindUpdate(ast: UpdateAst, maps: AttributeMaps, keyNames: readonly string[]): BoundAction[] {
+  const resolver = new Resolver(maps);
+  const found = checkUpdate(ast, resolver, keyNames);
+  if (found) problem(found);
+  return ast.actions.map((action): BoundAction => {
+    const path = resolver.path(action.path);
+    if (action.kind === 'SET') return { kind: 'SET', path, compute: compileOperand(action.value, resolver) };
+    if (action.kind === 'REMOVE') return { kind: 'REMOVE', path };
+    return { kind: action.kind, path, value: resolver.value(action.value.name) };
+  });
+}

@@ -1,0 +1,265 @@
+/**
+ * Turns untrusted request JSON into validated, normalised AttributeValues,
+ * failing with DynamoDB's own errors.
+ *
+ * DynamoDB checks in two stages and so does this module:
+ *  1. deserialisation: each member must have the JSON type its shape demands,
+ *     else a SerializationException with the Java deserialiser's wording;
+ *  2. validation: exactly one type member, non-empty sets without duplicates,
+ *     valid numbers, NULL true, nesting depth — ValidationExceptions.
+ * `shapeAttributeValue` exposes stage 1 alone so a request layer can
+ * deserialise a whole request before validating any of it, as DynamoDB does.
+ *
+ * Normalisation: numbers become canonical text (also inside NS, L and M) and
+ * set members are sorted — strings by UTF-8 bytes, numbers numerically,
+ * binaries by unsigned bytes — so equal sets are stored and returned
+ * identically. DynamoDB returns set members in no documented order.
+ */
+import type { AttributeValue, Item } from './attribute-value.js';
+import { DynamoError, validation } from '../protocol/errors.js';
+import { canonicalNumber, compareNumbers } from './numbers.js';
+import { compareBase64, compareUtf8 } from './key-codec.js';
+
+const INVALID = 'One or more parameter values were invalid: ';
+
+export const MESSAGES = {
+  empty: 'Supplied AttributeValue is empty, must contain exactly one of the supported datatypes',
+  multiple:
+    'Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes',
+  nullNotTrue: `${INVALID}Null attribute value types must have the value of true`,
+  emptySS: `${INVALID}An string set  may not be empty`,
+  emptyNS: `${INVALID}An number set  may not be empty`,
+  emptyBS: `${INVALID}Binary sets should not be empty`,
+  duplicateNS: 'Input collection contains duplicates',
+  nesting:
+    'Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit',
+} as const;
+
+/** Containers may sit at levels 1..31, so values reach at most level 32. */
+export const MAX_NESTING_LEVEL = 32;
+
+/** Rewrites a validation message for its context, e.g. to name the `:value`. */
+export type MessageContext = (inner: string) => string;
+
+// ---------------------------------------------------------------- stage 1
+
+type Shaped = Record<string, unknown>;
+
+function serialization(message: string): DynamoError {
+  return new DynamoError('SerializationException', message);
+}
+
+// Attribute names are arbitrary, "__proto__" included: define own properties
+// rather than assigning, which would set the prototype instead.
+function setOwn<T>(target: Record<string, T>, name: string, value: T): void {
+  Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function isObject(raw: unknown): raw is Record<string, unknown> {
+  return typeof raw === 'object' && raw !== null && !Array.isArray(raw);
+}
+
+const STRUCTURE_NOT_EXPECTED = 'Start of structure or map found where not expected';
+const ATTRIBUTE_VALUE_CLASS = 'com.amazonaws.dynamodb.v20120810.AttributeValue';
+
+function numberToken(value: number): string {
+  return Number.isInteger(value) ? 'NUMBER_VALUE' : 'DECIMAL_VALUE';
+}
+
+function shapeString(raw: unknown): string {
+  if (typeof raw === 'string') return raw;
+  if (typeof raw === 'boolean') throw serialization(`${raw ? 'TRUE' : 'FALSE'}_VALUE cannot be converted to String`);
+  if (typeof raw === 'number') throw serialization(`${numberToken(raw)} cannot be converted to String`);
+  if (Array.isArray(raw)) throw serialization('Unrecognized collection type class java.lang.String');
+  throw serialization(STRUCTURE_NOT_EXPECTED);
+}
+
+// The deserialiser accepts a few spellings of booleans inside strings.
+const TRUE_WORDS = new Set(['TRUE', '1', 'YES']);
+const FALSE_WORDS = new Set(['FALSE', '0', 'NO']);
+
+function shapeBoolean(raw: unknown): boolean {
+  if (typeof raw === 'boolean') return raw;
+  if (typeof raw === 'number') throw serialization(`${numberToken(raw)} cannot be converted to Boolean`);
+  if (typeof raw === 'string') {
+    const word = raw.toUpperCase();
+    if (TRUE_WORDS.has(word)) return true;
+    if (FALSE_WORDS.has(word)) return false;
+    throw serialization('Unexpected token received from parser');
+  }
+  if (Array.isArray(raw)) throw serialization('Unrecognized collection type class java.lang.Boolean');
+  throw serialization(STRUCTURE_NOT_EXPECTED);
+}
+
+function shapeBinary(raw: unknown): string {
+  if (typeof raw === 'boolean' || typeof raw === 'number') {
+    throw serialization('only base-64-encoded strings are convertible to bytes');
+  }
+  if (Array.isArray(raw)) throw serialization('Unrecognized collection type class java.nio.ByteBuffer');
+  if (typeof raw !== 'string') throw serialization(STRUCTURE_NOT_EXPECTED);
+  if (raw.length % 4 !== 0) {
+    throw serialization(`Base64 encoded length is expected a multiple of 4 bytes but found: ${raw.length}`);
+  }
+  // Node's decoder skips bad characters silently; a lossless round trip
+  // proves the text is canonical base64. ("dectected" is DynamoDB's spelling.)
+  if (Buffer.from(raw, 'base64').toString('base64') !== raw) {
+    throw serialization('Invalid last non-pad Base64 character dectected');
+  }
+  return raw;
+}
+
+function shapeList<T>(raw: unknown, member: (element: unknown) => T): T[] {
+  if (Array.isArray(raw)) return raw.map(member);
+  if (isObject(raw)) throw serialization(STRUCTURE_NOT_EXPECTED);
+  throw serialization('Unexpected field type');
+}
+
+function shapeMap(raw: unknown): Record<string, Shaped | null> {
+  if (Array.isArray(raw)) {
+    throw serialization(`Unrecognized collection type java.util.Map<java.lang.String, ${ATTRIBUTE_VALUE_CLASS}>`);
+  }
+  if (!isObject(raw)) throw serialization('Unexpected field type');
+  const out: Record<string, Shaped | null> = {};
+  for (const name of Object.keys(raw)) setOwn(out, name, shapeNullable(raw[name]));
+  return out;
+}
+
+function shapeNullable(raw: unknown): Shaped | null {
+  return raw === null ? null : shapeAttributeValue(raw);
+}
+
+const MEMBER_SHAPERS: Record<string, (raw: unknown) => unknown> = {
+  S: shapeString,
+  N: shapeString,
+  B: shapeBinary,
+  BOOL: shapeBoolean,
+  NULL: shapeBoolean,
+  SS: (raw) => shapeList(raw, shapeString),
+  NS: (raw) => shapeList(raw, shapeString),
+  BS: (raw) => shapeList(raw, shapeBinary),
+  L: (raw) => shapeList(raw, shapeNullable),
+  M: shapeMap,
+};
+
+/**
+ * Stage 1: checks JSON types member by member (SerializationException) and
+ * returns the value's known members, null members and unknown names dropped,
+ * as DynamoDB's deserialiser does.
+ */
+export function shapeAttributeValue(raw: unknown): Shaped {
+  if (Array.isArray(raw)) throw serialization(`Unrecognized collection type class ${ATTRIBUTE_VALUE_CLASS}`);
+  if (!isObject(raw)) throw serialization('Unexpected value type in payload');
+  const shaped: Shaped = {};
+  for (const tag of Object.keys(raw)) {
+    const member = raw[tag];
+    if (Object.hasOwn(MEMBER_SHAPERS, tag) && member !== null && member !== undefined) {
+      shaped[tag] = MEMBER_SHAPERS[tag]!(member);
+    }
+  }
+  return shaped;
+}
+
+// ---------------------------------------------------------------- stage 2
+
+function sortedUnique(
+  members: readonly string[],
+  compare: (a: string, b: string) => number,
+  duplicateMessage: () => string,
+): string[] {
+  const sorted = [...members].sort(compare);
+  for (let i = 1; i < sorted.length; i++) {
+    if (compare(sorted[i - 1]!, sorted[i]!) === 0) throw validation(duplicateMessage());
+  }
+  return sorted;
+}
+
+function listText(members: readonly unknown[]): string {
+  return `[${members.join(', ')}]`;
+}
+
+function checkShaped(value: Shaped | null, level: number): AttributeValue {
+  if (value === null) throw validation(MESSAGES.empty);
+  const tags = Object.keys(value);
+  if (tags.length === 0) throw validation(MESSAGES.empty);
+  // DynamoDB validates every member present before it complains that there
+  // are several, so e.g. {S, N: "x"} reports the bad number.
+  let result: AttributeValue | undefined;
+  for (const tag of tags) result = checkMember(tag, value[tag], level);
+  if (tags.length > 1 || result === undefined) throw validation(MESSAGES.multiple);
+  return result;
+}
+
+function checkMember(tag: string, payload: unknown, level: number): AttributeValue {
+  switch (tag) {
+    case 'S':
+      return { S: payload as string };
+    case 'B':
+      return { B: payload as string };
+    case 'BOOL':
+      return { BOOL: payload as boolean };
+    case 'N':
+      return { N: canonicalNumber(payload as string) };
+    case 'NULL':
+      if (payload !== true) throw validation(MESSAGES.nullNotTrue);
+      return { NULL: true };
+    case 'SS': {
+      const members = payload as string[];
+      if (members.length === 0) throw validation(MESSAGES.emptySS);
+      return { SS: sortedUnique(members, compareUtf8, () => `${INVALID}Input collection ${listText(members)} contains duplicates.`) };
+    }
+    case 'NS': {
+      const members = payload as string[];
+      if (members.length === 0) throw validation(MESSAGES.emptyNS);
+      return { NS: sortedUnique(members.map(canonicalNumber), compareNumbers, () => MESSAGES.duplicateNS) };
+    }
+    case 'BS': {
+      const members = payload as string[];
+      if (members.length === 0) throw validation(MESSAGES.emptyBS);
+      return {
+        BS: sortedUnique(members, compareBase64, () => `${INVALID}Input collection ${listText(members)}of type BS contains duplicates.`),
+      };
+    }
+    case 'L': {
+      if (level >= MAX_NESTING_LEVEL) throw validation(MESSAGES.nesting);
+      return { L: (payload as (Shaped | null)[]).map((element) => checkShaped(element, level + 1)) };
+    }
+    default: {
+      if (level >= MAX_NESTING_LEVEL) throw validation(MESSAGES.nesting);
+      const entries = payload as Record<string, Shaped | null>;
+      const out: Record<string, AttributeValue> = {};
+      for (const name of Object.keys(entries)) setOwn(out, name, checkShaped(entries[name] ?? null, level + 1));
+      return { M: out };
+    }
+  }
+}
+
+function inContext<T>(context: MessageContext | undefined, run: () => T): T {
+  if (!context) return run();
+  try {
+    return run();
+  } catch (err) {
+    if (err instanceof DynamoError && err.type === 'ValidationException') throw validation(context(err.message));
+    throw err;
+  }
+}
+
+/**
+ * Validates one attribute value at the top level of an item (or an
+ * ExpressionAttributeValues entry). `context` rewrites validation messages,
+ * e.g. `(m) => \`ExpressionAttributeValues contains invalid value: ${m} for key :v\``;
+ * serialisation errors are never rewritten, as in DynamoDB.
+ */
+export function validateAttributeValue(raw: unknown, context?: MessageContext): AttributeValue {
+  const shaped = shapeAttributeValue(raw);
+  return inContext(context, () => checkShaped(shaped, 1));
+}
+
+/** Validates a map of attribute values such as PutItem's `Item` or a `Key`. */
+export function validateItem(raw: unknown, context?: MessageContext): Item {
+  const shaped = shapeMap(raw);
+  return inContext(context, () => {
+    const item: Item = {};
+    for (const name of Object.keys(shaped)) setOwn(item, name, checkShaped(shaped[name] ?? null, 1));
+    return item;
+  });
+}

@@ -1,0 +1,162 @@
+/**
+ * What the single-item operations share: their common request members, the
+ * checks DynamoDB makes on expression vs legacy parameters, table and key
+ * resolution, and the optional response members.
+ */
+import type { Item } from '../../model/attribute-value.js';
+import { keyFromKeyParameter, type KeySchema, type PrimaryKey } from '../../model/primary-key.js';
+import { validateAttributeValue } from '../../model/validate-value.js';
+import { DynamoError, validation } from '../../protocol/errors.js';
+import { attributeMap, attributeValue, bool, list, map, str, struct } from '../../protocol/shape.js';
+import { keySchemaOf, type TableRecord } from '../../engine/table.js';
+import type { OperationContext } from '../operation.js';
+import { expectedCondition, type Condition, type RequestExpressions } from '../../expressions/index.js';
+
+export const returnConsumedCapacityMember = str({ enum: ['INDEXES', 'TOTAL', 'NONE'] });
+export const returnItemCollectionMetricsMember = str({ enum: ['SIZE', 'NONE'] });
+export const returnValuesMember = str({ enum: ['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW'] });
+export const returnValuesOnConditionCheckFailureMember = str({ enum: ['ALL_OLD', 'NONE'] });
+export const conditionalOperatorMember = str({ enum: ['AND', 'OR'] });
+export const expressionAttributeNamesMember = map(str(), 'java.lang.String, java.lang.String');
+export const expressionAttributeValuesMember = attributeMap();
+
+const COMPARISON_OPERATORS = [
+  'EQ', 'NE', 'IN', 'LE', 'LT', 'GE', 'GT', 'BETWEEN', 'NOT_NULL', 'NULL', 'CONTAINS', 'NOT_CONTAINS', 'BEGINS_WITH',
+];
+
+export const expectedMember = map(
+  struct('ExpectedAttributeValue', {
+    Value: attributeValue(),
+    Exists: bool(),
+    ComparisonOperator: str({ enum: COMPARISON_OPERATORS }),
+    AttributeValueList: list(attributeValue()),
+  }),
+  'java.lang.String, com.amazonaws.dynamodb.v20120810.ExpectedAttributeValue',
+);
+
+export const attributesToGetMember = list(str(), { minLength: 1 });
+
+export type ReturnConsumedCapacity = 'INDEXES' | 'TOTAL' | 'NONE';
+
+/**
+ * DynamoDB refuses mixing expression and legacy parameters, and expression
+ * attribute maps without any expression, before anything else about them.
+ */
+export function checkExpressionParameters(
+  input: object,
+  expressionParameters: readonly string[],
+  legacyParameters: readonly string[],
+): void {
+  const request = input as Readonly<Record<string, unknown>>;
+  const expressions = expressionParameters.filter((name) => request[name] !== undefined);
+  if (expressions.length > 0) {
+    const legacy = legacyParameters.filter((name) => request[name] !== undefined);
+    if (legacy.length > 0) {
+      throw validation(
+        'Can not use both expression and non-expression parameters in the same request: ' +
+          `Non-expression parameters: {${legacy.join(', ')}} Expression parameters: {${expressions.join(', ')}}`,
+      );
+    }
+  }
+  if (request.ExpressionAttributeNames !== undefined && expressions.length === 0) {
+    throw validation('ExpressionAttributeNames can only be specified when using expressions');
+  }
+  const valueExpressions = expressionParameters.filter((name) => name !== 'ProjectionExpression');
+  if (
+    request.ExpressionAttributeValues !== undefined &&
+    valueExpressions.length > 0 &&
+    valueExpressions.every((name) => request[name] === undefined)
+  ) {
+    throw validation(
+      `ExpressionAttributeValues can only be specified when using expressions: ${valueExpressions.join(' and ')} ${
+        valueExpressions.length > 1 ? 'are' : 'is'
+      } null`,
+    );
+  }
+}
+
+const keySchemas = new WeakMap<TableRecord, KeySchema>();
+
+/** The table's key schema resolved to names and types, computed once per table version. */
+export function tableKeySchema(table: TableRecord): KeySchema {
+  let schema = keySchemas.get(table);
+  if (schema === undefined) keySchemas.set(table, (schema = keySchemaOf(table.KeySchema, table.AttributeDefinitions)));
+  return schema;
+}
+
+export function keyAttributeNames(schema: KeySchema): string[] {
+  return schema.range === undefined ? [schema.hash.name] : [schema.hash.name, schema.range.name];
+}
+
+/** An ACTIVE (or UPDATING) table for data-plane operations. */
+export function dataTable(context: OperationContext, name: string): TableRecord {
+  const table = context.services.catalog.require(context.namespace, name);
+  if (table.TableStatus === 'CREATING' || table.TableStatus === 'DELETING') {
+    throw new DynamoError('ResourceNotFoundException', 'Requested resource not found');
+  }
+  return table;
+}
+
+/** Validates a request's `Key` member's values (in request order) before it is matched to the schema. */
+export function validateKeyValues(key: Readonly<Record<string, unknown>>): Item {
+  const out: Item = {};
+  for (const [name, value] of Object.entries(key)) out[name] = validateAttributeValue(value);
+  return out;
+}
+
+export function resolveKey(table: TableRecord, key: Item): PrimaryKey {
+  return keyFromKeyParameter(key, tableKeySchema(table));
+}
+
+/** The item holding only the key attributes: what UpdateItem starts from when no item exists. */
+export function keyItem(table: TableRecord, key: PrimaryKey): Item {
+  const schema = tableKeySchema(table);
+  const item: Item = { [schema.hash.name]: key.hash };
+  if (schema.range !== undefined && key.range !== undefined) item[schema.range.name] = key.range;
+  return item;
+}
+
+/** ReturnItemCollectionMetrics SIZE only reports for tables with local secondary indexes. */
+export function itemCollectionMetrics(
+  table: TableRecord,
+  key: PrimaryKey,
+  mode: string | undefined,
+): { ItemCollectionKey: Item; SizeEstimateRangeGB: [number, number] } | undefined {
+  if (mode !== 'SIZE' || table.LocalSecondaryIndexes.length === 0) return undefined;
+  return { ItemCollectionKey: { [tableKeySchema(table).hash.name]: key.hash }, SizeEstimateRangeGB: [0, 1] };
+}
+
+export interface ConditionalRequest {
+  readonly ConditionExpression?: string;
+  readonly Expected?: Record<string, unknown>;
+  readonly ConditionalOperator?: string;
+  readonly ReturnValuesOnConditionCheckFailure?: string;
+}
+
+/** A write's condition, from ConditionExpression or the legacy Expected. */
+export function conditionOf(request: ConditionalRequest, expressions: RequestExpressions): Condition | undefined {
+  if (request.ConditionExpression !== undefined) return expressions.condition(request.ConditionExpression, 'ConditionExpression');
+  if (request.Expected !== undefined) return expectedCondition(request.Expected, request.ConditionalOperator);
+  return undefined;
+}
+
+/** Throws the failed-condition error, carrying the old item when the request asked for it. */
+export function assertCondition(condition: Condition | undefined, request: ConditionalRequest, old: Item | undefined): void {
+  if (condition === undefined || condition.evaluate(old)) return;
+  throw new DynamoError(
+    'ConditionalCheckFailedException',
+    'The conditional request failed',
+    request.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && old !== undefined ? { Item: old } : undefined,
+  );
+}
+
+/** Keeps only the given top-level attributes of an item. */
+export function pickAttributes(item: Item | undefined, names: readonly string[]): Item | undefined {
+  if (item === undefined) return undefined;
+  const out: Item = {};
+  for (const name of names) {
+    const value = item[name];
+    if (value !== undefined) out[name] = value;
+  }
+  return Object.keys(out).length === 0 ? undefined : out;
+}

@@ -1,0 +1,41 @@
+/** Every operation Dynalith serves, by API name. Unlisted names get UnknownOperationException. */
+import type { Operation } from './operation.js';
+import { listTables } from './tables/list-tables.js';
+import { createTable } from './tables/create-table.js';
+import { describeTable } from './tables/describe-table.js';
+import { deleteTable } from './tables/delete-table.js';
+import { updateTable } from './tables/update-table.js';
+import { tagResource } from './tables/tag-resource.js';
+import { untagResource } from './tables/untag-resource.js';
+import { listTagsOfResource } from './tables/list-tags-of-resource.js';
+import { describeLimits } from './tables/describe-limits.js';
+import { describeEndpoints } from './tables/describe-endpoints.js';
+import { deleteItem } from './items/delete-item.js';
+import { getItem } from './items/get-item.js';
+import { putItem } from './items/put-item.js';
+import { updateItem } from './items/update-item.js';
+
+const operations: readonly Operation<never>[] = [
+  listTables,
+  createTable,
+  describeTable,
+  deleteTable,
+  updateTable,
+  tagResource,
+  untagResource,
+  listTagsOfResource,
+  describeLimits,
+  describeEndpoints,
+  putItem,
+  getItem,
+  updateItem,
+  deleteItem,
+];
+
+const byName = new Map<string, Operation<unknown>>(
+  operations.map((operation) => [operation.name, operation as unknown as Operation<unknown>]),
+);
+
+export function findOperation(name: string): Operation<unknown> | undefined {
+  return byName.get(name);
+}

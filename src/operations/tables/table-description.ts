@@ -1,0 +1,102 @@
+/**
+ * Renders a stored TableRecord as DynamoDB's TableDescription. Members that
+ * DynamoDB omits for a default table (BillingModeSummary of a table that was
+ * always provisioned, TableClassSummary of a STANDARD table never changed,
+ * stream members of a table without a stream) are omitted here too.
+ */
+import type { IndexRecord, TableRecord, Throughput } from '../../engine/table.js';
+import { tableArn } from '../../engine/table.js';
+import type { TableStats } from '../../engine/items.js';
+import type { Services } from '../../engine/services.js';
+
+const NO_THROUGHPUT: Throughput = { ReadCapacityUnits: 0, WriteCapacityUnits: 0, NumberOfDecreasesToday: 0 };
+
+export function streamArn(table: TableRecord): string | undefined {
+  return table.LatestStreamLabel === undefined ? undefined : `${tableArn(table)}/stream/${table.LatestStreamLabel}`;
+}
+
+function renderThroughput(throughput: Throughput | undefined): Throughput {
+  const { LastIncreaseDateTime, LastDecreaseDateTime, NumberOfDecreasesToday, ReadCapacityUnits, WriteCapacityUnits } =
+    throughput ?? NO_THROUGHPUT;
+  return {
+    ...(LastIncreaseDateTime !== undefined ? { LastIncreaseDateTime } : {}),
+    ...(LastDecreaseDateTime !== undefined ? { LastDecreaseDateTime } : {}),
+    NumberOfDecreasesToday,
+    ReadCapacityUnits,
+    WriteCapacityUnits,
+  };
+}
+
+function renderIndex(table: TableRecord, index: IndexRecord, global: boolean): Record<string, unknown> {
+  return {
+    IndexName: index.IndexName,
+    KeySchema: index.KeySchema,
+    Projection: index.Projection,
+    ...(global
+      ? {
+          IndexStatus: index.IndexStatus,
+          ...(index.Backfilling !== undefined ? { Backfilling: index.Backfilling } : {}),
+          ProvisionedThroughput: renderThroughput(index.ProvisionedThroughput),
+          ...(index.OnDemandThroughput !== undefined ? { OnDemandThroughput: index.OnDemandThroughput } : {}),
+        }
+      : {}),
+    // Index contents are maintained by the index feature; until then they are reported empty.
+    IndexSizeBytes: 0,
+    ItemCount: 0,
+    IndexArn: `${tableArn(table)}/index/${index.IndexName}`,
+  };
+}
+
+export function renderTableDescription(table: TableRecord, stats: TableStats): Record<string, unknown> {
+  const billingSummary =
+    table.BillingMode === 'PAY_PER_REQUEST' || table.LastUpdateToPayPerRequestDateTime !== undefined
+      ? {
+          BillingModeSummary: {
+            BillingMode: table.BillingMode,
+            ...(table.LastUpdateToPayPerRequestDateTime !== undefined
+              ? { LastUpdateToPayPerRequestDateTime: table.LastUpdateToPayPerRequestDateTime }
+              : {}),
+          },
+        }
+      : {};
+  const tableClassSummary =
+    table.TableClass !== 'STANDARD' || table.TableClassLastUpdate !== undefined
+      ? {
+          TableClassSummary: {
+            TableClass: table.TableClass,
+            ...(table.TableClassLastUpdate !== undefined ? { LastUpdateDateTime: table.TableClassLastUpdate } : {}),
+          },
+        }
+      : {};
+  const latestStreamArn = streamArn(table);
+  return {
+    AttributeDefinitions: table.AttributeDefinitions,
+    TableName: table.TableName,
+    KeySchema: table.KeySchema,
+    TableStatus: table.TableStatus,
+    CreationDateTime: table.CreationDateTime,
+    ProvisionedThroughput: renderThroughput(table.ProvisionedThroughput),
+    TableSizeBytes: stats.sizeBytes,
+    ItemCount: stats.itemCount,
+    TableArn: tableArn(table),
+    TableId: table.TableId,
+    ...billingSummary,
+    ...(table.LocalSecondaryIndexes.length > 0
+      ? { LocalSecondaryIndexes: table.LocalSecondaryIndexes.map((index) => renderIndex(table, index, false)) }
+      : {}),
+    ...(table.GlobalSecondaryIndexes.length > 0
+      ? { GlobalSecondaryIndexes: table.GlobalSecondaryIndexes.map((index) => renderIndex(table, index, true)) }
+      : {}),
+    ...(table.StreamSpecification?.StreamEnabled ? { StreamSpecification: table.StreamSpecification } : {}),
+    ...(latestStreamArn !== undefined ? { LatestStreamLabel: table.LatestStreamLabel, LatestStreamArn: latestStreamArn } : {}),
+    ...(table.SSEDescription !== undefined ? { SSEDescription: table.SSEDescription } : {}),
+    ...tableClassSummary,
+    ...(table.OnDemandThroughput !== undefined ? { OnDemandThroughput: table.OnDemandThroughput } : {}),
+    DeletionProtectionEnabled: table.DeletionProtectionEnabled,
+  };
+}
+
+/** The description with the table's current item count and size. */
+export async function describe(table: TableRecord, services: Services): Promise<Record<string, unknown>> {
+  return renderTableDescription(table, await services.items.stats(table));
+}

@@ -1,0 +1,296 @@
+/**
+ * UpdateTable: throughput, billing mode, global secondary indexes, streams,
+ * encryption, table class and deletion protection. All checks run before the
+ * one catalog update, so a rejected request changes nothing.
+ */
+import { defineOperation, type Namespace } from '../operation.js';
+import { bool, list, struct } from '../../protocol/shape.js';
+import { DynamoError, validation } from '../../protocol/errors.js';
+import type { AttributeDefinition, IndexRecord, TableClass, TableRecord, Throughput } from '../../engine/table.js';
+import { tableNameMember } from '../common-shapes.js';
+import {
+  INVALID,
+  checkIndexKeysAndProjection,
+  checkProjectedAttributeCount,
+  checkThroughputBounds,
+  keyAttributeNames,
+} from './key-schema-rules.js';
+import { MAX_GLOBAL_SECONDARY_INDEXES, checkGlobalIndexThroughput, indexRecord } from './create-table.js';
+import { checkStreamSpecification, sseDescription, streamLabel } from './table-settings.js';
+import { changeableTable } from './table-access.js';
+import { describe } from './table-description.js';
+import {
+  attributeDefinitionsMember,
+  billingModeMember,
+  indexNameMember,
+  keySchemaMember,
+  onDemandThroughputMember,
+  projectionMember,
+  provisionedThroughputMember,
+  sseSpecificationMember,
+  streamSpecificationMember,
+  tableClassMember,
+  type AttributeDefinitionInput,
+  type IndexInput,
+  type OnDemandThroughputInput,
+  type SseSpecificationInput,
+  type StreamSpecificationInput,
+  type ThroughputInput,
+} from './table-shapes.js';
+
+type BillingMode = 'PROVISIONED' | 'PAY_PER_REQUEST';
+
+interface IndexUpdate {
+  readonly Update?: { readonly IndexName: string; readonly ProvisionedThroughput?: ThroughputInput; readonly OnDemandThroughput?: OnDemandThroughputInput };
+  readonly Create?: IndexInput;
+  readonly Delete?: { readonly IndexName: string };
+}
+
+interface UpdateTableRequest {
+  readonly TableName: string;
+  readonly AttributeDefinitions?: readonly AttributeDefinitionInput[];
+  readonly BillingMode?: BillingMode;
+  readonly ProvisionedThroughput?: ThroughputInput;
+  readonly GlobalSecondaryIndexUpdates?: readonly IndexUpdate[];
+  readonly StreamSpecification?: StreamSpecificationInput;
+  readonly SSESpecification?: SseSpecificationInput;
+  readonly TableClass?: TableClass;
+  readonly DeletionProtectionEnabled?: boolean;
+  readonly OnDemandThroughput?: OnDemandThroughputInput;
+}
+
+const shape = struct('UpdateTableInput', {
+  AttributeDefinitions: attributeDefinitionsMember(false),
+  TableName: tableNameMember,
+  BillingMode: billingModeMember,
+  ProvisionedThroughput: provisionedThroughputMember(),
+  GlobalSecondaryIndexUpdates: list(
+    struct('GlobalSecondaryIndexUpdate', {
+      Update: struct('UpdateGlobalSecondaryIndexAction', {
+        IndexName: indexNameMember,
+        ProvisionedThroughput: provisionedThroughputMember(),
+        OnDemandThroughput: onDemandThroughputMember,
+      }),
+      Create: struct('CreateGlobalSecondaryIndexAction', {
+        IndexName: indexNameMember,
+        KeySchema: keySchemaMember,
+        Projection: projectionMember,
+        ProvisionedThroughput: provisionedThroughputMember(),
+        OnDemandThroughput: onDemandThroughputMember,
+      }),
+      Delete: struct('DeleteGlobalSecondaryIndexAction', { IndexName: indexNameMember }),
+    }),
+  ),
+  StreamSpecification: streamSpecificationMember,
+  SSESpecification: sseSpecificationMember,
+  TableClass: tableClassMember,
+  DeletionProtectionEnabled: bool(),
+  OnDemandThroughput: onDemandThroughputMember,
+});
+
+function indexNameOf(update: IndexUpdate): string {
+  return (update.Update ?? update.Create ?? update.Delete)!.IndexName;
+}
+
+/** Checks that need no table: DynamoDB makes them first. */
+function checkRequest(request: UpdateTableRequest): void {
+  const updates = request.GlobalSecondaryIndexUpdates ?? [];
+  const changesSomething =
+    request.ProvisionedThroughput !== undefined ||
+    request.BillingMode !== undefined ||
+    request.StreamSpecification !== undefined ||
+    updates.length > 0 ||
+    request.SSESpecification !== undefined ||
+    request.TableClass !== undefined ||
+    request.DeletionProtectionEnabled !== undefined ||
+    request.OnDemandThroughput !== undefined;
+  if (!changesSomething) {
+    throw validation(
+      'At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required',
+    );
+  }
+  if (request.BillingMode === 'PROVISIONED' && request.ProvisionedThroughput === undefined) {
+    throw validation(`${INVALID}ProvisionedThroughput must be specified when BillingMode is PROVISIONED`);
+  }
+  if (request.ProvisionedThroughput !== undefined) checkThroughputBounds(request.ProvisionedThroughput);
+  const names = new Set<string>();
+  for (const update of updates) {
+    if (update.Update === undefined && update.Create === undefined && update.Delete === undefined) {
+      throw validation(
+        `${INVALID}One of GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Delete must not be null`,
+      );
+    }
+    const name = indexNameOf(update);
+    if (names.has(name)) {
+      throw validation(`${INVALID}Only one global secondary index update per index is allowed simultaneously. Index: ${name}`);
+    }
+    names.add(name);
+  }
+}
+
+/** The new throughput, with DynamoDB's bookkeeping of increases and decreases. */
+function changedThroughput(current: Throughput, requested: ThroughputInput, now: number): Throughput {
+  const increased = requested.ReadCapacityUnits > current.ReadCapacityUnits || requested.WriteCapacityUnits > current.WriteCapacityUnits;
+  const decreased = requested.ReadCapacityUnits < current.ReadCapacityUnits || requested.WriteCapacityUnits < current.WriteCapacityUnits;
+  return {
+    ...current,
+    ReadCapacityUnits: requested.ReadCapacityUnits,
+    WriteCapacityUnits: requested.WriteCapacityUnits,
+    ...(increased ? { LastIncreaseDateTime: now } : {}),
+    ...(decreased ? { LastDecreaseDateTime: now, NumberOfDecreasesToday: current.NumberOfDecreasesToday + 1 } : {}),
+  };
+}
+
+function checkThroughputChanges(current: Throughput, requested: ThroughputInput): void {
+  if (requested.ReadCapacityUnits === current.ReadCapacityUnits && requested.WriteCapacityUnits === current.WriteCapacityUnits) {
+    throw validation(
+      'The provisioned throughput for the table will not change. The requested value equals the current value. ' +
+        `Current ReadCapacityUnits provisioned for the table: ${current.ReadCapacityUnits}. Requested ReadCapacityUnits: ${requested.ReadCapacityUnits}. ` +
+        `Current WriteCapacityUnits provisioned for the table: ${current.WriteCapacityUnits}. Requested WriteCapacityUnits: ${requested.WriteCapacityUnits}. ` +
+        'Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.',
+    );
+  }
+}
+
+function indexNotFound(name: string): DynamoError {
+  return new DynamoError('ResourceNotFoundException', `Requested resource not found: Index: ${name} not found`);
+}
+
+/** The table's global indexes after the request's creates, updates and deletes. */
+function updatedGlobalIndexes(
+  table: TableRecord,
+  request: UpdateTableRequest,
+  billingMode: BillingMode,
+  definitions: readonly AttributeDefinition[],
+  indexStatus: Pick<IndexRecord, 'IndexStatus' | 'Backfilling' | 'statusUntil'>,
+  now: number,
+): IndexRecord[] {
+  const updates = request.GlobalSecondaryIndexUpdates ?? [];
+  if (updates.filter((update) => update.Update === undefined).length > 1) {
+    throw new DynamoError(
+      'LimitExceededException',
+      'Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table',
+    );
+  }
+  let indexes = [...table.GlobalSecondaryIndexes];
+  const names = definitions.map((definition) => definition.AttributeName);
+  for (const update of updates) {
+    if (update.Create !== undefined) {
+      const create = update.Create;
+      const exists = [...indexes, ...table.LocalSecondaryIndexes].some((index) => index.IndexName === create.IndexName);
+      if (exists) throw validation(`${INVALID}Index with name: ${create.IndexName} already exists`);
+      checkIndexKeysAndProjection(create, names);
+      checkGlobalIndexThroughput(create, billingMode);
+      indexes.push({ ...indexRecord(create, true), ...indexStatus });
+    } else if (update.Delete !== undefined) {
+      const name = update.Delete.IndexName;
+      if (!indexes.some((index) => index.IndexName === name)) throw indexNotFound(name);
+      indexes = indexes.filter((index) => index.IndexName !== name);
+    } else if (update.Update !== undefined) {
+      const change = update.Update;
+      const position = indexes.findIndex((index) => index.IndexName === change.IndexName);
+      if (position < 0) throw indexNotFound(change.IndexName);
+      const index = indexes[position]!;
+      if (change.ProvisionedThroughput !== undefined) {
+        checkThroughputBounds(change.ProvisionedThroughput);
+        const current = index.ProvisionedThroughput ?? { ReadCapacityUnits: 0, WriteCapacityUnits: 0, NumberOfDecreasesToday: 0 };
+        indexes[position] = { ...index, ProvisionedThroughput: changedThroughput(current, change.ProvisionedThroughput, now) };
+      }
+      if (change.OnDemandThroughput !== undefined) {
+        indexes[position] = { ...indexes[position]!, OnDemandThroughput: change.OnDemandThroughput };
+      }
+    }
+  }
+  if (indexes.length > MAX_GLOBAL_SECONDARY_INDEXES) {
+    throw validation(`${INVALID}GlobalSecondaryIndex count exceeds the per-table limit of ${MAX_GLOBAL_SECONDARY_INDEXES}`);
+  }
+  checkProjectedAttributeCount([...table.LocalSecondaryIndexes, ...indexes]);
+  return indexes;
+}
+
+/** On-demand indexes carry no throughput; moving to provisioned needs one for every index. */
+function indexesForBillingMode(indexes: readonly IndexRecord[], from: BillingMode, to: BillingMode, request: UpdateTableRequest): IndexRecord[] {
+  if (from === to) return [...indexes];
+  if (to === 'PAY_PER_REQUEST') {
+    return indexes.map((index) => ({ ...index, ProvisionedThroughput: { ReadCapacityUnits: 0, WriteCapacityUnits: 0, NumberOfDecreasesToday: 0 } }));
+  }
+  const given = new Set((request.GlobalSecondaryIndexUpdates ?? []).filter((u) => u.Update?.ProvisionedThroughput || u.Create?.ProvisionedThroughput).map(indexNameOf));
+  const missing = indexes.filter((index) => !given.has(index.IndexName)).map((index) => index.IndexName);
+  if (missing.length > 0) throw validation(`${INVALID}ProvisionedThroughput must be specified for index: ${missing.join(',')}`);
+  return [...indexes];
+}
+
+/** Request definitions join the table's; only those some key still uses are kept. */
+function mergedDefinitions(table: TableRecord, request: UpdateTableRequest): AttributeDefinition[] {
+  const byName = new Map(table.AttributeDefinitions.map((definition) => [definition.AttributeName, definition]));
+  for (const definition of request.AttributeDefinitions ?? []) byName.set(definition.AttributeName, definition);
+  return [...byName.values()];
+}
+
+function usedDefinitions(definitions: readonly AttributeDefinition[], table: TableRecord, indexes: readonly IndexRecord[]): AttributeDefinition[] {
+  const used = keyAttributeNames([table.KeySchema, ...table.LocalSecondaryIndexes.map((i) => i.KeySchema), ...indexes.map((i) => i.KeySchema)]);
+  return definitions.filter((definition) => used.includes(definition.AttributeName));
+}
+
+function streamChange(table: TableRecord, spec: StreamSpecificationInput): Pick<TableRecord, 'StreamSpecification' | 'LatestStreamLabel'> {
+  const stream = checkStreamSpecification(spec);
+  const enabled = table.StreamSpecification?.StreamEnabled === true;
+  if (stream.StreamEnabled && enabled) throw validation(`Table already has an enabled stream: TableName: ${table.TableName}`);
+  if (!stream.StreamEnabled && !enabled) throw validation(`Table does not have an enabled stream: TableName: ${table.TableName}`);
+  // A disabled stream stays readable for a while in DynamoDB; its label is kept for that.
+  return stream.StreamEnabled ? { StreamSpecification: stream, LatestStreamLabel: streamLabel() } : { StreamSpecification: stream, LatestStreamLabel: table.LatestStreamLabel };
+}
+
+function nextRecord(table: TableRecord, request: UpdateTableRequest, namespace: Namespace, transitionMs: number): TableRecord {
+  const now = Date.now();
+  const from = table.BillingMode;
+  const to = request.BillingMode ?? from;
+  if (request.ProvisionedThroughput !== undefined && to === 'PAY_PER_REQUEST') {
+    throw validation(`${INVALID}Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST`);
+  }
+  let throughput = table.ProvisionedThroughput;
+  if (request.ProvisionedThroughput !== undefined) {
+    if (from === 'PROVISIONED') checkThroughputChanges(throughput, request.ProvisionedThroughput);
+    throughput = changedThroughput(throughput, request.ProvisionedThroughput, now / 1000);
+  } else if (to === 'PAY_PER_REQUEST') {
+    throughput = { ...throughput, ReadCapacityUnits: 0, WriteCapacityUnits: 0 };
+  }
+  const definitions = mergedDefinitions(table, request);
+  const indexStatus: Pick<IndexRecord, 'IndexStatus' | 'Backfilling' | 'statusUntil'> =
+    transitionMs > 0 ? { IndexStatus: 'CREATING', Backfilling: false, statusUntil: now + transitionMs } : { IndexStatus: 'ACTIVE' };
+  const indexes = indexesForBillingMode(
+    updatedGlobalIndexes(table, request, to, definitions, indexStatus, now / 1000),
+    from,
+    to,
+    request,
+  );
+  const sse = request.SSESpecification === undefined ? undefined : sseDescription(request.SSESpecification, namespace);
+  return {
+    ...table,
+    BillingMode: to,
+    ProvisionedThroughput: throughput,
+    ...(to === 'PAY_PER_REQUEST' && from !== to ? { LastUpdateToPayPerRequestDateTime: now / 1000 } : {}),
+    GlobalSecondaryIndexes: indexes,
+    AttributeDefinitions: usedDefinitions(definitions, table, indexes),
+    ...(request.StreamSpecification !== undefined ? streamChange(table, request.StreamSpecification) : {}),
+    ...(request.SSESpecification !== undefined ? { SSEDescription: sse } : {}),
+    ...(request.TableClass !== undefined && request.TableClass !== table.TableClass
+      ? { TableClass: request.TableClass, TableClassLastUpdate: now / 1000 }
+      : {}),
+    ...(request.DeletionProtectionEnabled !== undefined ? { DeletionProtectionEnabled: request.DeletionProtectionEnabled } : {}),
+    ...(request.OnDemandThroughput !== undefined ? { OnDemandThroughput: request.OnDemandThroughput } : {}),
+  };
+}
+
+export const updateTable = defineOperation<UpdateTableRequest>({
+  name: 'UpdateTable',
+  shape,
+  async execute(request, context) {
+    checkRequest(request);
+    const table = changeableTable(context, request.TableName);
+    const transitionMs = context.services.config.updateTableMs;
+    const next = nextRecord(table, request, context.namespace, transitionMs);
+    const updated = await context.services.catalog.update(table, () => next);
+    return { TableDescription: await describe(updated, context.services) };
+  },
+});

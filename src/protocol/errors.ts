@@ -1,0 +1,91 @@
+/**
+ * The error registry: every error Dynalith answers with, named as DynamoDB
+ * names it, with the namespace and HTTP status DynamoDB sends. Operations throw
+ * `DynamoError`s; the server turns them into DynamoDB's JSON error envelope.
+ */
+
+const DYNAMODB = 'com.amazonaws.dynamodb.v20120810';
+const CORAL_VALIDATE = 'com.amazon.coral.validate';
+const CORAL_SERVICE = 'com.amazon.coral.service';
+
+interface ErrorKind {
+  readonly namespace: string;
+  readonly status: number;
+}
+
+const KINDS = {
+  ValidationException: { namespace: CORAL_VALIDATE, status: 400 },
+  SerializationException: { namespace: CORAL_SERVICE, status: 400 },
+  UnknownOperationException: { namespace: CORAL_SERVICE, status: 400 },
+  MissingAuthenticationTokenException: { namespace: CORAL_SERVICE, status: 400 },
+  IncompleteSignatureException: { namespace: CORAL_SERVICE, status: 400 },
+  InvalidSignatureException: { namespace: CORAL_SERVICE, status: 400 },
+  UnrecognizedClientException: { namespace: CORAL_SERVICE, status: 400 },
+  AccessDeniedException: { namespace: CORAL_SERVICE, status: 400 },
+  RequestEntityTooLarge: { namespace: CORAL_SERVICE, status: 413 },
+  InternalFailure: { namespace: CORAL_SERVICE, status: 500 },
+  ServiceUnavailable: { namespace: CORAL_SERVICE, status: 503 },
+  ResourceNotFoundException: { namespace: DYNAMODB, status: 400 },
+  ResourceInUseException: { namespace: DYNAMODB, status: 400 },
+  ConditionalCheckFailedException: { namespace: DYNAMODB, status: 400 },
+  LimitExceededException: { namespace: DYNAMODB, status: 400 },
+  ItemCollectionSizeLimitExceededException: { namespace: DYNAMODB, status: 400 },
+  ProvisionedThroughputExceededException: { namespace: DYNAMODB, status: 400 },
+  RequestLimitExceeded: { namespace: DYNAMODB, status: 400 },
+  ThrottlingException: { namespace: DYNAMODB, status: 400 },
+  TransactionCanceledException: { namespace: DYNAMODB, status: 400 },
+  TransactionConflictException: { namespace: DYNAMODB, status: 400 },
+  TransactionInProgressException: { namespace: DYNAMODB, status: 400 },
+  IdempotentParameterMismatchException: { namespace: DYNAMODB, status: 400 },
+  DuplicateItemException: { namespace: DYNAMODB, status: 400 },
+  InternalServerError: { namespace: DYNAMODB, status: 500 },
+  TableNotFoundException: { namespace: DYNAMODB, status: 400 },
+  TableAlreadyExistsException: { namespace: DYNAMODB, status: 400 },
+  TableInUseException: { namespace: DYNAMODB, status: 400 },
+  BackupNotFoundException: { namespace: DYNAMODB, status: 400 },
+  BackupInUseException: { namespace: DYNAMODB, status: 400 },
+  ContinuousBackupsUnavailableException: { namespace: DYNAMODB, status: 400 },
+  PointInTimeRecoveryUnavailableException: { namespace: DYNAMODB, status: 400 },
+  PolicyNotFoundException: { namespace: DYNAMODB, status: 400 },
+  ExpiredIteratorException: { namespace: DYNAMODB, status: 400 },
+  TrimmedDataAccessException: { namespace: DYNAMODB, status: 400 },
+} as const satisfies Record<string, ErrorKind>;
+
+export type ErrorName = keyof typeof KINDS;
+
+export class DynamoError extends Error {
+  readonly type: ErrorName;
+  /** Extra members of the error body, e.g. `Item` or `CancellationReasons`. */
+  readonly extra: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(type: ErrorName, message: string, extra?: Record<string, unknown>) {
+    super(message);
+    this.type = type;
+    this.extra = extra;
+  }
+
+  get status(): number {
+    return KINDS[this.type].status;
+  }
+
+  get fullType(): string {
+    return `${KINDS[this.type].namespace}#${this.type}`;
+  }
+}
+
+/** Shorthand for the error almost every bad request gets. */
+export function validation(message: string): DynamoError {
+  return new DynamoError('ValidationException', message);
+}
+
+export function resourceNotFound(message = 'Requested resource not found'): DynamoError {
+  return new DynamoError('ResourceNotFoundException', message);
+}
+
+export function conditionalCheckFailed(item?: Record<string, unknown>): DynamoError {
+  return new DynamoError(
+    'ConditionalCheckFailedException',
+    'The conditional request failed',
+    item ? { Item: item } : undefined,
+  );
+}

@@ -1,0 +1,425 @@
+/**
+ * Declarative request shapes, checked the way DynamoDB's front end (Coral)
+ * checks them, in two passes:
+ *
+ * 1. Deserialisation: a JSON value of the wrong kind for a member is a
+ *    SerializationException with Coral's Jackson-flavoured text. Unknown
+ *    members and nulls are dropped, as Coral drops them.
+ * 2. Constraints: required members, lengths, ranges, enums and patterns are
+ *    collected into one "N validation errors detected: ..." message (at most
+ *    ten reported), naming each value by its Java rendering and its path.
+ *
+ * Operation-specific checks (key schemas, expressions, ...) come after both.
+ */
+import { DynamoError, validation } from './errors.js';
+
+export type Shape =
+  | StringShape
+  | NumberShape
+  | BooleanShape
+  | BlobShape
+  | ListShape
+  | MapShape
+  | StructureShape
+  | AttributeValueShape;
+
+interface Constrained {
+  /** "Member must not be null" when absent. */
+  readonly required?: boolean;
+}
+
+export interface StringShape extends Constrained {
+  readonly kind: 'string';
+  readonly enum?: readonly string[];
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly pattern?: string;
+}
+
+export interface NumberShape extends Constrained {
+  readonly kind: 'integer' | 'long';
+  readonly min?: number;
+  readonly max?: number;
+}
+
+export interface BooleanShape extends Constrained {
+  readonly kind: 'boolean';
+}
+
+export interface BlobShape extends Constrained {
+  readonly kind: 'blob';
+}
+
+export interface ListShape extends Constrained {
+  readonly kind: 'list';
+  readonly member: Shape;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+}
+
+export interface MapShape extends Constrained {
+  readonly kind: 'map';
+  readonly value: Shape;
+  /** The Java type name of the values, for Coral's "Unrecognized collection type" text. */
+  readonly valueType: string;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly keyMinLength?: number;
+  readonly keyMaxLength?: number;
+  /** Constraints on each value's length, reported as "Map value must satisfy constraint". */
+  readonly valueMinLength?: number;
+  readonly valueMaxLength?: number;
+}
+
+export interface StructureShape extends Constrained {
+  readonly kind: 'structure';
+  /** The Coral type name, e.g. KeySchemaElement. */
+  readonly name: string;
+  readonly members: Readonly<Record<string, Shape>>;
+}
+
+/** An AttributeValue: only its JSON container kind is checked here; its content is validated by the model. */
+export interface AttributeValueShape extends Constrained {
+  readonly kind: 'attributeValue';
+}
+
+const NS = 'com.amazonaws.dynamodb.v20120810';
+
+// Shape constructors keep operation definitions short and readable.
+export const str = (c: Omit<StringShape, 'kind'> = {}): StringShape => ({ kind: 'string', ...c });
+export const int = (c: Omit<NumberShape, 'kind'> = {}): NumberShape => ({ kind: 'integer', ...c });
+export const long = (c: Omit<NumberShape, 'kind'> = {}): NumberShape => ({ kind: 'long', ...c });
+export const bool = (c: Omit<BooleanShape, 'kind'> = {}): BooleanShape => ({ kind: 'boolean', ...c });
+export const blob = (c: Omit<BlobShape, 'kind'> = {}): BlobShape => ({ kind: 'blob', ...c });
+export const list = (member: Shape, c: Omit<ListShape, 'kind' | 'member'> = {}): ListShape => ({
+  kind: 'list',
+  member,
+  ...c,
+});
+export const map = (value: Shape, valueType: string, c: Omit<MapShape, 'kind' | 'value' | 'valueType'> = {}): MapShape => ({
+  kind: 'map',
+  value,
+  valueType,
+  ...c,
+});
+export const struct = (
+  name: string,
+  members: Record<string, Shape>,
+  c: Omit<StructureShape, 'kind' | 'name' | 'members'> = {},
+): StructureShape => ({ kind: 'structure', name, members, ...c });
+export const attributeValue = (c: Omit<AttributeValueShape, 'kind'> = {}): AttributeValueShape => ({
+  kind: 'attributeValue',
+  ...c,
+});
+/** A map of attribute name to AttributeValue: an item or a key. */
+export const attributeMap = (c: Omit<MapShape, 'kind' | 'value' | 'valueType'> = {}): MapShape =>
+  map(attributeValue(), `java.lang.String, ${NS}.AttributeValue`, c);
+
+function serialization(message: string): DynamoError {
+  return new DynamoError('SerializationException', message);
+}
+
+function kindOf(value: unknown): 'null' | 'array' | 'object' | 'string' | 'number' | 'boolean' {
+  if (value === null || value === undefined) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value as 'object' | 'string' | 'number' | 'boolean';
+}
+
+function scalarToken(value: unknown): string {
+  if (typeof value === 'boolean') return value ? 'TRUE_VALUE' : 'FALSE_VALUE';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'NUMBER_VALUE' : 'DECIMAL_VALUE';
+  return 'STRING_VALUE';
+}
+
+const ATTRIBUTE_VALUE_MEMBERS: Readonly<Record<string, 'string' | 'blob' | 'boolean' | 'list' | 'blobList' | 'map'>> = {
+  S: 'string',
+  N: 'string',
+  B: 'blob',
+  BOOL: 'boolean',
+  NULL: 'boolean',
+  SS: 'list',
+  NS: 'list',
+  BS: 'blobList',
+  L: 'list',
+  M: 'map',
+};
+
+/**
+ * Pass 1: returns a copy of `value` with unknown members and nulls removed and
+ * each member of the declared JSON kind, or throws SerializationException.
+ */
+export function deserialize(value: unknown, shape: Shape): unknown {
+  const kind = kindOf(value);
+  if (kind === 'null') return undefined;
+  switch (shape.kind) {
+    case 'string':
+      if (kind === 'string') return value;
+      if (kind === 'array') throw serialization('Unrecognized collection type class java.lang.String');
+      if (kind === 'object') throw serialization('Start of structure or map found where not expected');
+      throw serialization(`${scalarToken(value)} cannot be converted to String`);
+    case 'integer':
+    case 'long': {
+      const javaName = shape.kind === 'integer' ? 'Integer' : 'Long';
+      if (kind === 'number') return Math.trunc(value as number);
+      if (kind === 'array') throw serialization(`Unrecognized collection type class java.lang.${javaName}`);
+      if (kind === 'object') throw serialization('Start of structure or map found where not expected');
+      throw serialization(`${scalarToken(value)} cannot be converted to ${javaName}`);
+    }
+    case 'boolean':
+      return deserializeBoolean(value);
+    case 'blob':
+      return deserializeBlob(value);
+    case 'list': {
+      if (kind === 'object') throw serialization('Start of structure or map found where not expected');
+      if (kind !== 'array') throw serialization('Unexpected field type');
+      return (value as unknown[]).map((member) => deserialize(member, shape.member));
+    }
+    case 'map': {
+      if (kind === 'array') throw serialization(`Unrecognized collection type java.util.Map<${shape.valueType}>`);
+      if (kind !== 'object') throw serialization('Unexpected field type');
+      const out: Record<string, unknown> = {};
+      for (const [key, member] of Object.entries(value as Record<string, unknown>)) {
+        const checked = deserialize(member, shape.value);
+        if (checked !== undefined) out[key] = checked;
+      }
+      return out;
+    }
+    case 'structure': {
+      if (kind === 'array') throw serialization(`Unrecognized collection type class ${NS}.${shape.name}`);
+      if (kind !== 'object') throw serialization('Unexpected field type');
+      const out: Record<string, unknown> = {};
+      const input = value as Record<string, unknown>;
+      for (const name in shape.members) {
+        const checked = deserialize(input[name], shape.members[name]!);
+        if (checked !== undefined) out[name] = checked;
+      }
+      return out;
+    }
+    case 'attributeValue':
+      return deserializeAttributeValue(value);
+  }
+}
+
+function deserializeBoolean(value: unknown): boolean {
+  switch (kindOf(value)) {
+    case 'boolean':
+      return value as boolean;
+    case 'string': {
+      // Coral's Jackson accepts a few spellings of booleans in strings.
+      const upper = (value as string).toUpperCase();
+      if (upper === 'TRUE' || upper === '1' || upper === 'YES') return true;
+      if (upper === 'FALSE' || upper === '0' || upper === 'NO') return false;
+      throw serialization('Unexpected token received from parser');
+    }
+    case 'array':
+      throw serialization('Unrecognized collection type class java.lang.Boolean');
+    case 'object':
+      throw serialization('Start of structure or map found where not expected');
+    default:
+      throw serialization(`${scalarToken(value)} cannot be converted to Boolean`);
+  }
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+function deserializeBlob(value: unknown): string {
+  const kind = kindOf(value);
+  if (kind === 'array') throw serialization('Unrecognized collection type class java.nio.ByteBuffer');
+  if (kind === 'object') throw serialization('Start of structure or map found where not expected');
+  if (kind !== 'string') throw serialization('only base-64-encoded strings are convertible to bytes');
+  const text = value as string;
+  if (text.length % 4 !== 0) {
+    throw serialization(`Base64 encoded length is expected a multiple of 4 bytes but found: ${text.length}`);
+  }
+  if (!BASE64.test(text)) throw serialization('Invalid last non-pad Base64 character dectected');
+  return text;
+}
+
+function deserializeAttributeValue(value: unknown): unknown {
+  const kind = kindOf(value);
+  if (kind === 'array') throw serialization(`Unrecognized collection type class ${NS}.AttributeValue`);
+  if (kind !== 'object') throw serialization('Unexpected value type in payload');
+  const out: Record<string, unknown> = {};
+  for (const [tag, member] of Object.entries(value as Record<string, unknown>)) {
+    const expected = ATTRIBUTE_VALUE_MEMBERS[tag];
+    if (expected === undefined || member === null || member === undefined) continue;
+    switch (expected) {
+      case 'string':
+        out[tag] = deserialize(member, STRING);
+        break;
+      case 'blob':
+        out[tag] = deserializeBlob(member);
+        break;
+      case 'boolean':
+        out[tag] = deserializeBoolean(member);
+        break;
+      case 'list':
+        out[tag] = deserialize(member, tag === 'L' ? VALUE_LIST : STRING_LIST);
+        break;
+      case 'blobList':
+        out[tag] = deserialize(member, BLOB_LIST);
+        break;
+      case 'map':
+        out[tag] = deserialize(member, VALUE_MAP);
+        break;
+    }
+  }
+  return out;
+}
+
+const STRING = str();
+const STRING_LIST = list(STRING);
+const BLOB_LIST = list(blob());
+const VALUE_LIST = list(attributeValue());
+const VALUE_MAP = attributeMap();
+
+/** Pass 2: the Coral constraint messages for `value` (already deserialised). */
+export function constraintErrors(value: unknown, shape: Shape, path: string, errors: string[]): void {
+  if (value === undefined) {
+    if (shape.required) errors.push(`Value null at '${path}' failed to satisfy constraint: Member must not be null`);
+    return;
+  }
+  const fail = (constraint: string) =>
+    errors.push(`Value '${javaString(value, shape)}' at '${path}' failed to satisfy constraint: ${constraint}`);
+  switch (shape.kind) {
+    case 'string': {
+      const text = value as string;
+      if (shape.enum && !shape.enum.includes(text)) fail(`Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
+      if (shape.pattern !== undefined && text.length > 0 && !new RegExp(`^(?:${shape.pattern})$`).test(text)) {
+        fail(`Member must satisfy regular expression pattern: ${shape.pattern}`);
+      }
+      checkLength(text.length, shape, fail);
+      break;
+    }
+    case 'integer':
+    case 'long': {
+      const n = value as number;
+      if (shape.min !== undefined && n < shape.min) fail(`Member must have value greater than or equal to ${shape.min}`);
+      if (shape.max !== undefined && n > shape.max) fail(`Member must have value less than or equal to ${shape.max}`);
+      break;
+    }
+    case 'list': {
+      const items = value as unknown[];
+      checkLength(items.length, shape, fail);
+      items.forEach((member, i) => constraintErrors(member, shape.member, `${path}.${i + 1}.member`, errors));
+      break;
+    }
+    case 'map': {
+      const entries = Object.entries(value as Record<string, unknown>);
+      checkLength(entries.length, shape, fail);
+      checkMapKeysAndValues(entries, shape, fail);
+      for (const [key, member] of entries) constraintErrors(member, shape.value, `${path}.${key}.member`, errors);
+      break;
+    }
+    case 'structure': {
+      const input = value as Record<string, unknown>;
+      for (const name in shape.members) {
+        constraintErrors(input[name], shape.members[name]!, `${path}.${lowerFirst(name)}`, errors);
+      }
+      break;
+    }
+    case 'boolean':
+    case 'blob':
+    case 'attributeValue':
+      break;
+  }
+}
+
+function checkLength(
+  length: number,
+  shape: { readonly minLength?: number; readonly maxLength?: number },
+  fail: (constraint: string) => void,
+): void {
+  if (shape.minLength !== undefined && length < shape.minLength) {
+    fail(`Member must have length greater than or equal to ${shape.minLength}`);
+  }
+  if (shape.maxLength !== undefined && length > shape.maxLength) {
+    fail(`Member must have length less than or equal to ${shape.maxLength}`);
+  }
+}
+
+function checkMapKeysAndValues(
+  entries: readonly [string, unknown][],
+  shape: MapShape,
+  fail: (constraint: string) => void,
+): void {
+  if (shape.keyMinLength !== undefined || shape.keyMaxLength !== undefined) {
+    const bad = entries.some(
+      ([key]) =>
+        (shape.keyMinLength !== undefined && key.length < shape.keyMinLength) ||
+        (shape.keyMaxLength !== undefined && key.length > shape.keyMaxLength),
+    );
+    if (bad) fail(`Map keys must satisfy constraint: [${lengthPhrases(shape.keyMaxLength, shape.keyMinLength)}]`);
+  }
+  if (shape.valueMinLength !== undefined || shape.valueMaxLength !== undefined) {
+    const bad = entries.some(([, member]) => {
+      const length = collectionLength(member);
+      return (
+        (shape.valueMinLength !== undefined && length < shape.valueMinLength) ||
+        (shape.valueMaxLength !== undefined && length > shape.valueMaxLength)
+      );
+    });
+    if (bad) fail(`Map value must satisfy constraint: [${lengthPhrases(shape.valueMaxLength, shape.valueMinLength)}]`);
+  }
+}
+
+function lengthPhrases(max: number | undefined, min: number | undefined): string {
+  const phrases: string[] = [];
+  if (max !== undefined) phrases.push(`Member must have length less than or equal to ${max}`);
+  if (min !== undefined) phrases.push(`Member must have length greater than or equal to ${min}`);
+  return phrases.join(', ');
+}
+
+function collectionLength(value: unknown): number {
+  if (typeof value === 'string' || Array.isArray(value)) return value.length;
+  if (value && typeof value === 'object') return Object.keys(value).length;
+  return 0;
+}
+
+export function lowerFirst(name: string): string {
+  return name.charAt(0).toLowerCase() + name.slice(1);
+}
+
+/**
+ * Renders a value as Java's toString would inside Coral's messages: lists as
+ * `[a, b]`, maps as `{k=v}`, structures as `Name(member=value, ...)`.
+ */
+export function javaString(value: unknown, shape?: Shape): string {
+  if (value === undefined || value === null) return 'null';
+  if (Array.isArray(value)) {
+    const member = shape?.kind === 'list' ? shape.member : undefined;
+    return `[${value.map((v) => javaString(v, member)).join(', ')}]`;
+  }
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (shape?.kind === 'structure') {
+      const members = entries.map(([k, v]) => `${lowerFirst(k)}=${javaString(v, shape.members[k])}`);
+      return `${shape.name}(${members.join(', ')})`;
+    }
+    if (shape?.kind === 'attributeValue') {
+      return `AttributeValue(${entries.map(([k, v]) => `${k}=${javaString(v)}`).join(', ')})`;
+    }
+    const member = shape?.kind === 'map' ? shape.value : undefined;
+    return `{${entries.map(([k, v]) => `${k}=${javaString(v, member)}`).join(', ')}}`;
+  }
+  return String(value);
+}
+
+/**
+ * Runs both passes over a request body: the typed request, or the error
+ * DynamoDB would answer with.
+ */
+export function checkShape<T>(body: unknown, shape: StructureShape): T {
+  const request = deserialize(body, shape) as Record<string, unknown>;
+  const errors: string[] = [];
+  for (const name in shape.members) {
+    constraintErrors(request[name], shape.members[name]!, lowerFirst(name), errors);
+  }
+  if (errors.length > 0) {
+    const shown = errors.slice(0, 10);
+    throw validation(
+      `${errors.length} validation error${errors.length > 1 ? 's' : ''} detected: ${shown.join('; ')}`,
+    );
+  }
+  return request as T;
+}

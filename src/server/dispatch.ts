@@ -1,0 +1,39 @@
+/**
+ * From a target header and body bytes to a JSON response text: the order of
+ * checks is DynamoDB's (body syntax, then operation, then authentication, then
+ * the request's shape, then the operation itself).
+ */
+import { DynamoError } from '../protocol/errors.js';
+import { checkShape } from '../protocol/shape.js';
+import { findOperation } from '../operations/registry.js';
+import { RawJson, type Namespace } from '../operations/operation.js';
+import type { Services } from '../engine/services.js';
+
+const SERVICE_PREFIX = 'DynamoDB_20120810.';
+
+export async function dispatch(
+  target: string | string[] | undefined,
+  bytes: Buffer,
+  authenticate: () => Namespace,
+  services: Services,
+  requestId: string,
+): Promise<string> {
+  let body: unknown = undefined;
+  if (bytes.length > 0) {
+    try {
+      body = JSON.parse(bytes.toString('utf8'));
+    } catch {
+      throw new DynamoError('SerializationException', '');
+    }
+  }
+  const name = typeof target === 'string' && target.startsWith(SERVICE_PREFIX) ? target.slice(SERVICE_PREFIX.length) : undefined;
+  const operation = name === undefined ? undefined : findOperation(name);
+  if (operation === undefined) throw new DynamoError('UnknownOperationException', '');
+  const namespace = authenticate();
+  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new DynamoError('SerializationException', body === undefined ? '' : 'Start of structure or map found where not expected');
+  }
+  const request = checkShape(body, operation.shape);
+  const result = await operation.execute(request, { namespace, requestId, services });
+  return result instanceof RawJson ? result.text : JSON.stringify(result);
+}

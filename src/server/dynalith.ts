@@ -1,0 +1,68 @@
+/**
+ * A whole Dynalith server: storage, services and the HTTP listener, with an
+ * orderly shutdown (stop accepting, finish requests in flight, close the store).
+ */
+import type { AddressInfo } from 'node:net';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Config } from '../config.js';
+import { createLogger, type Logger } from '../logger.js';
+import { createServices } from '../engine/services.js';
+import { createMemoryStorage } from '../storage/memory.js';
+import { openLmdbStorage } from '../storage/lmdb.js';
+import type { Storage } from '../storage/storage.js';
+import { createHttpServer } from './http-server.js';
+
+export interface RunningServer {
+  /** e.g. http://127.0.0.1:8000 */
+  readonly endpoint: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export async function openStorage(config: Config): Promise<Storage> {
+  if (config.inMemory) return createMemoryStorage();
+  const path = resolve(config.dataDir);
+  try {
+    mkdirSync(path, { recursive: true });
+  } catch (error) {
+    throw new Error(`cannot use data directory ${path}: ${(error as Error).message}`);
+  }
+  return openLmdbStorage({ path });
+}
+
+export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+  const storage = await openStorage(config);
+  let services;
+  try {
+    services = await createServices(config, logger, storage);
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+  const server = createHttpServer({ services, logger });
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolveListen();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  let closing: Promise<void> | undefined;
+  return {
+    endpoint: `http://${host}:${port}`,
+    port,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((done) => {
+          server.close(() => done());
+          server.closeIdleConnections();
+        });
+        await storage.close();
+      })();
+      return closing;
+    },
+  };
+}

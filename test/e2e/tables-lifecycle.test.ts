@@ -1,0 +1,265 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  ListTablesCommand,
+  UpdateTableCommand,
+  type CreateTableCommandInput,
+  type UpdateTableCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import { describeEachBackend, uniqueName, type Target } from '../helpers/harness.js';
+
+const INVALID = 'One or more parameter values were invalid: ';
+
+async function create(target: Target, extra: Partial<CreateTableCommandInput> = {}): Promise<string> {
+  const TableName = uniqueName('tl');
+  await target.ddb.send(
+    new CreateTableCommand({
+      TableName,
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      BillingMode: 'PROVISIONED',
+      ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
+      ...extra,
+    }),
+  );
+  return TableName;
+}
+
+async function updateRejects(target: Target, input: UpdateTableCommandInput, name: string, message: string): Promise<void> {
+  await assert.rejects(target.ddb.send(new UpdateTableCommand(input)), (error: Error) => {
+    assert.equal(error.name, name);
+    assert.equal(error.message, message);
+    return true;
+  });
+}
+
+describeEachBackend('DescribeTable, DeleteTable, ListTables', (target) => {
+  test('a missing table is not found', async () => {
+    await assert.rejects(target().ddb.send(new DescribeTableCommand({ TableName: 'no_such_table' })), {
+      name: 'ResourceNotFoundException',
+      message: 'Requested resource not found: Table: no_such_table not found',
+    });
+    await assert.rejects(target().ddb.send(new DeleteTableCommand({ TableName: 'no_such_table' })), {
+      name: 'ResourceNotFoundException',
+      message: 'Requested resource not found: Table: no_such_table not found',
+    });
+  });
+
+  test('deleting returns the description as DELETING and removes the table', async () => {
+    const name = await create(target());
+    const { TableDescription } = await target().ddb.send(new DeleteTableCommand({ TableName: name }));
+    assert.equal(TableDescription?.TableName, name);
+    assert.equal(TableDescription?.TableStatus, 'DELETING');
+    await assert.rejects(target().ddb.send(new DescribeTableCommand({ TableName: name })), { name: 'ResourceNotFoundException' });
+    const { TableNames } = await target().ddb.send(new ListTablesCommand({}));
+    assert.ok(!TableNames?.includes(name));
+  });
+
+  test('deletion protection refuses deletion until it is disabled', async () => {
+    const name = await create(target(), { DeletionProtectionEnabled: true });
+    await assert.rejects(target().ddb.send(new DeleteTableCommand({ TableName: name })), {
+      name: 'ValidationException',
+      message: 'Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.',
+    });
+    await target().ddb.send(new UpdateTableCommand({ TableName: name, DeletionProtectionEnabled: false }));
+    await target().ddb.send(new DeleteTableCommand({ TableName: name }));
+  });
+
+  test('tables of one region are invisible in another', async () => {
+    const name = await create(target());
+    const eu = target().client({ region: 'eu-west-1' });
+    try {
+      await assert.rejects(eu.send(new DescribeTableCommand({ TableName: name })), { name: 'ResourceNotFoundException' });
+      const { TableNames } = await eu.send(new ListTablesCommand({}));
+      assert.ok(!TableNames?.includes(name));
+    } finally {
+      eu.destroy();
+    }
+  });
+
+  test('ListTables pages in name order', async () => {
+    const eu = target().client({ region: 'ap-south-1' });
+    try {
+      const names = ['t_c', 't_a', 't_e', 't_b', 't_d'];
+      for (const TableName of names) {
+        await eu.send(
+          new CreateTableCommand({
+            TableName,
+            AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+            KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+            BillingMode: 'PAY_PER_REQUEST',
+          }),
+        );
+      }
+      const seen: string[] = [];
+      let start: string | undefined;
+      let pages = 0;
+      do {
+        const page = await eu.send(new ListTablesCommand({ Limit: 2, ExclusiveStartTableName: start }));
+        seen.push(...(page.TableNames ?? []));
+        start = page.LastEvaluatedTableName;
+        pages++;
+      } while (start !== undefined);
+      assert.deepEqual(seen, [...names].sort());
+      assert.equal(pages, 3);
+      await assert.rejects(eu.send(new ListTablesCommand({ Limit: 0 })), {
+        name: 'ValidationException',
+        message: "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1",
+      });
+    } finally {
+      eu.destroy();
+    }
+  });
+});
+
+describeEachBackend('UpdateTable', (target) => {
+  test('changes provisioned throughput and records the increase', async () => {
+    const name = await create(target());
+    const { TableDescription } = await target().ddb.send(
+      new UpdateTableCommand({ TableName: name, ProvisionedThroughput: { ReadCapacityUnits: 10, WriteCapacityUnits: 5 } }),
+    );
+    assert.equal(TableDescription?.ProvisionedThroughput?.ReadCapacityUnits, 10);
+    assert.ok(TableDescription?.ProvisionedThroughput?.LastIncreaseDateTime instanceof Date);
+    await target().ddb.send(new UpdateTableCommand({ TableName: name, ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } }));
+    const { Table } = await target().ddb.send(new DescribeTableCommand({ TableName: name }));
+    assert.equal(Table?.ProvisionedThroughput?.NumberOfDecreasesToday, 1);
+    assert.equal(Table?.ProvisionedThroughput?.WriteCapacityUnits, 1);
+  });
+
+  test('rejects unchanged throughput, missing tables and empty updates', async () => {
+    const name = await create(target());
+    await updateRejects(
+      target(),
+      { TableName: name, BillingMode: 'PROVISIONED', ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 } },
+      'ValidationException',
+      'The provisioned throughput for the table will not change. The requested value equals the current value. ' +
+        'Current ReadCapacityUnits provisioned for the table: 5. Requested ReadCapacityUnits: 5. ' +
+        'Current WriteCapacityUnits provisioned for the table: 5. Requested WriteCapacityUnits: 5. ' +
+        'Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.',
+    );
+    await updateRejects(
+      target(),
+      { TableName: name },
+      'ValidationException',
+      'At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required',
+    );
+    await updateRejects(
+      target(),
+      { TableName: 'no_such_table', ProvisionedThroughput: { ReadCapacityUnits: 2, WriteCapacityUnits: 2 } },
+      'ResourceNotFoundException',
+      'Requested resource not found: Table: no_such_table not found',
+    );
+    await updateRejects(
+      target(),
+      { TableName: name, BillingMode: 'PROVISIONED' },
+      'ValidationException',
+      `${INVALID}ProvisionedThroughput must be specified when BillingMode is PROVISIONED`,
+    );
+    await updateRejects(
+      target(),
+      { TableName: name, BillingMode: 'PAY_PER_REQUEST', ProvisionedThroughput: { ReadCapacityUnits: 2, WriteCapacityUnits: 2 } },
+      'ValidationException',
+      `${INVALID}Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST`,
+    );
+  });
+
+  test('switches billing mode both ways', async () => {
+    const name = await create(target());
+    const { TableDescription: onDemand } = await target().ddb.send(new UpdateTableCommand({ TableName: name, BillingMode: 'PAY_PER_REQUEST' }));
+    assert.equal(onDemand?.BillingModeSummary?.BillingMode, 'PAY_PER_REQUEST');
+    assert.ok(onDemand?.BillingModeSummary?.LastUpdateToPayPerRequestDateTime instanceof Date);
+    assert.equal(onDemand?.ProvisionedThroughput?.ReadCapacityUnits, 0);
+    await target().ddb.send(new UpdateTableCommand({ TableName: name, BillingMode: 'PAY_PER_REQUEST' }));
+    const { TableDescription: provisioned } = await target().ddb.send(
+      new UpdateTableCommand({ TableName: name, BillingMode: 'PROVISIONED', ProvisionedThroughput: { ReadCapacityUnits: 3, WriteCapacityUnits: 4 } }),
+    );
+    assert.equal(provisioned?.BillingModeSummary?.BillingMode, 'PROVISIONED');
+    assert.equal(provisioned?.ProvisionedThroughput?.WriteCapacityUnits, 4);
+  });
+
+  test('creates, updates and deletes a global secondary index', async () => {
+    const name = await create(target());
+    const { TableDescription: withIndex } = await target().ddb.send(
+      new UpdateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [{ AttributeName: 'g', AttributeType: 'N' }],
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: {
+              IndexName: 'gIndex',
+              KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }],
+              Projection: { ProjectionType: 'ALL' },
+              ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 },
+            },
+          },
+        ],
+      }),
+    );
+    assert.equal(withIndex?.GlobalSecondaryIndexes?.[0]?.IndexName, 'gIndex');
+    assert.deepEqual(withIndex?.AttributeDefinitions?.map((d) => d.AttributeName), ['pk', 'g']);
+    await updateRejects(
+      target(),
+      {
+        TableName: name,
+        GlobalSecondaryIndexUpdates: [{ Create: { IndexName: 'gIndex', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' }, ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } } }],
+      },
+      'ValidationException',
+      `${INVALID}Index with name: gIndex already exists`,
+    );
+    await updateRejects(
+      target(),
+      {
+        TableName: name,
+        GlobalSecondaryIndexUpdates: [{ Create: { IndexName: 'other', KeySchema: [{ AttributeName: 'nope', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' }, ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } } }],
+      },
+      'ValidationException',
+      `${INVALID}Some index key attributes are not defined in AttributeDefinitions. Keys: [nope], AttributeDefinitions: [pk, g]`,
+    );
+    await target().ddb.send(
+      new UpdateTableCommand({
+        TableName: name,
+        GlobalSecondaryIndexUpdates: [{ Update: { IndexName: 'gIndex', ProvisionedThroughput: { ReadCapacityUnits: 9, WriteCapacityUnits: 1 } } }],
+      }),
+    );
+    const { Table } = await target().ddb.send(new DescribeTableCommand({ TableName: name }));
+    assert.equal(Table?.GlobalSecondaryIndexes?.[0]?.ProvisionedThroughput?.ReadCapacityUnits, 9);
+    const { TableDescription: without } = await target().ddb.send(
+      new UpdateTableCommand({ TableName: name, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: 'gIndex' } }] }),
+    );
+    assert.equal(without?.GlobalSecondaryIndexes, undefined);
+    assert.deepEqual(without?.AttributeDefinitions?.map((d) => d.AttributeName), ['pk']);
+    await updateRejects(
+      target(),
+      { TableName: name, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: 'gIndex' } }] },
+      'ResourceNotFoundException',
+      'Requested resource not found: Index: gIndex not found',
+    );
+  });
+
+  test('enables and disables a stream, changes class and encryption', async () => {
+    const name = await create(target());
+    const { TableDescription: streaming } = await target().ddb.send(
+      new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } }),
+    );
+    assert.equal(streaming?.StreamSpecification?.StreamViewType, 'KEYS_ONLY');
+    assert.ok(streaming?.LatestStreamArn?.endsWith(`/stream/${streaming.LatestStreamLabel}`));
+    await updateRejects(
+      target(),
+      { TableName: name, StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' } },
+      'ValidationException',
+      `Table already has an enabled stream: TableName: ${name}`,
+    );
+    const { TableDescription: plain } = await target().ddb.send(
+      new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: false } }),
+    );
+    assert.equal(plain?.StreamSpecification, undefined);
+    const { TableDescription: changed } = await target().ddb.send(
+      new UpdateTableCommand({ TableName: name, TableClass: 'STANDARD_INFREQUENT_ACCESS', SSESpecification: { Enabled: true } }),
+    );
+    assert.equal(changed?.TableClassSummary?.TableClass, 'STANDARD_INFREQUENT_ACCESS');
+    assert.equal(changed?.SSEDescription?.Status, 'ENABLED');
+  });
+});

@@ -1,0 +1,63 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, UpdateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DEFAULT_CONFIG } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { startServer, type RunningServer } from '../../src/server/dynalith.js';
+import { clientFor, uniqueName } from '../helpers/harness.js';
+
+const TRANSITION_MS = 300;
+
+describe('transitional table statuses', () => {
+  let server: RunningServer;
+  let ddb: DynamoDBClient;
+  before(async () => {
+    server = await startServer(
+      { ...DEFAULT_CONFIG, port: 0, inMemory: true, logLevel: 'silent', createTableMs: TRANSITION_MS, updateTableMs: TRANSITION_MS, deleteTableMs: TRANSITION_MS },
+      createLogger('silent'),
+    );
+    ddb = clientFor(server.endpoint);
+  });
+  after(async () => {
+    ddb.destroy();
+    await server.close();
+  });
+
+  test('CREATING, UPDATING and DELETING refuse changes, then settle', async () => {
+    const TableName = uniqueName('tr');
+    const { TableDescription } = await ddb.send(
+      new CreateTableCommand({
+        TableName,
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    assert.equal(TableDescription?.TableStatus, 'CREATING');
+    await assert.rejects(ddb.send(new DeleteTableCommand({ TableName })), {
+      name: 'ResourceInUseException',
+      message: `Attempt to change a resource which is still in use: Table is being created: ${TableName}`,
+    });
+    await assert.rejects(ddb.send(new UpdateTableCommand({ TableName, DeletionProtectionEnabled: true })), {
+      name: 'ResourceInUseException',
+      message: `Attempt to change a resource which is still in use: Table is being created: ${TableName}`,
+    });
+    await sleep(TRANSITION_MS + 50);
+    assert.equal((await ddb.send(new DescribeTableCommand({ TableName }))).Table?.TableStatus, 'ACTIVE');
+
+    const updated = await ddb.send(new UpdateTableCommand({ TableName, TableClass: 'STANDARD_INFREQUENT_ACCESS' }));
+    assert.equal(updated.TableDescription?.TableStatus, 'UPDATING');
+    await assert.rejects(ddb.send(new DeleteTableCommand({ TableName })), {
+      name: 'ResourceInUseException',
+      message: `Attempt to change a resource which is still in use: Table is being updated: ${TableName}`,
+    });
+    await sleep(TRANSITION_MS + 50);
+
+    const deleting = await ddb.send(new DeleteTableCommand({ TableName }));
+    assert.equal(deleting.TableDescription?.TableStatus, 'DELETING');
+    assert.equal((await ddb.send(new DescribeTableCommand({ TableName }))).Table?.TableStatus, 'DELETING');
+    await sleep(TRANSITION_MS + 50);
+    await assert.rejects(ddb.send(new DescribeTableCommand({ TableName })), { name: 'ResourceNotFoundException' });
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * End-to-end test harness. Each suite runs against a real Dynalith server over
+ * HTTP through the AWS SDK: once per storage backend (memory, LMDB), or only
+ * against DYNALITH_TEST_ENDPOINT when it is set (e.g. DynamoDB Local, to check
+ * the expectations themselves).
+ */
+import { after, before, describe } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DEFAULT_CONFIG } from '../../src/config.js';
+import { startServer, type RunningServer } from '../../src/server/dynalith.js';
+import { createLogger } from '../../src/logger.js';
+
+export interface Target {
+  /** 'memory', 'lmdb' or 'external'. */
+  readonly backend: string;
+  readonly endpoint: string;
+  readonly ddb: DynamoDBClient;
+  readonly doc: DynamoDBDocumentClient;
+  /** A client for another region of the same server. */
+  client(options?: Partial<DynamoDBClientConfig>): DynamoDBClient;
+}
+
+export const externalEndpoint = process.env.DYNALITH_TEST_ENDPOINT;
+
+export function clientFor(endpoint: string, options: Partial<DynamoDBClientConfig> = {}): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' },
+    maxAttempts: 1,
+    ...options,
+  });
+}
+
+let counter = 0;
+/** A table name no other test uses. */
+export function uniqueName(base: string): string {
+  return `${base}_${process.pid}_${Date.now().toString(36)}_${counter++}`;
+}
+
+async function startBackend(backend: 'memory' | 'lmdb'): Promise<{ server: RunningServer; cleanup(): void }> {
+  const dataDir = backend === 'lmdb' ? mkdtempSync(join(tmpdir(), 'dynalith-test-')) : '';
+  const server = await startServer(
+    { ...DEFAULT_CONFIG, port: 0, inMemory: backend === 'memory', dataDir: dataDir || DEFAULT_CONFIG.dataDir, logLevel: 'silent' },
+    createLogger('silent'),
+  );
+  return { server, cleanup: () => dataDir && rmSync(dataDir, { recursive: true, force: true }) };
+}
+
+/**
+ * Declares `body` once per target. `body` receives a getter: the target is
+ * only known once the suite's `before` hook has started the server.
+ */
+export function describeEachBackend(title: string, body: (target: () => Target) => void): void {
+  const backends = externalEndpoint ? (['external'] as const) : (['memory', 'lmdb'] as const);
+  for (const backend of backends) {
+    describe(`${title} [${backend}]`, () => {
+      let target: Target | undefined;
+      let stop: (() => Promise<void>) | undefined;
+      before(async () => {
+        let endpoint: string;
+        if (backend === 'external') {
+          endpoint = externalEndpoint!;
+        } else {
+          const started = await startBackend(backend);
+          endpoint = started.server.endpoint;
+          stop = async () => {
+            await started.server.close();
+            started.cleanup();
+          };
+        }
+        const ddb = clientFor(endpoint);
+        target = {
+          backend,
+          endpoint,
+          ddb,
+          doc: DynamoDBDocumentClient.from(ddb),
+          client: (options) => clientFor(endpoint, options),
+        };
+      });
+      after(async () => {
+        target?.ddb.destroy();
+        await stop?.();
+      });
+      body(() => {
+        if (target === undefined) throw new Error('target used before the suite started');
+        return target;
+      });
+    });
+  }
+}
