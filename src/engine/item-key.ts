@@ -5,7 +5,7 @@
  */
 import { encodeStorageKey } from '../model/key-codec.js';
 import type { PrimaryKey } from '../model/primary-key.js';
-import { itemPrefix } from './keyspace.js';
+import { fitKey, itemPrefix } from './keyspace.js';
 
 const prefixes = new Map<number, Uint8Array>();
 
@@ -16,5 +16,5 @@ function cachedPrefix(tableId: number): Uint8Array {
 }
 
 export function itemKey(tableId: number, key: PrimaryKey): Uint8Array {
-  return encodeStorageKey(cachedPrefix(tableId), key.hash, key.range === undefined ? [] : [key.range]);
+  return fitKey(encodeStorageKey(cachedPrefix(tableId), key.hash, key.range === undefined ? [] : [key.range]));
 }

@@ -4,6 +4,9 @@
  * the encoded primary key (see model/key-codec.ts).
  */
 
+import { createHash } from 'node:crypto';
+import { MAX_KEY_BYTES } from '../storage/bytes.js';
+
 const META = 0x00;
 const TABLE = 0x01;
 const TABLE_STATS = 0x02;
@@ -48,3 +51,20 @@ export function tableStatsKey(tableId: number): Uint8Array {
 export function itemPrefix(tableId: number): Uint8Array {
   return withPrefix(ITEM, u32(tableId));
 }
+
+/**
+ * DynamoDB keys (2048-byte partition key, 1024-byte sort key) can encode
+ * longer than a storage key may be. Such a key keeps its leading bytes and
+ * ends in a digest of the whole, so it stays unique; only keys that agree on
+ * those leading bytes lose their relative order.
+ */
+export function fitKey(key: Uint8Array): Uint8Array {
+  if (key.length <= MAX_KEY_BYTES) return key;
+  const digest = createHash('sha256').update(key).digest().subarray(0, DIGEST_BYTES);
+  const out = new Uint8Array(MAX_KEY_BYTES);
+  out.set(key.subarray(0, MAX_KEY_BYTES - DIGEST_BYTES));
+  out.set(digest, MAX_KEY_BYTES - DIGEST_BYTES);
+  return out;
+}
+
+const DIGEST_BYTES = 16;

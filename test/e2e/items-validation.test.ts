@@ -84,6 +84,28 @@ describeEachBackend('item validation', (target) => {
     assert.equal(sortMismatch.message, 'One or more parameter values were invalid: Type mismatch for key sk expected: N actual: S');
   });
 
+  test('keys up to the size limits are stored, longer ones refused', async () => {
+    const strings = await createTable(target().ddb, 'validation_long', { hash: ['pk', 'S'], range: ['sk', 'S'] });
+    // NUL bytes take two bytes each in the key encoding: the longest encoded keys there are.
+    const longKey = { pk: { S: '\u0000'.repeat(2048) }, sk: { S: '\u0000'.repeat(1024) } };
+    const siblingKey = { pk: { S: '\u0000'.repeat(2048) }, sk: { S: `${'\u0000'.repeat(1023)}x` } };
+    await target().ddb.send(new PutItemCommand({ TableName: strings, Item: { ...longKey, v: { S: 'long' } } }));
+    await target().ddb.send(new PutItemCommand({ TableName: strings, Item: { ...siblingKey, v: { S: 'sibling' } } }));
+    const { Item } = await target().ddb.send(new GetItemCommand({ TableName: strings, Key: longKey }));
+    assert.equal(Item?.v?.S, 'long');
+    const sibling = await target().ddb.send(new GetItemCommand({ TableName: strings, Key: siblingKey }));
+    assert.equal(sibling.Item?.v?.S, 'sibling');
+    const tooLong = await putError({ pk: { S: 'x'.repeat(2049) } });
+    assert.equal(tooLong.message, 'One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes');
+    const sortTooLong = await errorOf(() =>
+      target().ddb.send(new PutItemCommand({ TableName: strings, Item: { pk: { S: 'a' }, sk: { S: 'y'.repeat(1025) } } })),
+    );
+    assert.equal(
+      sortTooLong.message,
+      'One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes',
+    );
+  });
+
   test('a Key that does not match the schema is refused', async () => {
     const cases: Record<string, AttributeValue>[] = [
       { pk: { N: '1' } },

@@ -62,6 +62,9 @@ describeEachBackend('tags, limits and endpoints', (target) => {
   test('unknown tables and other accounts', async () => {
     const missing = 'arn:aws:dynamodb:us-east-1:000000000000:table/nonexistent_table_xyz';
     await assert.rejects(target().ddb.send(new ListTagsOfResourceCommand({ ResourceArn: missing })), {
+      name: 'AccessDeniedException',
+    });
+    await assert.rejects(target().ddb.send(new TagResourceCommand({ ResourceArn: missing, Tags: [{ Key: 'k', Value: 'v' }] })), {
       name: 'ResourceNotFoundException',
       message: `Requested resource not found: ResourcArn: ${missing} not found`,
     });
