@@ -2,6 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { requestExpressions } from '../../src/expressions/index.js';
 import type { AttributeValue, Item } from '../../src/model/attribute-value.js';
+import { prng } from '../helpers/random.js';
 
 type Values = Record<string, AttributeValue>;
 
@@ -196,17 +197,6 @@ describe('condition errors', () => {
 });
 
 describe('condition properties', () => {
-  // Mulberry32: a small deterministic PRNG so failures reproduce.
-  function prng(seed: number): () => number {
-    let state = seed >>> 0;
-    return () => {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
 
   test('< on random decimals agrees with exact decimal order, and NOT flips it', () => {
     const random = prng(42);

@@ -15,18 +15,8 @@ import {
 } from '../../src/model/key-codec.js';
 import { hash32 } from '../../src/model/hash.js';
 import { canonicalNumber } from '../../src/model/numbers.js';
+import { prng } from '../helpers/random.js';
 
-/** mulberry32: small, seeded, good enough to drive property tests. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const random = prng(20240611);
 const int = (n: number): number => Math.floor(random() * n);

@@ -11,6 +11,7 @@ import type { Bytes, Entry, RangeOptions, ReadTransaction, Storage } from '../..
 import { createMemoryStorage } from '../../src/storage/memory.js';
 import { openLmdbStorage } from '../../src/storage/lmdb.js';
 import { compareBytes } from '../../src/storage/bytes.js';
+import { prng } from '../helpers/random.js';
 
 interface Backend {
   readonly name: string;
@@ -37,17 +38,6 @@ async function putAll(storage: Storage, keys: Bytes[]): Promise<void> {
   });
 }
 
-/** mulberry32: small, seedable, good enough to drive a model test. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'dynalith-storage-'));

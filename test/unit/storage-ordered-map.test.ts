@@ -2,17 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { OrderedMap } from '../../src/storage/ordered-map.js';
 import { compareBytes } from '../../src/storage/bytes.js';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../helpers/random.js';
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 const u32 = (n: number): Uint8Array => {

@@ -1,41 +1,23 @@
 import type { Item } from '../../model/attribute-value.js';
 import { validation } from '../../protocol/errors.js';
-import { attributeMap, str, struct } from '../../protocol/shape.js';
+import { attributeMap, struct } from '../../protocol/shape.js';
 import { requestExpressions } from '../../expressions/index.js';
-import { consumedCapacity, writeUnits } from '../../engine/capacity.js';
 import { defineOperation } from '../operation.js';
 import { tableNameMember } from '../common-shapes.js';
 import {
-  checkExpressionParameters,
-  conditionalOperatorMember,
   assertCondition,
+  checkExpressionParameters,
+  conditionalWriteMembers,
   conditionOf,
   dataTable,
-  expectedMember,
-  expressionAttributeNamesMember,
-  expressionAttributeValuesMember,
-  itemCollectionMetrics,
   resolveKey,
-  returnConsumedCapacityMember,
-  returnItemCollectionMetricsMember,
-  returnValuesMember,
-  returnValuesOnConditionCheckFailureMember,
   validateKeyValues,
-  type ReturnConsumedCapacity,
+  writeResponse,
+  type ConditionalWriteRequest,
 } from './item-operation.js';
 
-interface DeleteItemRequest {
-  readonly TableName: string;
+interface DeleteItemRequest extends ConditionalWriteRequest {
   readonly Key: Record<string, unknown>;
-  readonly Expected?: Record<string, unknown>;
-  readonly ConditionalOperator?: string;
-  readonly ReturnValues?: string;
-  readonly ReturnConsumedCapacity?: ReturnConsumedCapacity;
-  readonly ReturnItemCollectionMetrics?: string;
-  readonly ConditionExpression?: string;
-  readonly ExpressionAttributeNames?: Record<string, string>;
-  readonly ExpressionAttributeValues?: Record<string, unknown>;
-  readonly ReturnValuesOnConditionCheckFailure?: string;
 }
 
 export const deleteItem = defineOperation<DeleteItemRequest>({
@@ -43,15 +25,7 @@ export const deleteItem = defineOperation<DeleteItemRequest>({
   shape: struct('DeleteItemInput', {
     TableName: tableNameMember,
     Key: attributeMap({ required: true }),
-    Expected: expectedMember,
-    ConditionalOperator: conditionalOperatorMember,
-    ReturnValues: returnValuesMember,
-    ReturnConsumedCapacity: returnConsumedCapacityMember,
-    ReturnItemCollectionMetrics: returnItemCollectionMetricsMember,
-    ConditionExpression: str(),
-    ExpressionAttributeNames: expressionAttributeNamesMember,
-    ExpressionAttributeValues: expressionAttributeValuesMember,
-    ReturnValuesOnConditionCheckFailure: returnValuesOnConditionCheckFailureMember,
+    ...conditionalWriteMembers,
   }),
   async execute(request, context) {
     checkExpressionParameters(request, ['ConditionExpression'], ['Expected']);
@@ -68,10 +42,6 @@ export const deleteItem = defineOperation<DeleteItemRequest>({
       assertCondition(condition, request, old);
       return undefined;
     });
-    return {
-      Attributes: request.ReturnValues === 'ALL_OLD' ? outcome.old : undefined,
-      ConsumedCapacity: consumedCapacity(request.ReturnConsumedCapacity, table, writeUnits(outcome.oldSize)),
-      ItemCollectionMetrics: itemCollectionMetrics(table, key, request.ReturnItemCollectionMetrics),
-    };
+    return writeResponse(request, table, key, outcome, request.ReturnValues === 'ALL_OLD' ? outcome.old : undefined);
   },
 });

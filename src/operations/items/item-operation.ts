@@ -10,6 +10,8 @@ import { DynamoError, validation } from '../../protocol/errors.js';
 import { attributeMap, attributeValue, bool, list, map, str, struct } from '../../protocol/shape.js';
 import { keySchemaOf, type TableRecord } from '../../engine/table.js';
 import type { OperationContext } from '../operation.js';
+import type { WriteOutcome } from '../../engine/items.js';
+import { consumedCapacity, writeUnits } from '../../engine/capacity.js';
 import { expectedCondition, type Condition, type RequestExpressions } from '../../expressions/index.js';
 
 export const returnConsumedCapacityMember = str({ enum: ['INDEXES', 'TOTAL', 'NONE'] });
@@ -37,6 +39,43 @@ export const expectedMember = map(
 export const attributesToGetMember = list(str(), { minLength: 1 });
 
 export type ReturnConsumedCapacity = 'INDEXES' | 'TOTAL' | 'NONE';
+
+/** The members PutItem, UpdateItem and DeleteItem share after their item or key. */
+export const conditionalWriteMembers = {
+  Expected: expectedMember,
+  ConditionalOperator: conditionalOperatorMember,
+  ReturnValues: returnValuesMember,
+  ReturnConsumedCapacity: returnConsumedCapacityMember,
+  ReturnItemCollectionMetrics: returnItemCollectionMetricsMember,
+  ConditionExpression: str(),
+  ExpressionAttributeNames: expressionAttributeNamesMember,
+  ExpressionAttributeValues: expressionAttributeValuesMember,
+  ReturnValuesOnConditionCheckFailure: returnValuesOnConditionCheckFailureMember,
+};
+
+export interface ConditionalWriteRequest extends ConditionalRequest {
+  readonly TableName: string;
+  readonly ReturnValues?: string;
+  readonly ReturnConsumedCapacity?: ReturnConsumedCapacity;
+  readonly ReturnItemCollectionMetrics?: string;
+  readonly ExpressionAttributeNames?: Record<string, string>;
+  readonly ExpressionAttributeValues?: Record<string, unknown>;
+}
+
+/** The response of a single-item write: the chosen attributes, capacity and collection metrics. */
+export function writeResponse(
+  request: ConditionalWriteRequest,
+  table: TableRecord,
+  key: PrimaryKey,
+  outcome: WriteOutcome,
+  attributes: Item | undefined,
+): object {
+  return {
+    Attributes: attributes,
+    ConsumedCapacity: consumedCapacity(request.ReturnConsumedCapacity, table, writeUnits(Math.max(outcome.oldSize, outcome.newSize))),
+    ItemCollectionMetrics: itemCollectionMetrics(table, key, request.ReturnItemCollectionMetrics),
+  };
+}
 
 /**
  * DynamoDB refuses mixing expression and legacy parameters, and expression

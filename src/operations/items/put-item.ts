@@ -3,41 +3,23 @@ import { validateItem } from '../../model/validate-value.js';
 import { ITEM_TOO_LARGE, itemSize, MAX_ITEM_SIZE } from '../../model/item-size.js';
 import { keyFromItem } from '../../model/primary-key.js';
 import { validation } from '../../protocol/errors.js';
-import { attributeMap, str, struct } from '../../protocol/shape.js';
+import { attributeMap, struct } from '../../protocol/shape.js';
 import { requestExpressions } from '../../expressions/index.js';
-import { consumedCapacity, writeUnits } from '../../engine/capacity.js';
 import { defineOperation } from '../operation.js';
 import { tableNameMember } from '../common-shapes.js';
 import {
-  checkExpressionParameters,
-  conditionalOperatorMember,
   assertCondition,
+  checkExpressionParameters,
+  conditionalWriteMembers,
   conditionOf,
   dataTable,
-  expectedMember,
-  expressionAttributeNamesMember,
-  expressionAttributeValuesMember,
-  itemCollectionMetrics,
-  returnConsumedCapacityMember,
-  returnItemCollectionMetricsMember,
-  returnValuesMember,
-  returnValuesOnConditionCheckFailureMember,
   tableKeySchema,
-  type ReturnConsumedCapacity,
+  writeResponse,
+  type ConditionalWriteRequest,
 } from './item-operation.js';
 
-interface PutItemRequest {
-  readonly TableName: string;
+interface PutItemRequest extends ConditionalWriteRequest {
   readonly Item: Record<string, unknown>;
-  readonly Expected?: Record<string, unknown>;
-  readonly ReturnValues?: string;
-  readonly ReturnConsumedCapacity?: ReturnConsumedCapacity;
-  readonly ReturnItemCollectionMetrics?: string;
-  readonly ConditionalOperator?: string;
-  readonly ConditionExpression?: string;
-  readonly ExpressionAttributeNames?: Record<string, string>;
-  readonly ExpressionAttributeValues?: Record<string, unknown>;
-  readonly ReturnValuesOnConditionCheckFailure?: string;
 }
 
 export const putItem = defineOperation<PutItemRequest>({
@@ -45,15 +27,7 @@ export const putItem = defineOperation<PutItemRequest>({
   shape: struct('PutItemInput', {
     TableName: tableNameMember,
     Item: attributeMap({ required: true }),
-    Expected: expectedMember,
-    ReturnValues: returnValuesMember,
-    ReturnConsumedCapacity: returnConsumedCapacityMember,
-    ReturnItemCollectionMetrics: returnItemCollectionMetricsMember,
-    ConditionalOperator: conditionalOperatorMember,
-    ConditionExpression: str(),
-    ExpressionAttributeNames: expressionAttributeNamesMember,
-    ExpressionAttributeValues: expressionAttributeValuesMember,
-    ReturnValuesOnConditionCheckFailure: returnValuesOnConditionCheckFailureMember,
+    ...conditionalWriteMembers,
   }),
   async execute(request, context) {
     checkExpressionParameters(request, ['ConditionExpression'], ['Expected']);
@@ -71,10 +45,6 @@ export const putItem = defineOperation<PutItemRequest>({
       assertCondition(condition, request, old);
       return item;
     });
-    return {
-      Attributes: request.ReturnValues === 'ALL_OLD' ? outcome.old : undefined,
-      ConsumedCapacity: consumedCapacity(request.ReturnConsumedCapacity, table, writeUnits(Math.max(outcome.oldSize, outcome.newSize))),
-      ItemCollectionMetrics: itemCollectionMetrics(table, key, request.ReturnItemCollectionMetrics),
-    };
+    return writeResponse(request, table, key, outcome, request.ReturnValues === 'ALL_OLD' ? outcome.old : undefined);
   },
 });

@@ -3,46 +3,28 @@ import { itemSize, MAX_ITEM_SIZE } from '../../model/item-size.js';
 import { validation } from '../../protocol/errors.js';
 import { attributeMap, attributeValue, map, str, struct } from '../../protocol/shape.js';
 import { attributeUpdates, requestExpressions, type Update } from '../../expressions/index.js';
-import { consumedCapacity, writeUnits } from '../../engine/capacity.js';
 import { defineOperation } from '../operation.js';
 import { tableNameMember } from '../common-shapes.js';
 import {
   assertCondition,
   checkExpressionParameters,
-  conditionalOperatorMember,
+  conditionalWriteMembers,
   conditionOf,
   dataTable,
-  expectedMember,
-  expressionAttributeNamesMember,
-  expressionAttributeValuesMember,
-  itemCollectionMetrics,
   keyAttributeNames,
   keyItem,
   pickAttributes,
   resolveKey,
-  returnConsumedCapacityMember,
-  returnItemCollectionMetricsMember,
-  returnValuesMember,
-  returnValuesOnConditionCheckFailureMember,
   tableKeySchema,
   validateKeyValues,
-  type ReturnConsumedCapacity,
+  writeResponse,
+  type ConditionalWriteRequest,
 } from './item-operation.js';
 
-interface UpdateItemRequest {
-  readonly TableName: string;
+interface UpdateItemRequest extends ConditionalWriteRequest {
   readonly Key: Record<string, unknown>;
   readonly AttributeUpdates?: Record<string, unknown>;
-  readonly Expected?: Record<string, unknown>;
-  readonly ConditionalOperator?: string;
-  readonly ReturnValues?: 'NONE' | 'ALL_OLD' | 'UPDATED_OLD' | 'ALL_NEW' | 'UPDATED_NEW';
-  readonly ReturnConsumedCapacity?: ReturnConsumedCapacity;
-  readonly ReturnItemCollectionMetrics?: string;
   readonly UpdateExpression?: string;
-  readonly ConditionExpression?: string;
-  readonly ExpressionAttributeNames?: Record<string, string>;
-  readonly ExpressionAttributeValues?: Record<string, unknown>;
-  readonly ReturnValuesOnConditionCheckFailure?: string;
 }
 
 const ITEM_TOO_LARGE_TO_UPDATE = 'Item size to update has exceeded the maximum allowed size';
@@ -56,28 +38,23 @@ export const updateItem = defineOperation<UpdateItemRequest>({
       struct('AttributeValueUpdate', { Value: attributeValue(), Action: str({ enum: ['ADD', 'PUT', 'DELETE'] }) }),
       'java.lang.String, com.amazonaws.dynamodb.v20120810.AttributeValueUpdate',
     ),
-    Expected: expectedMember,
-    ConditionalOperator: conditionalOperatorMember,
-    ReturnValues: returnValuesMember,
-    ReturnConsumedCapacity: returnConsumedCapacityMember,
-    ReturnItemCollectionMetrics: returnItemCollectionMetricsMember,
     UpdateExpression: str(),
-    ConditionExpression: str(),
-    ExpressionAttributeNames: expressionAttributeNamesMember,
-    ExpressionAttributeValues: expressionAttributeValuesMember,
-    ReturnValuesOnConditionCheckFailure: returnValuesOnConditionCheckFailureMember,
+    ...conditionalWriteMembers,
   }),
   async execute(request, context) {
     checkExpressionParameters(request, ['UpdateExpression', 'ConditionExpression'], ['AttributeUpdates', 'Expected']);
     const keyValues = validateKeyValues(request.Key);
-    const table = dataTable(context, request.TableName);
-    const keyNames = keyAttributeNames(tableKeySchema(table));
+    // Expressions are checked before the table is looked up; the key names
+    // they must not update come from the table when it exists.
+    const known = context.services.catalog.get(context.namespace, request.TableName);
+    const keyNames = known === undefined ? [] : keyAttributeNames(tableKeySchema(known));
     const expressions = requestExpressions(request.ExpressionAttributeNames, request.ExpressionAttributeValues);
     let update: Update | undefined;
     if (request.UpdateExpression !== undefined) update = expressions.update(request.UpdateExpression, keyNames);
     else if (request.AttributeUpdates !== undefined) update = attributeUpdates(request.AttributeUpdates, keyNames);
     const condition = conditionOf(request, expressions);
     expressions.finish();
+    const table = dataTable(context, request.TableName);
     const key = resolveKey(table, keyValues);
     const outcome = await context.services.items.write(table, key, (old: Item | undefined) => {
       assertCondition(condition, request, old);
@@ -102,10 +79,6 @@ export const updateItem = defineOperation<UpdateItemRequest>({
         attributes = pickAttributes(outcome.item, updated);
         break;
     }
-    return {
-      Attributes: attributes,
-      ConsumedCapacity: consumedCapacity(request.ReturnConsumedCapacity, table, writeUnits(Math.max(outcome.oldSize, outcome.newSize))),
-      ItemCollectionMetrics: itemCollectionMetrics(table, key, request.ReturnItemCollectionMetrics),
-    };
+    return writeResponse(request, table, key, outcome, attributes);
   },
 });
