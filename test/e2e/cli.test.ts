@@ -3,8 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { ListTablesCommand, CreateTableCommand, PutItemCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { openLmdbStorage } from '../../src/storage/lmdb.js';
+import { FORMAT_VERSION_KEY } from '../../src/engine/keyspace.js';
+import { request as httpRequest } from 'node:http';
 import { runChild, startChild } from '../helpers/child-server.js';
+import { FAKE_AUTHORIZATION } from '../helpers/raw.js';
 import { clientFor, externalEndpoint } from '../helpers/harness.js';
 
 describe('dynalith command', { skip: externalEndpoint !== undefined }, () => {
@@ -62,5 +66,88 @@ describe('dynalith command', { skip: externalEndpoint !== undefined }, () => {
     assert.equal(await server.exited(), 0);
     assert.deepEqual(readdirSync(dir), []);
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('data survives a restart, and a data dir of another storage format is refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dynalith-cli-'));
+    const data = join(dir, 'data');
+    const args = ['--port', '0', '--data-dir', data, '--log-level', 'silent'];
+    const first = await startChild(args);
+    const client = clientFor(first.endpoint);
+    await client.send(
+      new CreateTableCommand({
+        TableName: 'kept',
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    await client.send(new PutItemCommand({ TableName: 'kept', Item: { id: { S: 'a' }, n: { N: '1.50' } } }));
+    client.destroy();
+    first.process.kill('SIGTERM');
+    assert.equal(await first.exited(), 0);
+
+    const second = await startChild(args);
+    const again = clientFor(second.endpoint);
+    const { Item } = await again.send(new GetItemCommand({ TableName: 'kept', Key: { id: { S: 'a' } } }));
+    assert.deepEqual(Item, { id: { S: 'a' }, n: { N: '1.5' } });
+    again.destroy();
+    second.process.kill('SIGTERM');
+    assert.equal(await second.exited(), 0);
+
+    const storage = await openLmdbStorage({ path: data });
+    await storage.write((tx) => tx.put(FORMAT_VERSION_KEY, new TextEncoder().encode('999')));
+    await storage.close();
+    const refused = await runChild(args);
+    assert.equal(refused.code, 2);
+    assert.equal(refused.stderr.trim().split('\n').length, 1, refused.stderr);
+    assert.match(refused.stderr, /storage format 999.*format 1/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('SIGTERM lets requests in flight finish before it exits', async () => {
+    const server = await startChild(['--in-memory', '--port', '0', '--log-level', 'silent']);
+    const client = clientFor(server.endpoint);
+    await client.send(
+      new CreateTableCommand({
+        TableName: 'busy',
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    client.destroy();
+    // Requests whose bodies are still arriving when the signal comes must be completed and answered.
+    const url = new URL(server.endpoint);
+    const pending = Array.from({ length: 3 }, (_, i) => {
+      const body = Buffer.from(JSON.stringify({ TableName: 'busy', Item: { id: { S: `k${i}` }, pad: { S: 'x'.repeat(1000) } } }));
+      const req = httpRequest({
+        host: url.hostname,
+        port: url.port,
+        method: 'POST',
+        path: '/',
+        headers: {
+          'Content-Type': 'application/x-amz-json-1.0',
+          'X-Amz-Target': 'DynamoDB_20120810.PutItem',
+          Authorization: FAKE_AUTHORIZATION,
+          'Content-Length': String(body.length),
+        },
+      });
+      const answer = new Promise<number>((resolve, reject) => {
+        req.on('response', (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+      });
+      req.write(body.subarray(0, 100));
+      return { req, rest: body.subarray(100), answer };
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    server.process.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    for (const { req, rest } of pending) req.end(rest);
+    assert.deepEqual(await Promise.all(pending.map((p) => p.answer)), [200, 200, 200]);
+    assert.equal(await server.exited(), 0);
   });
 });
