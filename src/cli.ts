@@ -20,6 +20,9 @@ Options (each also settable as an environment variable, e.g. DYNALITH_PORT=9000)
   --create-table-ms <ms>    how long new tables stay CREATING (default 0: ACTIVE at once)
   --delete-table-ms <ms>    how long deleted tables stay DELETING (default 0)
   --update-table-ms <ms>    how long updated tables stay UPDATING (default 0)
+  --item-collection-limit-bytes <n>
+                            size limit of an item collection in tables with local
+                            secondary indexes (default ${DEFAULT_CONFIG.itemCollectionLimitBytes}: DynamoDB's 10 GB)
   --help                    show this help
   --version                 show the version
 `;
@@ -33,6 +36,7 @@ const OPTIONS = {
   'create-table-ms': { type: 'string' },
   'delete-table-ms': { type: 'string' },
   'update-table-ms': { type: 'string' },
+  'item-collection-limit-bytes': { type: 'string' },
   help: { type: 'boolean' },
   version: { type: 'boolean' },
 } as const;
@@ -81,6 +85,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
     const value = text(flag);
     return value === undefined ? 0 : integer(flag, value, 86_400_000);
   };
+  const collectionLimit = text('item-collection-limit-bytes');
   const port = text('port');
   const dataDir = text('data-dir') ?? DEFAULT_CONFIG.dataDir;
   if (dataDir === '') throw new UsageError('--data-dir must not be empty');
@@ -94,6 +99,10 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
     createTableMs: ms('create-table-ms'),
     deleteTableMs: ms('delete-table-ms'),
     updateTableMs: ms('update-table-ms'),
+    itemCollectionLimitBytes:
+      collectionLimit === undefined
+        ? DEFAULT_CONFIG.itemCollectionLimitBytes
+        : integer('item-collection-limit-bytes', collectionLimit, Number.MAX_SAFE_INTEGER),
   };
 }
 

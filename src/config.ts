@@ -12,6 +12,8 @@ export interface Config {
   /** Region of requests whose credential scope names none. */
   readonly defaultRegion: string;
   readonly account: string;
+  /** The size limit of an item collection (a partition's items plus their local index entries). */
+  readonly itemCollectionLimitBytes: number;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -25,4 +27,5 @@ export const DEFAULT_CONFIG: Config = {
   updateTableMs: 0,
   defaultRegion: 'us-east-1',
   account: '000000000000',
+  itemCollectionLimitBytes: 10 * 1024 ** 3,
 };

@@ -2,7 +2,9 @@
  * The table catalog: table definitions live in storage (so several nodes can
  * share them later) and are cached here. Transitional statuses (CREATING,
  * UPDATING, DELETING) carry the time they end and are resolved when read, so
- * no timer has to survive a restart.
+ * no timer has to survive a restart. The catalog also runs the background
+ * work of index changes: backfilling a new global index (restarted on open
+ * for indexes still backfilling) and purging a deleted one.
  */
 import { randomUUID } from 'node:crypto';
 import { DynamoError } from '../protocol/errors.js';
@@ -10,14 +12,19 @@ import type { Storage } from '../storage/storage.js';
 import type { Namespace } from '../operations/operation.js';
 import type { IndexRecord, TableRecord } from './table.js';
 import { prefixEnd } from '../model/key-codec.js';
+import type { WriteTransaction } from '../storage/storage.js';
 import {
   FORMAT_VERSION_KEY,
   NEXT_TABLE_ID_KEY,
   TABLE_RECORDS,
+  collectionPrefix,
+  indexPrefix,
+  indexStatsKey,
   itemPrefix,
   tableRecordKey,
   tableStatsKey,
 } from './keyspace.js';
+import { backfillIndex, purgeIndex } from './index-backfill.js';
 
 /** Bump when the stored layout changes incompatibly. */
 export const FORMAT_VERSION = 1;
@@ -29,10 +36,32 @@ function namespaceKey(ns: Namespace): string {
   return `${ns.account}\u0000${ns.region}`;
 }
 
-export type NewTable = Omit<TableRecord, 'id' | 'account' | 'region' | 'TableId' | 'CreationDateTime' | 'TableStatus' | 'statusUntil'>;
+/** An index as an operation defines it; the catalog gives it its id. */
+export type NewIndex = Omit<IndexRecord, 'id'>;
+
+export type NewTable = Omit<
+  TableRecord,
+  'id' | 'account' | 'region' | 'TableId' | 'CreationDateTime' | 'TableStatus' | 'statusUntil' | 'LocalSecondaryIndexes' | 'GlobalSecondaryIndexes'
+> & { readonly LocalSecondaryIndexes: readonly NewIndex[]; readonly GlobalSecondaryIndexes: readonly NewIndex[] };
+
+/** Table and index ids come from one counter, so an index id never names a table's data or another index. */
+function allocateId(tx: WriteTransaction): number {
+  const stored = tx.get(NEXT_TABLE_ID_KEY);
+  const id = stored === undefined ? 1 : Number(decoder.decode(stored));
+  tx.put(NEXT_TABLE_ID_KEY, encoder.encode(String(id + 1)));
+  return id;
+}
+
+function isLive(index: IndexRecord): boolean {
+  return index.IndexStatus !== 'DELETING';
+}
 
 export class Catalog {
   private readonly tables = new Map<string, Map<string, TableRecord>>();
+  /** Catalog updates run one at a time, so each starts from the record the previous one left. */
+  private updates: Promise<unknown> = Promise.resolve();
+  /** Ids of the indexes being backfilled by this process. */
+  private readonly building = new Set<number>();
 
   private constructor(
     private readonly storage: Storage,
@@ -55,7 +84,10 @@ export class Catalog {
       for (const { value } of tx.range(TABLE_RECORDS)) out.push(JSON.parse(decoder.decode(value)) as TableRecord);
       return out;
     });
-    for (const record of records) catalog.cache(record);
+    for (const record of records) {
+      catalog.cache(record);
+      catalog.startBackfills(record);
+    }
     return catalog;
   }
 
@@ -101,11 +133,12 @@ export class Catalog {
     const now = Date.now();
     const transitional = this.timings.createTableMs > 0;
     const record = await this.storage.write((tx) => {
-      const stored = tx.get(NEXT_TABLE_ID_KEY);
-      const id = stored === undefined ? 1 : Number(decoder.decode(stored));
-      tx.put(NEXT_TABLE_ID_KEY, encoder.encode(String(id + 1)));
-      const indexStatus = (index: IndexRecord): IndexRecord =>
-        transitional ? { ...index, IndexStatus: 'CREATING', statusUntil: now + this.timings.createTableMs } : index;
+      const id = allocateId(tx);
+      const indexStatus = (index: NewIndex): IndexRecord => ({
+        ...index,
+        id: allocateId(tx),
+        ...(transitional ? { IndexStatus: 'CREATING' as const, statusUntil: now + this.timings.createTableMs } : {}),
+      });
       const created: TableRecord = {
         ...table,
         LocalSecondaryIndexes: table.LocalSecondaryIndexes.map(indexStatus),
@@ -126,21 +159,83 @@ export class Catalog {
   }
 
   /**
-   * Replaces a table's definition. `change` gets the current record and returns
-   * the new one; `transition` puts the table in UPDATING for the configured time.
+   * Replaces a table's definition. `change` gets the current record and a
+   * source of new index ids and returns the new record (or throws, changing
+   * nothing); `transition` puts the table in UPDATING for the configured time.
+   * A new index that needs backfilling starts filling once the record is
+   * stored; a removed or DELETING index has its entries purged.
    */
-  async update(table: TableRecord, change: (current: TableRecord) => TableRecord, transition = true): Promise<TableRecord> {
+  update(
+    table: TableRecord,
+    change: (current: TableRecord, newIndexId: () => number) => TableRecord,
+    transition = true,
+  ): Promise<TableRecord> {
+    const run = this.updates.then(() => this.applyUpdate(table, change, transition));
+    this.updates = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applyUpdate(
+    table: TableRecord,
+    change: (current: TableRecord, newIndexId: () => number) => TableRecord,
+    transition: boolean,
+  ): Promise<TableRecord> {
     const current = this.get(table, table.TableName);
-    if (current === undefined) throw new DynamoError('ResourceNotFoundException', `Requested resource not found: Table: ${table.TableName} not found`);
-    let next = change(current);
-    if (transition && this.timings.updateTableMs > 0) {
-      next = { ...next, TableStatus: 'UPDATING', statusUntil: Date.now() + this.timings.updateTableMs };
+    if (current === undefined || current.id !== table.id) {
+      throw new DynamoError('ResourceNotFoundException', `Requested resource not found: Table: ${table.TableName} not found`);
     }
-    await this.storage.write((tx) => {
-      tx.put(tableRecordKey(next.account, next.region, next.TableName), encoder.encode(JSON.stringify(next)));
+    const next = await this.storage.write((tx) => {
+      let changed = change(current, () => allocateId(tx));
+      if (transition && this.timings.updateTableMs > 0) {
+        changed = { ...changed, TableStatus: 'UPDATING', statusUntil: Date.now() + this.timings.updateTableMs };
+      }
+      tx.put(tableRecordKey(changed.account, changed.region, changed.TableName), encoder.encode(JSON.stringify(changed)));
+      return changed;
     });
     this.cache(next);
+    const remaining = new Set(next.GlobalSecondaryIndexes.filter(isLive).map((index) => index.id));
+    for (const index of current.GlobalSecondaryIndexes) {
+      if (isLive(index) && !remaining.has(index.id)) purgeIndex(this.storage, index.id).catch(() => undefined);
+    }
+    this.startBackfills(next);
     return next;
+  }
+
+  /** Starts filling every index of the table that still needs it and is not being filled already. */
+  private startBackfills(record: TableRecord): void {
+    for (const index of record.GlobalSecondaryIndexes) {
+      if (index.Backfilling !== true || this.building.has(index.id)) continue;
+      this.building.add(index.id);
+      const target = () => {
+        const table = this.get(record, record.TableName);
+        if (table === undefined || table.id !== record.id) return undefined;
+        const now = table.GlobalSecondaryIndexes.find((candidate) => candidate.id === index.id && candidate.Backfilling === true);
+        return now === undefined ? undefined : { table, index: now };
+      };
+      backfillIndex(this.storage, target)
+        .then((done) => (done ? this.finishBackfill(record, index.id) : undefined))
+        // A backfill stops when the store closes; the next start resumes it.
+        .catch(() => undefined)
+        .finally(() => this.building.delete(index.id));
+    }
+  }
+
+  /** A filled index becomes ACTIVE, or stays CREATING until its configured transition ends. */
+  private async finishBackfill(record: TableRecord, indexId: number): Promise<void> {
+    await this.update(
+      record,
+      (current) => ({
+        ...current,
+        GlobalSecondaryIndexes: current.GlobalSecondaryIndexes.map((index) => {
+          if (index.id !== indexId) return index;
+          const { Backfilling: _, statusUntil, ...rest } = index;
+          return statusUntil !== undefined && Date.now() < statusUntil
+            ? { ...rest, Backfilling: false, statusUntil }
+            : { ...rest, IndexStatus: 'ACTIVE' as const };
+        }),
+      }),
+      false,
+    );
   }
 
   /** Starts deleting a table: gone at once, or DELETING for the configured time. Returns the record as DELETING. */
@@ -157,44 +252,51 @@ export class Catalog {
     return deleting;
   }
 
-  /** Removes a table's record and data in one transaction. */
+  /** Removes a table's record and data (items, index entries, counters) in one transaction. */
   private async purge(table: TableRecord): Promise<void> {
     this.uncache(table);
+    const indexes = [...table.LocalSecondaryIndexes, ...table.GlobalSecondaryIndexes];
     await this.storage.write((tx) => {
       tx.delete(tableRecordKey(table.account, table.region, table.TableName));
       tx.delete(tableStatsKey(table.id));
-      const start = itemPrefix(table.id);
-      const keys: Uint8Array[] = [];
-      for (const { key } of tx.range({ start, end: prefixEnd(start) })) keys.push(key);
-      for (const key of keys) tx.delete(key);
+      for (const index of indexes) tx.delete(indexStatsKey(index.id));
+      const prefixes = [itemPrefix(table.id), collectionPrefix(table.id), ...indexes.map((index) => indexPrefix(index.id))];
+      for (const start of prefixes) {
+        const keys: Uint8Array[] = [];
+        for (const { key } of tx.range({ start, end: prefixEnd(start) })) keys.push(key);
+        for (const key of keys) tx.delete(key);
+      }
     });
   }
 
   /** Applies a finished transition; a finished deletion purges the table in the background. */
   private settle(record: TableRecord): TableRecord | undefined {
-    if (record.statusUntil === undefined) return record;
     const now = Date.now();
     if (record.TableStatus === 'DELETING') {
-      if (now < record.statusUntil) return record;
+      if (record.statusUntil !== undefined && now < record.statusUntil) return record;
       this.purge(record).catch(() => undefined);
       return undefined;
     }
-    const indexesDue = (indexes: readonly IndexRecord[]) =>
-      indexes.map((index) => {
-        if (index.statusUntil === undefined || now < index.statusUntil) return index;
+    // An index still backfilling stays CREATING past its time, until the backfill ends.
+    const indexDue = (index: IndexRecord) => index.statusUntil !== undefined && now >= index.statusUntil && index.Backfilling !== true;
+    const tableDue = record.statusUntil !== undefined && now >= record.statusUntil;
+    if (!tableDue && !record.LocalSecondaryIndexes.some(indexDue) && !record.GlobalSecondaryIndexes.some(indexDue)) return record;
+    const settleIndexes = (indexes: readonly IndexRecord[]) =>
+      indexes.flatMap((index): IndexRecord[] => {
+        if (!indexDue(index)) return [index];
+        if (index.IndexStatus === 'DELETING') return [];
         const { statusUntil: _, Backfilling: __, ...rest } = index;
-        return { ...rest, IndexStatus: 'ACTIVE' as const };
+        return [{ ...rest, IndexStatus: 'ACTIVE' }];
       });
-    if (now < record.statusUntil) {
-      return { ...record, GlobalSecondaryIndexes: indexesDue(record.GlobalSecondaryIndexes) };
-    }
-    const { statusUntil: _, ...rest } = record;
-    const settled: TableRecord = {
-      ...rest,
-      TableStatus: 'ACTIVE',
-      LocalSecondaryIndexes: indexesDue(record.LocalSecondaryIndexes),
-      GlobalSecondaryIndexes: indexesDue(record.GlobalSecondaryIndexes),
+    let settled: TableRecord = {
+      ...record,
+      LocalSecondaryIndexes: settleIndexes(record.LocalSecondaryIndexes),
+      GlobalSecondaryIndexes: settleIndexes(record.GlobalSecondaryIndexes),
     };
+    if (tableDue) {
+      const { statusUntil: _, ...rest } = settled;
+      settled = { ...rest, TableStatus: 'ACTIVE' };
+    }
     this.cache(settled);
     return settled;
   }

@@ -10,7 +10,10 @@ import { MAX_KEY_BYTES } from '../storage/bytes.js';
 const META = 0x00;
 const TABLE = 0x01;
 const TABLE_STATS = 0x02;
+const INDEX_STATS = 0x03;
+const COLLECTION_SIZE = 0x04;
 const ITEM = 0x10;
+const INDEX_ENTRY = 0x11;
 
 const utf8 = new TextEncoder();
 
@@ -47,9 +50,27 @@ export function tableStatsKey(tableId: number): Uint8Array {
   return withPrefix(TABLE_STATS, u32(tableId));
 }
 
+/** An index's counters (entry count, size in bytes), kept like a table's. */
+export function indexStatsKey(indexId: number): Uint8Array {
+  return withPrefix(INDEX_STATS, u32(indexId));
+}
+
+/**
+ * Every item-collection size counter of a table (tables with local secondary
+ * indexes) starts with this; the partition key's encoding follows.
+ */
+export function collectionPrefix(tableId: number): Uint8Array {
+  return withPrefix(COLLECTION_SIZE, u32(tableId));
+}
+
 /** Every item key of a table starts with this. */
 export function itemPrefix(tableId: number): Uint8Array {
   return withPrefix(ITEM, u32(tableId));
+}
+
+/** Every entry key of a secondary index (local or global) starts with this. */
+export function indexPrefix(indexId: number): Uint8Array {
+  return withPrefix(INDEX_ENTRY, u32(indexId));
 }
 
 /**

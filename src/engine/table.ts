@@ -37,6 +37,8 @@ export interface OnDemandThroughput {
 export type IndexStatus = 'CREATING' | 'UPDATING' | 'DELETING' | 'ACTIVE';
 
 export interface IndexRecord {
+  /** Internal id, unique across all tables (allocated with table ids): the prefix of the index's entries. */
+  readonly id: number;
   readonly IndexName: string;
   readonly KeySchema: readonly KeySchemaElement[];
   readonly Projection: Projection;

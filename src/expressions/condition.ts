@@ -8,11 +8,12 @@ import { typeOf } from '../model/attribute-value.js';
 import type { CallOperand, ConditionNode, Operand } from './ast.js';
 import type { AttributeMaps } from './attribute-maps.js';
 import { compareValues, setHas, valuesEqual } from './compare.js';
-import { formatPath, samePath, valueAt } from './document-path.js';
+import { formatPath, samePath, valueAt, type DocumentPath } from './document-path.js';
 import {
   arityProblem,
   calls,
   operandTypeProblem,
+  paths,
   preOrder,
   postOrder,
   requiresPathProblem,
@@ -314,4 +315,10 @@ export function bindCondition(root: ConditionNode, maps: AttributeMaps): Predica
   const found = checkCondition(root, resolver);
   if (found) problem(found);
   return compileNode(root, resolver);
+}
+
+/** The document paths a condition reads (after binding succeeded), for the rules on key attributes in filters. */
+export function conditionPaths(root: ConditionNode, maps: AttributeMaps): DocumentPath[] {
+  const resolver = new Resolver(maps);
+  return paths(allOperands(root)).map((path) => resolver.path(path));
 }

@@ -13,7 +13,9 @@
 import type { Item } from '../model/attribute-value.js';
 import { validation } from '../protocol/errors.js';
 import { AttributeMaps } from './attribute-maps.js';
-import { bindCondition } from './condition.js';
+import { bindCondition, conditionPaths } from './condition.js';
+import type { DocumentPath } from './document-path.js';
+import { bindKeyCondition, type KeyTerm } from './key-condition.js';
 import { parseCached } from './parse-cached.js';
 import { ExpressionProblem } from './problem.js';
 import { bindProjection } from './projection.js';
@@ -22,15 +24,31 @@ import { applyActions, bindUpdate } from './update.js';
 export { expectedCondition } from './legacy-expected.js';
 export { attributesToGetProjection } from './legacy-projection.js';
 export { attributeUpdates } from './legacy-updates.js';
+export { keyConditionsTerms, type KeyOperator, type KeyTerm } from './key-condition.js';
+export type { DocumentPath } from './document-path.js';
 
 export interface Condition {
   /** `item` is undefined when there is no item (e.g. PutItem on a new key). */
   evaluate(item: Item | undefined): boolean;
 }
 
+/** A FilterExpression: a condition that also tells which paths it reads. */
+export interface Filter extends Condition {
+  readonly paths: readonly DocumentPath[];
+}
+
+/**
+ * A bound KeyConditionExpression. DynamoDB reports the other expressions'
+ * faults before the key-condition-only ones, so those wait for `terms()`.
+ */
+export interface KeyCondition {
+  terms(): KeyTerm[];
+}
+
 export interface Projection {
   apply(item: Item): Item;
   readonly topLevelNames: readonly string[];
+  readonly paths: readonly DocumentPath[];
 }
 
 export interface Update {
@@ -44,6 +62,8 @@ export type ConditionParameter = 'ConditionExpression' | 'FilterExpression';
 
 export interface RequestExpressions {
   condition(text: string, param: ConditionParameter): Condition;
+  keyCondition(text: string): KeyCondition;
+  filter(text: string): Filter;
   projection(text: string): Projection;
   update(text: string, keyAttributeNames: readonly string[]): Update;
   /** Throws the unused-ExpressionAttributeNames / -Values error, names first. */
@@ -66,6 +86,15 @@ export function requestExpressions(names: unknown, values: unknown): RequestExpr
     condition(text, param) {
       const predicate = named(param, () => bindCondition(parseCached('condition', text), maps));
       return { evaluate: predicate };
+    },
+    keyCondition(text) {
+      return { terms: named('KeyConditionExpression', () => bindKeyCondition(parseCached('condition', text), maps)) };
+    },
+    filter(text) {
+      return named('FilterExpression', () => {
+        const root = parseCached('condition', text);
+        return { evaluate: bindCondition(root, maps), paths: conditionPaths(root, maps) };
+      });
     },
     projection(text) {
       return named('ProjectionExpression', () => bindProjection(parseCached('projection', text), maps));

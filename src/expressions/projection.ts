@@ -62,7 +62,7 @@ export class PathProjection {
   private readonly tree: Tree;
   readonly topLevelNames: readonly string[];
 
-  constructor(paths: readonly DocumentPath[]) {
+  constructor(readonly paths: readonly DocumentPath[]) {
     this.tree = buildTree(paths);
     this.topLevelNames = Object.freeze([...this.tree.names.keys()]);
   }

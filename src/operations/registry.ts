@@ -14,6 +14,10 @@ import { deleteItem } from './items/delete-item.js';
 import { getItem } from './items/get-item.js';
 import { putItem } from './items/put-item.js';
 import { updateItem } from './items/update-item.js';
+import { query } from './items/query.js';
+import { scan } from './items/scan.js';
+import { batchGetItem } from './items/batch-get-item.js';
+import { batchWriteItem } from './items/batch-write-item.js';
 
 const operations: readonly Operation<never>[] = [
   listTables,
@@ -30,6 +34,10 @@ const operations: readonly Operation<never>[] = [
   getItem,
   updateItem,
   deleteItem,
+  query,
+  scan,
+  batchGetItem,
+  batchWriteItem,
 ];
 
 const byName = new Map<string, Operation<unknown>>(

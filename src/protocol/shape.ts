@@ -26,6 +26,21 @@ export type Shape =
 interface Constrained {
   /** "Member must not be null" when absent. */
   readonly required?: boolean;
+  /**
+   * DynamoDB checks some members in a newer layer that names them as declared
+   * ("Value at 'Limit' ...") and leaves the value out.
+   */
+  readonly valueless?: boolean;
+}
+
+/** Where a value sits: Coral's lower-camel path, and the path as the API declares it. */
+interface MemberPath {
+  readonly coral: string;
+  readonly declared: string;
+}
+
+function child(path: MemberPath, coral: string, declared = coral): MemberPath {
+  return { coral: `${path.coral}.${coral}`, declared: `${path.declared}.${declared}` };
 }
 
 export interface StringShape extends Constrained {
@@ -66,6 +81,8 @@ export interface MapShape extends Constrained {
   readonly maxLength?: number;
   readonly keyMinLength?: number;
   readonly keyMaxLength?: number;
+  /** A pattern every key must match, reported with the key lengths as "Map keys must satisfy constraint". */
+  readonly keyPattern?: string;
   /** Constraints on each value's length, reported as "Map value must satisfy constraint". */
   readonly valueMinLength?: number;
   readonly valueMaxLength?: number;
@@ -274,13 +291,17 @@ const VALUE_LIST = list(attributeValue());
 const VALUE_MAP = attributeMap();
 
 /** Pass 2: the Coral constraint messages for `value` (already deserialised). */
-export function constraintErrors(value: unknown, shape: Shape, path: string, errors: string[]): void {
+function constraintErrors(value: unknown, shape: Shape, path: MemberPath, errors: string[]): void {
   if (value === undefined) {
-    if (shape.required) errors.push(`Value null at '${path}' failed to satisfy constraint: Member must not be null`);
+    if (shape.required) errors.push(`Value null at '${path.coral}' failed to satisfy constraint: Member must not be null`);
     return;
   }
   const fail = (constraint: string) =>
-    errors.push(`Value '${javaString(value, shape)}' at '${path}' failed to satisfy constraint: ${constraint}`);
+    errors.push(
+      shape.valueless
+        ? `Value at '${path.declared}' failed to satisfy constraint: ${constraint}`
+        : `Value '${javaString(value, shape)}' at '${path.coral}' failed to satisfy constraint: ${constraint}`,
+    );
   switch (shape.kind) {
     case 'string': {
       const text = value as string;
@@ -301,20 +322,20 @@ export function constraintErrors(value: unknown, shape: Shape, path: string, err
     case 'list': {
       const items = value as unknown[];
       checkLength(items.length, shape, fail);
-      items.forEach((member, i) => constraintErrors(member, shape.member, `${path}.${i + 1}.member`, errors));
+      items.forEach((member, i) => constraintErrors(member, shape.member, child(path, `${i + 1}.member`), errors));
       break;
     }
     case 'map': {
       const entries = Object.entries(value as Record<string, unknown>);
       checkLength(entries.length, shape, fail);
       checkMapKeysAndValues(entries, shape, fail);
-      for (const [key, member] of entries) constraintErrors(member, shape.value, `${path}.${key}.member`, errors);
+      for (const [key, member] of entries) constraintErrors(member, shape.value, child(path, `${key}.member`), errors);
       break;
     }
     case 'structure': {
       const input = value as Record<string, unknown>;
       for (const name in shape.members) {
-        constraintErrors(input[name], shape.members[name]!, `${path}.${lowerFirst(name)}`, errors);
+        constraintErrors(input[name], shape.members[name]!, child(path, lowerFirst(name), name), errors);
       }
       break;
     }
@@ -343,13 +364,19 @@ function checkMapKeysAndValues(
   shape: MapShape,
   fail: (constraint: string) => void,
 ): void {
-  if (shape.keyMinLength !== undefined || shape.keyMaxLength !== undefined) {
+  if (shape.keyMinLength !== undefined || shape.keyMaxLength !== undefined || shape.keyPattern !== undefined) {
+    const pattern = shape.keyPattern === undefined ? undefined : new RegExp(`^(?:${shape.keyPattern})$`);
     const bad = entries.some(
       ([key]) =>
         (shape.keyMinLength !== undefined && key.length < shape.keyMinLength) ||
-        (shape.keyMaxLength !== undefined && key.length > shape.keyMaxLength),
+        (shape.keyMaxLength !== undefined && key.length > shape.keyMaxLength) ||
+        (pattern !== undefined && key.length > 0 && !pattern.test(key)),
     );
-    if (bad) fail(`Map keys must satisfy constraint: [${lengthPhrases(shape.keyMaxLength, shape.keyMinLength)}]`);
+    if (bad) {
+      const phrases = lengthPhrases(shape.keyMaxLength, shape.keyMinLength);
+      if (shape.keyPattern !== undefined) phrases.push(`Member must satisfy regular expression pattern: ${shape.keyPattern}`);
+      fail(`Map keys must satisfy constraint: [${phrases.join(', ')}]`);
+    }
   }
   if (shape.valueMinLength !== undefined || shape.valueMaxLength !== undefined) {
     const bad = entries.some(([, member]) => {
@@ -359,15 +386,15 @@ function checkMapKeysAndValues(
         (shape.valueMaxLength !== undefined && length > shape.valueMaxLength)
       );
     });
-    if (bad) fail(`Map value must satisfy constraint: [${lengthPhrases(shape.valueMaxLength, shape.valueMinLength)}]`);
+    if (bad) fail(`Map value must satisfy constraint: [${lengthPhrases(shape.valueMaxLength, shape.valueMinLength).join(', ')}]`);
   }
 }
 
-function lengthPhrases(max: number | undefined, min: number | undefined): string {
+function lengthPhrases(max: number | undefined, min: number | undefined): string[] {
   const phrases: string[] = [];
   if (max !== undefined) phrases.push(`Member must have length less than or equal to ${max}`);
   if (min !== undefined) phrases.push(`Member must have length greater than or equal to ${min}`);
-  return phrases.join(', ');
+  return phrases;
 }
 
 function collectionLength(value: unknown): number {
@@ -413,7 +440,7 @@ export function checkShape<T>(body: unknown, shape: StructureShape): T {
   const request = deserialize(body, shape) as Record<string, unknown>;
   const errors: string[] = [];
   for (const name in shape.members) {
-    constraintErrors(request[name], shape.members[name]!, lowerFirst(name), errors);
+    constraintErrors(request[name], shape.members[name]!, { coral: lowerFirst(name), declared: name }, errors);
   }
   if (errors.length > 0) {
     const shown = errors.slice(0, 10);

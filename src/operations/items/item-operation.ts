@@ -73,7 +73,7 @@ export function writeResponse(
   return {
     Attributes: attributes,
     ConsumedCapacity: consumedCapacity(request.ReturnConsumedCapacity, table, writeUnits(Math.max(outcome.oldSize, outcome.newSize))),
-    ItemCollectionMetrics: itemCollectionMetrics(table, key, request.ReturnItemCollectionMetrics),
+    ItemCollectionMetrics: itemCollectionMetrics(table, key, request.ReturnItemCollectionMetrics, outcome.collectionSizeBytes),
   };
 }
 
@@ -155,14 +155,22 @@ export function keyItem(table: TableRecord, key: PrimaryKey): Item {
   return item;
 }
 
-/** ReturnItemCollectionMetrics SIZE only reports for tables with local secondary indexes. */
+const GB = 1024 ** 3;
+
+/**
+ * ReturnItemCollectionMetrics SIZE only reports for tables with local
+ * secondary indexes: the partition's collection size (its items and their
+ * local index entries) as DynamoDB's whole-gigabyte range around it.
+ */
 export function itemCollectionMetrics(
   table: TableRecord,
   key: PrimaryKey,
   mode: string | undefined,
+  collectionSizeBytes: number | undefined,
 ): { ItemCollectionKey: Item; SizeEstimateRangeGB: [number, number] } | undefined {
   if (mode !== 'SIZE' || table.LocalSecondaryIndexes.length === 0) return undefined;
-  return { ItemCollectionKey: { [tableKeySchema(table).hash.name]: key.hash }, SizeEstimateRangeGB: [0, 1] };
+  const lower = Math.floor((collectionSizeBytes ?? 0) / GB);
+  return { ItemCollectionKey: { [tableKeySchema(table).hash.name]: key.hash }, SizeEstimateRangeGB: [lower, lower + 1] };
 }
 
 export interface ConditionalRequest {

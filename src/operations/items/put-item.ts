@@ -5,6 +5,7 @@ import { keyFromItem } from '../../model/primary-key.js';
 import { validation } from '../../protocol/errors.js';
 import { attributeMap, struct } from '../../protocol/shape.js';
 import { requestExpressions } from '../../expressions/index.js';
+import { checkIndexKeys } from '../../engine/indexes.js';
 import { defineOperation } from '../operation.js';
 import { tableNameMember } from '../common-shapes.js';
 import {
@@ -41,6 +42,7 @@ export const putItem = defineOperation<PutItemRequest>({
     expressions.finish();
     const table = dataTable(context, request.TableName);
     const key = keyFromItem(item, tableKeySchema(table));
+    checkIndexKeys(table, item);
     const outcome = await context.services.items.write(table, key, (old: Item | undefined) => {
       assertCondition(condition, request, old);
       return item;

@@ -3,6 +3,7 @@ import { itemSize, MAX_ITEM_SIZE } from '../../model/item-size.js';
 import { validation } from '../../protocol/errors.js';
 import { attributeMap, attributeValue, map, str, struct } from '../../protocol/shape.js';
 import { attributeUpdates, requestExpressions, type Update } from '../../expressions/index.js';
+import { checkIndexKeys } from '../../engine/indexes.js';
 import { defineOperation } from '../operation.js';
 import { tableNameMember } from '../common-shapes.js';
 import {
@@ -60,6 +61,7 @@ export const updateItem = defineOperation<UpdateItemRequest>({
       assertCondition(condition, request, old);
       const base = old ?? keyItem(table, key);
       const next = update === undefined ? base : update.apply(base);
+      checkIndexKeys(table, next, base);
       if (itemSize(next) > MAX_ITEM_SIZE) throw validation(ITEM_TOO_LARGE_TO_UPDATE);
       return next;
     });

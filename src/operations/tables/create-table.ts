@@ -2,8 +2,8 @@
 import { defineOperation } from '../operation.js';
 import { bool, list, str, struct } from '../../protocol/shape.js';
 import { validation } from '../../protocol/errors.js';
-import type { IndexRecord, TableClass, Throughput } from '../../engine/table.js';
-import type { NewTable } from '../../engine/catalog.js';
+import type { TableClass, Throughput } from '../../engine/table.js';
+import type { NewIndex, NewTable } from '../../engine/catalog.js';
 import { TABLE_NAME_PATTERN } from '../common-shapes.js';
 import {
   INVALID,
@@ -65,8 +65,8 @@ export function initialThroughput(input: ThroughputInput | undefined): Throughpu
   };
 }
 
-/** A stored index from its request form; LSIs carry no throughput of their own. */
-export function indexRecord(index: IndexInput, global: boolean): IndexRecord {
+/** A stored index from its request form (the catalog gives it its id); LSIs carry no throughput of their own. */
+export function indexRecord(index: IndexInput, global: boolean): NewIndex {
   return {
     IndexName: index.IndexName,
     KeySchema: index.KeySchema,

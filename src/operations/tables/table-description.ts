@@ -7,6 +7,7 @@
 import type { IndexRecord, TableRecord, Throughput } from '../../engine/table.js';
 import { tableArn } from '../../engine/table.js';
 import type { TableStats } from '../../engine/items.js';
+import { NO_COUNTS } from '../../engine/counters.js';
 import type { Services } from '../../engine/services.js';
 
 const NO_THROUGHPUT: Throughput = { ReadCapacityUnits: 0, WriteCapacityUnits: 0, NumberOfDecreasesToday: 0 };
@@ -27,7 +28,10 @@ function renderThroughput(throughput: Throughput | undefined): Throughput {
   };
 }
 
-function renderIndex(table: TableRecord, index: IndexRecord, global: boolean): Record<string, unknown> {
+/** Entry counts and sizes of a table's indexes, by index id. */
+export type IndexStats = ReadonlyMap<number, TableStats>;
+
+function renderIndex(table: TableRecord, index: IndexRecord, global: boolean, stats: TableStats): Record<string, unknown> {
   return {
     IndexName: index.IndexName,
     KeySchema: index.KeySchema,
@@ -40,14 +44,14 @@ function renderIndex(table: TableRecord, index: IndexRecord, global: boolean): R
           ...(index.OnDemandThroughput !== undefined ? { OnDemandThroughput: index.OnDemandThroughput } : {}),
         }
       : {}),
-    // Index contents are maintained by the index feature; until then they are reported empty.
-    IndexSizeBytes: 0,
-    ItemCount: 0,
+    IndexSizeBytes: stats.sizeBytes,
+    ItemCount: stats.itemCount,
     IndexArn: `${tableArn(table)}/index/${index.IndexName}`,
   };
 }
 
-export function renderTableDescription(table: TableRecord, stats: TableStats): Record<string, unknown> {
+export function renderTableDescription(table: TableRecord, stats: TableStats, indexStats: IndexStats = new Map()): Record<string, unknown> {
+  const indexCounts = (index: IndexRecord) => indexStats.get(index.id) ?? NO_COUNTS;
   const billingSummary =
     table.BillingMode === 'PAY_PER_REQUEST' || table.LastUpdateToPayPerRequestDateTime !== undefined
       ? {
@@ -82,10 +86,10 @@ export function renderTableDescription(table: TableRecord, stats: TableStats): R
     TableId: table.TableId,
     ...billingSummary,
     ...(table.LocalSecondaryIndexes.length > 0
-      ? { LocalSecondaryIndexes: table.LocalSecondaryIndexes.map((index) => renderIndex(table, index, false)) }
+      ? { LocalSecondaryIndexes: table.LocalSecondaryIndexes.map((index) => renderIndex(table, index, false, indexCounts(index))) }
       : {}),
     ...(table.GlobalSecondaryIndexes.length > 0
-      ? { GlobalSecondaryIndexes: table.GlobalSecondaryIndexes.map((index) => renderIndex(table, index, true)) }
+      ? { GlobalSecondaryIndexes: table.GlobalSecondaryIndexes.map((index) => renderIndex(table, index, true, indexCounts(index))) }
       : {}),
     ...(table.StreamSpecification?.StreamEnabled ? { StreamSpecification: table.StreamSpecification } : {}),
     ...(latestStreamArn !== undefined ? { LatestStreamLabel: table.LatestStreamLabel, LatestStreamArn: latestStreamArn } : {}),
@@ -96,7 +100,9 @@ export function renderTableDescription(table: TableRecord, stats: TableStats): R
   };
 }
 
-/** The description with the table's current item count and size. */
+/** The description with the current item counts and sizes of the table and its indexes. */
 export async function describe(table: TableRecord, services: Services): Promise<Record<string, unknown>> {
-  return renderTableDescription(table, await services.items.stats(table));
+  const indexes = [...table.LocalSecondaryIndexes, ...table.GlobalSecondaryIndexes];
+  const [stats, ...counts] = await Promise.all([services.items.stats(table), ...indexes.map((index) => services.items.indexStats(index))]);
+  return renderTableDescription(table, stats!, new Map(indexes.map((index, i) => [index.id, counts[i]!])));
 }

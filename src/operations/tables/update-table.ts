@@ -156,13 +156,28 @@ function indexNotFound(name: string): DynamoError {
   return new DynamoError('ResourceNotFoundException', `Requested resource not found: Index: ${name} not found`);
 }
 
+/** How a created or deleted index starts out: new indexes are backfilled; transitions last the configured time. */
+interface IndexTransitions {
+  created(): Pick<IndexRecord, 'id' | 'IndexStatus' | 'Backfilling' | 'statusUntil'>;
+  /** The deleted index as it stays visible a while, or undefined when it goes at once. */
+  readonly deleted: Pick<IndexRecord, 'IndexStatus' | 'statusUntil'> | undefined;
+}
+
+function indexTransitions(transitionMs: number, newIndexId: () => number, now: number): IndexTransitions {
+  const until = transitionMs > 0 ? { statusUntil: now + transitionMs } : {};
+  return {
+    created: () => ({ id: newIndexId(), IndexStatus: 'CREATING', Backfilling: true, ...until }),
+    deleted: transitionMs > 0 ? { IndexStatus: 'DELETING', ...until } : undefined,
+  };
+}
+
 /** The table's global indexes after the request's creates, updates and deletes. */
 function updatedGlobalIndexes(
   table: TableRecord,
   request: UpdateTableRequest,
   billingMode: BillingMode,
   definitions: readonly AttributeDefinition[],
-  indexStatus: Pick<IndexRecord, 'IndexStatus' | 'Backfilling' | 'statusUntil'>,
+  transitions: IndexTransitions,
   now: number,
 ): IndexRecord[] {
   const updates = request.GlobalSecondaryIndexUpdates ?? [];
@@ -181,11 +196,14 @@ function updatedGlobalIndexes(
       if (exists) throw validation(`${INVALID}Index with name: ${create.IndexName} already exists`);
       checkIndexKeysAndProjection(create, names);
       checkGlobalIndexThroughput(create, billingMode);
-      indexes.push({ ...indexRecord(create, true), ...indexStatus });
+      indexes.push({ ...indexRecord(create, true), ...transitions.created() });
     } else if (update.Delete !== undefined) {
       const name = update.Delete.IndexName;
       if (!indexes.some((index) => index.IndexName === name)) throw indexNotFound(name);
-      indexes = indexes.filter((index) => index.IndexName !== name);
+      const { deleted } = transitions;
+      indexes = deleted === undefined
+        ? indexes.filter((index) => index.IndexName !== name)
+        : indexes.map((index) => (index.IndexName === name ? { ...index, ...deleted } : index));
     } else if (update.Update !== undefined) {
       const change = update.Update;
       const position = indexes.findIndex((index) => index.IndexName === change.IndexName);
@@ -241,7 +259,13 @@ function streamChange(table: TableRecord, spec: StreamSpecificationInput): Pick<
   return stream.StreamEnabled ? { StreamSpecification: stream, LatestStreamLabel: streamLabel() } : { StreamSpecification: stream, LatestStreamLabel: table.LatestStreamLabel };
 }
 
-function nextRecord(table: TableRecord, request: UpdateTableRequest, namespace: Namespace, transitionMs: number): TableRecord {
+function nextRecord(
+  table: TableRecord,
+  request: UpdateTableRequest,
+  namespace: Namespace,
+  transitionMs: number,
+  newIndexId: () => number,
+): TableRecord {
   const now = Date.now();
   const from = table.BillingMode;
   const to = request.BillingMode ?? from;
@@ -256,10 +280,8 @@ function nextRecord(table: TableRecord, request: UpdateTableRequest, namespace: 
     throughput = { ...throughput, ReadCapacityUnits: 0, WriteCapacityUnits: 0 };
   }
   const definitions = mergedDefinitions(table, request);
-  const indexStatus: Pick<IndexRecord, 'IndexStatus' | 'Backfilling' | 'statusUntil'> =
-    transitionMs > 0 ? { IndexStatus: 'CREATING', Backfilling: false, statusUntil: now + transitionMs } : { IndexStatus: 'ACTIVE' };
   const indexes = indexesForBillingMode(
-    updatedGlobalIndexes(table, request, to, definitions, indexStatus, now / 1000),
+    updatedGlobalIndexes(table, request, to, definitions, indexTransitions(transitionMs, newIndexId, now), now / 1000),
     from,
     to,
     request,
@@ -289,8 +311,10 @@ export const updateTable = defineOperation<UpdateTableRequest>({
     checkRequest(request);
     const table = changeableTable(context, request.TableName);
     const transitionMs = context.services.config.updateTableMs;
-    const next = nextRecord(table, request, context.namespace, transitionMs);
-    const updated = await context.services.catalog.update(table, () => next);
+    // Computed from the catalog's current record: a backfill may have finished since `table` was read.
+    const updated = await context.services.catalog.update(table, (current, newIndexId) =>
+      nextRecord(current, request, context.namespace, transitionMs, newIndexId),
+    );
     return { TableDescription: await describe(updated, context.services) };
   },
 });

@@ -1,0 +1,157 @@
+import type { Item } from '../../model/attribute-value.js';
+import { itemSize } from '../../model/item-size.js';
+import type { PrimaryKey } from '../../model/primary-key.js';
+import { validation } from '../../protocol/errors.js';
+import { attributeMap, bool, list, str, struct } from '../../protocol/shape.js';
+import type { Projection } from '../../expressions/index.js';
+import { readUnits } from '../../engine/capacity.js';
+import { itemKey } from '../../engine/item-key.js';
+import type { TableRecord } from '../../engine/table.js';
+import { defineOperation } from '../operation.js';
+import {
+  attributesToGetMember,
+  checkExpressionParameters,
+  dataTable,
+  expressionAttributeNamesMember,
+  resolveKey,
+  returnConsumedCapacityMember,
+  validateKeyValues,
+  type ReturnConsumedCapacity,
+} from './item-operation.js';
+import {
+  CapacityByTable,
+  DUPLICATE_KEYS,
+  keyIdentity,
+  projectionOf,
+  requestEntries,
+  requestItemsMember,
+} from './batch-request.js';
+
+/** DynamoDB's limit on keys in one BatchGetItem call, over all its tables. */
+export const MAX_BATCH_GET_KEYS = 100;
+/** Past this much item data a response stops and leaves the remaining keys in UnprocessedKeys. */
+export const MAX_BATCH_GET_RESPONSE_BYTES = 16 * 1024 * 1024;
+
+interface KeysAndAttributes {
+  readonly Keys: Record<string, unknown>[];
+  readonly AttributesToGet?: string[];
+  readonly ConsistentRead?: boolean;
+  readonly ProjectionExpression?: string;
+  readonly ExpressionAttributeNames?: Record<string, string>;
+}
+
+interface BatchGetItemRequest {
+  readonly RequestItems?: Record<string, KeysAndAttributes>;
+  readonly ReturnConsumedCapacity?: ReturnConsumedCapacity;
+}
+
+/** One table's part of the request, checked and resolved. */
+interface TableRead {
+  readonly name: string;
+  readonly request: KeysAndAttributes;
+  readonly projection: Projection | undefined;
+  readonly keyValues: Item[];
+}
+
+interface ResolvedRead extends TableRead {
+  readonly table: TableRecord;
+  readonly keys: PrimaryKey[];
+}
+
+/** The checks DynamoDB makes before it looks at any table, table by table in request order. */
+function checkTableRead(name: string, request: KeysAndAttributes, seenKeys: { count: number }): TableRead {
+  checkExpressionParameters(request, ['ProjectionExpression'], ['AttributesToGet']);
+  const projection = projectionOf(request);
+  const identities = new Set<string>();
+  const keyValues = request.Keys.map((raw) => {
+    const key = validateKeyValues(raw);
+    const identity = keyIdentity(key);
+    if (identities.has(identity)) throw validation(DUPLICATE_KEYS);
+    identities.add(identity);
+    if (++seenKeys.count > MAX_BATCH_GET_KEYS) throw validation('Too many items requested for the BatchGetItem call');
+    return key;
+  });
+  return { name, request, projection, keyValues };
+}
+
+interface Answer {
+  readonly responses: Record<string, Item[]>;
+  readonly unprocessed: Record<string, Item[]>;
+  readonly capacity: CapacityByTable;
+}
+
+/**
+ * Reads every key from one snapshot, in request order, until the response
+ * would pass its size limit; the keys left over are unprocessed.
+ */
+function answer(reads: readonly ResolvedRead[], get: (key: Uint8Array) => Uint8Array | undefined): Answer {
+  const decoder = new TextDecoder();
+  const responses: Record<string, Item[]> = {};
+  const unprocessed: Record<string, Item[]> = {};
+  const capacity = new CapacityByTable();
+  let responseBytes = 0;
+  let full = false;
+  for (const read of reads) {
+    const items: Item[] = (responses[read.name] = []);
+    read.keys.forEach((key, i) => {
+      const bytes = full ? undefined : get(itemKey(read.table.id, key));
+      const item = bytes === undefined ? undefined : (JSON.parse(decoder.decode(bytes)) as Item);
+      const size = item === undefined ? 0 : itemSize(item);
+      // Once one item does not fit, no later key is read either.
+      full ||= responseBytes + size > MAX_BATCH_GET_RESPONSE_BYTES;
+      if (full) {
+        (unprocessed[read.name] ??= []).push(read.keyValues[i]!);
+        return;
+      }
+      responseBytes += size;
+      capacity.add(read.table, readUnits(size, read.request.ConsistentRead === true));
+      if (item !== undefined) items.push(read.projection === undefined ? item : read.projection.apply(item));
+    });
+  }
+  return { responses, unprocessed, capacity };
+}
+
+/** The unprocessed keys of a table, with the table's read options as the client sent them, ready to resend. */
+function unprocessedKeys(reads: readonly ResolvedRead[], unprocessed: Record<string, Item[]>): Record<string, KeysAndAttributes> {
+  const out: Record<string, KeysAndAttributes> = {};
+  for (const { name, request } of reads) {
+    const keys = unprocessed[name];
+    if (keys !== undefined) out[name] = { ...request, Keys: keys };
+  }
+  return out;
+}
+
+export const batchGetItem = defineOperation<BatchGetItemRequest>({
+  name: 'BatchGetItem',
+  shape: struct('BatchGetItemInput', {
+    // Coral reports these members' errors before those of RequestItems.
+    ReturnConsumedCapacity: returnConsumedCapacityMember,
+    RequestItems: requestItemsMember(
+      struct('KeysAndAttributes', {
+        Keys: list(attributeMap(), { required: true, minLength: 1, maxLength: MAX_BATCH_GET_KEYS, valueless: true }),
+        AttributesToGet: attributesToGetMember,
+        ConsistentRead: bool(),
+        ProjectionExpression: str(),
+        ExpressionAttributeNames: expressionAttributeNamesMember,
+      }),
+      'com.amazonaws.dynamodb.v20120810.KeysAndAttributes',
+    ),
+  }),
+  async execute(request, context) {
+    const entries = requestEntries(request.RequestItems, 'BatchGetItem');
+    const seenKeys = { count: 0 };
+    const checked = entries.map(([name, tableRequest]) => checkTableRead(name, tableRequest, seenKeys));
+    const reads = checked.map((read): ResolvedRead => {
+      const table = dataTable(context, read.name);
+      return { ...read, table, keys: read.keyValues.map((key) => resolveKey(table, key)) };
+    });
+    const { responses, unprocessed, capacity } = await context.services.storage.read((tx) =>
+      answer(reads, (key) => tx.get(key)),
+    );
+    return {
+      Responses: responses,
+      UnprocessedKeys: unprocessedKeys(reads, unprocessed),
+      ConsumedCapacity: capacity.report(request.ReturnConsumedCapacity),
+    };
+  },
+});

@@ -1,0 +1,135 @@
+import type { Item } from '../../model/attribute-value.js';
+import { ITEM_TOO_LARGE, itemSize, MAX_ITEM_SIZE } from '../../model/item-size.js';
+import { KEY_SCHEMA_MISMATCH, keyFromItem, type KeySchema, type PrimaryKey } from '../../model/primary-key.js';
+import { validateItem } from '../../model/validate-value.js';
+import { validation } from '../../protocol/errors.js';
+import { attributeMap, list, struct } from '../../protocol/shape.js';
+import { writeUnits } from '../../engine/capacity.js';
+import { checkIndexKeys } from '../../engine/indexes.js';
+import type { TableRecord } from '../../engine/table.js';
+import { defineOperation } from '../operation.js';
+import {
+  dataTable,
+  itemCollectionMetrics,
+  keyItem,
+  resolveKey,
+  returnConsumedCapacityMember,
+  returnItemCollectionMetricsMember,
+  tableKeySchema,
+  validateKeyValues,
+  type ReturnConsumedCapacity,
+} from './item-operation.js';
+import { CapacityByTable, DUPLICATE_KEYS, keyIdentity, requestEntries, requestItemsMember } from './batch-request.js';
+
+/** DynamoDB's limit on write requests per table entry (Coral's map value constraint). */
+export const MAX_BATCH_WRITE_REQUESTS = 25;
+
+interface WriteRequest {
+  readonly PutRequest?: { readonly Item: Record<string, unknown> };
+  readonly DeleteRequest?: { readonly Key: Record<string, unknown> };
+}
+
+interface BatchWriteItemRequest {
+  readonly RequestItems?: Record<string, WriteRequest[]>;
+  readonly ReturnConsumedCapacity?: ReturnConsumedCapacity;
+  readonly ReturnItemCollectionMetrics?: string;
+}
+
+/** A put carries its new item; a delete only the key values it names. */
+type CheckedWrite = { readonly put: Item } | { readonly delete: Item };
+
+interface PlannedWrite {
+  readonly name: string;
+  readonly table: TableRecord;
+  readonly key: PrimaryKey;
+  /** The new item, or undefined to delete. */
+  readonly item: Item | undefined;
+}
+
+// DynamoDB's (odd) text for a WriteRequest holding neither or both of PutRequest and DeleteRequest.
+const NOT_ONE_REQUEST =
+  'Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes';
+
+/** The checks that need no table: one request per entry, valid values, the item size limit. */
+function checkTableWrites(writes: readonly WriteRequest[]): CheckedWrite[] {
+  if (writes.some((write) => (write.PutRequest === undefined) === (write.DeleteRequest === undefined))) {
+    throw validation(NOT_ONE_REQUEST);
+  }
+  return writes.map((write) => {
+    if (write.DeleteRequest !== undefined) return { delete: validateKeyValues(write.DeleteRequest.Key) };
+    const item = validateItem(write.PutRequest!.Item);
+    if (itemSize(item) > MAX_ITEM_SIZE) throw validation(ITEM_TOO_LARGE);
+    return { put: item };
+  });
+}
+
+/** A put item's key; unlike PutItem, a batch words a missing or mistyped key attribute as a schema mismatch. */
+function putKey(item: Item, schema: KeySchema): PrimaryKey {
+  for (const attribute of schema.range === undefined ? [schema.hash] : [schema.hash, schema.range]) {
+    const value = item[attribute.name];
+    if (value === undefined || !(attribute.type in value)) throw validation(KEY_SCHEMA_MISMATCH);
+  }
+  return keyFromItem(item, schema);
+}
+
+function writeKey(table: TableRecord, write: CheckedWrite): PrimaryKey {
+  if ('delete' in write) return resolveKey(table, write.delete);
+  const key = putKey(write.put, tableKeySchema(table));
+  checkIndexKeys(table, write.put);
+  return key;
+}
+
+/** Resolves one table's writes against its schema, refusing two writes to one item. */
+function planTableWrites(name: string, table: TableRecord, writes: readonly CheckedWrite[]): PlannedWrite[] {
+  const identities = new Set<string>();
+  return writes.map((write) => {
+    const key = writeKey(table, write);
+    const identity = keyIdentity(keyItem(table, key));
+    if (identities.has(identity)) throw validation(DUPLICATE_KEYS);
+    identities.add(identity);
+    return { name, table, key, item: 'put' in write ? write.put : undefined };
+  });
+}
+
+type ItemCollectionMetrics = NonNullable<ReturnType<typeof itemCollectionMetrics>>;
+
+export const batchWriteItem = defineOperation<BatchWriteItemRequest>({
+  name: 'BatchWriteItem',
+  shape: struct('BatchWriteItemInput', {
+    // Coral reports these members' errors before those of RequestItems.
+    ReturnConsumedCapacity: returnConsumedCapacityMember,
+    ReturnItemCollectionMetrics: returnItemCollectionMetricsMember,
+    RequestItems: requestItemsMember(
+      list(
+        struct('WriteRequest', {
+          PutRequest: struct('PutRequest', { Item: attributeMap({ required: true }) }),
+          DeleteRequest: struct('DeleteRequest', { Key: attributeMap({ required: true }) }),
+        }),
+      ),
+      'java.util.List<com.amazonaws.dynamodb.v20120810.WriteRequest>',
+      { valueMinLength: 1, valueMaxLength: MAX_BATCH_WRITE_REQUESTS },
+    ),
+  }),
+  async execute(request, context) {
+    const entries = requestEntries(request.RequestItems, 'BatchWriteItem');
+    const checked = entries.map(([name, writes]) => [name, checkTableWrites(writes)] as const);
+    const planned = checked.flatMap(([name, writes]) => planTableWrites(name, dataTable(context, name), writes));
+    // Each write is its own transaction (a batch is not atomic); issued together, they share commits.
+    const outcomes = await Promise.all(
+      planned.map(({ table, key, item }) => context.services.items.write(table, key, () => item)),
+    );
+    const capacity = new CapacityByTable();
+    const metrics: Record<string, ItemCollectionMetrics[]> = {};
+    planned.forEach(({ name, table, key }, i) => {
+      const outcome = outcomes[i]!;
+      capacity.add(table, writeUnits(Math.max(outcome.oldSize, outcome.newSize)));
+      const collection = itemCollectionMetrics(table, key, request.ReturnItemCollectionMetrics, outcome.collectionSizeBytes);
+      if (collection !== undefined) (metrics[name] ??= []).push(collection);
+    });
+    return {
+      UnprocessedItems: {},
+      ConsumedCapacity: capacity.report(request.ReturnConsumedCapacity),
+      ItemCollectionMetrics: Object.keys(metrics).length === 0 ? undefined : metrics,
+    };
+  },
+});
