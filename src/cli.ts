@@ -23,6 +23,7 @@ Options (each also settable as an environment variable, e.g. DYNALITH_PORT=9000)
   --item-collection-limit-bytes <n>
                             size limit of an item collection in tables with local
                             secondary indexes (default ${DEFAULT_CONFIG.itemCollectionLimitBytes}: DynamoDB's 10 GB)
+  --ttl-interval-ms <ms>    how often expired items are swept (default ${DEFAULT_CONFIG.ttlIntervalMs})
   --help                    show this help
   --version                 show the version
 `;
@@ -37,6 +38,7 @@ const OPTIONS = {
   'delete-table-ms': { type: 'string' },
   'update-table-ms': { type: 'string' },
   'item-collection-limit-bytes': { type: 'string' },
+  'ttl-interval-ms': { type: 'string' },
   help: { type: 'boolean' },
   version: { type: 'boolean' },
 } as const;
@@ -86,6 +88,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
     return value === undefined ? 0 : integer(flag, value, 86_400_000);
   };
   const collectionLimit = text('item-collection-limit-bytes');
+  const ttlInterval = text('ttl-interval-ms');
   const port = text('port');
   const dataDir = text('data-dir') ?? DEFAULT_CONFIG.dataDir;
   if (dataDir === '') throw new UsageError('--data-dir must not be empty');
@@ -103,6 +106,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
       collectionLimit === undefined
         ? DEFAULT_CONFIG.itemCollectionLimitBytes
         : integer('item-collection-limit-bytes', collectionLimit, Number.MAX_SAFE_INTEGER),
+    ttlIntervalMs: ttlInterval === undefined ? DEFAULT_CONFIG.ttlIntervalMs : Math.max(1, integer('ttl-interval-ms', ttlInterval, 86_400_000)),
   };
 }
 

@@ -14,6 +14,12 @@ export interface Config {
   readonly account: string;
   /** The size limit of an item collection (a partition's items plus their local index entries). */
   readonly itemCollectionLimitBytes: number;
+  /** How often the TTL sweeper (and stream retention) runs. */
+  readonly ttlIntervalMs: number;
+  /** Stream shards roll over after this many records or this age; records are kept this long. */
+  readonly streamShardMaxRecords: number;
+  readonly streamShardMaxAgeMs: number;
+  readonly streamRetentionMs: number;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -28,4 +34,8 @@ export const DEFAULT_CONFIG: Config = {
   defaultRegion: 'us-east-1',
   account: '000000000000',
   itemCollectionLimitBytes: 10 * 1024 ** 3,
+  ttlIntervalMs: 1000,
+  streamShardMaxRecords: 10_000,
+  streamShardMaxAgeMs: 4 * 3600_000,
+  streamRetentionMs: 24 * 3600_000,
 };

@@ -113,16 +113,31 @@ export function indexEntry(tableSchema: KeySchema, index: IndexDefinition, item:
 
 const encoder = new TextEncoder();
 
+/** The entries one item write put into or deleted from one index. */
+export interface IndexWrite {
+  readonly index: IndexRecord;
+  readonly local: boolean;
+  /** The projected size of each entry written: an entry moved to another key is a delete and a put. */
+  readonly entrySizes: readonly number[];
+}
+
+export interface IndexMaintenance {
+  /** How many bytes the table's local index entries grew by, for the item collection's size. */
+  readonly localGrowth: number;
+  readonly writes: readonly IndexWrite[];
+}
+
 /**
  * Moves the item's entries in every maintained index from `old` to `next`
  * (either may be undefined) and keeps each index's counters. An old entry is
  * only removed (and counted off) if it is stored: an index still being
- * backfilled may not hold it yet. Returns how many bytes the table's local
- * index entries grew by, for the item collection's size.
+ * backfilled may not hold it yet. An entry rewritten in place under the same
+ * key is one write; an entry whose projection is unchanged is none.
  */
-export function maintainIndexes(tx: WriteTransaction, table: TableRecord, old: Item | undefined, next: Item | undefined): number {
+export function maintainIndexes(tx: WriteTransaction, table: TableRecord, old: Item | undefined, next: Item | undefined): IndexMaintenance {
   const { tableSchema, maintained } = tableIndexes(table);
   let localGrowth = 0;
+  const writes: IndexWrite[] = [];
   for (const index of maintained) {
     const before = old === undefined ? undefined : indexEntry(tableSchema, index, old);
     const after = next === undefined ? undefined : indexEntry(tableSchema, index, next);
@@ -131,20 +146,26 @@ export function maintainIndexes(tx: WriteTransaction, table: TableRecord, old: I
     if (sameKey && before.text === after.text) continue;
     let count = 0;
     let size = 0;
+    const entrySizes: number[] = [];
     if (before !== undefined && tx.get(before.key) !== undefined) {
-      if (!sameKey) tx.delete(before.key);
+      if (!sameKey) {
+        tx.delete(before.key);
+        entrySizes.push(before.size);
+      }
       count -= 1;
       size -= before.size;
     }
     if (after !== undefined) {
       tx.put(after.key, encoder.encode(after.text));
+      entrySizes.push(after.size);
       count += 1;
       size += after.size;
     }
     addCounters(tx, indexStatsKey(index.record.id), count, size);
     if (index.local) localGrowth += size;
+    writes.push({ index: index.record, local: index.local, entrySizes });
   }
-  return localGrowth;
+  return { localGrowth, writes };
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * The item store: where items of a table are read and written. Every write of
- * an item goes through `write`, which runs the caller's pure apply step over
+ * an item goes through `write` (one item) or `writeMany` (a transaction's
+ * items), which run the caller's pure apply step over
  * the old item inside one storage transaction and, in the same transaction,
  * moves the item's secondary index entries and keeps the table's, the
  * indexes' and the item collection's counters.
@@ -13,9 +14,11 @@ import { DynamoError } from '../protocol/errors.js';
 import type { Storage, WriteTransaction } from '../storage/storage.js';
 import { DEFAULT_CONFIG } from '../config.js';
 import { addCounters, decodeCounters, readCounters, type Counters } from './counters.js';
-import { maintainIndexes } from './indexes.js';
+import { maintainIndexes, type IndexWrite } from './indexes.js';
 import { itemKey } from './item-key.js';
+import { itemChangeHook, type ChangeOrigin, type ItemChangeHook } from '../features/item-change-hooks.js';
 import { collectionPrefix, fitKey, indexStatsKey, tableStatsKey } from './keyspace.js';
+import { readIdempotencyRecord, writeIdempotencyRecord, type IdempotencyClaim } from './idempotency.js';
 import type { IndexRecord, TableRecord } from './table.js';
 
 /** What an apply step decides: the new item, `undefined` to delete, or UNCHANGED to write nothing. */
@@ -27,15 +30,47 @@ export interface WriteOutcome {
   readonly item: Item | undefined;
   readonly oldSize: number;
   readonly newSize: number;
+  /** The secondary index entries the write put or deleted, for write capacity. */
+  readonly indexWrites: readonly IndexWrite[];
   /** Bytes of the item's collection after the write: tables with local secondary indexes only. */
   readonly collectionSizeBytes?: number;
 }
 
 export type TableStats = Counters;
 
+/** One item's part in a multi-item write: which item, and the pure step deciding its new state. */
+export interface WriteStep {
+  readonly table: TableRecord;
+  readonly key: PrimaryKey;
+  readonly apply: (old: Item | undefined) => ApplyResult;
+  /** Who makes the change, for its stream record (TTL deletions are the service's). */
+  readonly origin?: ChangeOrigin;
+}
+
+export interface ManyOutcome {
+  /** One per step, in order. A replay's outcomes carry sizes only (no items). */
+  readonly outcomes: readonly WriteOutcome[];
+  /** True when an idempotency record answered and nothing was applied. */
+  readonly replayed: boolean;
+}
+
+/**
+ * Thrown by writeMany when one or more steps failed: per step, in order,
+ * its DynamoError or undefined for a step that would have succeeded.
+ */
+export class StepFailures extends Error {
+  constructor(readonly failures: readonly (DynamoError | undefined)[]) {
+    super('transaction steps failed');
+  }
+}
+
 export interface ItemStoreLimits {
   /** DynamoDB's 10 GB limit on the items of one partition key plus their local index entries. */
   readonly itemCollectionLimitBytes: number;
+  /** Stream shard rollover and retention (see features/streams). */
+  readonly streamShardMaxRecords: number;
+  readonly streamShardMaxAgeMs: number;
+  readonly streamRetentionMs: number;
 }
 
 const encoder = new TextEncoder();
@@ -46,10 +81,15 @@ function collectionKey(table: TableRecord, key: PrimaryKey): Uint8Array {
 }
 
 export class ItemStore {
+  /** The stream record and TTL expiry entry of each change, written in the change's own transaction. */
+  private readonly onChange: ItemChangeHook;
+
   constructor(
     private readonly storage: Storage,
     private readonly limits: ItemStoreLimits = DEFAULT_CONFIG,
-  ) {}
+  ) {
+    this.onChange = itemChangeHook(limits);
+  }
 
   /** The stored JSON text of an item, or undefined. */
   async getText(table: TableRecord, key: PrimaryKey): Promise<string | undefined> {
@@ -67,32 +107,72 @@ export class ItemStore {
    * all in one transaction. `apply` may throw (e.g. a failed condition): then
    * nothing is written.
    */
-  async write(table: TableRecord, key: PrimaryKey, apply: (old: Item | undefined) => ApplyResult): Promise<WriteOutcome> {
-    const storageKey = itemKey(table.id, key);
-    const statsKey = tableStatsKey(table.id);
-    const collected = table.LocalSecondaryIndexes.length > 0;
+  async write(table: TableRecord, key: PrimaryKey, apply: (old: Item | undefined) => ApplyResult, origin: ChangeOrigin = {}): Promise<WriteOutcome> {
+    return this.storage.write((tx) => this.applyStep(tx, { table, key, apply, origin }));
+  }
+
+  /**
+   * Runs several apply steps (each on a distinct item) in ONE storage
+   * transaction, all or nothing. Every step runs even after one fails, since a
+   * transaction's caller reports each step's fate; a step's DynamoError is
+   * collected, and if any step failed nothing is written and the promise
+   * rejects with a StepFailures. Other errors abort at once.
+   *
+   * With `idempotency`, the token record is checked and written inside the
+   * same transaction, so a replay can never apply twice: a live record with
+   * the same fingerprint answers with the recorded outcomes (`replayed`), one
+   * with another fingerprint is refused.
+   */
+  async writeMany(steps: readonly WriteStep[], idempotency?: IdempotencyClaim): Promise<ManyOutcome> {
     return this.storage.write((tx) => {
-      const stored = tx.get(storageKey);
-      const old = stored === undefined ? undefined : (JSON.parse(decoder.decode(stored)) as Item);
-      const oldSize = old === undefined ? 0 : itemSize(old);
-      const next = apply(old);
-      if (next === UNCHANGED || (next === undefined && old === undefined)) {
-        const unchanged = { old, item: old, oldSize, newSize: oldSize };
-        return collected ? { ...unchanged, collectionSizeBytes: readCounters(tx, collectionKey(table, key)).sizeBytes } : unchanged;
+      if (idempotency !== undefined) {
+        const recorded = readIdempotencyRecord(tx, idempotency);
+        if (recorded !== undefined) return { outcomes: recorded, replayed: true };
       }
-      const newSize = next === undefined ? 0 : itemSize(next);
-      if (next === undefined) {
-        tx.delete(storageKey);
-      } else {
-        tx.put(storageKey, encoder.encode(JSON.stringify(next)));
+      const outcomes: WriteOutcome[] = [];
+      const failures: (DynamoError | undefined)[] = [];
+      let failed = false;
+      for (const step of steps) {
+        try {
+          outcomes.push(this.applyStep(tx, step));
+          failures.push(undefined);
+        } catch (error) {
+          if (!(error instanceof DynamoError)) throw error;
+          failures.push(error);
+          failed = true;
+        }
       }
-      addCounters(tx, statsKey, (next === undefined ? 0 : 1) - (old === undefined ? 0 : 1), newSize - oldSize);
-      const localGrowth = maintainIndexes(tx, table, old, next);
-      const outcome = { old, item: next, oldSize, newSize };
-      if (!collected) return outcome;
-      const collectionSizeBytes = this.growCollection(tx, table, key, next === undefined ? -1 : old === undefined ? 1 : 0, newSize - oldSize + localGrowth);
-      return { ...outcome, collectionSizeBytes };
+      if (failed) throw new StepFailures(failures);
+      if (idempotency !== undefined) writeIdempotencyRecord(tx, idempotency, outcomes);
+      return { outcomes, replayed: false };
     });
+  }
+
+  /** One item's write inside the caller's transaction: the item, its index entries and every counter. */
+  private applyStep(tx: WriteTransaction, { table, key, apply, origin = {} }: WriteStep): WriteOutcome {
+    const storageKey = itemKey(table.id, key);
+    const collected = table.LocalSecondaryIndexes.length > 0;
+    const stored = tx.get(storageKey);
+    const old = stored === undefined ? undefined : (JSON.parse(decoder.decode(stored)) as Item);
+    const oldSize = old === undefined ? 0 : itemSize(old);
+    const next = apply(old);
+    if (next === UNCHANGED || (next === undefined && old === undefined)) {
+      const unchanged = { old, item: old, oldSize, newSize: oldSize, indexWrites: [] };
+      return collected ? { ...unchanged, collectionSizeBytes: readCounters(tx, collectionKey(table, key)).sizeBytes } : unchanged;
+    }
+    const newSize = next === undefined ? 0 : itemSize(next);
+    if (next === undefined) {
+      tx.delete(storageKey);
+    } else {
+      tx.put(storageKey, encoder.encode(JSON.stringify(next)));
+    }
+    addCounters(tx, tableStatsKey(table.id), (next === undefined ? 0 : 1) - (old === undefined ? 0 : 1), newSize - oldSize);
+    const { localGrowth, writes } = maintainIndexes(tx, table, old, next);
+    this.onChange(tx, table, key, old, next, origin);
+    const outcome = { old, item: next, oldSize, newSize, indexWrites: writes };
+    if (!collected) return outcome;
+    const collectionSizeBytes = this.growCollection(tx, table, key, next === undefined ? -1 : old === undefined ? 1 : 0, newSize - oldSize + localGrowth);
+    return { ...outcome, collectionSizeBytes };
   }
 
   /** Adds to the item collection's size, refusing growth past the limit. Returns the new size. */

@@ -12,6 +12,7 @@ const TABLE = 0x01;
 const TABLE_STATS = 0x02;
 const INDEX_STATS = 0x03;
 const COLLECTION_SIZE = 0x04;
+const IDEMPOTENCY = 0x05;
 const ITEM = 0x10;
 const INDEX_ENTRY = 0x11;
 
@@ -61,6 +62,14 @@ export function indexStatsKey(indexId: number): Uint8Array {
  */
 export function collectionPrefix(tableId: number): Uint8Array {
   return withPrefix(COLLECTION_SIZE, u32(tableId));
+}
+
+/**
+ * A TransactWriteItems ClientRequestToken's record, by account, region and
+ * token (tokens are 1..36 characters, so the key always fits).
+ */
+export function idempotencyKey(account: string, region: string, token: string): Uint8Array {
+  return withPrefix(IDEMPOTENCY, utf8.encode(`${account}\u0000${region}\u0000${token}`));
 }
 
 /** Every item key of a table starts with this. */

@@ -58,6 +58,11 @@ export interface StreamSpecification {
   readonly StreamViewType?: 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES' | 'KEYS_ONLY';
 }
 
+/** A table's Time to Live setting while it is enabled. */
+export interface TimeToLiveSetting {
+  readonly AttributeName: string;
+}
+
 export interface SseDescription {
   readonly Status: 'ENABLED' | 'ENABLING' | 'DISABLED' | 'DISABLING' | 'UPDATING';
   readonly SSEType?: 'KMS' | 'AES256';
@@ -94,6 +99,8 @@ export interface TableRecord {
   readonly GlobalSecondaryIndexes: readonly IndexRecord[];
   readonly StreamSpecification?: StreamSpecification;
   readonly LatestStreamLabel?: string;
+  /** Present while Time to Live is enabled. */
+  readonly TimeToLive?: TimeToLiveSetting;
   readonly SSEDescription?: SseDescription;
   readonly TableClass: TableClass;
   readonly TableClassLastUpdate?: number;

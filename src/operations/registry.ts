@@ -10,6 +10,8 @@ import { untagResource } from './tables/untag-resource.js';
 import { listTagsOfResource } from './tables/list-tags-of-resource.js';
 import { describeLimits } from './tables/describe-limits.js';
 import { describeEndpoints } from './tables/describe-endpoints.js';
+import { updateTimeToLive } from './tables/update-time-to-live.js';
+import { describeTimeToLive } from './tables/describe-time-to-live.js';
 import { deleteItem } from './items/delete-item.js';
 import { getItem } from './items/get-item.js';
 import { putItem } from './items/put-item.js';
@@ -18,6 +20,11 @@ import { query } from './items/query.js';
 import { scan } from './items/scan.js';
 import { batchGetItem } from './items/batch-get-item.js';
 import { batchWriteItem } from './items/batch-write-item.js';
+import { executeStatement } from './partiql/execute-statement.js';
+import { batchExecuteStatement } from './partiql/batch-execute-statement.js';
+import { executeTransaction } from './partiql/execute-transaction.js';
+import { transactWriteItems } from './items/transact-write-items.js';
+import { transactGetItems } from './items/transact-get-items.js';
 
 const operations: readonly Operation<never>[] = [
   listTables,
@@ -30,6 +37,8 @@ const operations: readonly Operation<never>[] = [
   listTagsOfResource,
   describeLimits,
   describeEndpoints,
+  updateTimeToLive,
+  describeTimeToLive,
   putItem,
   getItem,
   updateItem,
@@ -38,6 +47,11 @@ const operations: readonly Operation<never>[] = [
   scan,
   batchGetItem,
   batchWriteItem,
+  executeStatement,
+  batchExecuteStatement,
+  executeTransaction,
+  transactWriteItems,
+  transactGetItems,
 ];
 
 const byName = new Map<string, Operation<unknown>>(

@@ -6,10 +6,20 @@
 import { DynamoError } from '../protocol/errors.js';
 import { checkShape } from '../protocol/shape.js';
 import { findOperation } from '../operations/registry.js';
+import { findStreamsOperation } from '../operations/streams/registry.js';
 import { RawJson, type Namespace } from '../operations/operation.js';
 import type { Services } from '../engine/services.js';
 
 const SERVICE_PREFIX = 'DynamoDB_20120810.';
+const STREAMS_PREFIX = 'DynamoDBStreams_20120810.';
+
+/** The operation a target names: DynamoDB's own, or DynamoDB Streams' on the same endpoint. */
+function operationFor(target: string | string[] | undefined) {
+  if (typeof target !== 'string') return undefined;
+  if (target.startsWith(SERVICE_PREFIX)) return findOperation(target.slice(SERVICE_PREFIX.length));
+  if (target.startsWith(STREAMS_PREFIX)) return findStreamsOperation(target.slice(STREAMS_PREFIX.length));
+  return undefined;
+}
 
 export async function dispatch(
   target: string | string[] | undefined,
@@ -26,8 +36,7 @@ export async function dispatch(
       throw new DynamoError('SerializationException', '');
     }
   }
-  const name = typeof target === 'string' && target.startsWith(SERVICE_PREFIX) ? target.slice(SERVICE_PREFIX.length) : undefined;
-  const operation = name === undefined ? undefined : findOperation(name);
+  const operation = operationFor(target);
   if (operation === undefined) throw new DynamoError('UnknownOperationException', '');
   const namespace = authenticate();
   if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {

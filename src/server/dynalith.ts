@@ -12,6 +12,9 @@ import { createMemoryStorage } from '../storage/memory.js';
 import { openLmdbStorage } from '../storage/lmdb.js';
 import type { Storage } from '../storage/storage.js';
 import { createHttpServer } from './http-server.js';
+import { startTtlSweeper } from '../features/ttl/sweeper.js';
+import { expiredItemRemover } from '../features/ttl/remove-expired.js';
+import { trimStreams } from '../features/streams/retention.js';
 
 export interface RunningServer {
   /** e.g. http://127.0.0.1:8000 */
@@ -40,6 +43,10 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     await storage.close();
     throw error;
   }
+  const { items, catalog } = services;
+  const sweeper = startTtlSweeper(storage, catalog, expiredItemRemover((table, key, apply, origin) => items.write(table, key, apply, origin)), config.ttlIntervalMs, () =>
+    trimStreams(storage, catalog, config.streamRetentionMs),
+  );
   const server = createHttpServer({ services, logger });
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
@@ -60,6 +67,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
           server.close(() => done());
           server.closeIdleConnections();
         });
+        await sweeper.stop();
         await storage.close();
       })();
       return closing;

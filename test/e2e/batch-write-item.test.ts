@@ -144,6 +144,13 @@ describeEachBackend('BatchWriteItem', (target) => {
     assert.equal(await get(hashTable, { pk: { S: 'over-0' } }), undefined);
   });
 
+  test('more than 25 requests across tables are refused', async () => {
+    const strings = Array.from({ length: 13 }, (_, i) => put({ pk: { S: `across-${i}` } }));
+    const numbers = Array.from({ length: 13 }, (_, i) => put({ id: { N: String(9000 + i) } }));
+    await validationError({ [hashTable]: strings, [numberTable]: numbers }, 'Too many items requested for the BatchWriteItem call');
+    assert.equal(await get(hashTable, { pk: { S: 'across-0' } }), undefined);
+  });
+
   test('an empty request list and a bad table name are Coral constraint errors', async () => {
     await validationError(
       { 'bad name!': [put({ pk: { S: 'x' } })], [hashTable]: [] },

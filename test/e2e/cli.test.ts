@@ -15,7 +15,7 @@ describe('dynalith command', { skip: externalEndpoint !== undefined }, () => {
   test('--help and --version', async () => {
     const help = await runChild(['--help']);
     assert.equal(help.code, 0);
-    for (const flag of ['--host', '--port', '--data-dir', '--in-memory', '--log-level', '--create-table-ms', '--delete-table-ms', '--update-table-ms']) {
+    for (const flag of ['--host', '--port', '--data-dir', '--in-memory', '--log-level', '--create-table-ms', '--delete-table-ms', '--update-table-ms', '--item-collection-limit-bytes']) {
       assert.ok(help.stdout.includes(flag), flag);
     }
     const version = await runChild(['--version']);

@@ -18,14 +18,8 @@ import {
   validateKeyValues,
   type ReturnConsumedCapacity,
 } from './item-operation.js';
-import {
-  CapacityByTable,
-  DUPLICATE_KEYS,
-  keyIdentity,
-  projectionOf,
-  requestEntries,
-  requestItemsMember,
-} from './batch-request.js';
+import { CapacityByTable, DUPLICATE_KEYS, keyIdentity, requestEntries, requestItemsMember } from './batch-request.js';
+import { projectionOf } from './projection.js';
 
 /** DynamoDB's limit on keys in one BatchGetItem call, over all its tables. */
 export const MAX_BATCH_GET_KEYS = 100;
@@ -104,7 +98,7 @@ function answer(reads: readonly ResolvedRead[], get: (key: Uint8Array) => Uint8A
         return;
       }
       responseBytes += size;
-      capacity.add(read.table, readUnits(size, read.request.ConsistentRead === true));
+      capacity.of(read.table).addTable(readUnits(size, read.request.ConsistentRead === true));
       if (item !== undefined) items.push(read.projection === undefined ? item : read.projection.apply(item));
     });
   }

@@ -8,9 +8,8 @@ import { encodeKeyPart, type KeyValue } from '../../model/key-codec.js';
 import { validation } from '../../protocol/errors.js';
 import type { MapShape, Shape } from '../../protocol/shape.js';
 import { map } from '../../protocol/shape.js';
-import { consumedCapacity, type ConsumedCapacity, type ReturnConsumedCapacity } from '../../engine/capacity.js';
+import { CapacityUsage, type ConsumedCapacity, type ReturnConsumedCapacity } from '../../engine/capacity.js';
 import type { TableRecord } from '../../engine/table.js';
-import { attributesToGetProjection, requestExpressions, type Projection } from '../../expressions/index.js';
 import { TABLE_NAME_PATTERN } from '../common-shapes.js';
 
 export const DUPLICATE_KEYS = 'Provided list of item keys contains duplicates';
@@ -52,35 +51,19 @@ function valueIdentity(value: AttributeValue): string {
   return JSON.stringify(value);
 }
 
-export interface ProjectionRequest {
-  readonly ProjectionExpression?: string;
-  readonly ExpressionAttributeNames?: Record<string, string>;
-  readonly AttributesToGet?: string[];
-}
-
-/** The projection a read asks for, from ProjectionExpression or the legacy AttributesToGet. */
-export function projectionOf(request: ProjectionRequest): Projection | undefined {
-  if (request.ProjectionExpression !== undefined) {
-    const expressions = requestExpressions(request.ExpressionAttributeNames, undefined);
-    const projection = expressions.projection(request.ProjectionExpression);
-    expressions.finish();
-    return projection;
-  }
-  return request.AttributesToGet === undefined ? undefined : attributesToGetProjection(request.AttributesToGet);
-}
-
-/** Capacity units summed per table, reported as the batch operations' ConsumedCapacity list. */
+/** Capacity summed per table (and its indexes), reported as the batch operations' ConsumedCapacity list. */
 export class CapacityByTable {
-  private readonly units = new Map<string, { table: TableRecord; units: number }>();
+  private readonly tables = new Map<string, { table: TableRecord; usage: CapacityUsage }>();
 
-  add(table: TableRecord, units: number): void {
-    const entry = this.units.get(table.TableName);
-    if (entry === undefined) this.units.set(table.TableName, { table, units });
-    else entry.units += units;
+  /** The usage of `table`, to add to. */
+  of(table: TableRecord): CapacityUsage {
+    let entry = this.tables.get(table.TableName);
+    if (entry === undefined) this.tables.set(table.TableName, (entry = { table, usage: new CapacityUsage() }));
+    return entry.usage;
   }
 
   report(mode: ReturnConsumedCapacity | undefined): ConsumedCapacity[] | undefined {
     if (mode === undefined || mode === 'NONE') return undefined;
-    return [...this.units.values()].map(({ table, units }) => consumedCapacity(mode, table, units)!);
+    return [...this.tables.values()].map(({ table, usage }) => usage.report(mode, table)!);
   }
 }

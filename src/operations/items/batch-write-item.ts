@@ -4,7 +4,6 @@ import { KEY_SCHEMA_MISMATCH, keyFromItem, type KeySchema, type PrimaryKey } fro
 import { validateItem } from '../../model/validate-value.js';
 import { validation } from '../../protocol/errors.js';
 import { attributeMap, list, struct } from '../../protocol/shape.js';
-import { writeUnits } from '../../engine/capacity.js';
 import { checkIndexKeys } from '../../engine/indexes.js';
 import type { TableRecord } from '../../engine/table.js';
 import { defineOperation } from '../operation.js';
@@ -112,6 +111,10 @@ export const batchWriteItem = defineOperation<BatchWriteItemRequest>({
   }),
   async execute(request, context) {
     const entries = requestEntries(request.RequestItems, 'BatchWriteItem');
+    // The shape bounds each table's list; the limit of 25 is on the whole request.
+    if (entries.reduce((total, [, writes]) => total + writes.length, 0) > MAX_BATCH_WRITE_REQUESTS) {
+      throw validation('Too many items requested for the BatchWriteItem call');
+    }
     const checked = entries.map(([name, writes]) => [name, checkTableWrites(writes)] as const);
     const planned = checked.flatMap(([name, writes]) => planTableWrites(name, dataTable(context, name), writes));
     // Each write is its own transaction (a batch is not atomic); issued together, they share commits.
@@ -122,7 +125,7 @@ export const batchWriteItem = defineOperation<BatchWriteItemRequest>({
     const metrics: Record<string, ItemCollectionMetrics[]> = {};
     planned.forEach(({ name, table, key }, i) => {
       const outcome = outcomes[i]!;
-      capacity.add(table, writeUnits(Math.max(outcome.oldSize, outcome.newSize)));
+      capacity.of(table).addWrite(outcome);
       const collection = itemCollectionMetrics(table, key, request.ReturnItemCollectionMetrics, outcome.collectionSizeBytes);
       if (collection !== undefined) (metrics[name] ??= []).push(collection);
     });

@@ -1,7 +1,6 @@
 import type { Item } from '../../model/attribute-value.js';
 import { itemSize } from '../../model/item-size.js';
 import { attributeMap, bool, str, struct } from '../../protocol/shape.js';
-import { attributesToGetProjection, requestExpressions, type Projection } from '../../expressions/index.js';
 import { consumedCapacity, readUnits } from '../../engine/capacity.js';
 import { defineOperation, RawJson } from '../operation.js';
 import { tableNameMember } from '../common-shapes.js';
@@ -15,6 +14,7 @@ import {
   validateKeyValues,
   type ReturnConsumedCapacity,
 } from './item-operation.js';
+import { projectionOf } from './projection.js';
 
 interface GetItemRequest {
   readonly TableName: string;
@@ -40,14 +40,7 @@ export const getItem = defineOperation<GetItemRequest>({
   async execute(request, context) {
     checkExpressionParameters(request, ['ProjectionExpression'], ['AttributesToGet']);
     const keyValues = validateKeyValues(request.Key);
-    let projection: Projection | undefined;
-    if (request.ProjectionExpression !== undefined) {
-      const expressions = requestExpressions(request.ExpressionAttributeNames, undefined);
-      projection = expressions.projection(request.ProjectionExpression);
-      expressions.finish();
-    } else if (request.AttributesToGet !== undefined) {
-      projection = attributesToGetProjection(request.AttributesToGet);
-    }
+    const projection = projectionOf(request);
     const table = dataTable(context, request.TableName);
     const key = resolveKey(table, keyValues);
     const text = await context.services.items.getText(table, key);

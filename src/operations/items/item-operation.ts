@@ -11,7 +11,7 @@ import { attributeMap, attributeValue, bool, list, map, str, struct } from '../.
 import { keySchemaOf, type TableRecord } from '../../engine/table.js';
 import type { OperationContext } from '../operation.js';
 import type { WriteOutcome } from '../../engine/items.js';
-import { consumedCapacity, writeUnits } from '../../engine/capacity.js';
+import { CapacityUsage } from '../../engine/capacity.js';
 import { expectedCondition, type Condition, type RequestExpressions } from '../../expressions/index.js';
 
 export const returnConsumedCapacityMember = str({ enum: ['INDEXES', 'TOTAL', 'NONE'] });
@@ -72,7 +72,7 @@ export function writeResponse(
 ): object {
   return {
     Attributes: attributes,
-    ConsumedCapacity: consumedCapacity(request.ReturnConsumedCapacity, table, writeUnits(Math.max(outcome.oldSize, outcome.newSize))),
+    ConsumedCapacity: new CapacityUsage().addWrite(outcome).report(request.ReturnConsumedCapacity, table),
     ItemCollectionMetrics: itemCollectionMetrics(table, key, request.ReturnItemCollectionMetrics, outcome.collectionSizeBytes),
   };
 }

@@ -124,7 +124,7 @@ function sortPrefix(partition: Uint8Array, value: KeyValue, prefixOnly: boolean)
 }
 
 /** The storage key range holding exactly the entries the key condition selects. */
-function keyRange(source: ReadSource, hash: KeyValue, rangeTerm: KeyTerm | undefined): KeyRange {
+export function keyRange(source: ReadSource, hash: KeyValue, rangeTerm: KeyTerm | undefined): KeyRange {
   const partition = partitionRange(source.prefix, hash);
   if (rangeTerm === undefined) return partition;
   const base = encodeStorageKey(source.prefix, hash);

@@ -1,0 +1,59 @@
+/**
+ * Stream retention: records older than the retention period are deleted from
+ * storage (the trim horizon moves past them), closed shards whose records are
+ * all gone are dropped, and a closed stream with nothing left disappears.
+ */
+import type { Storage, WriteTransaction } from '../../storage/storage.js';
+import type { Catalog } from '../../engine/catalog.js';
+import { ARN_KEYS, arnKey, arnOfKey, headKey, recordRange, shardKey, streamKey } from './stream-keys.js';
+import { putJson, readStreamByArn, type StreamSnapshot } from './stream-state.js';
+import { isOpen } from './stream-reader.js';
+
+/** Records trimmed per transaction, so one stream's backlog never holds the write lock long. */
+const TRIM_BATCH = 1000;
+const decoder = new TextDecoder();
+
+/** Trims one batch of a stream; returns whether more may be due. */
+function trimBatch(tx: WriteTransaction, snapshot: StreamSnapshot, cutoffMs: number, open: boolean): boolean {
+  const { name, head, meta } = snapshot;
+  let trimmedBelow = head.trimmedBelow;
+  const due: Uint8Array[] = [];
+  for (const { key, value } of tx.range({ ...recordRange(name, trimmedBelow), limit: TRIM_BATCH })) {
+    const record = JSON.parse(decoder.decode(value)) as { dynamodb: { ApproximateCreationDateTime: number; SequenceNumber: string } };
+    if (record.dynamodb.ApproximateCreationDateTime * 1000 >= cutoffMs) break;
+    due.push(key);
+    trimmedBelow = Number(record.dynamodb.SequenceNumber) + 1;
+  }
+  for (const key of due) tx.delete(key);
+  let firstShard = head.firstShard;
+  for (const shard of snapshot.shards) {
+    if (shard.end === undefined || shard.end >= trimmedBelow) break;
+    tx.delete(shardKey(name, shard.index));
+    firstShard = shard.index + 1;
+  }
+  if (!open && trimmedBelow === head.nextSequence && meta.createdAt < cutoffMs) {
+    for (const shard of snapshot.shards) tx.delete(shardKey(name, shard.index));
+    tx.delete(headKey(name));
+    tx.delete(streamKey(name));
+    tx.delete(arnKey(meta.arn));
+    return false;
+  }
+  if (trimmedBelow !== head.trimmedBelow || firstShard !== head.firstShard) putJson(tx, headKey(name), { ...head, trimmedBelow, firstShard });
+  return due.length === TRIM_BATCH;
+}
+
+/** Trims every stream in storage to the retention period. */
+export async function trimStreams(storage: Storage, catalog: Catalog, retentionMs: number, nowMs = Date.now()): Promise<void> {
+  const arns = await storage.read((tx) => [...tx.range(ARN_KEYS)].map(({ key }) => arnOfKey(key)));
+  for (const arn of arns) {
+    for (let more = true; more; ) {
+      more = await storage.write((tx) => {
+        const snapshot = readStreamByArn(tx, arn);
+        if (snapshot === undefined) return false;
+        const open = isOpen(snapshot.meta, catalog.get(snapshot.meta, snapshot.meta.TableName));
+        return trimBatch(tx, snapshot, nowMs - retentionMs, open);
+      });
+    }
+  }
+}
+

@@ -1,0 +1,115 @@
+/**
+ * Reading streams for the Streams API: which streams a namespace has, how a
+ * stream and its shards look now, and a page of a shard's records. A stream is
+ * open while it is its table's current, enabled stream; otherwise it is closed
+ * and its last shard ends at its last record.
+ */
+import type { Storage } from '../../storage/storage.js';
+import type { Catalog } from '../../engine/catalog.js';
+import type { Namespace } from '../../operations/operation.js';
+import type { TableRecord } from '../../engine/table.js';
+import { DynamoError } from '../../protocol/errors.js';
+import { formatSequence } from './stream-arn.js';
+import { ARN_KEYS, arnOfKey, headKey, recordRange, streamName } from './stream-keys.js';
+import { ensureStream, readStreamByArn, type Shard, type StreamMeta, type StreamSnapshot } from './stream-state.js';
+
+const decoder = new TextDecoder();
+
+export function isOpen(meta: StreamMeta, table: TableRecord | undefined): boolean {
+  return (
+    table !== undefined &&
+    table.id === meta.tableId &&
+    table.LatestStreamLabel === meta.label &&
+    table.StreamSpecification?.StreamEnabled === true
+  );
+}
+
+/** Creates the stored stream of every table of the namespace whose stream is enabled but has had no write yet. */
+export async function materializeStreams(storage: Storage, catalog: Catalog, ns: Namespace): Promise<void> {
+  for (const name of catalog.list(ns)) {
+    const table = catalog.get(ns, name);
+    const spec = table?.StreamSpecification;
+    const label = table?.LatestStreamLabel;
+    if (table === undefined || spec?.StreamEnabled !== true || spec.StreamViewType === undefined || label === undefined) continue;
+    if ((await storage.get(headKey(streamName(table.id, label)))) !== undefined) continue;
+    await storage.write((tx) => ensureStream(tx, table, label, spec.StreamViewType!, Date.now()));
+  }
+}
+
+/** The ARNs of the namespace's streams in ARN order, optionally only one table's. */
+export async function listStreamArns(storage: Storage, ns: Namespace, tableName?: string): Promise<string[]> {
+  const prefix = `arn:aws:dynamodb:${ns.region}:${ns.account}:table/`;
+  return storage.read((tx) => {
+    const arns: string[] = [];
+    for (const { key } of tx.range(ARN_KEYS)) {
+      const arn = arnOfKey(key);
+      if (!arn.startsWith(prefix)) continue;
+      if (tableName !== undefined && arn.slice(prefix.length, arn.lastIndexOf('/stream/')) !== tableName) continue;
+      arns.push(arn);
+    }
+    return arns;
+  });
+}
+
+export function streamNotFound(arn: string): DynamoError {
+  return new DynamoError('ResourceNotFoundException', `Requested resource not found: Stream: ${arn} not found`);
+}
+
+export async function requireStream(storage: Storage, arn: string): Promise<StreamSnapshot> {
+  const snapshot = await storage.read((tx) => readStreamByArn(tx, arn));
+  if (snapshot === undefined) throw streamNotFound(arn);
+  return snapshot;
+}
+
+/** The last sequence number of a shard, once it is closed (or its stream is), if it holds records. */
+export function shardEnd(snapshot: StreamSnapshot, shard: Shard, open: boolean): number | undefined {
+  if (shard.end !== undefined) return shard.end;
+  if (open || snapshot.head.openCount === 0) return undefined;
+  return snapshot.head.nextSequence - 1;
+}
+
+/** Whether no record will ever be added to the shard. */
+export function shardClosed(shard: Shard, open: boolean): boolean {
+  return shard.end !== undefined || !open;
+}
+
+export function renderShard(snapshot: StreamSnapshot, shard: Shard, open: boolean): Record<string, unknown> {
+  const end = shardEnd(snapshot, shard, open);
+  return {
+    ShardId: shard.ShardId,
+    SequenceNumberRange: {
+      StartingSequenceNumber: formatSequence(Math.max(shard.start, snapshot.head.trimmedBelow)),
+      ...(end !== undefined ? { EndingSequenceNumber: formatSequence(end) } : {}),
+    },
+    ...(shard.ParentShardId !== undefined ? { ParentShardId: shard.ParentShardId } : {}),
+  };
+}
+
+export interface ShardPage {
+  readonly snapshot: StreamSnapshot;
+  readonly shard: Shard;
+  readonly texts: readonly string[];
+  /** The sequence number after the last record read (or `from` when none was). */
+  readonly next: number;
+}
+
+/**
+ * Up to `limit` stored record texts of a shard from sequence `from`, read in
+ * one snapshot with the stream's state so a shard that rolls over meanwhile
+ * cannot lend its child's records. Undefined when the stream or shard is gone.
+ */
+export function readShardPage(storage: Storage, arn: string, shardId: string, from: number, limit: number): Promise<ShardPage | undefined> {
+  return storage.read((tx) => {
+    const snapshot = readStreamByArn(tx, arn);
+    const shard = snapshot?.shards.find((candidate) => candidate.ShardId === shardId);
+    if (snapshot === undefined || shard === undefined) return undefined;
+    const to = shard.end === undefined ? undefined : shard.end + 1;
+    const texts: string[] = [];
+    let next = from;
+    for (const { key, value } of tx.range({ ...recordRange(snapshot.name, from, to), limit })) {
+      texts.push(decoder.decode(value));
+      next = Number(new DataView(key.buffer, key.byteOffset + key.length - 8, 8).getBigUint64(0)) + 1;
+    }
+    return { snapshot, shard, texts, next };
+  });
+}

@@ -1,0 +1,121 @@
+/**
+ * A stream's state in storage: its fixed description, its head (the sequence
+ * counter, the open shard and the trim horizon) and its shards. Everything a
+ * consumer sees is derived from these records, so a restarted server or
+ * another node reading the same store sees the same stream.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ReadTransaction, WriteTransaction } from '../../storage/storage.js';
+import type { KeySchemaElement, StreamSpecification, TableRecord } from '../../engine/table.js';
+import { streamArn } from './stream-arn.js';
+import { arnKey, headKey, shardKey, shardRange, streamKey, streamName } from './stream-keys.js';
+
+export type StreamViewType = NonNullable<StreamSpecification['StreamViewType']>;
+
+/** What never changes about a stream once it exists. */
+export interface StreamMeta {
+  readonly arn: string;
+  readonly account: string;
+  readonly region: string;
+  readonly tableId: number;
+  readonly TableName: string;
+  readonly label: string;
+  readonly viewType: StreamViewType;
+  readonly KeySchema: readonly KeySchemaElement[];
+  /** Epoch ms. */
+  readonly createdAt: number;
+}
+
+export interface StreamHead {
+  /** The sequence number the next record gets. */
+  readonly nextSequence: number;
+  /** Records below this sequence number have been trimmed. */
+  readonly trimmedBelow: number;
+  /** Index of the open (newest) shard and how many records it holds. */
+  readonly openShard: number;
+  readonly openCount: number;
+  /** Index of the oldest shard still kept. */
+  readonly firstShard: number;
+}
+
+export interface Shard {
+  readonly index: number;
+  readonly ShardId: string;
+  readonly ParentShardId?: string;
+  readonly start: number;
+  /** The last sequence number of a closed shard. */
+  readonly end?: number;
+  /** Epoch ms. */
+  readonly createdAt: number;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export function putJson(tx: WriteTransaction, key: Uint8Array, value: unknown): void {
+  tx.put(key, encoder.encode(JSON.stringify(value)));
+}
+
+export function getJson<T>(tx: ReadTransaction, key: Uint8Array): T | undefined {
+  const bytes = tx.get(key);
+  return bytes === undefined ? undefined : (JSON.parse(decoder.decode(bytes)) as T);
+}
+
+/** A shard id as DynamoDB writes them: creation time and a random suffix. */
+export function newShardId(now: number): string {
+  return `shardId-${String(now).padStart(20, '0')}-${randomBytes(4).toString('hex')}`;
+}
+
+export function newShard(index: number, start: number, now: number, parent?: string): Shard {
+  return { index, ShardId: newShardId(now), ...(parent !== undefined ? { ParentShardId: parent } : {}), start, createdAt: now };
+}
+
+/**
+ * The head of the table's current stream, creating the stream (description,
+ * ARN entry, first shard) on first use. Only for a table whose stream is enabled.
+ */
+export function ensureStream(tx: WriteTransaction, table: TableRecord, label: string, viewType: StreamViewType, now: number): StreamHead {
+  const name = streamName(table.id, label);
+  const head = getJson<StreamHead>(tx, headKey(name));
+  if (head !== undefined) return head;
+  const meta: StreamMeta = {
+    arn: streamArn(table, label),
+    account: table.account,
+    region: table.region,
+    tableId: table.id,
+    TableName: table.TableName,
+    label,
+    viewType,
+    KeySchema: table.KeySchema,
+    createdAt: now,
+  };
+  const created: StreamHead = { nextSequence: 1, trimmedBelow: 1, openShard: 0, openCount: 0, firstShard: 0 };
+  putJson(tx, streamKey(name), meta);
+  putJson(tx, arnKey(meta.arn), { tableId: table.id, label });
+  putJson(tx, shardKey(name, 0), newShard(0, 1, now));
+  putJson(tx, headKey(name), created);
+  return created;
+}
+
+/** Everything a reader needs about one stream, from one snapshot. */
+export interface StreamSnapshot {
+  readonly name: Uint8Array;
+  readonly meta: StreamMeta;
+  readonly head: StreamHead;
+  readonly shards: readonly Shard[];
+}
+
+export function readStreamByArn(tx: ReadTransaction, arn: string): StreamSnapshot | undefined {
+  const ref = getJson<{ tableId: number; label: string }>(tx, arnKey(arn));
+  if (ref === undefined) return undefined;
+  return readStream(tx, streamName(ref.tableId, ref.label));
+}
+
+export function readStream(tx: ReadTransaction, name: Uint8Array): StreamSnapshot | undefined {
+  const meta = getJson<StreamMeta>(tx, streamKey(name));
+  const head = getJson<StreamHead>(tx, headKey(name));
+  if (meta === undefined || head === undefined) return undefined;
+  const shards: Shard[] = [];
+  for (const { value } of tx.range(shardRange(name))) shards.push(JSON.parse(decoder.decode(value)) as Shard);
+  return { name, meta, head, shards };
+}

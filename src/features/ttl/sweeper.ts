@@ -1,0 +1,98 @@
+/**
+ * The TTL sweeper: every interval, for each table with TTL enabled, it first
+ * indexes a chunk of existing items if TTL was enabled recently, then deletes
+ * the items its expiry index says are due — never scanning the table. Items
+ * whose TTL lies more than five years in the past are left alone, as in
+ * DynamoDB: the range read starts five years back. Deletions run in small
+ * concurrent groups with a yield between groups, so foreground requests keep
+ * flowing while many items expire at once.
+ */
+import type { Storage } from '../../storage/storage.js';
+import type { Catalog } from '../../engine/catalog.js';
+import type { TableRecord } from '../../engine/table.js';
+import type { PrimaryKey } from '../../model/primary-key.js';
+import { TABLE_RECORDS } from '../../engine/keyspace.js';
+import { expiryRange } from './ttl-keys.js';
+import { indexExistingItems } from './ttl-backfill.js';
+
+/** Deletes the item if it is still expired at `nowSeconds`, as a TTL deletion (REMOVE record from the service). */
+export type ExpiredItemRemover = (table: TableRecord, key: PrimaryKey, nowSeconds: number) => Promise<void>;
+
+export const FIVE_YEARS_SECONDS = 5 * 365 * 86_400;
+const READ_BATCH = 1000;
+const DELETE_GROUP = 64;
+
+const decoder = new TextDecoder();
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Tables (as the catalog has them now) with TTL enabled. */
+async function ttlTables(storage: Storage, catalog: Catalog): Promise<TableRecord[]> {
+  const stored = await storage.read((tx) => [...tx.range(TABLE_RECORDS)].map(({ value }) => JSON.parse(decoder.decode(value)) as TableRecord));
+  return stored.flatMap((record) => {
+    const live = catalog.get(record, record.TableName);
+    return live !== undefined && live.id === record.id && live.TimeToLive !== undefined && live.TableStatus !== 'DELETING' ? [live] : [];
+  });
+}
+
+/** Deletes every item of the table due at `nowMs`; returns how many index entries were visited. */
+export async function sweepTable(storage: Storage, table: TableRecord, remove: ExpiredItemRemover, nowMs: number, stopped: () => boolean = () => false): Promise<number> {
+  const nowSeconds = nowMs / 1000;
+  const { start, end } = expiryRange(table.id, Math.floor(nowSeconds) - FIVE_YEARS_SECONDS, Math.floor(nowSeconds));
+  let from = start;
+  let visited = 0;
+  while (!stopped()) {
+    const entries = await storage.read((tx) => [...tx.range({ start: from, end, limit: READ_BATCH })]);
+    if (entries.length === 0) break;
+    for (let i = 0; i < entries.length && !stopped(); i += DELETE_GROUP) {
+      const group = entries.slice(i, i + DELETE_GROUP);
+      await Promise.all(group.map(({ value }) => remove(table, JSON.parse(decoder.decode(value)) as PrimaryKey, nowSeconds)));
+      await tick();
+    }
+    visited += entries.length;
+    // Continue after the last entry read, so an entry a removal left behind is not visited twice.
+    const last = entries[entries.length - 1]!.key;
+    from = new Uint8Array(last.length + 1);
+    from.set(last);
+  }
+  return visited;
+}
+
+export interface Sweeper {
+  /** Runs one sweep now (tests); resolves when it is done. */
+  sweepNow(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Runs the sweep every `intervalMs`, each followed by `alsoRun` (stream retention shares the timer). */
+export function startTtlSweeper(
+  storage: Storage,
+  catalog: Catalog,
+  remove: ExpiredItemRemover,
+  intervalMs: number,
+  alsoRun: () => Promise<void> = async () => undefined,
+): Sweeper {
+  let stopped = false;
+  let running: Promise<void> = Promise.resolve();
+  const sweep = async () => {
+    for (const table of await ttlTables(storage, catalog)) {
+      if (stopped) return;
+      await indexExistingItems(storage, table);
+      await sweepTable(storage, table, remove, Date.now(), () => stopped);
+    }
+    if (!stopped) await alsoRun();
+  };
+  const run = () => {
+    running = running.then(sweep).catch(() => undefined);
+    return running;
+  };
+  const timer = setInterval(() => void run(), Math.max(1, intervalMs));
+  timer.unref();
+  return {
+    sweepNow: run,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Indexing the items a table already holds when TTL is enabled on it. The work
+ * is marked in storage (with the item key to go on after), so it resumes after
+ * a restart; each chunk runs in one write transaction, so it never races a
+ * concurrent item write (whose own hook keeps its entry right).
+ */
+import type { Storage } from '../../storage/storage.js';
+import type { TableRecord } from '../../engine/table.js';
+import type { Item } from '../../model/attribute-value.js';
+import type { PrimaryKey } from '../../model/primary-key.js';
+import type { KeyValue } from '../../model/key-codec.js';
+import { itemPrefix } from '../../engine/keyspace.js';
+import { prefixEnd } from '../../model/key-codec.js';
+import { putExpiryEntry, expirySecond } from './expiry-index.js';
+import { pendingKey, tableExpiryRange } from './ttl-keys.js';
+
+const CHUNK = 500;
+/** The marker's value before the first chunk: shorter than any item key. */
+const FROM_START = new Uint8Array([0]);
+const decoder = new TextDecoder();
+
+/** Marks the table's existing items for indexing (call before TTL is switched on). */
+export async function markForIndexing(storage: Storage, tableId: number): Promise<void> {
+  await storage.write((tx) => tx.put(pendingKey(tableId), FROM_START));
+}
+
+/** Drops the table's expiry index and any indexing still to do (TTL switched off). */
+export async function dropExpiryIndex(storage: Storage, tableId: number): Promise<void> {
+  await storage.write((tx) => {
+    tx.delete(pendingKey(tableId));
+    const keys = [...tx.range(tableExpiryRange(tableId))].map(({ key }) => key);
+    for (const key of keys) tx.delete(key);
+  });
+}
+
+/** Indexes the table's existing items, if marked, chunk by chunk until done. */
+export async function indexExistingItems(storage: Storage, table: TableRecord): Promise<void> {
+  const attribute = table.TimeToLive?.AttributeName;
+  if (attribute === undefined) return;
+  const prefix = itemPrefix(table.id);
+  for (;;) {
+    const more = await storage.write((tx) => {
+      const marker = tx.get(pendingKey(table.id));
+      if (marker === undefined) return false;
+      const start = marker.length === FROM_START.length ? prefix : new Uint8Array([...marker, 0]);
+      let last: Uint8Array | undefined;
+      let count = 0;
+      for (const { key, value } of tx.range({ start, end: prefixEnd(prefix), limit: CHUNK })) {
+        const item = JSON.parse(decoder.decode(value)) as Item;
+        const second = expirySecond(item, attribute);
+        if (second !== undefined) putExpiryEntry(tx, table, primaryKeyOf(table, item), second);
+        last = key;
+        count += 1;
+      }
+      if (count < CHUNK || last === undefined) {
+        tx.delete(pendingKey(table.id));
+        return false;
+      }
+      tx.put(pendingKey(table.id), last);
+      return true;
+    });
+    if (!more) return;
+  }
+}
+
+/** A stored item's primary key (stored items always hold their key attributes). */
+function primaryKeyOf(table: TableRecord, item: Item): PrimaryKey {
+  const value = (type: 'HASH' | 'RANGE') => {
+    const name = table.KeySchema.find((element) => element.KeyType === type)?.AttributeName;
+    return name === undefined ? undefined : (item[name] as KeyValue);
+  };
+  const range = value('RANGE');
+  return { hash: value('HASH')!, ...(range !== undefined ? { range } : {}) };
+}

@@ -1,0 +1,90 @@
+/**
+ * TransactGetItems: up to 100 Gets on distinct items, all read from one
+ * storage snapshot, so a concurrent TransactWriteItems is seen whole or not
+ * at all. Request-level faults (shape, values, projections, tables, two Gets
+ * of one item) are ValidationException / ResourceNotFoundException; a key
+ * that does not match its table's schema cancels the transaction with a
+ * ValidationError reason for that Get.
+ */
+import type { Item } from '../../model/attribute-value.js';
+import { itemSize } from '../../model/item-size.js';
+import type { PrimaryKey } from '../../model/primary-key.js';
+import { DynamoError } from '../../protocol/errors.js';
+import { attributeMap, list, str, struct } from '../../protocol/shape.js';
+import { itemKey } from '../../engine/item-key.js';
+import { defineOperation } from '../operation.js';
+import { tableNameMember } from '../common-shapes.js';
+import {
+  dataTable,
+  expressionAttributeNamesMember,
+  resolveKey,
+  returnConsumedCapacityMember,
+  validateKeyValues,
+  type ReturnConsumedCapacity,
+} from './item-operation.js';
+import { projectionOf } from './projection.js';
+import { resolvedKeys, TransactionCapacity } from './transaction.js';
+import { MAX_TRANSACTION_ACTIONS } from './transact-write-items.js';
+
+interface GetAction {
+  readonly TableName: string;
+  readonly Key: Record<string, unknown>;
+  readonly ProjectionExpression?: string;
+  readonly ExpressionAttributeNames?: Record<string, string>;
+}
+
+interface TransactGetItemsRequest {
+  readonly TransactItems: { readonly Get: GetAction }[];
+  readonly ReturnConsumedCapacity?: ReturnConsumedCapacity;
+}
+
+const decoder = new TextDecoder();
+
+export const transactGetItems = defineOperation<TransactGetItemsRequest>({
+  name: 'TransactGetItems',
+  shape: struct('TransactGetItemsInput', {
+    TransactItems: list(
+      struct('TransactGetItem', {
+        Get: struct(
+          'Get',
+          {
+            Key: attributeMap({ required: true }),
+            TableName: tableNameMember,
+            ProjectionExpression: str(),
+            ExpressionAttributeNames: expressionAttributeNamesMember,
+          },
+          { required: true },
+        ),
+      }),
+      { required: true, minLength: 1, maxLength: MAX_TRANSACTION_ACTIONS },
+    ),
+    ReturnConsumedCapacity: returnConsumedCapacityMember,
+  }),
+  async execute(request, context) {
+    const gets = request.TransactItems.map(({ Get }) => ({ values: validateKeyValues(Get.Key), projection: projectionOf(Get), name: Get.TableName }));
+    const tables = gets.map((get) => dataTable(context, get.name));
+    const keys = gets.map((get, i): PrimaryKey | DynamoError => {
+      try {
+        return resolveKey(tables[i]!, get.values);
+      } catch (error) {
+        if (error instanceof DynamoError && error.type === 'ValidationException') return error;
+        throw error;
+      }
+    });
+    const resolved = resolvedKeys(tables, keys);
+    const texts = await context.services.storage.read((tx) =>
+      resolved.map((key, i) => {
+        const bytes = tx.get(itemKey(tables[i]!.id, key));
+        return bytes === undefined ? undefined : decoder.decode(bytes);
+      }),
+    );
+    const capacity = new TransactionCapacity();
+    const responses = texts.map((text, i) => {
+      const item = text === undefined ? undefined : (JSON.parse(text) as Item);
+      capacity.addRead(tables[i]!, item === undefined ? 0 : itemSize(item));
+      const projection = gets[i]!.projection;
+      return { Item: item !== undefined && projection !== undefined ? projection.apply(item) : item };
+    });
+    return { Responses: responses, ConsumedCapacity: capacity.report(request.ReturnConsumedCapacity) };
+  },
+});

@@ -1,0 +1,245 @@
+/**
+ * TransactWriteItems: up to 100 Put, Update, Delete and ConditionCheck
+ * actions on distinct items, applied all or nothing in one storage
+ * transaction (conditions are evaluated inside it, so transactions are
+ * serialisable with each other and with single-item writes).
+ *
+ * Where DynamoDB reports a fault: the request's shape, one action kind per
+ * entry, attribute values, a put's item size, expressions, the 4 MB total and
+ * the tables are plain ValidationException / ResourceNotFoundException for
+ * the whole request; two actions on one item too. A key that does not match
+ * its table's schema, and whatever an action's apply step refuses (condition,
+ * index key values, an updated item's size), become that action's
+ * cancellation reason.
+ */
+import { createHash } from 'node:crypto';
+import type { Item } from '../../model/attribute-value.js';
+import { ITEM_TOO_LARGE, attributeValueSize, itemSize, MAX_ITEM_SIZE } from '../../model/item-size.js';
+import { keyFromItem, type PrimaryKey } from '../../model/primary-key.js';
+import { validateItem } from '../../model/validate-value.js';
+import { DynamoError, validation } from '../../protocol/errors.js';
+import { attributeMap, list, str, struct } from '../../protocol/shape.js';
+import { requestExpressions, type Condition, type Update } from '../../expressions/index.js';
+import { idempotencyKey } from '../../engine/keyspace.js';
+import { checkIndexKeys } from '../../engine/indexes.js';
+import { UNCHANGED, type ApplyResult, type WriteStep } from '../../engine/items.js';
+import type { TableRecord } from '../../engine/table.js';
+import { defineOperation, type OperationContext } from '../operation.js';
+import { tableNameMember } from '../common-shapes.js';
+import {
+  assertCondition,
+  conditionOf,
+  dataTable,
+  expressionAttributeNamesMember,
+  expressionAttributeValuesMember,
+  itemCollectionMetrics,
+  keyAttributeNames,
+  keyItem,
+  resolveKey,
+  returnConsumedCapacityMember,
+  returnItemCollectionMetricsMember,
+  returnValuesOnConditionCheckFailureMember,
+  tableKeySchema,
+  validateKeyValues,
+  type ReturnConsumedCapacity,
+} from './item-operation.js';
+import { resolvedKeys, runTransaction, TransactionCapacity } from './transaction.js';
+
+export const MAX_TRANSACTION_ACTIONS = 100;
+export const MAX_TRANSACTION_BYTES = 4 * 1024 * 1024;
+
+interface ActionMembers {
+  readonly TableName: string;
+  readonly ConditionExpression?: string;
+  readonly ExpressionAttributeNames?: Record<string, string>;
+  readonly ExpressionAttributeValues?: Record<string, unknown>;
+  readonly ReturnValuesOnConditionCheckFailure?: string;
+}
+
+interface PutAction extends ActionMembers {
+  readonly Item: Record<string, unknown>;
+}
+
+interface KeyedAction extends ActionMembers {
+  readonly Key: Record<string, unknown>;
+}
+
+interface UpdateAction extends KeyedAction {
+  readonly UpdateExpression: string;
+}
+
+interface TransactWriteItem {
+  readonly Put?: PutAction;
+  readonly Update?: UpdateAction;
+  readonly Delete?: KeyedAction;
+  readonly ConditionCheck?: KeyedAction;
+}
+
+interface TransactWriteItemsRequest {
+  readonly TransactItems: TransactWriteItem[];
+  readonly ReturnConsumedCapacity?: ReturnConsumedCapacity;
+  readonly ReturnItemCollectionMetrics?: string;
+  readonly ClientRequestToken?: string;
+}
+
+const actionMembers = {
+  TableName: tableNameMember,
+  ConditionExpression: str(),
+  ExpressionAttributeNames: expressionAttributeNamesMember,
+  ExpressionAttributeValues: expressionAttributeValuesMember,
+  ReturnValuesOnConditionCheckFailure: returnValuesOnConditionCheckFailureMember,
+};
+
+const keyMember = attributeMap({ required: true });
+
+const NO_ACTION = 'Invalid Request: TransactWriteRequest should contain Delete or Put or Update request';
+const SEVERAL_ACTIONS = 'TransactItems can only contain one of Check, Put, Update or Delete';
+const TOO_LARGE =
+  'Collection size of items exceeded, which can also be caused by the aggregate size of the items in the transaction exceeding the 4MB limit';
+const ITEM_TOO_LARGE_TO_UPDATE = 'Item size to update has exceeded the maximum allowed size';
+// The one key fault DynamoDB answers for the whole request rather than as an action's reason.
+const EMPTY_KEY_VALUE = 'One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty';
+
+type Kind = 'Put' | 'Update' | 'Delete' | 'ConditionCheck';
+
+/** An action after the checks that need no table: its values and bound expressions. */
+interface CheckedAction {
+  readonly kind: Kind;
+  readonly members: ActionMembers;
+  /** Put: the item; the others: the key values as given. */
+  readonly values: Item;
+  readonly condition: Condition | undefined;
+  readonly update: Update | undefined;
+}
+
+function kindOf(entry: TransactWriteItem): Kind {
+  const kinds = (['Put', 'Update', 'Delete', 'ConditionCheck'] as const).filter((kind) => entry[kind] !== undefined);
+  if (kinds.length === 0) throw validation(NO_ACTION);
+  if (kinds.length > 1) throw validation(SEVERAL_ACTIONS);
+  return kinds[0]!;
+}
+
+/** Bytes an action adds to the transaction's payload, for the 4 MB limit. */
+function payloadBytes(action: CheckedAction): number {
+  const values = Object.values(action.members.ExpressionAttributeValues ?? {}) as Parameters<typeof attributeValueSize>[0][];
+  return itemSize(action.values) + values.reduce((sum, value) => sum + attributeValueSize(value), 0);
+}
+
+function checkAction(entry: TransactWriteItem, context: OperationContext): CheckedAction {
+  const kind = kindOf(entry);
+  const members = entry[kind]!;
+  let values: Item;
+  if (kind === 'Put') {
+    values = validateItem((members as PutAction).Item);
+    if (itemSize(values) > MAX_ITEM_SIZE) throw validation(ITEM_TOO_LARGE);
+  } else {
+    values = validateKeyValues((members as KeyedAction).Key);
+  }
+  const expressions = requestExpressions(members.ExpressionAttributeNames, members.ExpressionAttributeValues);
+  let update: Update | undefined;
+  if (kind === 'Update') {
+    const known = context.services.catalog.get(context.namespace, members.TableName);
+    const keyNames = known === undefined ? [] : keyAttributeNames(tableKeySchema(known));
+    update = expressions.update((members as UpdateAction).UpdateExpression, keyNames);
+  }
+  const condition = conditionOf(members, expressions);
+  expressions.finish();
+  return { kind, members, values, condition, update };
+}
+
+/** The pure step DynamoDB's action takes over the item it targets. */
+function applyOf(action: CheckedAction, table: TableRecord, key: PrimaryKey): (old: Item | undefined) => ApplyResult {
+  const { kind, members, condition, update } = action;
+  return (old) => {
+    assertCondition(condition, members, old);
+    switch (kind) {
+      case 'ConditionCheck':
+        return UNCHANGED;
+      case 'Delete':
+        return undefined;
+      case 'Put':
+        checkIndexKeys(table, action.values);
+        return action.values;
+      case 'Update': {
+        const base = old ?? keyItem(table, key);
+        const next = update!.apply(base);
+        checkIndexKeys(table, next, base);
+        if (itemSize(next) > MAX_ITEM_SIZE) throw validation(ITEM_TOO_LARGE_TO_UPDATE);
+        return next;
+      }
+    }
+  };
+}
+
+function keyOf(action: CheckedAction, table: TableRecord): PrimaryKey {
+  return action.kind === 'Put' ? keyFromItem(action.values, tableKeySchema(table)) : resolveKey(table, action.values);
+}
+
+/** Resolves each action's key, or the error that becomes its cancellation reason. */
+function resolveKeys(actions: readonly CheckedAction[], tables: readonly TableRecord[]): (PrimaryKey | DynamoError)[] {
+  return actions.map((action, i) => {
+    try {
+      return keyOf(action, tables[i]!);
+    } catch (error) {
+      if (!(error instanceof DynamoError) || error.message.startsWith(EMPTY_KEY_VALUE)) throw error;
+      return error;
+    }
+  });
+}
+
+/** Equal for two requests exactly when they ask for the same actions. */
+function fingerprint(request: TransactWriteItemsRequest): string {
+  return createHash('sha256').update(JSON.stringify(request.TransactItems)).digest('base64');
+}
+
+type ItemCollectionMetrics = NonNullable<ReturnType<typeof itemCollectionMetrics>>;
+
+export const transactWriteItems = defineOperation<TransactWriteItemsRequest>({
+  name: 'TransactWriteItems',
+  shape: struct('TransactWriteItemsInput', {
+    TransactItems: list(
+      struct('TransactWriteItem', {
+        ConditionCheck: struct('ConditionCheck', { Key: keyMember, ...actionMembers, ConditionExpression: str({ required: true }) }),
+        Put: struct('Put', { Item: attributeMap({ required: true }), ...actionMembers }),
+        Delete: struct('Delete', { Key: keyMember, ...actionMembers }),
+        Update: struct('Update', { Key: keyMember, UpdateExpression: str({ required: true }), ...actionMembers }),
+      }),
+      { required: true, minLength: 1, maxLength: MAX_TRANSACTION_ACTIONS },
+    ),
+    ReturnConsumedCapacity: returnConsumedCapacityMember,
+    ReturnItemCollectionMetrics: returnItemCollectionMetricsMember,
+    ClientRequestToken: str({ minLength: 1, maxLength: 36 }),
+  }),
+  async execute(request, context) {
+    const actions = request.TransactItems.map((entry) => checkAction(entry, context));
+    if (actions.reduce((sum, action) => sum + payloadBytes(action), 0) > MAX_TRANSACTION_BYTES) throw validation(TOO_LARGE);
+    const tables = actions.map((action) => dataTable(context, action.members.TableName));
+    const keys = resolveKeys(actions, tables);
+    const resolved = resolvedKeys(tables, keys);
+    const steps: WriteStep[] = actions.map((action, i) => ({
+      table: tables[i]!,
+      key: resolved[i]!,
+      apply: applyOf(action, tables[i]!, resolved[i]!),
+    }));
+    const { namespace } = context;
+    const token = request.ClientRequestToken;
+    const claim =
+      token === undefined
+        ? undefined
+        : { key: idempotencyKey(namespace.account, namespace.region, token), fingerprint: fingerprint(request), now: Date.now() };
+    const { outcomes } = await runTransaction(context.services.items, steps, claim);
+    const capacity = new TransactionCapacity();
+    const metrics: Record<string, ItemCollectionMetrics[]> = {};
+    outcomes.forEach((outcome, i) => {
+      const table = tables[i]!;
+      capacity.addWrite(table, outcome);
+      if (actions[i]!.kind === 'ConditionCheck') return;
+      const collection = itemCollectionMetrics(table, resolved[i]!, request.ReturnItemCollectionMetrics, outcome.collectionSizeBytes);
+      if (collection !== undefined) (metrics[table.TableName] ??= []).push(collection);
+    });
+    return {
+      ConsumedCapacity: capacity.report(request.ReturnConsumedCapacity),
+      ItemCollectionMetrics: Object.keys(metrics).length === 0 ? undefined : metrics,
+    };
+  },
+});

@@ -1,0 +1,123 @@
+/**
+ * What the transactional operations share (TransactWriteItems, TransactGetItems,
+ * and PartiQL's ExecuteTransaction): DynamoDB's TransactionCanceledException
+ * with one CancellationReason per action in request order, running planned
+ * write steps as one all-or-nothing storage transaction, the duplicate-item
+ * rule, and transactional capacity (twice the units of the plain operation).
+ */
+import type { Item } from '../../model/attribute-value.js';
+import type { PrimaryKey } from '../../model/primary-key.js';
+import { DynamoError, validation } from '../../protocol/errors.js';
+import { CapacityUsage, readUnits, writeUnits, type ConsumedCapacity, type ItemWrite, type ReturnConsumedCapacity } from '../../engine/capacity.js';
+import { StepFailures, type ItemStore, type ManyOutcome, type WriteStep } from '../../engine/items.js';
+import type { IdempotencyClaim } from '../../engine/idempotency.js';
+import type { TableRecord } from '../../engine/table.js';
+import { keyIdentity } from './batch-request.js';
+import { keyItem } from './item-operation.js';
+
+export interface CancellationReason {
+  readonly Code: string;
+  readonly Message?: string;
+  readonly Item?: Item;
+}
+
+export const NO_REASON: CancellationReason = { Code: 'None' };
+
+export const MULTIPLE_OPERATIONS_ON_ONE_ITEM = 'Transaction request cannot include multiple operations on one item';
+
+const REASON_CODES: Partial<Record<DynamoError['type'], string>> = {
+  ConditionalCheckFailedException: 'ConditionalCheckFailed',
+  ValidationException: 'ValidationError',
+  ItemCollectionSizeLimitExceededException: 'ItemCollectionSizeLimitExceeded',
+  TransactionConflictException: 'TransactionConflict',
+  ProvisionedThroughputExceededException: 'ProvisionedThroughputExceeded',
+  ThrottlingException: 'ThrottlingError',
+};
+
+/** The reason an action's error gives: code, DynamoDB's message, and the old item a failed condition carries. */
+export function cancellationReason(error: DynamoError | undefined): CancellationReason {
+  if (error === undefined) return NO_REASON;
+  const code = REASON_CODES[error.type] ?? 'InternalError';
+  const item = error.extra?.Item as Item | undefined;
+  return item === undefined ? { Code: code, Message: error.message } : { Code: code, Message: error.message, Item: item };
+}
+
+/** TransactionCanceledException for the given reasons (one per action, in request order). */
+export function transactionCanceled(reasons: readonly CancellationReason[]): DynamoError {
+  return new DynamoError(
+    'TransactionCanceledException',
+    `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code).join(', ')}]`,
+    { CancellationReasons: reasons },
+  );
+}
+
+/**
+ * Runs the steps (one per action, in request order) in one storage
+ * transaction. If any step fails, nothing is applied and the promise rejects
+ * with TransactionCanceledException carrying every action's reason.
+ */
+export async function runTransaction(
+  items: ItemStore,
+  steps: readonly WriteStep[],
+  idempotency?: IdempotencyClaim,
+): Promise<ManyOutcome> {
+  try {
+    return await items.writeMany(steps, idempotency);
+  } catch (error) {
+    if (error instanceof StepFailures) throw transactionCanceled(error.failures.map(cancellationReason));
+    throw error;
+  }
+}
+
+/** Refuses two actions on one item (same table, same key), as DynamoDB does before running any. */
+export function checkDistinctItems(targets: readonly { readonly table: TableRecord; readonly key: PrimaryKey }[]): void {
+  const seen = new Set<string>();
+  for (const { table, key } of targets) {
+    const identity = `${table.id}:${keyIdentity(keyItem(table, key))}`;
+    if (seen.has(identity)) throw validation(MULTIPLE_OPERATIONS_ON_ONE_ITEM);
+    seen.add(identity);
+  }
+}
+
+/**
+ * The actions' keys once every one resolved. `keys` holds, per action, its
+ * key or the error resolving it gave. Two actions on one item are refused
+ * first (for the keys that resolved); then any key error cancels the
+ * transaction with a reason for that action and None for the others.
+ */
+export function resolvedKeys(tables: readonly TableRecord[], keys: readonly (PrimaryKey | DynamoError)[]): PrimaryKey[] {
+  checkDistinctItems(keys.flatMap((key, i) => (key instanceof DynamoError ? [] : [{ table: tables[i]!, key }])));
+  if (keys.some((key) => key instanceof DynamoError)) {
+    throw transactionCanceled(keys.map((key) => (key instanceof DynamoError ? cancellationReason(key) : NO_REASON)));
+  }
+  return keys as PrimaryKey[];
+}
+
+/**
+ * Capacity of a transaction, per table: the table is charged twice the units
+ * of the plain read or write; index entries a write moves cost what they cost
+ * outside a transaction (what DynamoDB reports: a transactional put of an
+ * indexed item is table 2, index 1).
+ */
+export class TransactionCapacity {
+  private readonly tables = new Map<number, { table: TableRecord; usage: CapacityUsage }>();
+
+  private of(table: TableRecord): CapacityUsage {
+    let entry = this.tables.get(table.id);
+    if (entry === undefined) this.tables.set(table.id, (entry = { table, usage: new CapacityUsage() }));
+    return entry.usage;
+  }
+
+  addWrite(table: TableRecord, write: ItemWrite): void {
+    this.of(table).addWrite(write).addTable(writeUnits(Math.max(write.oldSize, write.newSize)));
+  }
+
+  addRead(table: TableRecord, sizeBytes: number): void {
+    this.of(table).addTable(2 * readUnits(sizeBytes, true));
+  }
+
+  report(mode: ReturnConsumedCapacity | undefined): ConsumedCapacity[] | undefined {
+    if (mode === undefined || mode === 'NONE') return undefined;
+    return [...this.tables.values()].map(({ table, usage }) => usage.report(mode, table)!);
+  }
+}

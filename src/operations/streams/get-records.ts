@@ -1,0 +1,44 @@
+/**
+ * GetRecords: up to Limit records of a shard from the iterator's position, and
+ * the iterator to continue with — none once a closed shard has been read to
+ * its end. Records are sent as stored, without a parse/stringify round trip.
+ */
+import { defineOperation, RawJson } from '../operation.js';
+import { int, str, struct } from '../../protocol/shape.js';
+import { DynamoError, validation } from '../../protocol/errors.js';
+import { decodeIterator, encodeIterator } from '../../features/streams/shard-iterator.js';
+import { isOpen, readShardPage, shardClosed, shardEnd } from '../../features/streams/stream-reader.js';
+import { trimmedDataAccess } from '../../features/streams/trimmed.js';
+
+interface GetRecordsRequest {
+  readonly ShardIterator: string;
+  readonly Limit?: number;
+}
+
+const MAX_LIMIT = 1000;
+
+export const getRecords = defineOperation<GetRecordsRequest>({
+  name: 'GetRecords',
+  shape: struct('GetRecordsInput', {
+    ShardIterator: str({ required: true, minLength: 1, maxLength: 2048 }),
+    Limit: int({ min: 1 }),
+  }),
+  async execute(request, { services }) {
+    const limit = request.Limit ?? MAX_LIMIT;
+    if (limit > MAX_LIMIT) throw validation(`One or more parameter values were invalid: Limit should be less than or equal to ${MAX_LIMIT}`);
+    const position = decodeIterator(request.ShardIterator);
+    const page = await readShardPage(services.storage, position.arn, position.shardId, position.next, limit);
+    if (page === undefined) {
+      throw new DynamoError('ResourceNotFoundException', `Requested resource not found: Stream: ${position.arn} not found`);
+    }
+    const { snapshot, shard, texts, next } = page;
+    if (position.next < snapshot.head.trimmedBelow) throw trimmedDataAccess();
+    const open = isOpen(snapshot.meta, services.catalog.get(snapshot.meta, snapshot.meta.TableName));
+    const end = shardEnd(snapshot, shard, open);
+    const drained = shardClosed(shard, open) && (end === undefined || next > end);
+    const records = `{"Records":[${texts.join(',')}]`;
+    if (drained) return new RawJson(`${records}}`);
+    const iterator = encodeIterator({ ...position, next, issuedAt: Date.now() });
+    return new RawJson(`${records},"NextShardIterator":${JSON.stringify(iterator)}}`);
+  },
+});

@@ -1,0 +1,52 @@
+/**
+ * UpdateTimeToLive: switches Time to Live on (naming the attribute) or off.
+ * Switching on indexes the table's existing items in the background;
+ * switching off drops the expiry index.
+ */
+import { defineOperation } from '../operation.js';
+import { bool, str, struct } from '../../protocol/shape.js';
+import { validation } from '../../protocol/errors.js';
+import { TABLE_NAME_PATTERN } from '../common-shapes.js';
+import { describedTable } from './table-access.js';
+import { dropExpiryIndex, markForIndexing } from '../../features/ttl/ttl-backfill.js';
+
+interface UpdateTimeToLiveRequest {
+  readonly TableName: string;
+  readonly TimeToLiveSpecification: { readonly Enabled: boolean; readonly AttributeName: string };
+}
+
+export const updateTimeToLive = defineOperation<UpdateTimeToLiveRequest>({
+  name: 'UpdateTimeToLive',
+  shape: struct('UpdateTimeToLiveInput', {
+    TableName: str({ required: true, minLength: 3, maxLength: 255, pattern: TABLE_NAME_PATTERN }),
+    TimeToLiveSpecification: struct(
+      'TimeToLiveSpecification',
+      {
+        AttributeName: str({ required: true, minLength: 1, maxLength: 255 }),
+        Enabled: bool({ required: true }),
+      },
+      { required: true },
+    ),
+  }),
+  async execute(request, context) {
+    const { Enabled, AttributeName } = request.TimeToLiveSpecification;
+    const table = describedTable(context, request.TableName);
+    const current = table.TimeToLive?.AttributeName;
+    if (current !== undefined && current !== AttributeName) throw validation('TimeToLive is active on a different AttributeName');
+    if (Enabled && current !== undefined) throw validation('TimeToLive is already enabled');
+    if (!Enabled && current === undefined) throw validation('TimeToLive is already disabled');
+    const { storage, catalog } = context.services;
+    // Marked before switching on, so a crash in between leaves work the sweeper drops rather than unindexed items.
+    if (Enabled) await markForIndexing(storage, table.id);
+    await catalog.update(
+      table,
+      (record) => {
+        const { TimeToLive: _, ...rest } = record;
+        return Enabled ? { ...rest, TimeToLive: { AttributeName } } : rest;
+      },
+      false,
+    );
+    if (!Enabled) await dropExpiryIndex(storage, table.id);
+    return { TimeToLiveSpecification: { Enabled, AttributeName } };
+  },
+});

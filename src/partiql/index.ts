@@ -1,0 +1,86 @@
+/**
+ * The PartiQL facade the three operations call: parse (cached) and bind one
+ * statement with its parameters, then run it alone; transactions plan the
+ * writes through `planWrite` and run them together.
+ */
+import type { AttributeValue, Item } from '../model/attribute-value.js';
+import { validateAttributeValue } from '../model/validate-value.js';
+import { validation, type DynamoError } from '../protocol/errors.js';
+import { CapacityUsage, type ConsumedCapacity, type ReturnConsumedCapacity } from '../engine/capacity.js';
+import type { TableRecord } from '../engine/table.js';
+import type { OperationContext } from '../operations/operation.js';
+import { cancellationReason, type CancellationReason } from '../operations/items/transaction.js';
+import type { Statement } from './ast.js';
+import { Binding } from './bind.js';
+import { parseStatement } from './parser.js';
+import { runSelect } from './select.js';
+import { planWrite } from './writes.js';
+
+export { planWrite, type WritePlan } from './writes.js';
+export { runSelect } from './select.js';
+export { Binding, equalities } from './bind.js';
+export type { Statement } from './ast.js';
+
+export interface StatementRequest {
+  readonly Statement: string;
+  readonly Parameters?: readonly unknown[];
+  readonly ReturnValuesOnConditionCheckFailure?: string;
+}
+
+export interface Prepared {
+  readonly text: string;
+  readonly statement: Statement;
+  readonly binding: Binding;
+}
+
+/** Parses a statement and binds its parameters, making every check that needs no table. */
+export function prepare(request: StatementRequest): Prepared {
+  const statement = parseStatement(request.Statement);
+  const parameters: AttributeValue[] = (request.Parameters ?? []).map((raw) => validateAttributeValue(raw));
+  return { text: request.Statement, statement, binding: new Binding(statement, parameters) };
+}
+
+export interface RunOptions {
+  readonly consistent: boolean;
+  readonly limit?: number;
+  readonly nextToken?: string;
+  readonly returnConsumedCapacity?: ReturnConsumedCapacity;
+  readonly returnValuesOnConditionCheckFailure?: string;
+}
+
+export interface StatementOutcome {
+  readonly table: TableRecord;
+  readonly items: Item[];
+  readonly nextToken?: string;
+  readonly consumedCapacity?: ConsumedCapacity;
+}
+
+/** Runs one prepared statement on its own. */
+export async function runStatement(context: OperationContext, prepared: Prepared, options: RunOptions): Promise<StatementOutcome> {
+  const { statement, binding } = prepared;
+  if (statement.kind === 'select') return runSelect(context, statement, binding, { ...options, text: prepared.text });
+  if (options.nextToken !== undefined) throw validation('NextToken is only valid on a SELECT statement');
+  const plan = planWrite(context, statement, binding, options);
+  const outcome = await context.services.items.write(plan.table, plan.key, plan.apply);
+  return {
+    table: plan.table,
+    items: plan.returned(outcome),
+    consumedCapacity: new CapacityUsage().addWrite(outcome).report(options.returnConsumedCapacity, plan.table),
+  };
+}
+
+/** PartiQL's own error codes, beyond those transactions share. */
+const STATEMENT_CODES: Partial<Record<DynamoError['type'], string>> = {
+  DuplicateItemException: 'DuplicateItem',
+  ResourceNotFoundException: 'ResourceNotFound',
+  RequestLimitExceeded: 'RequestLimitExceeded',
+  AccessDeniedException: 'AccessDenied',
+  InternalServerError: 'InternalServerError',
+};
+
+/** A statement's failure as a batch response's Error or a transaction's CancellationReason. */
+export function statementFailure(error: DynamoError): CancellationReason {
+  const reason = cancellationReason(error);
+  const code = STATEMENT_CODES[error.type];
+  return code === undefined ? reason : { ...reason, Code: code };
+}

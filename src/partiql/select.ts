@@ -1,0 +1,197 @@
+/**
+ * SELECT: planned like a Query when the WHERE clause pins the partition key
+ * (`=` or `IN`) of the table or index read — one storage key range per
+ * partition, narrowed by one sort-key condition when there is one — and as a
+ * Scan otherwise. The whole WHERE clause then filters what was read, so the
+ * plan only ever decides how much is read, never what matches.
+ */
+import type { AttributeValue, Item, KeyType } from '../model/attribute-value.js';
+import { prefixEnd, type KeyRange, type KeyValue } from '../model/key-codec.js';
+import { validation } from '../protocol/errors.js';
+import { CapacityUsage, readUnits, type ConsumedCapacity, type ReturnConsumedCapacity } from '../engine/capacity.js';
+import { readPage, type PageEntry } from '../engine/reader.js';
+import type { TableRecord } from '../engine/table.js';
+import type { ConditionNode } from '../expressions/ast.js';
+import { valueAt } from '../expressions/document-path.js';
+import type { KeyOperator, KeyTerm } from '../expressions/index.js';
+import type { OperationContext } from '../operations/operation.js';
+import { dataTable } from '../operations/items/item-operation.js';
+import { keyRange } from '../operations/items/query.js';
+import { entryKey, resolveSource, tableItemFetcher, type ReadSource } from '../operations/items/read-operation.js';
+import type { SelectStatement, Target } from './ast.js';
+import { conjuncts, type Binding } from './bind.js';
+import { decodeNextToken, encodeNextToken, fingerprint, type Resume } from './next-token.js';
+
+export interface SelectOptions {
+  /** The statement text, which with the parameters binds a NextToken to its request. */
+  readonly text: string;
+  readonly consistent: boolean;
+  readonly limit?: number;
+  readonly nextToken?: string;
+  readonly returnConsumedCapacity?: ReturnConsumedCapacity;
+}
+
+export interface SelectResult {
+  readonly table: TableRecord;
+  readonly items: Item[];
+  readonly nextToken?: string;
+  readonly consumedCapacity?: ConsumedCapacity;
+  /** Item-size bytes of every entry read, matched or not: what the read is charged on. */
+  readonly bytesRead: number;
+}
+
+/** The table or index a SELECT reads, with PartiQL's own wording of the index faults. */
+export function selectSource(context: OperationContext, target: Target, consistent: boolean): ReadSource {
+  const table = dataTable(context, target.table);
+  if (target.index !== undefined) {
+    const global = table.GlobalSecondaryIndexes.some((index) => index.IndexName === target.index);
+    if (!global && !table.LocalSecondaryIndexes.some((index) => index.IndexName === target.index)) {
+      throw validation('The table does not have the specified index');
+    }
+    if (global && consistent) throw validation('Strongly consistent read is not supported on Global Secondary Indexes');
+  }
+  return resolveSource(context, { TableName: target.table, IndexName: target.index, ConsistentRead: consistent });
+}
+
+const ORDERED: Readonly<Record<string, KeyOperator>> = { '=': 'EQ', '<': 'LT', '<=': 'LE', '>': 'GT', '>=': 'GE' };
+const MIRRORED: Readonly<Record<string, KeyOperator>> = { '=': 'EQ', '<': 'GT', '<=': 'GE', '>': 'LT', '>=': 'LE' };
+
+const ofType = (value: AttributeValue | undefined, type: KeyType): value is KeyValue => value !== undefined && type in value;
+
+/** A conjunct a key range can express on the sort key `name`, as a key-condition term. */
+function sortTerm(node: ConditionNode, name: string, type: KeyType, binding: Binding): KeyTerm | undefined {
+  if (node.kind === 'compare' && node.operator !== '<>') {
+    if (binding.attributeOf(node.left) === name) {
+      const value = binding.valueOf(node.right);
+      if (ofType(value, type)) return { name, operator: ORDERED[node.operator] as KeyOperator, values: [value] };
+    }
+    if (binding.attributeOf(node.right) === name) {
+      const value = binding.valueOf(node.left);
+      if (ofType(value, type)) return { name, operator: MIRRORED[node.operator] as KeyOperator, values: [value] };
+    }
+  }
+  if (node.kind === 'between' && binding.attributeOf(node.subject) === name) {
+    const [low, high] = [binding.valueOf(node.low), binding.valueOf(node.high)];
+    if (ofType(low, type) && ofType(high, type)) return { name, operator: 'BETWEEN', values: [low, high] };
+  }
+  if (node.kind === 'function' && node.call.name === 'begins_with' && type !== 'N') {
+    const [path, prefix] = node.call.args;
+    const value = prefix && binding.valueOf(prefix);
+    if (path && binding.attributeOf(path) === name && ofType(value, type)) return { name, operator: 'BEGINS_WITH', values: [value] };
+  }
+  return undefined;
+}
+
+/** The partitions a WHERE clause pins (in the order written), or undefined when it pins none. */
+function partitions(where: ConditionNode | undefined, source: ReadSource, binding: Binding): KeyValue[] | undefined {
+  const { name, type } = source.schema.hash;
+  for (const node of conjuncts(where)) {
+    let candidates: (AttributeValue | undefined)[] | undefined;
+    if (node.kind === 'compare' && node.operator === '=') {
+      if (binding.attributeOf(node.left) === name) candidates = [binding.valueOf(node.right)];
+      else if (binding.attributeOf(node.right) === name) candidates = [binding.valueOf(node.left)];
+    } else if (node.kind === 'in' && binding.attributeOf(node.subject) === name) {
+      candidates = node.list.map((operand) => binding.valueOf(operand));
+    }
+    if (candidates === undefined || candidates.some((value) => value === undefined)) continue;
+    // A value of another type than the key's matches no item, so it reads nothing.
+    return candidates.filter((value): value is KeyValue => ofType(value, type));
+  }
+  return undefined;
+}
+
+function readRanges(statement: SelectStatement, source: ReadSource, binding: Binding): KeyRange[] {
+  const hashes = partitions(statement.where, source, binding);
+  if (hashes === undefined) return [{ start: source.prefix, end: prefixEnd(source.prefix) }];
+  const range = source.schema.range;
+  const term = range && conjuncts(statement.where).map((node) => sortTerm(node, range.name, range.type, binding)).find(Boolean);
+  return hashes.map((hash) => keyRange(source, hash, term));
+}
+
+/** True when the read runs in descending sort-key order. */
+function descending(statement: SelectStatement, source: ReadSource, binding: Binding): boolean {
+  const order = statement.orderBy;
+  if (order === undefined) return false;
+  if (statement.where === undefined) throw validation('Must have WHERE clause in the statement when using ORDER BY clause.');
+  const keys = [source.schema.hash.name, source.schema.range?.name];
+  for (const { path } of order) {
+    const name = binding.path(path);
+    if (name.length !== 1 || !keys.includes(name[0] as string)) {
+      throw validation('ORDER BY is supported only on the key attributes of the table or index read');
+    }
+  }
+  return order[0]?.descending ?? false;
+}
+
+function project(statement: SelectStatement, binding: Binding, item: Item): Item {
+  if (statement.projection === undefined) return item;
+  const out: Item = {};
+  for (const { path, label } of statement.projection) {
+    const value = valueAt(item, binding.path(path));
+    if (value !== undefined) out[label] = value;
+  }
+  return out;
+}
+
+function bytesOf(entries: readonly PageEntry[]): { entryBytes: number; baseBytes: number } {
+  let entryBytes = 0;
+  let baseBytes = 0;
+  for (const entry of entries) {
+    entryBytes += entry.size;
+    baseBytes += entry.baseSize;
+  }
+  return { entryBytes, baseBytes };
+}
+
+function capacity(source: ReadSource, bytes: { entryBytes: number; baseBytes: number }, options: SelectOptions): ConsumedCapacity | undefined {
+  const { entryBytes, baseBytes } = bytes;
+  const usage = new CapacityUsage();
+  const index = source.index;
+  if (index === undefined) usage.addTable(readUnits(entryBytes, options.consistent));
+  else {
+    usage.addIndex(index.record.IndexName, !index.global, readUnits(entryBytes, options.consistent));
+    if (baseBytes > 0) usage.addTable(readUnits(baseBytes, options.consistent));
+  }
+  return usage.report(options.returnConsumedCapacity, source.table);
+}
+
+export async function runSelect(context: OperationContext, statement: SelectStatement, binding: Binding, options: SelectOptions): Promise<SelectResult> {
+  const filter = statement.where === undefined ? undefined : binding.condition(statement.where);
+  const source = selectSource(context, statement.target, options.consistent);
+  const reverse = descending(statement, source, binding);
+  const ranges = readRanges(statement, source, binding);
+  const print = fingerprint(options.text, binding.parameters, options.consistent);
+  const start: Resume | undefined = options.nextToken === undefined ? undefined : decodeNextToken(options.nextToken, print);
+  if (start !== undefined && start.range >= Math.max(ranges.length, 1)) throw validation('Invalid NextToken');
+  // An LSI entry without every attribute is completed from the table item; a GSI answers with what it projects.
+  const fetch = source.index !== undefined && !source.index.global && source.index.projected !== undefined ? tableItemFetcher(source) : undefined;
+
+  const entries: PageEntry[] = [];
+  let resume: Resume | undefined;
+  for (let r = start?.range ?? 0; r < ranges.length; r++) {
+    const limit = options.limit === undefined ? undefined : options.limit - entries.length;
+    const page = await readPage(
+      context.services.storage,
+      { range: ranges[r] as KeyRange, exclusiveStart: r === start?.range ? start.after : undefined, reverse, limit },
+      fetch,
+    );
+    entries.push(...page.entries);
+    const last = page.entries[page.entries.length - 1];
+    if (page.cut && last !== undefined) {
+      resume = { range: r, after: entryKey(source, last.item) };
+      break;
+    }
+  }
+  const items = entries
+    .map((entry) => entry.base ?? entry.item)
+    .filter((item) => filter === undefined || filter(item))
+    .map((item) => project(statement, binding, item));
+  const bytes = bytesOf(entries);
+  return {
+    table: source.table,
+    items,
+    nextToken: resume === undefined ? undefined : encodeNextToken(print, resume),
+    consumedCapacity: capacity(source, bytes, options),
+    bytesRead: bytes.entryBytes + bytes.baseBytes,
+  };
+}

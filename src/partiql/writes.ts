@@ -1,0 +1,138 @@
+/**
+ * INSERT, UPDATE and DELETE as planned item writes: the target item's key
+ * and the pure apply step over its old state, run by ItemStore.write alone
+ * (ExecuteStatement, BatchExecuteStatement) or with others in one storage
+ * transaction (ExecuteTransaction).
+ *
+ * INSERT is not an upsert: an existing item is a DuplicateItemException.
+ * UPDATE needs the item to exist and the whole WHERE clause to hold on it;
+ * DELETE of a missing item does nothing, of an existing one needs the WHERE
+ * clause to hold. Either failure is a ConditionalCheckFailedException.
+ */
+import type { Item } from '../model/attribute-value.js';
+import { ITEM_TOO_LARGE, itemSize, MAX_ITEM_SIZE } from '../model/item-size.js';
+import { keyFromItem, type PrimaryKey } from '../model/primary-key.js';
+import { DynamoError, validation } from '../protocol/errors.js';
+import { checkIndexKeys } from '../engine/indexes.js';
+import { UNCHANGED, type ApplyResult, type WriteOutcome } from '../engine/items.js';
+import type { TableRecord } from '../engine/table.js';
+import type { OperationContext } from '../operations/operation.js';
+import { dataTable, keyAttributeNames, pickAttributes, resolveKey, tableKeySchema } from '../operations/items/item-operation.js';
+import type { Returning, WriteStatement } from './ast.js';
+import { equalities, resolveValue, type Binding } from './bind.js';
+
+export const DUPLICATE_ITEM = 'Duplicate primary key exists in table';
+export const KEY_EQUALITY_REQUIRED = 'Where clause does not contain a mandatory equality on all key attributes';
+const ITEM_TOO_LARGE_TO_UPDATE = 'Item size to update has exceeded the maximum allowed size';
+
+export interface WritePlan {
+  readonly table: TableRecord;
+  readonly key: PrimaryKey;
+  readonly apply: (old: Item | undefined) => ApplyResult;
+  /** The items the statement returns (its RETURNING clause) once the write is done. */
+  readonly returned: (outcome: WriteOutcome) => Item[];
+}
+
+export interface WriteOptions {
+  readonly returnValuesOnConditionCheckFailure?: string;
+}
+
+function conditionFailed(old: Item | undefined, options: WriteOptions): DynamoError {
+  const withItem = options.returnValuesOnConditionCheckFailure === 'ALL_OLD' && old !== undefined;
+  return new DynamoError('ConditionalCheckFailedException', 'The conditional request failed', withItem ? { Item: old } : undefined);
+}
+
+/** The one item an UPDATE or DELETE addresses: its WHERE clause must pin every key attribute with `=`. */
+function addressedKey(table: TableRecord, statement: WriteStatement, binding: Binding): PrimaryKey {
+  const pinned = statement.kind === 'insert' ? new Map() : equalities(statement.where, binding);
+  const key: Item = {};
+  for (const name of keyAttributeNames(tableKeySchema(table))) {
+    const value = pinned.get(name);
+    if (value === undefined) throw validation(KEY_EQUALITY_REQUIRED);
+    key[name] = value;
+  }
+  return resolveKey(table, key);
+}
+
+const returnedItem = (item: Item | undefined): Item[] => (item === undefined || Object.keys(item).length === 0 ? [] : [item]);
+
+function returning(clause: Returning | undefined, updated: readonly string[]): (outcome: WriteOutcome) => Item[] {
+  switch (clause) {
+    case 'ALL OLD':
+      return (outcome) => returnedItem(outcome.old);
+    case 'ALL NEW':
+      return (outcome) => returnedItem(outcome.item);
+    case 'MODIFIED OLD':
+      return (outcome) => returnedItem(pickAttributes(outcome.old, updated));
+    case 'MODIFIED NEW':
+      return (outcome) => returnedItem(pickAttributes(outcome.item, updated));
+    default:
+      return () => [];
+  }
+}
+
+function planInsert(table: TableRecord, statement: Extract<WriteStatement, { kind: 'insert' }>, binding: Binding): WritePlan {
+  const value = resolveValue(statement.item, binding.parameters);
+  const item = (value !== undefined && 'M' in value ? value.M : {}) as Item;
+  if (itemSize(item) > MAX_ITEM_SIZE) throw validation(ITEM_TOO_LARGE);
+  const key = keyFromItem(item, tableKeySchema(table));
+  checkIndexKeys(table, item);
+  return {
+    table,
+    key,
+    apply: (old) => {
+      if (old !== undefined) throw new DynamoError('DuplicateItemException', DUPLICATE_ITEM);
+      return item;
+    },
+    returned: () => [],
+  };
+}
+
+function planUpdate(table: TableRecord, statement: Extract<WriteStatement, { kind: 'update' }>, binding: Binding, options: WriteOptions): WritePlan {
+  const update = binding.update(statement.update, keyAttributeNames(tableKeySchema(table)));
+  const condition = statement.where === undefined ? undefined : binding.condition(statement.where);
+  const key = addressedKey(table, statement, binding);
+  return {
+    table,
+    key,
+    apply: (old) => {
+      if (old === undefined || (condition !== undefined && !condition(old))) throw conditionFailed(old, options);
+      const next = update(old);
+      checkIndexKeys(table, next, old);
+      if (itemSize(next) > MAX_ITEM_SIZE) throw validation(ITEM_TOO_LARGE_TO_UPDATE);
+      return next;
+    },
+    returned: returning(statement.returning, binding.updatedNames(statement.update)),
+  };
+}
+
+function planDelete(table: TableRecord, statement: Extract<WriteStatement, { kind: 'delete' }>, binding: Binding, options: WriteOptions): WritePlan {
+  if (statement.returning !== undefined && statement.returning !== 'ALL OLD') {
+    throw validation(`Invalid returning clause: RETURNING ${statement.returning} *. Only RETURNING ALL OLD * is allowed in DELETE statements.`);
+  }
+  const condition = statement.where === undefined ? undefined : binding.condition(statement.where);
+  const key = addressedKey(table, statement, binding);
+  return {
+    table,
+    key,
+    apply: (old) => {
+      if (old === undefined) return UNCHANGED;
+      if (condition !== undefined && !condition(old)) throw conditionFailed(old, options);
+      return undefined;
+    },
+    returned: returning(statement.returning, []),
+  };
+}
+
+export function planWrite(context: OperationContext, statement: WriteStatement, binding: Binding, options: WriteOptions): WritePlan {
+  if (statement.target.index !== undefined) throw validation('This operation is not supported on an index');
+  const table = dataTable(context, statement.target.table);
+  switch (statement.kind) {
+    case 'insert':
+      return planInsert(table, statement, binding);
+    case 'update':
+      return planUpdate(table, statement, binding, options);
+    case 'delete':
+      return planDelete(table, statement, binding, options);
+  }
+}
