@@ -37,7 +37,7 @@ const encoder = new TextEncoder();
 
 interface StreamRecord {
   eventName: string;
-  userIdentity?: { type: string; principalId: string };
+  userIdentity?: { Type: string; PrincipalId: string };
   dynamodb: { Keys: Item; NewImage?: Item; OldImage?: Item; SequenceNumber: string; SizeBytes: number; StreamViewType: string };
 }
 
@@ -256,7 +256,7 @@ for (const backend of ['memory', 'lmdb'] as const) {
       const arn = ((await run(listStreams, {}, catalog, storage)).Streams as { StreamArn: string }[])[0]!.StreamArn;
       const removals = (await readAll(arn, catalog, storage)).filter((r) => r.eventName === 'REMOVE');
       assert.deepEqual(removals.map((r) => (r.dynamodb.Keys.pk as { S: string }).S).sort(), ['before-enable', 'due']);
-      assert.ok(removals.every((r) => r.userIdentity?.type === 'Service' && r.userIdentity.principalId === 'dynamodb.amazonaws.com'));
+      assert.ok(removals.every((r) => r.userIdentity?.Type === 'Service' && r.userIdentity.PrincipalId === 'dynamodb.amazonaws.com'));
     });
   });
 }

@@ -30,7 +30,8 @@ export type ItemChangeHook = (
   origin: ChangeOrigin,
 ) => void;
 
-const TTL_IDENTITY = { type: 'Service', principalId: 'dynamodb.amazonaws.com' } as const;
+// The API's Identity shape is capitalised on the wire (Lambda events lower-case it).
+const TTL_IDENTITY = { Type: 'Service', PrincipalId: 'dynamodb.amazonaws.com' } as const;
 
 function keysOf(table: TableRecord, key: PrimaryKey): Record<string, AttributeValue> {
   const keys: Record<string, AttributeValue> = {};
