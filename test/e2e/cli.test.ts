@@ -34,6 +34,16 @@ describe('dynalith command', { skip: externalEndpoint !== undefined }, () => {
     assert.equal(fromEnv.code, 2);
   });
 
+  test('a port in use is one line and exit code 2', async () => {
+    const first = await startChild(['--in-memory', '--port', '0', '--log-level', 'silent']);
+    const port = new URL(first.endpoint).port;
+    const second = await runChild(['--in-memory', '--port', port, '--log-level', 'silent']);
+    assert.equal(second.code, 2);
+    assert.match(second.stderr, /^dynalith: .*EADDRINUSE.*\n$/);
+    first.process.kill('SIGTERM');
+    assert.equal(await first.exited(), 0);
+  });
+
   test('an unusable data dir is one line and exit code 2', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dynalith-cli-'));
     const file = join(dir, 'not-a-dir');
