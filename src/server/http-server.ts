@@ -127,14 +127,22 @@ function sendError(res: ServerResponse, error: DynamoError, gzipWanted: boolean,
 }
 
 function send(res: ServerResponse, status: number, text: string, contentType: string, gzipWanted: boolean): void {
-  let payload = Buffer.from(text, 'utf8');
-  const headers: Record<string, string> = { 'Content-Type': contentType };
   if (gzipWanted) {
-    payload = gzipSync(payload);
-    headers['Content-Encoding'] = 'gzip';
+    const payload = gzipSync(text);
+    res.writeHead(status, {
+      'Content-Type': contentType,
+      'Content-Encoding': 'gzip',
+      'x-amz-crc32': String(crc32(payload)),
+      'Content-Length': String(payload.length),
+    });
+    res.end(payload);
+    return;
   }
-  headers['x-amz-crc32'] = String(crc32(payload));
-  headers['Content-Length'] = String(payload.length);
-  res.writeHead(status, headers);
-  res.end(payload);
+  // A string body lets Node send headers and body in one write.
+  res.writeHead(status, {
+    'Content-Type': contentType,
+    'x-amz-crc32': String(crc32(text)),
+    'Content-Length': String(Buffer.byteLength(text)),
+  });
+  res.end(text);
 }
