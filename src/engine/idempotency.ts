@@ -7,13 +7,19 @@
  * two concurrent requests with one token cannot both apply.
  *
  * Record value (JSON): { fingerprint, expiresAt (epoch ms), outcomes: [oldSize, newSize, collectionSizeBytes?][] }.
- * An expired record counts as absent and is overwritten by the next use of its token.
+ * An expired record counts as absent and is overwritten by the next use of its token;
+ * writing a record also deletes a few expired ones (purgeExpired), so records
+ * of tokens never used again do not pile up.
  */
+import { compareBytes } from '../model/key-codec.js';
 import { DynamoError } from '../protocol/errors.js';
 import type { ReadTransaction, WriteTransaction } from '../storage/storage.js';
 import type { WriteOutcome } from './items.js';
 
 export const IDEMPOTENCY_WINDOW_MS = 10 * 60 * 1000;
+
+/** Records a write of a record looks at for expiry: bounded work per transaction. */
+export const PURGE_BATCH = 16;
 
 export interface IdempotencyClaim {
   /** The record's storage key (keyspace.idempotencyKey). */
@@ -69,5 +75,26 @@ export function writeIdempotencyRecord(tx: WriteTransaction, claim: IdempotencyC
         : [outcome.oldSize, outcome.newSize, outcome.collectionSizeBytes],
     ),
   };
+  purgeExpired(tx, claim);
   tx.put(claim.key, encoder.encode(JSON.stringify(record)));
+}
+
+function expired(bytes: Uint8Array, now: number): boolean {
+  return (JSON.parse(decoder.decode(bytes)) as IdempotencyRecord).expiresAt <= now;
+}
+
+/**
+ * Deletes the expired records among the PURGE_BATCH that follow the claim's
+ * key, wrapping round to the first record. Tokens are the client's choice, so
+ * where a claim lands is spread over the whole keyspace and, over many claims,
+ * every expired record is reached.
+ */
+function purgeExpired(tx: WriteTransaction, claim: IdempotencyClaim): void {
+  // Every record's key starts with the same kind byte (keyspace.ts).
+  const start = claim.key.subarray(0, 1);
+  const end = new Uint8Array([(start[0] as number) + 1]);
+  const after = [...tx.range({ start: claim.key, end, limit: PURGE_BATCH + 1 })].filter((entry) => compareBytes(entry.key, claim.key) !== 0);
+  const wrapped = after.length < PURGE_BATCH ? [...tx.range({ start, end: claim.key, limit: PURGE_BATCH - after.length })] : [];
+  const stale = [...after.slice(0, PURGE_BATCH), ...wrapped].filter((entry) => expired(entry.value, claim.now)).map((entry) => entry.key);
+  for (const key of stale) tx.delete(key);
 }

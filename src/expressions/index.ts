@@ -24,6 +24,7 @@ import { applyActions, bindUpdate } from './update.js';
 export { expectedCondition } from './legacy-expected.js';
 export { attributesToGetProjection } from './legacy-projection.js';
 export { attributeUpdates } from './legacy-updates.js';
+export { keyAttributeUpdated } from './update.js';
 export { keyConditionsTerms, type KeyOperator, type KeyTerm } from './key-condition.js';
 export type { DocumentPath } from './document-path.js';
 

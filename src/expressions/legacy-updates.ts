@@ -8,7 +8,7 @@ import { addNumbers } from '../model/numbers.js';
 import { validateAttributeValue } from '../model/validate-value.js';
 import { DynamoError, validation } from '../protocol/errors.js';
 import type { Update } from './index.js';
-import { addTo, deleteFrom } from './update.js';
+import { addTo, deleteFrom, keyAttributeUpdated } from './update.js';
 
 const INVALID = 'One or more parameter values were invalid: ';
 const TYPE_MISMATCH = 'Type mismatch for attribute to update';
@@ -81,7 +81,7 @@ export function attributeUpdates(updates: unknown, keyAttributeNames: readonly s
   const actions = entries.map(([name, raw]) => actionFor(name, raw));
   const key = entries.find(([name]) => keyAttributeNames.includes(name));
   if (key !== undefined) {
-    throw validation(`${INVALID}Cannot update attribute ${key[0]}. This attribute is part of the key`);
+    throw keyAttributeUpdated(key[0]);
   }
   return {
     updatedTopLevelNames: Object.freeze(entries.map(([name]) => name)),

@@ -7,7 +7,7 @@
 import type { AttributeValue, Item, TypeTag } from '../model/attribute-value.js';
 import { typeOf } from '../model/attribute-value.js';
 import { addNumbers, compareNumbers, subtractNumbers } from '../model/numbers.js';
-import { validation } from '../protocol/errors.js';
+import { validation, type DynamoError } from '../protocol/errors.js';
 import type { Operand, UpdateAction, UpdateAst } from './ast.js';
 import type { AttributeMaps } from './attribute-maps.js';
 import { compareBinaries } from './compare.js';
@@ -103,7 +103,7 @@ function checkUpdate(ast: UpdateAst, resolver: Resolver, keyNames: readonly stri
   if (found) return found;
   const keyTouched = ast.actions.map((action) => resolver.path(action.path)[0] as string).find((head) => keyNames.includes(head));
   if (keyTouched !== undefined) {
-    throw validation(`One or more parameter values were invalid: Cannot update attribute ${keyTouched}. This attribute is part of the key`);
+    throw keyAttributeUpdated(keyTouched);
   }
   return undefined;
 }
@@ -168,6 +168,11 @@ function withMembers(type: TypeTag, members: string[]): AttributeValue {
 }
 
 /** ADD: numbers add, sets unite; a missing attribute starts from nothing. */
+/** DynamoDB's refusal of an update that would change a primary key attribute. */
+export function keyAttributeUpdated(name: string): DynamoError {
+  return validation(`One or more parameter values were invalid: Cannot update attribute ${name}. This attribute is part of the key`);
+}
+
 export function addTo(existing: AttributeValue | undefined, value: AttributeValue): AttributeValue {
   const type = typeOf(value);
   if (existing !== undefined && typeOf(existing) !== type) throw validation(INCORRECT_TYPE);

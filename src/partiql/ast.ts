@@ -71,5 +71,14 @@ export interface DeleteStatement extends Common {
   readonly returning?: Returning;
 }
 
-export type WriteStatement = InsertStatement | UpdateStatement | DeleteStatement;
+/**
+ * `EXISTS(SELECT * FROM t WHERE <full key> AND <condition>)`: ExecuteTransaction's
+ * condition check on one item, which writes nothing.
+ */
+export interface ExistsStatement extends Common {
+  readonly kind: 'exists';
+  readonly select: SelectStatement;
+}
+
+export type WriteStatement = InsertStatement | UpdateStatement | DeleteStatement | ExistsStatement;
 export type Statement = SelectStatement | WriteStatement;

@@ -5,21 +5,22 @@
  */
 import type { AttributeValue, Item } from '../model/attribute-value.js';
 import { validateAttributeValue } from '../model/validate-value.js';
-import { validation, type DynamoError } from '../protocol/errors.js';
+import { validation } from '../protocol/errors.js';
 import { CapacityUsage, type ConsumedCapacity, type ReturnConsumedCapacity } from '../engine/capacity.js';
 import type { TableRecord } from '../engine/table.js';
 import type { OperationContext } from '../operations/operation.js';
-import { cancellationReason, type CancellationReason } from '../operations/items/transaction.js';
 import type { Statement } from './ast.js';
 import { Binding } from './bind.js';
 import { parseStatement } from './parser.js';
 import { runSelect } from './select.js';
 import { planWrite } from './writes.js';
 
-export { planWrite, type WritePlan } from './writes.js';
-export { runSelect } from './select.js';
-export { Binding, equalities } from './bind.js';
+export { EXISTS_SINGLE_ITEM, planWrite, statementKey, type WritePlan } from './writes.js';
+export { project, runSelect } from './select.js';
+export { Binding, conjuncts, equalities } from './bind.js';
 export type { Statement } from './ast.js';
+
+export const EXISTS_OUTSIDE_TRANSACTION = 'EXISTS can only be used in ExecuteTransaction write requests.';
 
 export interface StatementRequest {
   readonly Statement: string;
@@ -59,6 +60,7 @@ export interface StatementOutcome {
 export async function runStatement(context: OperationContext, prepared: Prepared, options: RunOptions): Promise<StatementOutcome> {
   const { statement, binding } = prepared;
   if (statement.kind === 'select') return runSelect(context, statement, binding, { ...options, text: prepared.text });
+  if (statement.kind === 'exists') throw validation(EXISTS_OUTSIDE_TRANSACTION);
   if (options.nextToken !== undefined) throw validation('NextToken is only valid on a SELECT statement');
   const plan = planWrite(context, statement, binding, options);
   const outcome = await context.services.items.write(plan.table, plan.key, plan.apply);
@@ -67,20 +69,4 @@ export async function runStatement(context: OperationContext, prepared: Prepared
     items: plan.returned(outcome),
     consumedCapacity: new CapacityUsage().addWrite(outcome).report(options.returnConsumedCapacity, plan.table),
   };
-}
-
-/** PartiQL's own error codes, beyond those transactions share. */
-const STATEMENT_CODES: Partial<Record<DynamoError['type'], string>> = {
-  DuplicateItemException: 'DuplicateItem',
-  ResourceNotFoundException: 'ResourceNotFound',
-  RequestLimitExceeded: 'RequestLimitExceeded',
-  AccessDeniedException: 'AccessDenied',
-  InternalServerError: 'InternalServerError',
-};
-
-/** A statement's failure as a batch response's Error or a transaction's CancellationReason. */
-export function statementFailure(error: DynamoError): CancellationReason {
-  const reason = cancellationReason(error);
-  const code = STATEMENT_CODES[error.type];
-  return code === undefined ? reason : { ...reason, Code: code };
 }

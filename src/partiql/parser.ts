@@ -1,7 +1,7 @@
 /**
  * Recursive-descent parser for the PartiQL DynamoDB accepts: SELECT, INSERT,
- * UPDATE and DELETE. Conditions parse into the expression module's
- * ConditionNode and UPDATE's SET/REMOVE into its UpdateAst; every attribute
+ * UPDATE, DELETE and ExecuteTransaction's EXISTS(SELECT ...). Conditions
+ * parse into the expression module's ConditionNode and UPDATE's SET/REMOVE into its UpdateAst; every attribute
  * name is written as an alias and every value as a placeholder, so reserved
  * words of the expression language never get in the way (`SET data = 1`).
  */
@@ -10,7 +10,7 @@ import type { ConditionNode, Comparator, Operand, PathElement, PathOperand, Upda
 import { deepFreeze } from '../expressions/ast.js';
 import { LruCache } from '../expressions/cache.js';
 import { DynamoError } from '../protocol/errors.js';
-import type { ProjectedPath, Returning, Statement, Target, ValueNode } from './ast.js';
+import type { ProjectedPath, Returning, SelectStatement, Statement, Target, ValueNode } from './ast.js';
 import { tokenize, type Token } from './lexer.js';
 import { malformed } from './problem.js';
 
@@ -86,6 +86,7 @@ class Parser {
     if (this.acceptWord('INSERT')) return this.insert();
     if (this.acceptWord('UPDATE')) return this.update();
     if (this.acceptWord('DELETE')) return this.delete();
+    if (this.acceptWord('EXISTS')) return this.exists();
     return this.unexpected();
   }
 
@@ -93,7 +94,7 @@ class Parser {
     return { names: [...this.names.keys()], values: this.values, parameters: this.parameters };
   }
 
-  private select(): Statement {
+  private select(): SelectStatement {
     let projection: ProjectedPath[] | undefined;
     if (!this.acceptSymbol('*')) {
       projection = [this.projectedPath()];
@@ -114,6 +115,14 @@ class Parser {
       } while (this.acceptSymbol(','));
     }
     return { kind: 'select', target, projection, where, orderBy, symbols: this.symbols() };
+  }
+
+  private exists(): Statement {
+    this.expectSymbol('(');
+    this.expectWord('SELECT');
+    const select = this.select();
+    this.expectSymbol(')');
+    return { kind: 'exists', target: select.target, select, symbols: select.symbols };
   }
 
   private insert(): Statement {

@@ -2,11 +2,12 @@
  * SELECT: planned like a Query when the WHERE clause pins the partition key
  * (`=` or `IN`) of the table or index read — one storage key range per
  * partition, narrowed by one sort-key condition when there is one — and as a
- * Scan otherwise. The whole WHERE clause then filters what was read, so the
+ * Scan otherwise. Partitions pinned by `IN` are read in key order, each in
+ * sort-key order (see `ordering`). The whole WHERE clause then filters what was read, so the
  * plan only ever decides how much is read, never what matches.
  */
 import type { AttributeValue, Item, KeyType } from '../model/attribute-value.js';
-import { prefixEnd, type KeyRange, type KeyValue } from '../model/key-codec.js';
+import { compareKeyValues, prefixEnd, type KeyRange, type KeyValue } from '../model/key-codec.js';
 import { validation } from '../protocol/errors.js';
 import { CapacityUsage, readUnits, type ConsumedCapacity, type ReturnConsumedCapacity } from '../engine/capacity.js';
 import { readPage, type PageEntry } from '../engine/reader.js';
@@ -82,7 +83,7 @@ function sortTerm(node: ConditionNode, name: string, type: KeyType, binding: Bin
   return undefined;
 }
 
-/** The partitions a WHERE clause pins (in the order written), or undefined when it pins none. */
+/** The distinct partitions a WHERE clause pins, in key order, or undefined when it pins none. */
 function partitions(where: ConditionNode | undefined, source: ReadSource, binding: Binding): KeyValue[] | undefined {
   const { name, type } = source.schema.hash;
   for (const node of conjuncts(where)) {
@@ -95,35 +96,65 @@ function partitions(where: ConditionNode | undefined, source: ReadSource, bindin
     }
     if (candidates === undefined || candidates.some((value) => value === undefined)) continue;
     // A value of another type than the key's matches no item, so it reads nothing.
-    return candidates.filter((value): value is KeyValue => ofType(value, type));
+    const pinned = candidates.filter((value): value is KeyValue => ofType(value, type)).sort(compareKeyValues);
+    return pinned.filter((value, i) => i === 0 || compareKeyValues(pinned[i - 1] as KeyValue, value) !== 0);
   }
   return undefined;
 }
 
-function readRanges(statement: SelectStatement, source: ReadSource, binding: Binding): KeyRange[] {
+/** Which way ORDER BY runs the partitions (by partition key) and each partition's items (by sort key). */
+interface Ordering {
+  readonly partitionsDescending: boolean;
+  readonly itemsDescending: boolean;
+}
+
+/**
+ * Several partitions (`IN`) are read one after the other in key order, each
+ * in sort-key order: ORDER BY turns either around, never interleaves them.
+ */
+function ordering(statement: SelectStatement, source: ReadSource, binding: Binding): Ordering {
+  const order = statement.orderBy;
+  if (order === undefined) return { partitionsDescending: false, itemsDescending: false };
+  if (statement.where === undefined) throw validation('Must have WHERE clause in the statement when using ORDER BY clause.');
+  const descending = new Map<string, boolean>();
+  for (const { path, descending: down } of order) {
+    const name = binding.path(path);
+    const key = name[0] as string;
+    if (name.length !== 1 || (key !== source.schema.hash.name && key !== source.schema.range?.name)) {
+      throw validation('ORDER BY is supported only on the key attributes of the table or index read');
+    }
+    if (!descending.has(key)) descending.set(key, down);
+  }
+  const range = source.schema.range?.name;
+  return {
+    partitionsDescending: descending.get(source.schema.hash.name) ?? false,
+    itemsDescending: range !== undefined && (descending.get(range) ?? false),
+  };
+}
+
+function readRanges(statement: SelectStatement, source: ReadSource, binding: Binding, order: Ordering): KeyRange[] {
   const hashes = partitions(statement.where, source, binding);
   if (hashes === undefined) return [{ start: source.prefix, end: prefixEnd(source.prefix) }];
+  if (order.partitionsDescending) hashes.reverse();
   const range = source.schema.range;
   const term = range && conjuncts(statement.where).map((node) => sortTerm(node, range.name, range.type, binding)).find(Boolean);
   return hashes.map((hash) => keyRange(source, hash, term));
 }
 
-/** True when the read runs in descending sort-key order. */
-function descending(statement: SelectStatement, source: ReadSource, binding: Binding): boolean {
-  const order = statement.orderBy;
-  if (order === undefined) return false;
-  if (statement.where === undefined) throw validation('Must have WHERE clause in the statement when using ORDER BY clause.');
-  const keys = [source.schema.hash.name, source.schema.range?.name];
-  for (const { path } of order) {
-    const name = binding.path(path);
-    if (name.length !== 1 || !keys.includes(name[0] as string)) {
-      throw validation('ORDER BY is supported only on the key attributes of the table or index read');
-    }
+/** A GSI answers only with what it projects, so naming anything else is refused. */
+function checkProjected(statement: SelectStatement, source: ReadSource, binding: Binding): void {
+  const index = source.index;
+  if (index === undefined || !index.global || index.projected === undefined || statement.projection === undefined) return;
+  const projected = index.projected;
+  const roots = new Set(statement.projection.map(({ path }) => binding.path(path)[0] as string));
+  const missing = [...roots].filter((name) => !projected.has(name));
+  if (missing.length > 0) {
+    throw validation(`One or more parameter values were invalid: Global secondary index ${index.record.IndexName} does not project [${missing.join(', ')}]`);
   }
-  return order[0]?.descending ?? false;
 }
 
-function project(statement: SelectStatement, binding: Binding, item: Item): Item {
+/** A SELECT's projection of one item (the whole item for `SELECT *`). */
+export function project(statement: SelectStatement, binding: Binding, item: Item): Item {
   if (statement.projection === undefined) return item;
   const out: Item = {};
   for (const { path, label } of statement.projection) {
@@ -158,8 +189,10 @@ function capacity(source: ReadSource, bytes: { entryBytes: number; baseBytes: nu
 export async function runSelect(context: OperationContext, statement: SelectStatement, binding: Binding, options: SelectOptions): Promise<SelectResult> {
   const filter = statement.where === undefined ? undefined : binding.condition(statement.where);
   const source = selectSource(context, statement.target, options.consistent);
-  const reverse = descending(statement, source, binding);
-  const ranges = readRanges(statement, source, binding);
+  checkProjected(statement, source, binding);
+  const order = ordering(statement, source, binding);
+  const reverse = order.itemsDescending;
+  const ranges = readRanges(statement, source, binding, order);
   const print = fingerprint(options.text, binding.parameters, options.consistent);
   const start: Resume | undefined = options.nextToken === undefined ? undefined : decodeNextToken(options.nextToken, print);
   if (start !== undefined && start.range >= Math.max(ranges.length, 1)) throw validation('Invalid NextToken');

@@ -8,6 +8,7 @@
  * UPDATE needs the item to exist and the whole WHERE clause to hold on it;
  * DELETE of a missing item does nothing, of an existing one needs the WHERE
  * clause to hold. Either failure is a ConditionalCheckFailedException.
+ * EXISTS (ExecuteTransaction only) is a condition check that writes nothing.
  */
 import type { Item } from '../model/attribute-value.js';
 import { ITEM_TOO_LARGE, itemSize, MAX_ITEM_SIZE } from '../model/item-size.js';
@@ -18,11 +19,13 @@ import { UNCHANGED, type ApplyResult, type WriteOutcome } from '../engine/items.
 import type { TableRecord } from '../engine/table.js';
 import type { OperationContext } from '../operations/operation.js';
 import { dataTable, keyAttributeNames, pickAttributes, resolveKey, tableKeySchema } from '../operations/items/item-operation.js';
-import type { Returning, WriteStatement } from './ast.js';
-import { equalities, resolveValue, type Binding } from './bind.js';
+import type { ConditionNode } from '../expressions/ast.js';
+import type { DeleteStatement, ExistsStatement, InsertStatement, Returning, Statement, UpdateStatement, WriteStatement } from './ast.js';
+import { conjuncts, equalities, resolveValue, type Binding } from './bind.js';
 
 export const DUPLICATE_ITEM = 'Duplicate primary key exists in table';
 export const KEY_EQUALITY_REQUIRED = 'Where clause does not contain a mandatory equality on all key attributes';
+export const EXISTS_SINGLE_ITEM = 'EXISTS() must contain a single item read with additional condition';
 const ITEM_TOO_LARGE_TO_UPDATE = 'Item size to update has exceeded the maximum allowed size';
 
 export interface WritePlan {
@@ -42,9 +45,9 @@ function conditionFailed(old: Item | undefined, options: WriteOptions): DynamoEr
   return new DynamoError('ConditionalCheckFailedException', 'The conditional request failed', withItem ? { Item: old } : undefined);
 }
 
-/** The one item an UPDATE or DELETE addresses: its WHERE clause must pin every key attribute with `=`. */
-function addressedKey(table: TableRecord, statement: WriteStatement, binding: Binding): PrimaryKey {
-  const pinned = statement.kind === 'insert' ? new Map() : equalities(statement.where, binding);
+/** The one item a WHERE clause addresses: it must pin every key attribute with `=`. */
+function addressedKey(table: TableRecord, where: ConditionNode | undefined, binding: Binding): PrimaryKey {
+  const pinned = equalities(where, binding);
   const key: Item = {};
   for (const name of keyAttributeNames(tableKeySchema(table))) {
     const value = pinned.get(name);
@@ -71,9 +74,25 @@ function returning(clause: Returning | undefined, updated: readonly string[]): (
   }
 }
 
-function planInsert(table: TableRecord, statement: Extract<WriteStatement, { kind: 'insert' }>, binding: Binding): WritePlan {
+function insertedItem(statement: InsertStatement, binding: Binding): Item {
   const value = resolveValue(statement.item, binding.parameters);
-  const item = (value !== undefined && 'M' in value ? value.M : {}) as Item;
+  return (value !== undefined && 'M' in value ? value.M : {}) as Item;
+}
+
+/** The one item a statement writes or reads, as the duplicate-item rules of batches and transactions see it. */
+export function statementKey(table: TableRecord, statement: Statement, binding: Binding): PrimaryKey {
+  switch (statement.kind) {
+    case 'insert':
+      return keyFromItem(insertedItem(statement, binding), tableKeySchema(table));
+    case 'exists':
+      return addressedKey(table, statement.select.where, binding);
+    default:
+      return addressedKey(table, statement.where, binding);
+  }
+}
+
+function planInsert(table: TableRecord, statement: InsertStatement, binding: Binding): WritePlan {
+  const item = insertedItem(statement, binding);
   if (itemSize(item) > MAX_ITEM_SIZE) throw validation(ITEM_TOO_LARGE);
   const key = keyFromItem(item, tableKeySchema(table));
   checkIndexKeys(table, item);
@@ -88,10 +107,10 @@ function planInsert(table: TableRecord, statement: Extract<WriteStatement, { kin
   };
 }
 
-function planUpdate(table: TableRecord, statement: Extract<WriteStatement, { kind: 'update' }>, binding: Binding, options: WriteOptions): WritePlan {
+function planUpdate(table: TableRecord, statement: UpdateStatement, binding: Binding, options: WriteOptions): WritePlan {
   const update = binding.update(statement.update, keyAttributeNames(tableKeySchema(table)));
   const condition = statement.where === undefined ? undefined : binding.condition(statement.where);
-  const key = addressedKey(table, statement, binding);
+  const key = addressedKey(table, statement.where, binding);
   return {
     table,
     key,
@@ -106,12 +125,12 @@ function planUpdate(table: TableRecord, statement: Extract<WriteStatement, { kin
   };
 }
 
-function planDelete(table: TableRecord, statement: Extract<WriteStatement, { kind: 'delete' }>, binding: Binding, options: WriteOptions): WritePlan {
+function planDelete(table: TableRecord, statement: DeleteStatement, binding: Binding, options: WriteOptions): WritePlan {
   if (statement.returning !== undefined && statement.returning !== 'ALL OLD') {
     throw validation(`Invalid returning clause: RETURNING ${statement.returning} *. Only RETURNING ALL OLD * is allowed in DELETE statements.`);
   }
   const condition = statement.where === undefined ? undefined : binding.condition(statement.where);
-  const key = addressedKey(table, statement, binding);
+  const key = addressedKey(table, statement.where, binding);
   return {
     table,
     key,
@@ -121,6 +140,29 @@ function planDelete(table: TableRecord, statement: Extract<WriteStatement, { kin
       return undefined;
     },
     returned: returning(statement.returning, []),
+  };
+}
+
+/**
+ * EXISTS names one item by its full key and tests it with at least one more
+ * condition; a missing item fails the check like one that does not match.
+ */
+function planExists(table: TableRecord, statement: ExistsStatement, binding: Binding, options: WriteOptions): WritePlan {
+  const { where } = statement.select;
+  const keyNames = keyAttributeNames(tableKeySchema(table));
+  const pinned = equalities(where, binding);
+  if (where === undefined || !keyNames.every((name) => pinned.has(name)) || conjuncts(where).length <= keyNames.length) {
+    throw validation(EXISTS_SINGLE_ITEM);
+  }
+  const condition = binding.condition(where);
+  return {
+    table,
+    key: addressedKey(table, where, binding),
+    apply: (old) => {
+      if (old === undefined || !condition(old)) throw conditionFailed(old, options);
+      return UNCHANGED;
+    },
+    returned: () => [],
   };
 }
 
@@ -134,5 +176,7 @@ export function planWrite(context: OperationContext, statement: WriteStatement, 
       return planUpdate(table, statement, binding, options);
     case 'delete':
       return planDelete(table, statement, binding, options);
+    case 'exists':
+      return planExists(table, statement, binding, options);
   }
 }

@@ -6,12 +6,10 @@
  * that does not match its table's schema cancels the transaction with a
  * ValidationError reason for that Get.
  */
-import type { Item } from '../../model/attribute-value.js';
 import { itemSize } from '../../model/item-size.js';
 import type { PrimaryKey } from '../../model/primary-key.js';
 import { DynamoError } from '../../protocol/errors.js';
 import { attributeMap, list, str, struct } from '../../protocol/shape.js';
-import { itemKey } from '../../engine/item-key.js';
 import { defineOperation } from '../operation.js';
 import { tableNameMember } from '../common-shapes.js';
 import {
@@ -23,7 +21,7 @@ import {
   type ReturnConsumedCapacity,
 } from './item-operation.js';
 import { projectionOf } from './projection.js';
-import { resolvedKeys, TransactionCapacity } from './transaction.js';
+import { readItems, resolvedKeys, TransactionCapacity } from './transaction.js';
 import { MAX_TRANSACTION_ACTIONS } from './transact-write-items.js';
 
 interface GetAction {
@@ -37,8 +35,6 @@ interface TransactGetItemsRequest {
   readonly TransactItems: { readonly Get: GetAction }[];
   readonly ReturnConsumedCapacity?: ReturnConsumedCapacity;
 }
-
-const decoder = new TextDecoder();
 
 export const transactGetItems = defineOperation<TransactGetItemsRequest>({
   name: 'TransactGetItems',
@@ -72,15 +68,9 @@ export const transactGetItems = defineOperation<TransactGetItemsRequest>({
       }
     });
     const resolved = resolvedKeys(tables, keys);
-    const texts = await context.services.storage.read((tx) =>
-      resolved.map((key, i) => {
-        const bytes = tx.get(itemKey(tables[i]!.id, key));
-        return bytes === undefined ? undefined : decoder.decode(bytes);
-      }),
-    );
+    const items = await readItems(context.services.storage, resolved.map((key, i) => ({ table: tables[i]!, key })));
     const capacity = new TransactionCapacity();
-    const responses = texts.map((text, i) => {
-      const item = text === undefined ? undefined : (JSON.parse(text) as Item);
+    const responses = items.map((item, i) => {
       capacity.addRead(tables[i]!, item === undefined ? 0 : itemSize(item));
       const projection = gets[i]!.projection;
       return { Item: item !== undefined && projection !== undefined ? projection.apply(item) : item };

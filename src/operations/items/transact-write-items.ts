@@ -8,7 +8,7 @@
  * entry, attribute values, a put's item size, expressions, the 4 MB total and
  * the tables are plain ValidationException / ResourceNotFoundException for
  * the whole request; two actions on one item too. A key that does not match
- * its table's schema, and whatever an action's apply step refuses (condition,
+ * its table's schema, an Update of a key attribute, and whatever an action's apply step refuses (condition,
  * index key values, an updated item's size), become that action's
  * cancellation reason.
  */
@@ -19,12 +19,12 @@ import { keyFromItem, type PrimaryKey } from '../../model/primary-key.js';
 import { validateItem } from '../../model/validate-value.js';
 import { DynamoError, validation } from '../../protocol/errors.js';
 import { attributeMap, list, str, struct } from '../../protocol/shape.js';
-import { requestExpressions, type Condition, type Update } from '../../expressions/index.js';
+import { keyAttributeUpdated, requestExpressions, type Condition, type Update } from '../../expressions/index.js';
 import { idempotencyKey } from '../../engine/keyspace.js';
 import { checkIndexKeys } from '../../engine/indexes.js';
 import { UNCHANGED, type ApplyResult, type WriteStep } from '../../engine/items.js';
 import type { TableRecord } from '../../engine/table.js';
-import { defineOperation, type OperationContext } from '../operation.js';
+import { defineOperation } from '../operation.js';
 import { tableNameMember } from '../common-shapes.js';
 import {
   assertCondition,
@@ -125,7 +125,7 @@ function payloadBytes(action: CheckedAction): number {
   return itemSize(action.values) + values.reduce((sum, value) => sum + attributeValueSize(value), 0);
 }
 
-function checkAction(entry: TransactWriteItem, context: OperationContext): CheckedAction {
+function checkAction(entry: TransactWriteItem): CheckedAction {
   const kind = kindOf(entry);
   const members = entry[kind]!;
   let values: Item;
@@ -136,12 +136,8 @@ function checkAction(entry: TransactWriteItem, context: OperationContext): Check
     values = validateKeyValues((members as KeyedAction).Key);
   }
   const expressions = requestExpressions(members.ExpressionAttributeNames, members.ExpressionAttributeValues);
-  let update: Update | undefined;
-  if (kind === 'Update') {
-    const known = context.services.catalog.get(context.namespace, members.TableName);
-    const keyNames = known === undefined ? [] : keyAttributeNames(tableKeySchema(known));
-    update = expressions.update((members as UpdateAction).UpdateExpression, keyNames);
-  }
+  // Key attributes are checked once the table is known, as the action's cancellation reason (keyOf).
+  const update = kind === 'Update' ? expressions.update((members as UpdateAction).UpdateExpression, []) : undefined;
   const condition = conditionOf(members, expressions);
   expressions.finish();
   return { kind, members, values, condition, update };
@@ -172,7 +168,12 @@ function applyOf(action: CheckedAction, table: TableRecord, key: PrimaryKey): (o
 }
 
 function keyOf(action: CheckedAction, table: TableRecord): PrimaryKey {
-  return action.kind === 'Put' ? keyFromItem(action.values, tableKeySchema(table)) : resolveKey(table, action.values);
+  if (action.kind === 'Put') return keyFromItem(action.values, tableKeySchema(table));
+  const key = resolveKey(table, action.values);
+  const keyNames = keyAttributeNames(tableKeySchema(table));
+  const touched = action.update?.updatedTopLevelNames.find((name) => keyNames.includes(name));
+  if (touched !== undefined) throw keyAttributeUpdated(touched);
+  return key;
 }
 
 /** Resolves each action's key, or the error that becomes its cancellation reason. */
@@ -211,7 +212,7 @@ export const transactWriteItems = defineOperation<TransactWriteItemsRequest>({
     ClientRequestToken: str({ minLength: 1, maxLength: 36 }),
   }),
   async execute(request, context) {
-    const actions = request.TransactItems.map((entry) => checkAction(entry, context));
+    const actions = request.TransactItems.map(checkAction);
     if (actions.reduce((sum, action) => sum + payloadBytes(action), 0) > MAX_TRANSACTION_BYTES) throw validation(TOO_LARGE);
     const tables = actions.map((action) => dataTable(context, action.members.TableName));
     const keys = resolveKeys(actions, tables);

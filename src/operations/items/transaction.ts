@@ -2,8 +2,8 @@
  * What the transactional operations share (TransactWriteItems, TransactGetItems,
  * and PartiQL's ExecuteTransaction): DynamoDB's TransactionCanceledException
  * with one CancellationReason per action in request order, running planned
- * write steps as one all-or-nothing storage transaction, the duplicate-item
- * rule, and transactional capacity (twice the units of the plain operation).
+ * write steps as one all-or-nothing storage transaction, reading items from
+ * one snapshot, the duplicate-item rule, and transactional capacity (twice the units of the plain operation).
  */
 import type { Item } from '../../model/attribute-value.js';
 import type { PrimaryKey } from '../../model/primary-key.js';
@@ -11,6 +11,8 @@ import { DynamoError, validation } from '../../protocol/errors.js';
 import { CapacityUsage, readUnits, writeUnits, type ConsumedCapacity, type ItemWrite, type ReturnConsumedCapacity } from '../../engine/capacity.js';
 import { StepFailures, type ItemStore, type ManyOutcome, type WriteStep } from '../../engine/items.js';
 import type { IdempotencyClaim } from '../../engine/idempotency.js';
+import { itemKey } from '../../engine/item-key.js';
+import type { Storage } from '../../storage/storage.js';
 import type { TableRecord } from '../../engine/table.js';
 import { keyIdentity } from './batch-request.js';
 import { keyItem } from './item-operation.js';
@@ -23,6 +25,8 @@ export interface CancellationReason {
 
 export const NO_REASON: CancellationReason = { Code: 'None' };
 
+const decoder = new TextDecoder();
+
 export const MULTIPLE_OPERATIONS_ON_ONE_ITEM = 'Transaction request cannot include multiple operations on one item';
 
 const REASON_CODES: Partial<Record<DynamoError['type'], string>> = {
@@ -32,6 +36,12 @@ const REASON_CODES: Partial<Record<DynamoError['type'], string>> = {
   TransactionConflictException: 'TransactionConflict',
   ProvisionedThroughputExceededException: 'ProvisionedThroughputExceeded',
   ThrottlingException: 'ThrottlingError',
+  DuplicateItemException: 'DuplicateItem',
+  // Faults only a PartiQL statement reports per statement (BatchExecuteStatement's Error).
+  ResourceNotFoundException: 'ResourceNotFound',
+  RequestLimitExceeded: 'RequestLimitExceeded',
+  AccessDeniedException: 'AccessDenied',
+  InternalServerError: 'InternalServerError',
 };
 
 /** The reason an action's error gives: code, DynamoDB's message, and the old item a failed condition carries. */
@@ -69,14 +79,33 @@ export async function runTransaction(
   }
 }
 
-/** Refuses two actions on one item (same table, same key), as DynamoDB does before running any. */
-export function checkDistinctItems(targets: readonly { readonly table: TableRecord; readonly key: PrimaryKey }[]): void {
+export interface ItemTarget {
+  readonly table: TableRecord;
+  readonly key: PrimaryKey;
+}
+
+/**
+ * Refuses two actions on one item (same table, same key), as DynamoDB does
+ * before running any; BatchExecuteStatement says so in its own words.
+ */
+export function checkDistinctItems(targets: readonly ItemTarget[], message = MULTIPLE_OPERATIONS_ON_ONE_ITEM): void {
   const seen = new Set<string>();
   for (const { table, key } of targets) {
     const identity = `${table.id}:${keyIdentity(keyItem(table, key))}`;
-    if (seen.has(identity)) throw validation(MULTIPLE_OPERATIONS_ON_ONE_ITEM);
+    if (seen.has(identity)) throw validation(message);
     seen.add(identity);
   }
+}
+
+/** The items under the targets, all read from one storage snapshot (a transactional read). */
+export async function readItems(storage: Storage, targets: readonly ItemTarget[]): Promise<(Item | undefined)[]> {
+  const texts = await storage.read((tx) =>
+    targets.map(({ table, key }) => {
+      const bytes = tx.get(itemKey(table.id, key));
+      return bytes === undefined ? undefined : decoder.decode(bytes);
+    }),
+  );
+  return texts.map((text) => (text === undefined ? undefined : (JSON.parse(text) as Item)));
 }
 
 /**

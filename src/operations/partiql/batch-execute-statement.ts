@@ -2,13 +2,13 @@
  * BatchExecuteStatement: up to 25 statements, all reads or all writes, each
  * run on its own; a statement's failure is reported in its response (Code and
  * Message) while the others still run. A read must name one item by its full
- * primary key.
+ * primary key, and no two statements may address one item.
  */
 import type { Item } from '../../model/attribute-value.js';
 import { DynamoError, validation } from '../../protocol/errors.js';
 import { bool, list, struct } from '../../protocol/shape.js';
 import type { ConsumedCapacity } from '../../engine/capacity.js';
-import { equalities, prepare, runStatement, statementFailure, type Prepared } from '../../partiql/index.js';
+import { equalities, prepare, runStatement, statementKey, type Prepared } from '../../partiql/index.js';
 import { defineOperation, type OperationContext } from '../operation.js';
 import {
   dataTable,
@@ -18,6 +18,8 @@ import {
   tableKeySchema,
   type ReturnConsumedCapacity,
 } from '../items/item-operation.js';
+import { DUPLICATE_KEYS } from '../items/batch-request.js';
+import { cancellationReason, checkDistinctItems, type ItemTarget } from '../items/transaction.js';
 import { parametersMember, statementMember } from './execute-statement.js';
 
 interface BatchStatementRequest {
@@ -61,6 +63,20 @@ function checkKeyedRead(context: OperationContext, prepared: Prepared): void {
   }
 }
 
+/** The item a statement addresses, when its table and key can be read off the request. */
+function targetOf(context: OperationContext, prepared: Prepared | DynamoError): ItemTarget[] {
+  if (prepared instanceof DynamoError) return [];
+  const { statement, binding } = prepared;
+  try {
+    const table = dataTable(context, statement.target.table);
+    return [{ table, key: statementKey(table, statement, binding) }];
+  } catch (error) {
+    // Such a statement fails on its own when it runs.
+    if (error instanceof DynamoError) return [];
+    throw error;
+  }
+}
+
 /** Adds up the statements' capacity per table. */
 function totalCapacity(consumed: readonly (ConsumedCapacity | undefined)[]): ConsumedCapacity[] | undefined {
   const byTable = new Map<string, { TableName: string; CapacityUnits: number; Table?: { CapacityUnits: number } }>();
@@ -96,6 +112,7 @@ export const batchExecuteStatement = defineOperation<BatchExecuteStatementReques
     const reads = prepared.filter((p) => !(p instanceof DynamoError) && p.statement.kind === 'select').length;
     const parsed = prepared.filter((p) => !(p instanceof DynamoError)).length;
     if (reads > 0 && reads < parsed) throw validation(MIXED_BATCH);
+    checkDistinctItems(prepared.flatMap((statement) => targetOf(context, statement)), DUPLICATE_KEYS);
     const responses: BatchStatementResponse[] = [];
     const consumed: (ConsumedCapacity | undefined)[] = [];
     for (const [i, statement] of prepared.entries()) {
@@ -115,7 +132,7 @@ export const batchExecuteStatement = defineOperation<BatchExecuteStatementReques
         responses.push({ TableName: outcome.table.TableName, Item: outcome.items[0] });
       } catch (error) {
         if (!(error instanceof DynamoError)) throw error;
-        const failure = statementFailure(error);
+        const failure = cancellationReason(error);
         // DynamoDB names the table of a statement that ran and failed, not of one refused before running.
         const ran = failure.Code !== 'ValidationError' && failure.Code !== 'ResourceNotFound';
         responses.push({ TableName: ran ? statement.statement.target.table : undefined, Error: failure });

@@ -1,17 +1,26 @@
 /**
  * ExecuteTransaction: up to 100 statements, all reads or all writes, all or
- * nothing. The writes run as one storage transaction through the same
- * machinery as TransactWriteItems (one cancellation reason per statement,
- * ClientRequestToken idempotency, twice the plain capacity).
+ * nothing. The writes (EXISTS condition checks among them) run as one
+ * storage transaction through the same machinery as TransactWriteItems (one
+ * cancellation reason per statement, ClientRequestToken idempotency, twice
+ * the plain capacity); the reads, each of one item by its key, read one
+ * snapshot like TransactGetItems.
  */
-import { validation } from '../../protocol/errors.js';
+import { itemSize } from '../../model/item-size.js';
+import { DynamoError, validation } from '../../protocol/errors.js';
 import { list, str, struct } from '../../protocol/shape.js';
-import { StepFailures } from '../../engine/items.js';
 import { idempotencyKey } from '../../engine/keyspace.js';
-import { planWrite, prepare, runSelect, statementFailure, type Prepared } from '../../partiql/index.js';
+import { conjuncts, equalities, planWrite, prepare, project, statementKey, type Prepared } from '../../partiql/index.js';
 import { defineOperation, type OperationContext } from '../operation.js';
-import { returnConsumedCapacityMember, returnValuesOnConditionCheckFailureMember, type ReturnConsumedCapacity } from '../items/item-operation.js';
-import { checkDistinctItems, NO_REASON, TransactionCapacity, transactionCanceled } from '../items/transaction.js';
+import {
+  dataTable,
+  keyAttributeNames,
+  returnConsumedCapacityMember,
+  returnValuesOnConditionCheckFailureMember,
+  tableKeySchema,
+  type ReturnConsumedCapacity,
+} from '../items/item-operation.js';
+import { checkDistinctItems, readItems, runTransaction, TransactionCapacity, type ItemTarget } from '../items/transaction.js';
 import { parametersMember, statementMember } from './execute-statement.js';
 
 interface ParameterizedStatement {
@@ -27,29 +36,60 @@ interface ExecuteTransactionRequest {
 }
 
 export const MIXED_TRANSACTION = 'ExecuteTransaction API does not support both read and write operations in the same request.';
+export const UNKEYED_TRANSACTION_READ = 'Select statements within ExecuteTransaction must specify the primary key in the where clause.';
+
+/** A statement's own fault, named as DynamoDB names it. */
+function statementFault(i: number, message: string): DynamoError {
+  return validation(`Validation failed in TransactStatements[${i}]: ${message}`);
+}
+
+/** Runs a statement's own check, naming the statement in its validation fault. */
+function inStatement<T>(i: number, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof DynamoError && error.type === 'ValidationException') throw statementFault(i, error.message);
+    throw error;
+  }
+}
 
 function checkStatements(prepared: readonly Prepared[]): void {
   prepared.forEach(({ statement }, i) => {
-    if (statement.kind !== 'select' && statement.kind !== 'insert' && statement.returning !== undefined) {
-      throw validation(`Validation failed in TransactStatements[${i}]: RETURNING clause is not supported in ExecuteTransaction.`);
+    if ((statement.kind === 'update' || statement.kind === 'delete') && statement.returning !== undefined) {
+      throw statementFault(i, 'RETURNING clause is not supported in ExecuteTransaction.');
     }
     if (statement.kind === 'select' && statement.target.index !== undefined) {
-      throw validation(`Validation failed in TransactStatements[${i}]: Reads on indices are not supported within transactions.`);
+      throw statementFault(i, 'Reads on indices are not supported within transactions.');
+    }
+    if (statement.kind === 'exists' && statement.target.index !== undefined) {
+      throw statementFault(i, 'Operations on indices are not supported in transactions');
     }
   });
   const reads = prepared.filter(({ statement }) => statement.kind === 'select').length;
   if (reads > 0 && reads < prepared.length) throw validation(MIXED_TRANSACTION);
 }
 
+/** A transactional SELECT names one item by equalities on its key attributes and nothing else. */
+function readTarget(context: OperationContext, { statement, binding }: Prepared): ItemTarget {
+  if (statement.kind !== 'select') throw validation(MIXED_TRANSACTION);
+  const table = dataTable(context, statement.target.table);
+  const keyNames = keyAttributeNames(tableKeySchema(table));
+  const pinned = equalities(statement.where, binding);
+  const where = conjuncts(statement.where);
+  if (!keyNames.every((name) => pinned.has(name)) || where.length !== keyNames.length) throw validation(UNKEYED_TRANSACTION_READ);
+  return { table, key: statementKey(table, statement, binding) };
+}
+
 async function readAll(context: OperationContext, prepared: readonly Prepared[], mode: ReturnConsumedCapacity | undefined) {
+  const targets = prepared.map((statement, i) => inStatement(i, () => readTarget(context, statement)));
+  checkDistinctItems(targets);
+  const items = await readItems(context.services.storage, targets);
   const capacity = new TransactionCapacity();
-  const responses = [];
-  for (const { text, statement, binding } of prepared) {
-    if (statement.kind !== 'select') continue;
-    const outcome = await runSelect(context, statement, binding, { text, consistent: true });
-    capacity.addRead(outcome.table, outcome.bytesRead);
-    responses.push({ Item: outcome.items[0] });
-  }
+  const responses = items.map((item, i) => {
+    capacity.addRead(targets[i]!.table, item === undefined ? 0 : itemSize(item));
+    const { statement, binding } = prepared[i]!;
+    return { Item: item === undefined || statement.kind !== 'select' ? undefined : project(statement, binding, item) };
+  });
   return { Responses: responses, ConsumedCapacity: capacity.report(mode) };
 }
 
@@ -57,7 +97,8 @@ async function writeAll(context: OperationContext, request: ExecuteTransactionRe
   const plans = prepared.map(({ statement, binding }, i) => {
     if (statement.kind === 'select') throw validation(MIXED_TRANSACTION);
     const options = request.TransactStatements[i] as ParameterizedStatement;
-    return planWrite(context, statement, binding, { returnValuesOnConditionCheckFailure: options.ReturnValuesOnConditionCheckFailure });
+    const plan = () => planWrite(context, statement, binding, { returnValuesOnConditionCheckFailure: options.ReturnValuesOnConditionCheckFailure });
+    return statement.kind === 'exists' ? inStatement(i, plan) : plan();
   });
   checkDistinctItems(plans);
   const token = request.ClientRequestToken;
@@ -69,17 +110,9 @@ async function writeAll(context: OperationContext, request: ExecuteTransactionRe
           fingerprint: JSON.stringify(['ExecuteTransaction', request.TransactStatements]),
           now: Date.now(),
         };
-  let outcomes;
-  try {
-    ({ outcomes } = await context.services.items.writeMany(plans, claim));
-  } catch (error) {
-    if (error instanceof StepFailures) {
-      throw transactionCanceled(error.failures.map((failure) => (failure === undefined ? NO_REASON : statementFailure(failure))));
-    }
-    throw error;
-  }
+  const { outcomes } = await runTransaction(context.services.items, plans, claim);
   const capacity = new TransactionCapacity();
-  outcomes.forEach((outcome, i) => capacity.addWrite((plans[i] as (typeof plans)[number]).table, outcome));
+  outcomes.forEach((outcome, i) => capacity.addWrite(plans[i]!.table, outcome));
   return { Responses: plans.map(() => ({})), ConsumedCapacity: capacity.report(request.ReturnConsumedCapacity) };
 }
 
