@@ -2,42 +2,16 @@
 // A simple load loop (the full benchmark harness is `npm run bench`, later):
 // 32 keep-alive connections send PutItem, then GetItem, for a few seconds each
 // against a running server. Usage: node scripts/load-loop.js http://127.0.0.1:8000 [seconds]
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
+import { dynamoRequest } from './dynamo-request.js';
 
 const endpoint = new URL(process.argv[2] ?? 'http://127.0.0.1:8000');
 const seconds = Number(process.argv[3] ?? 5);
 const CONNECTIONS = 32;
 const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
-const AUTH = 'AWS4-HMAC-SHA256 Credential=LOAD/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0';
 const table = `load_${Date.now()}`;
 
-function call(operation, body) {
-  const payload = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        agent,
-        host: endpoint.hostname,
-        port: endpoint.port,
-        method: 'POST',
-        path: '/',
-        headers: {
-          'Content-Type': 'application/x-amz-json-1.0',
-          'X-Amz-Target': `DynamoDB_20120810.${operation}`,
-          Authorization: AUTH,
-          'Content-Length': Buffer.byteLength(payload),
-        },
-      },
-      (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(Buffer.concat(chunks).toString()))));
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
+const call = (operation, body) => dynamoRequest(agent, endpoint, operation, body);
 
 const KEYS = 10000;
 const item = (i) => ({ pk: { S: `user-${i}` }, name: { S: 'John Doe' }, email: { S: 'john@example.com' }, age: { N: String(i % 90) }, tags: { SS: ['a', 'b'] }, bio: { S: 'x'.repeat(100) } });

@@ -24,6 +24,13 @@ Options (each also settable as an environment variable, e.g. DYNALITH_PORT=9000)
                             size limit of an item collection in tables with local
                             secondary indexes (default ${DEFAULT_CONFIG.itemCollectionLimitBytes}: DynamoDB's 10 GB)
   --ttl-interval-ms <ms>    how often expired items are swept (default ${DEFAULT_CONFIG.ttlIntervalMs})
+  --stream-shard-records <n>
+                            a stream shard closes and gets a child after this many
+                            records (default ${DEFAULT_CONFIG.streamShardMaxRecords})
+  --stream-shard-age-ms <ms>
+                            ...or once it is this old (default ${DEFAULT_CONFIG.streamShardMaxAgeMs}: 4 hours)
+  --stream-retention-ms <ms>
+                            how long stream records are kept (default ${DEFAULT_CONFIG.streamRetentionMs}: 24 hours)
   --help                    show this help
   --version                 show the version
 `;
@@ -39,6 +46,9 @@ const OPTIONS = {
   'update-table-ms': { type: 'string' },
   'item-collection-limit-bytes': { type: 'string' },
   'ttl-interval-ms': { type: 'string' },
+  'stream-shard-records': { type: 'string' },
+  'stream-shard-age-ms': { type: 'string' },
+  'stream-retention-ms': { type: 'string' },
   help: { type: 'boolean' },
   version: { type: 'boolean' },
 } as const;
@@ -87,8 +97,12 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
     const value = text(flag);
     return value === undefined ? 0 : integer(flag, value, 86_400_000);
   };
+  // Settings that must be at least 1: a zero interval, shard size or retention means nothing useful.
+  const positive = (flag: 'ttl-interval-ms' | 'stream-shard-records' | 'stream-shard-age-ms' | 'stream-retention-ms', fallback: number, max: number) => {
+    const value = text(flag);
+    return value === undefined ? fallback : Math.max(1, integer(flag, value, max));
+  };
   const collectionLimit = text('item-collection-limit-bytes');
-  const ttlInterval = text('ttl-interval-ms');
   const port = text('port');
   const dataDir = text('data-dir') ?? DEFAULT_CONFIG.dataDir;
   if (dataDir === '') throw new UsageError('--data-dir must not be empty');
@@ -106,7 +120,10 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
       collectionLimit === undefined
         ? DEFAULT_CONFIG.itemCollectionLimitBytes
         : integer('item-collection-limit-bytes', collectionLimit, Number.MAX_SAFE_INTEGER),
-    ttlIntervalMs: ttlInterval === undefined ? DEFAULT_CONFIG.ttlIntervalMs : Math.max(1, integer('ttl-interval-ms', ttlInterval, 86_400_000)),
+    ttlIntervalMs: positive('ttl-interval-ms', DEFAULT_CONFIG.ttlIntervalMs, 86_400_000),
+    streamShardMaxRecords: positive('stream-shard-records', DEFAULT_CONFIG.streamShardMaxRecords, 1_000_000_000),
+    streamShardMaxAgeMs: positive('stream-shard-age-ms', DEFAULT_CONFIG.streamShardMaxAgeMs, 30 * 86_400_000),
+    streamRetentionMs: positive('stream-retention-ms', DEFAULT_CONFIG.streamRetentionMs, 30 * 86_400_000),
   };
 }
 

@@ -25,6 +25,8 @@ import {
   tableStatsKey,
 } from './keyspace.js';
 import { backfillIndex, purgeIndex } from './index-backfill.js';
+import { pendingKey, tableExpiryRange } from '../features/ttl/ttl-keys.js';
+import { storeEnabledStream } from '../features/streams/stream-state.js';
 
 /** Bump when the stored layout changes incompatibly. */
 export const FORMAT_VERSION = 1;
@@ -152,6 +154,7 @@ export class Catalog {
         ...(transitional ? { statusUntil: now + this.timings.createTableMs } : {}),
       };
       tx.put(tableRecordKey(ns.account, ns.region, table.TableName), encoder.encode(JSON.stringify(created)));
+      storeEnabledStream(tx, created, now);
       return created;
     });
     this.cache(record);
@@ -190,6 +193,7 @@ export class Catalog {
         changed = { ...changed, TableStatus: 'UPDATING', statusUntil: Date.now() + this.timings.updateTableMs };
       }
       tx.put(tableRecordKey(changed.account, changed.region, changed.TableName), encoder.encode(JSON.stringify(changed)));
+      storeEnabledStream(tx, changed);
       return changed;
     });
     this.cache(next);
@@ -252,18 +256,24 @@ export class Catalog {
     return deleting;
   }
 
-  /** Removes a table's record and data (items, index entries, counters) in one transaction. */
+  /**
+   * Removes a table's record and data (items, index entries, counters, TTL
+   * expiry index and indexing marker) in one transaction. Its streams stay:
+   * they are readable until retention trims them, as in DynamoDB.
+   */
   private async purge(table: TableRecord): Promise<void> {
     this.uncache(table);
     const indexes = [...table.LocalSecondaryIndexes, ...table.GlobalSecondaryIndexes];
     await this.storage.write((tx) => {
       tx.delete(tableRecordKey(table.account, table.region, table.TableName));
       tx.delete(tableStatsKey(table.id));
+      tx.delete(pendingKey(table.id));
       for (const index of indexes) tx.delete(indexStatsKey(index.id));
       const prefixes = [itemPrefix(table.id), collectionPrefix(table.id), ...indexes.map((index) => indexPrefix(index.id))];
-      for (const start of prefixes) {
+      const ranges = [...prefixes.map((start) => ({ start, end: prefixEnd(start) })), tableExpiryRange(table.id)];
+      for (const range of ranges) {
         const keys: Uint8Array[] = [];
-        for (const { key } of tx.range({ start, end: prefixEnd(start) })) keys.push(key);
+        for (const { key } of tx.range(range)) keys.push(key);
         for (const key of keys) tx.delete(key);
       }
     });

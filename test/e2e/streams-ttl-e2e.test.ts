@@ -8,30 +8,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateTimeToLiveCommand, DescribeTimeToLiveCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { DynamoDBStreamsClient, DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, type _Record } from '@aws-sdk/client-dynamodb-streams';
+import { DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateTimeToLiveCommand, DescribeTimeToLiveCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { DescribeStreamCommand } from '@aws-sdk/client-dynamodb-streams';
 import { DEFAULT_CONFIG } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/server/dynalith.js';
 import { createLogger } from '../../src/logger.js';
 import { clientFor, uniqueName } from '../helpers/harness.js';
 import { prng } from '../helpers/random.js';
-
-async function readStream(streams: DynamoDBStreamsClient, StreamArn: string): Promise<_Record[]> {
-  const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn }));
-  const shards = StreamDescription!.Shards!;
-  const records: _Record[] = [];
-  // Shards come oldest first and each child names its parent, so this order reads parents before children.
-  for (const shard of shards) {
-    let iterator = (await streams.send(new GetShardIteratorCommand({ StreamArn, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
-    while (iterator !== undefined) {
-      const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 7 }));
-      records.push(...page.Records!);
-      if (page.Records!.length === 0) break;
-      iterator = page.NextShardIterator;
-    }
-  }
-  return records;
-}
+import { createStreamTable, readStream, streamsClient } from '../helpers/streams.js';
 
 for (const backend of ['memory', 'lmdb'] as const) {
   describe(`streams and TTL end to end [${backend}]`, () => {
@@ -50,19 +34,12 @@ for (const backend of ['memory', 'lmdb'] as const) {
     });
     const clients = () => ({
       ddb: clientFor(server.endpoint),
-      streams: new DynamoDBStreamsClient({ endpoint: server.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 }),
+      streams: streamsClient(server.endpoint),
     });
 
     test('a consumer from TRIM_HORIZON across shard rollovers rebuilds the table exactly', async () => {
       const { ddb, streams } = clients();
-      const TableName = uniqueName('stream_rebuild');
-      const created = await ddb.send(new CreateTableCommand({
-        TableName,
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-      }));
+      const { TableName, arn } = await createStreamTable(ddb, uniqueName('stream_rebuild'), 'NEW_AND_OLD_IMAGES');
       const random = prng(61);
       const expected = new Map<string, Record<string, AttributeValue>>();
       for (let i = 0; i < 80; i++) {
@@ -76,8 +53,8 @@ for (const backend of ['memory', 'lmdb'] as const) {
           expected.set(pk, Item);
         }
       }
-      const records = await readStream(streams, created.TableDescription!.LatestStreamArn!);
-      const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: created.TableDescription!.LatestStreamArn! }));
+      const records = await readStream(streams, arn);
+      const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: arn }));
       assert.ok(StreamDescription!.Shards!.length >= 5);
       const rebuilt = new Map<string, Record<string, AttributeValue>>();
       for (const record of records) {
@@ -90,14 +67,7 @@ for (const backend of ['memory', 'lmdb'] as const) {
 
     test('a session store: sessions disappear after their TTL, each with a service REMOVE record', async () => {
       const { ddb, streams } = clients();
-      const TableName = uniqueName('sessions');
-      const created = await ddb.send(new CreateTableCommand({
-        TableName,
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-        StreamSpecification: { StreamEnabled: true, StreamViewType: 'OLD_IMAGE' },
-      }));
+      const { TableName, arn } = await createStreamTable(ddb, uniqueName('sessions'), 'OLD_IMAGE');
       await ddb.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { Enabled: true, AttributeName: 'expiresAt' } }));
       const ttl = await ddb.send(new DescribeTimeToLiveCommand({ TableName }));
       assert.deepEqual(ttl.TimeToLiveDescription, { TimeToLiveStatus: 'ENABLED', AttributeName: 'expiresAt' });
@@ -112,7 +82,7 @@ for (const backend of ['memory', 'lmdb'] as const) {
       }
       assert.ok(gone, 'the expired session was not swept');
       assert.ok((await ddb.send(new GetItemCommand({ TableName, Key: { pk: { S: 'long' } } }))).Item !== undefined);
-      const removal = (await readStream(streams, created.TableDescription!.LatestStreamArn!)).find((r) => r.eventName === 'REMOVE');
+      const removal = (await readStream(streams, arn)).find((r) => r.eventName === 'REMOVE');
       assert.deepEqual(removal?.userIdentity, { Type: 'Service', PrincipalId: 'dynamodb.amazonaws.com' });
     });
   });

@@ -30,6 +30,7 @@ import { sweepTable } from '../../src/features/ttl/sweeper.js';
 import { expiredItemRemover } from '../../src/features/ttl/remove-expired.js';
 import { indexExistingItems, markForIndexing } from '../../src/features/ttl/ttl-backfill.js';
 import { prng } from '../helpers/random.js';
+import { pendingKey, tableExpiryRange } from '../../src/features/ttl/ttl-keys.js';
 
 const NS = { account: '000000000000', region: 'us-east-1' };
 const decoder = new TextDecoder();
@@ -257,6 +258,44 @@ for (const backend of ['memory', 'lmdb'] as const) {
       const removals = (await readAll(arn, catalog, storage)).filter((r) => r.eventName === 'REMOVE');
       assert.deepEqual(removals.map((r) => (r.dynamodb.Keys.pk as { S: string }).S).sort(), ['before-enable', 'due']);
       assert.ok(removals.every((r) => r.userIdentity?.Type === 'Service' && r.userIdentity.PrincipalId === 'dynamodb.amazonaws.com'));
+    });
+
+    test("deleting a table drops its expiry index and indexing marker, not another table's, and keeps its stream", async () => {
+      const { storage, catalog } = await setup();
+      const withTtl = async (name: string) => catalog.update(await createTable(catalog, name), (t) => ({ ...t, TimeToLive: { AttributeName: 'exp' } }), false);
+      const doomed = await withTtl('doomed');
+      const other = await withTtl('other');
+      const { put } = writer(storage);
+      const later = Math.floor(Date.now() / 1000) + 3600;
+      for (const table of [doomed, other]) await put(table, { pk: { S: 'a' }, exp: { N: String(later) } });
+      await markForIndexing(storage, doomed.id);
+      await catalog.delete(doomed);
+      const entries = (tableId: number) => storage.read((tx) => [...tx.range(tableExpiryRange(tableId))].length);
+      assert.equal(await entries(doomed.id), 0);
+      assert.equal(await entries(other.id), 1);
+      assert.equal(await storage.get(pendingKey(doomed.id)), undefined);
+      const listed = (await run(listStreams, { TableName: 'doomed' }, catalog, storage)).Streams as { StreamArn: string }[];
+      assert.equal(listed.length, 1);
+      assert.deepEqual((await readAll(listed[0]!.StreamArn, catalog, storage)).map((r) => r.eventName), ['INSERT']);
+    });
+
+    test('the retention pass writes nothing while no stream has records past retention', async () => {
+      const { storage, catalog } = await setup();
+      const table = await createTable(catalog, 'retained');
+      await writer(storage).put(table, { pk: { S: 'a' } });
+      let writes = 0;
+      const counting: Storage = Object.assign(Object.create(storage) as Storage, {
+        write: <T>(fn: Parameters<Storage['write']>[0]) => {
+          writes += 1;
+          return storage.write(fn) as Promise<T>;
+        },
+      });
+      await trimStreams(counting, catalog, 60_000);
+      assert.equal(writes, 0);
+      await trimStreams(counting, catalog, 60_000, Date.now() + 120_000);
+      assert.equal(writes, 1);
+      const arn = ((await run(listStreams, {}, catalog, storage)).Streams as { StreamArn: string }[])[0]!.StreamArn;
+      assert.deepEqual(await readAll(arn, catalog, storage), []);
     });
   });
 }

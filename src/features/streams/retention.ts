@@ -3,7 +3,7 @@
  * storage (the trim horizon moves past them), closed shards whose records are
  * all gone are dropped, and a closed stream with nothing left disappears.
  */
-import type { Storage, WriteTransaction } from '../../storage/storage.js';
+import type { ReadTransaction, Storage, WriteTransaction } from '../../storage/storage.js';
 import type { Catalog } from '../../engine/catalog.js';
 import { ARN_KEYS, arnKey, arnOfKey, headKey, recordRange, shardKey, streamKey } from './stream-keys.js';
 import { putJson, readStreamByArn, type StreamSnapshot } from './stream-state.js';
@@ -13,13 +13,25 @@ import { isOpen } from './stream-reader.js';
 const TRIM_BATCH = 1000;
 const decoder = new TextDecoder();
 
+function parseRecord(value: Uint8Array): { dynamodb: { ApproximateCreationDateTime: number; SequenceNumber: string } } {
+  return JSON.parse(decoder.decode(value)) as { dynamodb: { ApproximateCreationDateTime: number; SequenceNumber: string } };
+}
+
+/** Whether trimming would change anything: its oldest record is past retention, or it is closed, empty and old. */
+function trimDue(tx: ReadTransaction, snapshot: StreamSnapshot, cutoffMs: number, open: boolean): boolean {
+  for (const { value } of tx.range({ ...recordRange(snapshot.name, snapshot.head.trimmedBelow), limit: 1 })) {
+    return parseRecord(value).dynamodb.ApproximateCreationDateTime * 1000 < cutoffMs;
+  }
+  return !open && snapshot.meta.createdAt < cutoffMs;
+}
+
 /** Trims one batch of a stream; returns whether more may be due. */
 function trimBatch(tx: WriteTransaction, snapshot: StreamSnapshot, cutoffMs: number, open: boolean): boolean {
   const { name, head, meta } = snapshot;
   let trimmedBelow = head.trimmedBelow;
   const due: Uint8Array[] = [];
   for (const { key, value } of tx.range({ ...recordRange(name, trimmedBelow), limit: TRIM_BATCH })) {
-    const record = JSON.parse(decoder.decode(value)) as { dynamodb: { ApproximateCreationDateTime: number; SequenceNumber: string } };
+    const record = parseRecord(value);
     if (record.dynamodb.ApproximateCreationDateTime * 1000 >= cutoffMs) break;
     due.push(key);
     trimmedBelow = Number(record.dynamodb.SequenceNumber) + 1;
@@ -42,18 +54,28 @@ function trimBatch(tx: WriteTransaction, snapshot: StreamSnapshot, cutoffMs: num
   return due.length === TRIM_BATCH;
 }
 
-/** Trims every stream in storage to the retention period. */
+/**
+ * Trims every stream in storage to the retention period. One read finds the
+ * streams with something due, so a tick costs no write transaction while
+ * nothing has aged out.
+ */
 export async function trimStreams(storage: Storage, catalog: Catalog, retentionMs: number, nowMs = Date.now()): Promise<void> {
-  const arns = await storage.read((tx) => [...tx.range(ARN_KEYS)].map(({ key }) => arnOfKey(key)));
-  for (const arn of arns) {
+  const cutoffMs = nowMs - retentionMs;
+  const openOf = (snapshot: StreamSnapshot) => isOpen(snapshot.meta, catalog.get(snapshot.meta, snapshot.meta.TableName));
+  const due = await storage.read((tx) =>
+    [...tx.range(ARN_KEYS)]
+      .map(({ key }) => arnOfKey(key))
+      .filter((arn) => {
+        const snapshot = readStreamByArn(tx, arn);
+        return snapshot !== undefined && trimDue(tx, snapshot, cutoffMs, openOf(snapshot));
+      }),
+  );
+  for (const arn of due) {
     for (let more = true; more; ) {
       more = await storage.write((tx) => {
         const snapshot = readStreamByArn(tx, arn);
-        if (snapshot === undefined) return false;
-        const open = isOpen(snapshot.meta, catalog.get(snapshot.meta, snapshot.meta.TableName));
-        return trimBatch(tx, snapshot, nowMs - retentionMs, open);
+        return snapshot !== undefined && trimBatch(tx, snapshot, cutoffMs, openOf(snapshot));
       });
     }
   }
 }
-

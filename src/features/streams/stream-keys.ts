@@ -11,11 +11,9 @@
  * | `0x33` + stream + u64 sequence | one stream record, as GetRecords returns it (JSON) |
  * | `0x34` + ARN | the stream's storage name, so ListStreams and ARN look-ups are range reads |
  */
-const STREAM = 0x30;
-const HEAD = 0x31;
-const SHARD = 0x32;
-const RECORD = 0x33;
-const BY_ARN = 0x34;
+import { STREAM_PREFIX } from '../../engine/keyspace.js';
+
+const { META: STREAM, HEAD, SHARD, RECORD, BY_ARN } = STREAM_PREFIX;
 
 const utf8 = new TextEncoder();
 

@@ -5,13 +5,12 @@
  * and its last shard ends at its last record.
  */
 import type { Storage } from '../../storage/storage.js';
-import type { Catalog } from '../../engine/catalog.js';
 import type { Namespace } from '../../operations/operation.js';
 import type { TableRecord } from '../../engine/table.js';
 import { DynamoError } from '../../protocol/errors.js';
 import { formatSequence } from './stream-arn.js';
-import { ARN_KEYS, arnOfKey, headKey, recordRange, streamName } from './stream-keys.js';
-import { ensureStream, readStreamByArn, type Shard, type StreamMeta, type StreamSnapshot } from './stream-state.js';
+import { ARN_KEYS, arnOfKey, recordRange } from './stream-keys.js';
+import { readStreamByArn, type Shard, type StreamMeta, type StreamSnapshot } from './stream-state.js';
 
 const decoder = new TextDecoder();
 
@@ -22,18 +21,6 @@ export function isOpen(meta: StreamMeta, table: TableRecord | undefined): boolea
     table.LatestStreamLabel === meta.label &&
     table.StreamSpecification?.StreamEnabled === true
   );
-}
-
-/** Creates the stored stream of every table of the namespace whose stream is enabled but has had no write yet. */
-export async function materializeStreams(storage: Storage, catalog: Catalog, ns: Namespace): Promise<void> {
-  for (const name of catalog.list(ns)) {
-    const table = catalog.get(ns, name);
-    const spec = table?.StreamSpecification;
-    const label = table?.LatestStreamLabel;
-    if (table === undefined || spec?.StreamEnabled !== true || spec.StreamViewType === undefined || label === undefined) continue;
-    if ((await storage.get(headKey(streamName(table.id, label)))) !== undefined) continue;
-    await storage.write((tx) => ensureStream(tx, table, label, spec.StreamViewType!, Date.now()));
-  }
 }
 
 /** The ARNs of the namespace's streams in ARN order, optionally only one table's. */

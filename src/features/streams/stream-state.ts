@@ -97,6 +97,17 @@ export function ensureStream(tx: WriteTransaction, table: TableRecord, label: st
   return created;
 }
 
+/**
+ * Stores the table's current stream if it is enabled and not stored yet: called
+ * in the transaction that enables it, so a stream exists (and is listed and
+ * described) from then on, even if it is disabled again before any write.
+ */
+export function storeEnabledStream(tx: WriteTransaction, table: TableRecord, now = Date.now()): void {
+  const spec = table.StreamSpecification;
+  const label = table.LatestStreamLabel;
+  if (spec?.StreamEnabled === true && spec.StreamViewType !== undefined && label !== undefined) ensureStream(tx, table, label, spec.StreamViewType, now);
+}
+
 /** Everything a reader needs about one stream, from one snapshot. */
 export interface StreamSnapshot {
   readonly name: Uint8Array;

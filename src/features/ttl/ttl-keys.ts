@@ -6,10 +6,9 @@
  * items are still being indexed after TTL was enabled; its value is where the
  * indexing goes on.
  */
-import { fitKey } from '../../engine/keyspace.js';
+import { fitKey, TTL_PREFIX } from '../../engine/keyspace.js';
 
-const EXPIRY = 0x38;
-const PENDING = 0x39;
+const { EXPIRY, PENDING } = TTL_PREFIX;
 
 function header(prefix: number, tableId: number, extra = 0): { bytes: Uint8Array; view: DataView } {
   const bytes = new Uint8Array(5 + extra);
@@ -45,10 +44,4 @@ export function tableExpiryRange(tableId: number): { start: Uint8Array; end: Uin
 
 export function pendingKey(tableId: number): Uint8Array {
   return header(PENDING, tableId).bytes;
-}
-
-export const PENDING_KEYS = { start: new Uint8Array([PENDING]), end: new Uint8Array([PENDING + 1]) };
-
-export function tableIdOfPending(key: Uint8Array): number {
-  return new DataView(key.buffer, key.byteOffset, key.byteLength).getUint32(1);
 }

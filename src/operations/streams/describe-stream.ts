@@ -1,7 +1,7 @@
 /** DescribeStream: a stream's status, view type, key schema and shards (in pages, oldest first). */
 import { defineOperation } from '../operation.js';
 import { int, struct } from '../../protocol/shape.js';
-import { materializeStreams, isOpen, renderShard, requireStream } from '../../features/streams/stream-reader.js';
+import { isOpen, renderShard, requireStream } from '../../features/streams/stream-reader.js';
 import { shardIdMember, streamArnMember } from './stream-shapes.js';
 
 interface DescribeStreamRequest {
@@ -17,8 +17,7 @@ export const describeStream = defineOperation<DescribeStreamRequest>({
     Limit: int({ min: 1, max: 100 }),
     ExclusiveStartShardId: shardIdMember(false),
   }),
-  async execute(request, { namespace, services }) {
-    await materializeStreams(services.storage, services.catalog, namespace);
+  async execute(request, { services }) {
     const snapshot = await requireStream(services.storage, request.StreamArn);
     const { meta } = snapshot;
     const open = isOpen(meta, services.catalog.get(meta, meta.TableName));

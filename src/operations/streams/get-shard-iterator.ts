@@ -2,7 +2,7 @@
 import { defineOperation } from '../operation.js';
 import { str, struct } from '../../protocol/shape.js';
 import { DynamoError, validation } from '../../protocol/errors.js';
-import { materializeStreams, isOpen, requireStream, shardEnd } from '../../features/streams/stream-reader.js';
+import { isOpen, requireStream, shardEnd } from '../../features/streams/stream-reader.js';
 import { encodeIterator } from '../../features/streams/shard-iterator.js';
 import { parseSequence } from '../../features/streams/stream-arn.js';
 import { trimmedDataAccess } from '../../features/streams/trimmed.js';
@@ -27,13 +27,12 @@ export const getShardIterator = defineOperation<GetShardIteratorRequest>({
     ShardIteratorType: str({ required: true, enum: ['TRIM_HORIZON', 'LATEST', 'AT_SEQUENCE_NUMBER', 'AFTER_SEQUENCE_NUMBER'] }),
     SequenceNumber: str({ minLength: 21, maxLength: 40 }),
   }),
-  async execute(request, { namespace, services }) {
+  async execute(request, { services }) {
     const type = request.ShardIteratorType;
     const bySequence = type === 'AT_SEQUENCE_NUMBER' || type === 'AFTER_SEQUENCE_NUMBER';
     if (!bySequence && request.SequenceNumber !== undefined) throw validation(`${INVALID}SequenceNumber should not be passed for this iterator type`);
     const sequence = request.SequenceNumber === undefined ? undefined : parseSequence(request.SequenceNumber);
     if (bySequence && sequence === undefined) throw validation(`${INVALID}Invalid SequenceNumber`);
-    await materializeStreams(services.storage, services.catalog, namespace);
     const snapshot = await requireStream(services.storage, request.StreamArn);
     const shard = snapshot.shards.find((candidate) => candidate.ShardId === request.ShardId);
     if (shard === undefined) {

@@ -2,7 +2,7 @@
 import { defineOperation } from '../operation.js';
 import { int, str, struct } from '../../protocol/shape.js';
 import { TABLE_NAME_PATTERN } from '../common-shapes.js';
-import { listStreamArns, materializeStreams } from '../../features/streams/stream-reader.js';
+import { listStreamArns } from '../../features/streams/stream-reader.js';
 import { streamArnMember } from './stream-shapes.js';
 
 interface ListStreamsRequest {
@@ -19,7 +19,6 @@ export const listStreams = defineOperation<ListStreamsRequest>({
     ExclusiveStartStreamArn: streamArnMember(false),
   }),
   async execute(request, { namespace, services }) {
-    await materializeStreams(services.storage, services.catalog, namespace);
     const start = request.ExclusiveStartStreamArn;
     const arns = (await listStreamArns(services.storage, namespace, request.TableName)).filter((arn) => start === undefined || arn > start);
     const limit = request.Limit ?? 100;
