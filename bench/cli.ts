@@ -1,0 +1,136 @@
+/**
+ * `npm run bench [-- --quick] [--targets a,b] [--workloads A,B] [--seconds n] ...`:
+ * runs the benchmark, prints the tables and writes the raw results as JSON.
+ */
+import { parseArgs } from 'node:util';
+import { loadavg } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensurePeers } from './peers.js';
+import { describeMachine, renderMarkdown, type Machine } from './report.js';
+import { runBench, type Options, type TargetResult } from './run.js';
+import { BENCH_DIR, TARGETS, type TargetName } from './targets.js';
+
+export interface RunRecord {
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly mode: 'full' | 'quick' | 'custom';
+  readonly settings: Omit<Options, 'scaleSteps' | 'log'> & { readonly scaleSteps: Record<string, readonly number[]> };
+  readonly machine: Machine;
+  /** 1/5/15-minute load averages before and after: other work on the machine skews every number. */
+  readonly loadAverage: { readonly before: number[]; readonly after: number[] };
+  readonly results: readonly TargetResult[];
+}
+
+const FLAGS = {
+  quick: { type: 'boolean' },
+  targets: { type: 'string' },
+  workloads: { type: 'string' },
+  seconds: { type: 'string' },
+  warmup: { type: 'string' },
+  'sequential-seconds': { type: 'string' },
+  'kv-items': { type: 'string' },
+  partitions: { type: 'string' },
+  'no-scale': { type: 'boolean' },
+  startups: { type: 'string' },
+  'base-port': { type: 'string' },
+  out: { type: 'string' },
+  profile: { type: 'string' },
+  help: { type: 'boolean' },
+} as const;
+
+const USAGE = `Usage: npm run bench -- [options]   (or node dist/bench/harness.js [options])
+  --quick                    Dynalith (disk, memory) and the ceiling only, short windows
+  --targets a,b              of ${TARGETS.map((t) => t.name).join(', ')}
+  --workloads A,B            e.g. GetItem,Query (default: all)
+  --seconds n, --warmup n    measured window and warm-up per workload
+  --sequential-seconds n     single-client latency window per workload (0 to skip)
+  --kv-items n, --partitions n   sizes of the pre-loaded tables
+  --no-scale                 skip the large-table phase (memory at 100,000 / 1,000,000 items)
+  --startups n               starts per target (start-up time samples)
+  --base-port n              targets listen on consecutive ports from here (default 8201)
+  --out dir                  where the JSON goes (default bench/results)
+  --profile dir              run Node-based targets under node --cpu-prof, profiles into dir
+`;
+
+export function parseOptions(argv: readonly string[], log: (line: string) => void): { options: Options; mode: RunRecord['mode']; out: string } {
+  const { values } = parseArgs({ args: [...argv], options: FLAGS, strict: true });
+  const quick = values.quick === true;
+  const number = (text: string | undefined, fallback: number) => {
+    if (text === undefined) return fallback;
+    const value = Number(text);
+    if (!Number.isFinite(value) || value < 0) throw new Error(`not a number: ${text}`);
+    return value;
+  };
+  const list = (text: string | undefined) => (text === undefined ? [] : text.split(',').map((s) => s.trim()).filter(Boolean));
+  const targets = (list(values.targets).length > 0 ? list(values.targets) : TARGETS.filter((t) => !quick || !t.peer).map((t) => t.name)) as TargetName[];
+  for (const name of targets) if (!TARGETS.some((t) => t.name === name)) throw new Error(`unknown target ${name}; known: ${TARGETS.map((t) => t.name).join(', ')}`);
+  const scale = values['no-scale'] !== true;
+  const custom = values.targets !== undefined || values.workloads !== undefined || values.seconds !== undefined || values.profile !== undefined || !scale;
+  return {
+    mode: custom ? 'custom' : quick ? 'quick' : 'full',
+    out: values.out ?? join(BENCH_DIR, 'results'),
+    options: {
+      targets,
+      workloads: list(values.workloads),
+      connections: 32,
+      warmupSeconds: number(values.warmup, quick ? 0.5 : 1),
+      seconds: number(values.seconds, quick ? 2 : 3),
+      sequentialSeconds: number(values['sequential-seconds'], quick ? 0.5 : 1),
+      sizes: { kvItems: number(values['kv-items'], 10_000), partitions: Math.max(10, number(values.partitions, 100)) },
+      // A million items takes the peers minutes to load, so they stop at 100,000.
+      scaleSteps: (target) => (!scale ? [] : quick || !target.startsWith('dynalith') ? [100_000] : [100_000, 1_000_000]),
+      startups: number(values.startups, quick ? 2 : 3),
+      basePort: number(values['base-port'], 8201),
+      profileDir: values.profile,
+      log,
+    },
+  };
+}
+
+export function saveRun(record: RunRecord, dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${record.startedAt.replace(/[:.]/g, '-')}-${record.mode}.json`);
+  writeFileSync(path, JSON.stringify(record, null, 2) + '\n');
+  return path;
+}
+
+export async function record(options: Options, mode: RunRecord['mode']): Promise<RunRecord> {
+  const startedAt = new Date().toISOString();
+  const before = loadavg();
+  const results = await runBench(options);
+  const { scaleSteps, log: _log, ...settings } = options;
+  return {
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    mode,
+    settings: { ...settings, scaleSteps: Object.fromEntries(options.targets.map((t) => [t, scaleSteps(t)])) },
+    machine: describeMachine(),
+    loadAverage: { before, after: loadavg() },
+    results,
+  };
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  const log = (line: string) => process.stderr.write(line + '\n');
+  if (argv.includes('--help')) return void process.stdout.write(USAGE);
+  let parsed;
+  try {
+    parsed = parseOptions(argv, log);
+  } catch (error) {
+    process.stderr.write(`bench: ${(error as Error).message.split('\n')[0]} (see --help)\n`);
+    process.exit(2);
+  }
+  const { options, mode, out } = parsed;
+  if (options.targets.some((name) => TARGETS.find((t) => t.name === name)?.peer)) ensurePeers(log);
+  const run = await record(options, mode);
+  const path = saveRun(run, out);
+  const { machine } = run;
+  process.stdout.write(
+    `\n## Benchmark ${run.startedAt} (${mode})\n\n${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.kernel}, Node ${machine.node}, ${machine.java}; ` +
+      `load average ${run.loadAverage.before.map((l) => l.toFixed(2)).join('/')} before, ${run.loadAverage.after.map((l) => l.toFixed(2)).join('/')} after\n\n` +
+      renderMarkdown(run.results) +
+      `\nraw results: ${path}\n`,
+  );
+  if (run.results.some((r) => r.failure !== undefined)) process.exitCode = 1;
+}

@@ -1,0 +1,40 @@
+/**
+ * What a server process costs, read from /proc: the load generator shares the
+ * machine's cores with the server, so throughput alone understates a fast
+ * server, while its own CPU time per request does not.
+ */
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+
+let ticksPerSecond: number | undefined;
+
+function clockTicks(): number {
+  ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  return ticksPerSecond;
+}
+
+/** User plus system CPU seconds the process (all its threads) has used so far. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may hold spaces; fields after its ')' are plain.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / clockTicks();
+}
+
+export interface Memory {
+  /** Resident set size in MiB. */
+  readonly rssMiB: number;
+  /** Its anonymous part (heaps): what the process itself holds on to. */
+  readonly anonMiB: number;
+  /** Its file-backed part, e.g. a memory-mapped database: page cache the kernel can take back. */
+  readonly fileMiB: number;
+}
+
+export function memory(pid: number): Memory {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const field = (name: string) => {
+    const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status);
+    return match ? Number(match[1]) / 1024 : Number.NaN;
+  };
+  return { rssMiB: field('VmRSS'), anonMiB: field('RssAnon'), fileMiB: field('RssFile') };
+}

@@ -1,0 +1,204 @@
+/**
+ * One benchmark run: every selected target, one after the other, through the
+ * same workloads, with the server's own CPU time and memory read from /proc.
+ */
+import { Client } from './lib/client.js';
+import { drive, type Window } from './lib/load.js';
+import { cpuSeconds, memory, type Memory } from './lib/proc.js';
+import { seededRandom } from './lib/stats.js';
+import { start, unavailable, TARGETS, type Running, type Target, type TargetName } from './targets.js';
+import { BIG_TABLE, COLLECTION_TABLE, KV_TABLE, PER_PARTITION, collectionItem, createTable, getItem, kvItem, load, workloads, type Sizes, type Workload } from './workloads.js';
+
+export interface Options {
+  readonly targets: readonly TargetName[];
+  /** Workload names; empty for all. */
+  readonly workloads: readonly string[];
+  readonly connections: number;
+  readonly warmupSeconds: number;
+  readonly seconds: number;
+  /** Single-client sequential latency window per workload (0 to skip). */
+  readonly sequentialSeconds: number;
+  readonly sizes: Sizes;
+  /** Item counts the large-table phase loads up to, per target (empty to skip). */
+  readonly scaleSteps: (target: TargetName) => readonly number[];
+  /** How many times each target is started (each start is a start-up sample). */
+  readonly startups: number;
+  readonly basePort: number;
+  /** Where Node-based targets write CPU profiles (node --cpu-prof), one per process; none when undefined. */
+  readonly profileDir?: string;
+  readonly log: (line: string) => void;
+}
+
+export interface Measured extends Window {
+  readonly workload: string;
+  readonly connections: number;
+  readonly serverCpuSeconds: number;
+  readonly cpuMicrosPerRequest: number;
+}
+
+export interface ScaleStep {
+  readonly items: number;
+  readonly loadSeconds: number;
+  readonly itemsPerSecond: number;
+  readonly memory: Memory;
+  /** Size of the data directory on disk (0 in memory). */
+  readonly diskMiB: number;
+}
+
+export interface TargetResult {
+  readonly target: TargetName;
+  readonly label: string;
+  skipped?: string;
+  failure?: string;
+  readonly startupMs: number[];
+  /** Memory of a just-started server that has answered one request. */
+  readonly idleMemory: Memory[];
+  readonly throughput: Measured[];
+  readonly sequential: Measured[];
+  /** Workloads whose probe request failed (e.g. an operation the peer lacks), with the answer. */
+  readonly notMeasured: { readonly workload: string; readonly reason: string }[];
+  scale?: {
+    readonly steps: ScaleStep[];
+    /** GetItem on the large table while it holds `items` items. */
+    readonly getItem: (Measured & { readonly items: number })[];
+  };
+}
+
+const IDLE_SETTLE_MS = 500;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function measure(running: Running, client: Client, workload: Workload, connections: number, warmup: number, seconds: number): Promise<Measured> {
+  const random = seededRandom(0x5eed);
+  const next = () => workload.next(random);
+  if (warmup > 0) await drive(client, next, connections, warmup);
+  const cpuBefore = cpuSeconds(running.pid);
+  const window = await drive(client, next, connections, seconds);
+  const serverCpuSeconds = cpuSeconds(running.pid) - cpuBefore;
+  const answered = window.requests + window.errors;
+  return { workload: workload.name, connections, ...window, serverCpuSeconds, cpuMicrosPerRequest: answered > 0 ? (serverCpuSeconds / answered) * 1e6 : Number.NaN };
+}
+
+/** One request of the workload, checked for the expected answer, so a broken workload fails loudly instead of measuring errors. */
+async function probe(client: Client, workload: Workload): Promise<void> {
+  const { operation, payload } = workload.next(seededRandom(1));
+  const problem = workload.check(await client.call(operation, payload));
+  if (problem !== undefined) throw new Error(`${workload.name}: ${problem}`);
+}
+
+async function startMeasured(target: Target, port: number, result: TargetResult, options: Options): Promise<Running> {
+  const flags = options.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`];
+  const running = await start(target, port, flags);
+  const log = options.log;
+  result.startupMs.push(running.startupMs);
+  await sleep(IDLE_SETTLE_MS);
+  const idle = memory(running.pid);
+  result.idleMemory.push(idle);
+  log(`  started in ${running.startupMs.toFixed(0)} ms, RSS ${idle.rssMiB.toFixed(1)} MiB`);
+  return running;
+}
+
+async function mainPhase(target: Target, options: Options, port: number, result: TargetResult): Promise<void> {
+  const running = await startMeasured(target, port, result, options);
+  const client = new Client(running.endpoint, options.connections);
+  const single = new Client(running.endpoint, 1);
+  try {
+    const selected = workloads(options.sizes).filter((w) => options.workloads.length === 0 || options.workloads.includes(w.name));
+    await createTable(client, KV_TABLE);
+    await load(client, KV_TABLE, 0, options.sizes.kvItems, kvItem, options.connections);
+    if (selected.some((w) => w.name === 'Query' || w.name === 'QueryIndex' || w.name === 'Scan')) {
+      await createTable(client, COLLECTION_TABLE);
+      const total = options.sizes.partitions * PER_PARTITION;
+      await load(client, COLLECTION_TABLE, 0, total, (i) => collectionItem(Math.floor(i / PER_PARTITION), i % PER_PARTITION), options.connections);
+    }
+    const measurable: Workload[] = [];
+    for (const workload of selected) {
+      try {
+        await probe(client, workload);
+      } catch (error) {
+        result.notMeasured.push({ workload: workload.name, reason: (error as Error).message });
+        options.log(`  ${workload.name.padEnd(18)} not measured: ${(error as Error).message}`);
+        continue;
+      }
+      measurable.push(workload);
+      const measured = await measure(running, client, workload, options.connections, options.warmupSeconds, options.seconds);
+      result.throughput.push(measured);
+      options.log(
+        `  ${workload.name.padEnd(18)} ${measured.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${measured.p50Ms.toFixed(2)} ms  p99 ${measured.p99Ms.toFixed(2)} ms  ` +
+          `errors ${measured.errors}  server CPU ${measured.cpuMicrosPerRequest.toFixed(0)} µs/req`,
+      );
+      for (const sample of measured.errorSamples) options.log(`    error: ${sample}`);
+    }
+    if (options.sequentialSeconds > 0) {
+      for (const workload of measurable) {
+        const measured = await measure(running, single, workload, 1, Math.min(0.5, options.sequentialSeconds / 4), options.sequentialSeconds);
+        result.sequential.push(measured);
+      }
+      options.log(`  sequential p50/p99: ${result.sequential.map((m) => `${m.workload} ${m.p50Ms.toFixed(2)}/${m.p99Ms.toFixed(2)} ms`).join(', ')}`);
+    }
+  } finally {
+    client.close();
+    single.close();
+    await running.stop();
+  }
+}
+
+/** A fresh server loaded up to each step: its memory, and GetItem's cost on a small and a large table. */
+async function scalePhase(target: Target, options: Options, port: number, steps: readonly number[], result: TargetResult): Promise<void> {
+  const running = await startMeasured(target, port, result, options);
+  const client = new Client(running.endpoint, options.connections);
+  const scale = { steps: [] as ScaleStep[], getItem: [] as (Measured & { items: number })[] };
+  const measureGet = async (items: number) => {
+    const measured = await measure(running, client, getItem(BIG_TABLE, items), options.connections, options.warmupSeconds, options.seconds);
+    scale.getItem.push({ ...measured, items });
+    options.log(`  GetItem at ${items} items: ${measured.requestsPerSecond.toFixed(0)} req/s, server CPU ${measured.cpuMicrosPerRequest.toFixed(0)} µs/req`);
+  };
+  try {
+    await createTable(client, BIG_TABLE);
+    const small = Math.min(options.sizes.kvItems, steps[0]!);
+    await load(client, BIG_TABLE, 0, small, kvItem, options.connections);
+    await measureGet(small);
+    let loaded = small;
+    for (const items of steps) {
+      const began = performance.now();
+      await load(client, BIG_TABLE, loaded, items, kvItem, options.connections);
+      const loadSeconds = (performance.now() - began) / 1000;
+      const step = { items, loadSeconds, itemsPerSecond: (items - loaded) / loadSeconds, memory: memory(running.pid), diskMiB: running.diskBytes() / 1024 ** 2 };
+      scale.steps.push(step);
+      options.log(`  loaded ${items} items (${step.itemsPerSecond.toFixed(0)} items/s): RSS ${step.memory.rssMiB.toFixed(1)} MiB (anonymous ${step.memory.anonMiB.toFixed(1)}, file-backed ${step.memory.fileMiB.toFixed(1)}), data on disk ${step.diskMiB.toFixed(0)} MiB`);
+      loaded = items;
+    }
+    await measureGet(loaded);
+  } finally {
+    client.close();
+    await running.stop();
+  }
+  result.scale = scale;
+}
+
+export async function runBench(options: Options): Promise<TargetResult[]> {
+  const results: TargetResult[] = [];
+  for (const [index, name] of options.targets.entries()) {
+    const target = TARGETS.find((t) => t.name === name);
+    if (target === undefined) throw new Error(`unknown target ${name}`);
+    const result: TargetResult = { target: name, label: target.label, startupMs: [], idleMemory: [], throughput: [], sequential: [], notMeasured: [] };
+    results.push(result);
+    const skipped = unavailable(target);
+    if (skipped !== undefined) {
+      options.log(`${target.label}: skipped (${skipped})`);
+      result.skipped = skipped;
+      continue;
+    }
+    const port = options.basePort + index;
+    options.log(`${target.label}:`);
+    try {
+      await mainPhase(target, options, port, result);
+      const steps = target.stores ? options.scaleSteps(name) : [];
+      if (steps.length > 0) await scalePhase(target, options, port, steps, result);
+      while (result.startupMs.length < options.startups) await (await startMeasured(target, port, result, options)).stop();
+    } catch (error) {
+      options.log(`  failed: ${(error as Error).message}`);
+      result.failure = (error as Error).message;
+    }
+  }
+  return results;
+}
