@@ -7,17 +7,15 @@
  * it simply starts again from the table's first item.
  */
 import { prefixEnd } from '../model/key-codec.js';
-import type { Item } from '../model/attribute-value.js';
 import type { Entry, Storage } from '../storage/storage.js';
 import { addCounters } from './counters.js';
 import { backfillEntry, tableIndexes } from './indexes.js';
 import { indexPrefix, indexStatsKey, itemPrefix } from './keyspace.js';
 import type { IndexRecord, TableRecord } from './table.js';
+import { decodeStored } from './stored-item.js';
 
 /** Items (or entries) per transaction: small enough not to hold up other writes for long. */
 export const BATCH_SIZE = 256;
-
-const decoder = new TextDecoder();
 
 /** The table and index a backfill works for, as they are now; undefined once it should stop. */
 export type BackfillTarget = () => { readonly table: TableRecord; readonly index: IndexRecord } | undefined;
@@ -50,7 +48,7 @@ export async function backfillIndex(storage: Storage, target: BackfillTarget, ba
       let count = 0;
       let size = 0;
       for (const { value } of batch) {
-        const entry = backfillEntry(tx, current.table, definition, JSON.parse(decoder.decode(value)) as Item);
+        const entry = backfillEntry(tx, current.table, definition, decodeStored(value));
         if (entry !== undefined) {
           count += 1;
           size += entry.size;

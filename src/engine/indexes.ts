@@ -6,9 +6,10 @@
  *
  * Entry key (the contract Query and Scan read by):
  *   fitKey(encodeStorageKey(indexPrefix(index.id), indexHash, [indexRange?, tableHash, tableRange?]))
- * Entry value: the JSON text of the projected item (table and index key
- * attributes always included; ALL: the whole item). An item without one of
- * the index key attributes, or with one of another type, has no entry.
+ * Entry value: the projected item, stored as items are (stored-item.ts; table
+ * and index key attributes always included; ALL: the whole item). An item
+ * without one of the index key attributes, or with one of another type, has
+ * no entry.
  */
 import type { Item } from '../model/attribute-value.js';
 import { itemSize } from '../model/item-size.js';
@@ -19,6 +20,7 @@ import type { WriteTransaction } from '../storage/storage.js';
 import { addCounters } from './counters.js';
 import { fitKey, indexPrefix, indexStatsKey } from './keyspace.js';
 import { keySchemaOf, type IndexRecord, type TableRecord } from './table.js';
+import { encodeStored } from './stored-item.js';
 
 export interface IndexDefinition {
   readonly record: IndexRecord;
@@ -111,8 +113,6 @@ export function indexEntry(tableSchema: KeySchema, index: IndexDefinition, item:
   };
 }
 
-const encoder = new TextEncoder();
-
 /** The entries one item write put into or deleted from one index. */
 export interface IndexWrite {
   readonly index: IndexRecord;
@@ -156,7 +156,7 @@ export function maintainIndexes(tx: WriteTransaction, table: TableRecord, old: I
       size -= before.size;
     }
     if (after !== undefined) {
-      tx.put(after.key, encoder.encode(after.text));
+      tx.put(after.key, encodeStored(after.text, after.size));
       entrySizes.push(after.size);
       count += 1;
       size += after.size;
@@ -175,7 +175,7 @@ export function maintainIndexes(tx: WriteTransaction, table: TableRecord, old: I
 export function backfillEntry(tx: WriteTransaction, table: TableRecord, index: IndexDefinition, item: Item): IndexEntry | undefined {
   const entry = indexEntry(tableIndexes(table).tableSchema, index, item);
   if (entry === undefined || tx.get(entry.key) !== undefined) return undefined;
-  tx.put(entry.key, encoder.encode(entry.text));
+  tx.put(entry.key, encodeStored(entry.text, entry.size));
   return entry;
 }
 

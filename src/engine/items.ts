@@ -14,11 +14,12 @@ import { DynamoError } from '../protocol/errors.js';
 import type { Storage, WriteTransaction } from '../storage/storage.js';
 import { DEFAULT_CONFIG } from '../config.js';
 import { addCounters, decodeCounters, readCounters, type Counters } from './counters.js';
-import { maintainIndexes, type IndexWrite } from './indexes.js';
+import { maintainIndexes, tableIndexes, type IndexWrite } from './indexes.js';
 import { itemKey } from './item-key.js';
 import { itemChangeHook, type ChangeOrigin, type ItemChangeHook } from '../features/item-change-hooks.js';
 import { collectionPrefix, fitKey, indexStatsKey, tableStatsKey } from './keyspace.js';
 import { readIdempotencyRecord, writeIdempotencyRecord, type IdempotencyClaim } from './idempotency.js';
+import { decodeStored, encodeStored, storedSize, StoredItem } from './stored-item.js';
 import type { IndexRecord, TableRecord } from './table.js';
 
 /** What an apply step decides: the new item, `undefined` to delete, or UNCHANGED to write nothing. */
@@ -45,6 +46,13 @@ export interface WriteStep {
   readonly apply: (old: Item | undefined) => ApplyResult;
   /** Who makes the change, for its stream record (TTL deletions are the service's). */
   readonly origin?: ChangeOrigin;
+  /**
+   * True when `apply` ignores the old item and the caller never reads the
+   * outcome's `old`: the store then parses the old item only when the
+   * table's indexes, stream or TTL need it, and otherwise reports it as
+   * undefined (its size is still reported).
+   */
+  readonly blind?: boolean;
 }
 
 export interface ManyOutcome {
@@ -73,8 +81,10 @@ export interface ItemStoreLimits {
   readonly streamRetentionMs: number;
 }
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+/** Whether writes to the table must see the old item whatever the apply step does: for its index entries, stream record or TTL entry. */
+function tableReadsOld(table: TableRecord): boolean {
+  return tableIndexes(table).maintained.length > 0 || table.StreamSpecification?.StreamEnabled === true || table.TimeToLive !== undefined;
+}
 
 function collectionKey(table: TableRecord, key: PrimaryKey): Uint8Array {
   return fitKey(encodeStorageKey(collectionPrefix(table.id), key.hash));
@@ -91,15 +101,14 @@ export class ItemStore {
     this.onChange = itemChangeHook(limits);
   }
 
-  /** The stored JSON text of an item, or undefined. */
-  async getText(table: TableRecord, key: PrimaryKey): Promise<string | undefined> {
+  /** The stored item (its JSON text and size), or undefined. */
+  async getStored(table: TableRecord, key: PrimaryKey): Promise<StoredItem | undefined> {
     const bytes = await this.storage.get(itemKey(table.id, key));
-    return bytes === undefined ? undefined : decoder.decode(bytes);
+    return bytes === undefined ? undefined : StoredItem.of(bytes);
   }
 
   async get(table: TableRecord, key: PrimaryKey): Promise<Item | undefined> {
-    const text = await this.getText(table, key);
-    return text === undefined ? undefined : (JSON.parse(text) as Item);
+    return (await this.getStored(table, key))?.item;
   }
 
   /**
@@ -109,6 +118,11 @@ export class ItemStore {
    */
   async write(table: TableRecord, key: PrimaryKey, apply: (old: Item | undefined) => ApplyResult, origin: ChangeOrigin = {}): Promise<WriteOutcome> {
     return this.storage.write((tx) => this.applyStep(tx, { table, key, apply, origin }));
+  }
+
+  /** Stores `next` (undefined: deletes the item) whatever was there; the outcome's `old` is not reported. */
+  async replace(table: TableRecord, key: PrimaryKey, next: Item | undefined): Promise<WriteOutcome> {
+    return this.storage.write((tx) => this.applyStep(tx, { table, key, apply: () => next, blind: true }));
   }
 
   /**
@@ -149,14 +163,15 @@ export class ItemStore {
   }
 
   /** One item's write inside the caller's transaction: the item, its index entries and every counter. */
-  private applyStep(tx: WriteTransaction, { table, key, apply, origin = {} }: WriteStep): WriteOutcome {
+  private applyStep(tx: WriteTransaction, { table, key, apply, origin = {}, blind = false }: WriteStep): WriteOutcome {
     const storageKey = itemKey(table.id, key);
     const collected = table.LocalSecondaryIndexes.length > 0;
     const stored = tx.get(storageKey);
-    const old = stored === undefined ? undefined : (JSON.parse(decoder.decode(stored)) as Item);
-    const oldSize = old === undefined ? 0 : itemSize(old);
+    const existed = stored !== undefined;
+    const old = existed && (!blind || tableReadsOld(table)) ? decodeStored(stored) : undefined;
+    const oldSize = existed ? storedSize(stored) : 0;
     const next = apply(old);
-    if (next === UNCHANGED || (next === undefined && old === undefined)) {
+    if (next === UNCHANGED || (next === undefined && !existed)) {
       const unchanged = { old, item: old, oldSize, newSize: oldSize, indexWrites: [] };
       return collected ? { ...unchanged, collectionSizeBytes: readCounters(tx, collectionKey(table, key)).sizeBytes } : unchanged;
     }
@@ -164,14 +179,14 @@ export class ItemStore {
     if (next === undefined) {
       tx.delete(storageKey);
     } else {
-      tx.put(storageKey, encoder.encode(JSON.stringify(next)));
+      tx.put(storageKey, encodeStored(JSON.stringify(next), newSize));
     }
-    addCounters(tx, tableStatsKey(table.id), (next === undefined ? 0 : 1) - (old === undefined ? 0 : 1), newSize - oldSize);
+    addCounters(tx, tableStatsKey(table.id), (next === undefined ? 0 : 1) - (existed ? 1 : 0), newSize - oldSize);
     const { localGrowth, writes } = maintainIndexes(tx, table, old, next);
     this.onChange(tx, table, key, old, next, origin);
     const outcome = { old, item: next, oldSize, newSize, indexWrites: writes };
     if (!collected) return outcome;
-    const collectionSizeBytes = this.growCollection(tx, table, key, next === undefined ? -1 : old === undefined ? 1 : 0, newSize - oldSize + localGrowth);
+    const collectionSizeBytes = this.growCollection(tx, table, key, next === undefined ? -1 : existed ? 0 : 1, newSize - oldSize + localGrowth);
     return { ...outcome, collectionSizeBytes };
   }
 

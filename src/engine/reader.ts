@@ -7,9 +7,9 @@
  */
 import type { Item } from '../model/attribute-value.js';
 import { prefixEnd, type KeyRange } from '../model/key-codec.js';
-import { itemSize } from '../model/item-size.js';
 import { MAX_KEY_BYTES } from '../storage/bytes.js';
 import type { ReadTransaction, Storage } from '../storage/storage.js';
+import { StoredItem } from './stored-item.js';
 
 export const MAX_PAGE_BYTES = 1024 * 1024;
 
@@ -22,12 +22,10 @@ export interface PageSpec {
 }
 
 export interface PageEntry {
-  readonly item: Item;
-  /** What reading the entry costs, in item-size bytes. */
-  readonly size: number;
+  /** The entry as stored (a table item, or an index entry's projected item); its size is what reading it costs. */
+  readonly stored: StoredItem;
   /** The table item behind an index entry, when `fetch` asked for it. */
-  readonly base?: Item;
-  readonly baseSize: number;
+  readonly base?: StoredItem;
 }
 
 export interface Page {
@@ -38,8 +36,6 @@ export interface Page {
 
 /** Storage entries visited by all reads of this process: lets tests show a Query reads only its key range. */
 export const readStatistics = { entriesVisited: 0 };
-
-const decoder = new TextDecoder();
 
 /** The smallest key above `key`. */
 function successor(key: Uint8Array): Uint8Array | undefined {
@@ -86,7 +82,7 @@ function bounds(spec: PageSpec): { start: Uint8Array; end: Uint8Array | undefine
 export function readPage(
   storage: Storage,
   spec: PageSpec,
-  fetch?: (entry: Item, tx: ReadTransaction) => Item | undefined,
+  fetch?: (entry: Item, tx: ReadTransaction) => StoredItem | undefined,
 ): Promise<Page> {
   const { start, end } = bounds(spec);
   if (end !== undefined && Buffer.compare(start, end) >= 0) return Promise.resolve({ entries: [], cut: false });
@@ -95,11 +91,9 @@ export function readPage(
     let bytes = 0;
     for (const { value } of tx.range({ start, end, reverse: spec.reverse })) {
       readStatistics.entriesVisited++;
-      const item = JSON.parse(decoder.decode(value)) as Item;
-      const size = itemSize(item);
-      const base = fetch?.(item, tx);
-      entries.push({ item, size, base, baseSize: base === undefined ? 0 : itemSize(base) });
-      bytes += size;
+      const stored = StoredItem.of(value);
+      entries.push({ stored, base: fetch?.(stored.item, tx) });
+      bytes += stored.size;
       if (entries.length === spec.limit || bytes >= MAX_PAGE_BYTES) return { entries, cut: true };
     }
     return { entries, cut: false };

@@ -1,6 +1,10 @@
 /**
- * Copy-on-write edits of an item at a document path. Updates work on a deep
- * copy made once per apply, so the caller's item is never touched.
+ * Copy-on-write edits of an item at document paths. An ItemDraft starts as a
+ * shallow copy of the item and copies a nested map or list only the first
+ * time an edit passes through it, so the caller's item is never touched and
+ * an update pays for the containers it edits, not for the whole item. The
+ * result shares every untouched value with the original: items are treated
+ * as immutable once built.
  */
 import type { AttributeValue, Item } from '../model/attribute-value.js';
 import { validation } from '../protocol/errors.js';
@@ -14,22 +18,50 @@ type MutableList = AttributeValue[];
 /** The container a path's last step lives in: the item, a map or a list. */
 export type Parent = { readonly kind: 'map'; readonly map: MutableMap } | { readonly kind: 'list'; readonly list: MutableList };
 
-export function cloneItem(item: Item): Item {
-  return structuredClone(item);
-}
+export class ItemDraft {
+  readonly item: Item;
+  /** Containers this draft copied, and so may change in place. */
+  private readonly own = new Set<object>();
 
-/** The parent of `path`'s last step, or the invalid-path error when it is missing or of the wrong kind. */
-export function parentOf(item: Item, path: DocumentPath): Parent {
-  let parent: Parent = { kind: 'map', map: item };
-  for (let i = 0; i < path.length - 1; i++) {
-    const child = childOf(parent, path[i] as PathStep);
-    if (child !== undefined && 'M' in child) parent = { kind: 'map', map: child.M as MutableMap };
-    else if (child !== undefined && 'L' in child) parent = { kind: 'list', list: child.L as MutableList };
-    else throw validation(INVALID_PATH);
+  constructor(original: Item) {
+    this.item = { ...original };
+    this.own.add(this.item);
   }
-  const last = path[path.length - 1] as PathStep;
-  if ((typeof last === 'number') !== (parent.kind === 'list')) throw validation(INVALID_PATH);
-  return parent;
+
+  /**
+   * The parent of `path`'s last step, copied (with every container above it)
+   * if this draft does not own it yet; or the invalid-path error when a step
+   * is missing or of the wrong kind.
+   */
+  parentOf(path: DocumentPath): Parent {
+    let parent: Parent = { kind: 'map', map: this.item as MutableMap };
+    for (let i = 0; i < path.length - 1; i++) {
+      const step = path[i] as PathStep;
+      const child = childOf(parent, step);
+      if (child !== undefined && 'M' in child) parent = { kind: 'map', map: this.ownMap(parent, step, child.M) };
+      else if (child !== undefined && 'L' in child) parent = { kind: 'list', list: this.ownList(parent, step, child.L) };
+      else throw validation(INVALID_PATH);
+    }
+    const last = path[path.length - 1] as PathStep;
+    if ((typeof last === 'number') !== (parent.kind === 'list')) throw validation(INVALID_PATH);
+    return parent;
+  }
+
+  private ownMap(parent: Parent, step: PathStep, map: Readonly<MutableMap>): MutableMap {
+    if (this.own.has(map)) return map as MutableMap;
+    const copy: MutableMap = { ...map };
+    this.own.add(copy);
+    setChild(parent, step, { M: copy });
+    return copy;
+  }
+
+  private ownList(parent: Parent, step: PathStep, list: readonly AttributeValue[]): MutableList {
+    if (this.own.has(list)) return list as MutableList;
+    const copy = [...list];
+    this.own.add(copy);
+    setChild(parent, step, { L: copy });
+    return copy;
+  }
 }
 
 export function childOf(parent: Parent, step: PathStep): AttributeValue | undefined {
@@ -39,7 +71,7 @@ export function childOf(parent: Parent, step: PathStep): AttributeValue | undefi
 
 /** Sets a child; a list index past the end appends, as DynamoDB does. */
 export function setChild(parent: Parent, step: PathStep, value: AttributeValue): void {
-  if (parent.kind === 'map') parent.map[step as string] = value;
+  if (parent.kind === 'map') setMember(parent.map, step as string, value);
   else if ((step as number) < parent.list.length) parent.list[step as number] = value;
   else parent.list.push(value);
 }
@@ -48,4 +80,13 @@ export function setChild(parent: Parent, step: PathStep, value: AttributeValue):
 export function removeChild(parent: Parent, step: PathStep): void {
   if (parent.kind === 'map') delete parent.map[step as string];
   else if ((step as number) < parent.list.length) parent.list.splice(step as number, 1);
+}
+
+/**
+ * Sets a member of an item or map. Attribute names are arbitrary: assigning
+ * "__proto__" would replace the object's prototype instead of adding a member.
+ */
+export function setMember(map: MutableMap, name: string, value: AttributeValue): void {
+  if (name === '__proto__') Object.defineProperty(map, name, { value, enumerable: true, writable: true, configurable: true });
+  else map[name] = value;
 }

@@ -8,6 +8,7 @@ import { addNumbers } from '../model/numbers.js';
 import { validateAttributeValue } from '../model/validate-value.js';
 import { DynamoError, validation } from '../protocol/errors.js';
 import type { Update } from './index.js';
+import { setMember } from './item-edit.js';
 import { addTo, deleteFrom, keyAttributeUpdated } from './update.js';
 
 const INVALID = 'One or more parameter values were invalid: ';
@@ -34,11 +35,11 @@ function addAction(name: string, value: AttributeValue): Action {
     const existing = item[name];
     if ('L' in value) {
       if (existing !== undefined && !('L' in existing)) throw validation(TYPE_MISMATCH);
-      item[name] = { L: [...(existing && 'L' in existing ? existing.L : []), ...value.L] };
+      setMember(item, name, { L: [...(existing && 'L' in existing ? existing.L : []), ...value.L] });
     } else if ('N' in value) {
       if (existing !== undefined && !('N' in existing)) throw validation(TYPE_MISMATCH);
-      item[name] = { N: addNumbers(existing && 'N' in existing ? existing.N : '0', value.N) };
-    } else item[name] = asMismatch(() => addTo(existing, value));
+      setMember(item, name, { N: addNumbers(existing && 'N' in existing ? existing.N : '0', value.N) });
+    } else setMember(item, name, asMismatch(() => addTo(existing, value)));
   };
 }
 
@@ -51,7 +52,7 @@ function deleteAction(name: string, value: AttributeValue | undefined): Action {
     }
     const rest = asMismatch(() => deleteFrom(existing, value));
     if (rest === undefined) delete item[name];
-    else item[name] = rest;
+    else setMember(item, name, rest);
   };
 }
 
@@ -72,7 +73,7 @@ function actionFor(name: string, raw: unknown): Action {
   if (action === 'ADD') return addAction(name, value as AttributeValue);
   if (action === 'DELETE') return deleteAction(name, value);
   return (item) => {
-    item[name] = value as AttributeValue;
+    setMember(item, name, value as AttributeValue);
   };
 }
 
@@ -86,7 +87,9 @@ export function attributeUpdates(updates: unknown, keyAttributeNames: readonly s
   return {
     updatedTopLevelNames: Object.freeze(entries.map(([name]) => name)),
     apply(original) {
-      const item = structuredClone(original);
+      // Every action replaces a whole top-level attribute and never edits inside
+      // one, so a shallow copy keeps the original untouched.
+      const item = { ...original };
       for (const action of actions) action(item);
       return item;
     },

@@ -12,7 +12,7 @@ import type { Operand, UpdateAction, UpdateAst } from './ast.js';
 import type { AttributeMaps } from './attribute-maps.js';
 import { compareBinaries } from './compare.js';
 import { findPathClash, valueAt, type DocumentPath, type PathStep } from './document-path.js';
-import { childOf, cloneItem, parentOf, removeChild, setChild } from './item-edit.js';
+import { childOf, ItemDraft, removeChild, setChild } from './item-edit.js';
 import {
   arityProblem,
   calls,
@@ -82,24 +82,53 @@ function setOperandProblem(action: UpdateAction, resolver: Resolver): string | u
   return `Incorrect operand type for operator or function; operator: ${action.kind}, operand type: ${word}`;
 }
 
-function checkUpdate(ast: UpdateAst, resolver: Resolver, keyNames: readonly string[]): string | undefined {
-  const operands = ast.actions.flatMap(operandsOf);
+/** What the checks need from the AST alone: worked out once per parsed (cached, frozen) AST. */
+interface UpdateFacts {
+  readonly operands: readonly Operand[];
+  /** The SET values' operands, innermost first. */
+  readonly setOperands: readonly Operand[];
+  /** A reserved word, unknown function or repeated section: found before any name or value is looked at. */
+  readonly syntaxProblem: string | undefined;
+  readonly tooDeep: string | undefined;
+}
+
+const factsCache = new WeakMap<UpdateAst, UpdateFacts>();
+
+function syntaxProblemIn(ast: UpdateAst, operands: readonly Operand[]): string | undefined {
   const reserved = reservedWordIn(operands);
   if (reserved) return reserved;
   const unknown = calls(operands).find((call) => ARITY[call.name] === undefined);
   if (unknown) return `Invalid function name; function: ${unknown.name}`;
   const repeated = ast.sections.find((section, i) => ast.sections.indexOf(section) !== i);
   if (repeated) return `The "${repeated}" section can only be used once in an update expression;`;
+  return undefined;
+}
+
+function factsOf(ast: UpdateAst): UpdateFacts {
+  let facts = factsCache.get(ast);
+  if (facts === undefined) {
+    const operands = ast.actions.flatMap(operandsOf);
+    facts = {
+      operands,
+      setOperands: ast.actions.flatMap((action) => (action.kind === 'SET' ? [...postOrder(action.value)] : [])),
+      syntaxProblem: syntaxProblemIn(ast, operands),
+      tooDeep: tooDeepPathIn(operands),
+    };
+    factsCache.set(ast, facts);
+  }
+  return facts;
+}
+
+function checkUpdate(ast: UpdateAst, resolver: Resolver, keyNames: readonly string[]): string | undefined {
+  const facts = factsOf(ast);
   const found =
-    resolver.undefinedNameIn(operands) ??
-    resolver.undefinedValueIn(operands) ??
-    tooDeepPathIn(operands) ??
+    facts.syntaxProblem ??
+    resolver.undefinedNameIn(facts.operands) ??
+    resolver.undefinedValueIn(facts.operands) ??
+    facts.tooDeep ??
     findPathClash(ast.actions.map((action) => resolver.path(action.path))) ??
     ast.actions.map((action) => setOperandProblem(action, resolver)).find(Boolean) ??
-    ast.actions
-      .flatMap((action) => (action.kind === 'SET' ? [...postOrder(action.value)] : []))
-      .map((operand) => functionProblem(operand, resolver))
-      .find(Boolean);
+    facts.setOperands.map((operand) => functionProblem(operand, resolver)).find(Boolean);
   if (found) return found;
   const keyTouched = ast.actions.map((action) => resolver.path(action.path)[0] as string).find((head) => keyNames.includes(head));
   if (keyTouched !== undefined) {
@@ -167,12 +196,12 @@ function withMembers(type: TypeTag, members: string[]): AttributeValue {
   return { [type]: members } as unknown as AttributeValue;
 }
 
-/** ADD: numbers add, sets unite; a missing attribute starts from nothing. */
 /** DynamoDB's refusal of an update that would change a primary key attribute. */
 export function keyAttributeUpdated(name: string): DynamoError {
   return validation(`One or more parameter values were invalid: Cannot update attribute ${name}. This attribute is part of the key`);
 }
 
+/** ADD: numbers add, sets unite; a missing attribute starts from nothing. */
 export function addTo(existing: AttributeValue | undefined, value: AttributeValue): AttributeValue {
   const type = typeOf(value);
   if (existing !== undefined && typeOf(existing) !== type) throw validation(INCORRECT_TYPE);
@@ -201,10 +230,10 @@ function removalOrder(a: BoundAction, b: BoundAction): number {
 
 export function applyActions(actions: readonly BoundAction[], original: Item): Item {
   const values = actions.map((action) => (action.kind === 'SET' ? action.compute(original) : undefined));
-  const item = cloneItem(original);
+  const draft = new ItemDraft(original);
   actions.forEach((action, i) => {
     if (action.kind === 'REMOVE') return;
-    const parent = parentOf(item, action.path);
+    const parent = draft.parentOf(action.path);
     const step = lastStep(action.path);
     if (action.kind === 'SET') setChild(parent, step, values[i] as AttributeValue);
     else if (action.kind === 'ADD') setChild(parent, step, addTo(childOf(parent, step), action.value));
@@ -217,8 +246,8 @@ export function applyActions(actions: readonly BoundAction[], original: Item): I
     }
   });
   const removals = actions.filter((action) => action.kind === 'REMOVE').sort(removalOrder);
-  for (const removal of removals) removeChild(parentOf(item, removal.path), lastStep(removal.path));
-  return item;
+  for (const removal of removals) removeChild(draft.parentOf(removal.path), lastStep(removal.path));
+  return draft.item;
 }
 
 export function bindUpdate(ast: UpdateAst, maps: AttributeMaps, keyNames: readonly string[]): BoundAction[] {

@@ -1,17 +1,14 @@
-/** Every operation Dynalith serves, by API name. Unlisted names get UnknownOperationException. */
-import type { Operation } from './operation.js';
+/**
+ * Every operation Dynalith serves, by API name. Unlisted names get
+ * UnknownOperationException. The rarely used ones at the end are loaded on
+ * their first request, which keeps their modules out of start-up.
+ */
+import { operationTable } from './operation-table.js';
 import { listTables } from './tables/list-tables.js';
 import { createTable } from './tables/create-table.js';
 import { describeTable } from './tables/describe-table.js';
 import { deleteTable } from './tables/delete-table.js';
 import { updateTable } from './tables/update-table.js';
-import { tagResource } from './tables/tag-resource.js';
-import { untagResource } from './tables/untag-resource.js';
-import { listTagsOfResource } from './tables/list-tags-of-resource.js';
-import { describeLimits } from './tables/describe-limits.js';
-import { describeEndpoints } from './tables/describe-endpoints.js';
-import { updateTimeToLive } from './tables/update-time-to-live.js';
-import { describeTimeToLive } from './tables/describe-time-to-live.js';
 import { deleteItem } from './items/delete-item.js';
 import { getItem } from './items/get-item.js';
 import { putItem } from './items/put-item.js';
@@ -20,44 +17,32 @@ import { query } from './items/query.js';
 import { scan } from './items/scan.js';
 import { batchGetItem } from './items/batch-get-item.js';
 import { batchWriteItem } from './items/batch-write-item.js';
-import { executeStatement } from './partiql/execute-statement.js';
-import { batchExecuteStatement } from './partiql/batch-execute-statement.js';
-import { executeTransaction } from './partiql/execute-transaction.js';
-import { transactWriteItems } from './items/transact-write-items.js';
-import { transactGetItems } from './items/transact-get-items.js';
 
-const operations: readonly Operation<never>[] = [
-  listTables,
-  createTable,
-  describeTable,
-  deleteTable,
-  updateTable,
-  tagResource,
-  untagResource,
-  listTagsOfResource,
-  describeLimits,
-  describeEndpoints,
-  updateTimeToLive,
-  describeTimeToLive,
-  putItem,
-  getItem,
-  updateItem,
-  deleteItem,
-  query,
-  scan,
-  batchGetItem,
-  batchWriteItem,
-  executeStatement,
-  batchExecuteStatement,
-  executeTransaction,
-  transactWriteItems,
-  transactGetItems,
-];
-
-const byName = new Map<string, Operation<unknown>>(
-  operations.map((operation) => [operation.name, operation as unknown as Operation<unknown>]),
-);
-
-export function findOperation(name: string): Operation<unknown> | undefined {
-  return byName.get(name);
-}
+export const findOperation = operationTable({
+  ListTables: listTables,
+  CreateTable: createTable,
+  DescribeTable: describeTable,
+  DeleteTable: deleteTable,
+  UpdateTable: updateTable,
+  PutItem: putItem,
+  GetItem: getItem,
+  UpdateItem: updateItem,
+  DeleteItem: deleteItem,
+  Query: query,
+  Scan: scan,
+  BatchGetItem: batchGetItem,
+  BatchWriteItem: batchWriteItem,
+  // Loaded on first use.
+  TagResource: async () => (await import('./tables/tag-resource.js')).tagResource,
+  UntagResource: async () => (await import('./tables/untag-resource.js')).untagResource,
+  ListTagsOfResource: async () => (await import('./tables/list-tags-of-resource.js')).listTagsOfResource,
+  DescribeLimits: async () => (await import('./tables/describe-limits.js')).describeLimits,
+  DescribeEndpoints: async () => (await import('./tables/describe-endpoints.js')).describeEndpoints,
+  UpdateTimeToLive: async () => (await import('./tables/update-time-to-live.js')).updateTimeToLive,
+  DescribeTimeToLive: async () => (await import('./tables/describe-time-to-live.js')).describeTimeToLive,
+  ExecuteStatement: async () => (await import('./partiql/execute-statement.js')).executeStatement,
+  BatchExecuteStatement: async () => (await import('./partiql/batch-execute-statement.js')).batchExecuteStatement,
+  ExecuteTransaction: async () => (await import('./partiql/execute-transaction.js')).executeTransaction,
+  TransactWriteItems: async () => (await import('./items/transact-write-items.js')).transactWriteItems,
+  TransactGetItems: async () => (await import('./items/transact-get-items.js')).transactGetItems,
+});

@@ -168,8 +168,8 @@ function bytesOf(entries: readonly PageEntry[]): { entryBytes: number; baseBytes
   let entryBytes = 0;
   let baseBytes = 0;
   for (const entry of entries) {
-    entryBytes += entry.size;
-    baseBytes += entry.baseSize;
+    entryBytes += entry.stored.size;
+    baseBytes += entry.base?.size ?? 0;
   }
   return { entryBytes, baseBytes };
 }
@@ -211,12 +211,12 @@ export async function runSelect(context: OperationContext, statement: SelectStat
     entries.push(...page.entries);
     const last = page.entries[page.entries.length - 1];
     if (page.cut && last !== undefined) {
-      resume = { range: r, after: entryKey(source, last.item) };
+      resume = { range: r, after: entryKey(source, last.stored.item) };
       break;
     }
   }
   const items = entries
-    .map((entry) => entry.base ?? entry.item)
+    .map((entry) => (entry.base ?? entry.stored).item)
     .filter((item) => filter === undefined || filter(item))
     .map((item) => project(statement, binding, item));
   const bytes = bytesOf(entries);

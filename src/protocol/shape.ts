@@ -189,17 +189,12 @@ export function deserialize(value: unknown, shape: Shape): unknown {
     case 'list': {
       if (kind === 'object') throw serialization('Start of structure or map found where not expected');
       if (kind !== 'array') throw serialization('Unexpected field type');
-      return (value as unknown[]).map((member) => deserialize(member, shape.member));
+      return deserializeList(value as unknown[], shape.member);
     }
     case 'map': {
       if (kind === 'array') throw serialization(`Unrecognized collection type java.util.Map<${shape.valueType}>`);
       if (kind !== 'object') throw serialization('Unexpected field type');
-      const out: Record<string, unknown> = {};
-      for (const [key, member] of Object.entries(value as Record<string, unknown>)) {
-        const checked = deserialize(member, shape.value);
-        if (checked !== undefined) out[key] = checked;
-      }
-      return out;
+      return convertEntries(value as Record<string, unknown>, shape.value, deserializeMember);
     }
     case 'structure': {
       if (kind === 'array') throw serialization(`Unrecognized collection type class ${NS}.${shape.name}`);
@@ -215,6 +210,55 @@ export function deserialize(value: unknown, shape: Shape): unknown {
     case 'attributeValue':
       return deserializeAttributeValue(value);
   }
+}
+
+// Requests are mostly well-formed: lists, maps and attribute values come back
+// as they were unless a member is dropped or converted, so checking an item
+// allocates nothing. (Structures are always rebuilt: their members are then
+// in declared order, which the constraint messages render.)
+
+function deserializeList(input: unknown[], member: Shape): unknown[] {
+  let out: unknown[] | undefined;
+  for (let i = 0; i < input.length; i++) {
+    const checked = deserialize(input[i], member);
+    if (out === undefined && checked !== input[i]) out = input.slice(0, i);
+    if (out !== undefined) out.push(checked);
+  }
+  return out ?? input;
+}
+
+function deserializeMember(member: unknown, _key: string, shape: Shape): unknown {
+  return deserialize(member, shape);
+}
+
+/** Converts each entry of a JSON object, dropping those converted to undefined; the input itself when none changed. */
+function convertEntries<S>(
+  input: Record<string, unknown>,
+  context: S,
+  convert: (member: unknown, key: string, context: S) => unknown,
+): Record<string, unknown> {
+  let out: Record<string, unknown> | undefined;
+  for (const key in input) {
+    const member = input[key];
+    const converted = convert(member, key, context);
+    if (out === undefined) {
+      if (converted === member) continue;
+      out = {};
+      for (const earlier in input) {
+        if (earlier === key) break;
+        setOwn(out, earlier, input[earlier]);
+      }
+    }
+    if (converted !== undefined) setOwn(out, key, converted);
+  }
+  return out ?? input;
+}
+
+// Keys are arbitrary (attribute names): assigning "__proto__" would replace
+// the prototype instead of adding a member.
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 function deserializeBoolean(value: unknown): boolean {
@@ -256,32 +300,27 @@ function deserializeAttributeValue(value: unknown): unknown {
   const kind = kindOf(value);
   if (kind === 'array') throw serialization(`Unrecognized collection type class ${NS}.AttributeValue`);
   if (kind !== 'object') throw serialization('Unexpected value type in payload');
-  const out: Record<string, unknown> = {};
-  for (const [tag, member] of Object.entries(value as Record<string, unknown>)) {
-    const expected = ATTRIBUTE_VALUE_MEMBERS[tag];
-    if (expected === undefined || member === null || member === undefined) continue;
-    switch (expected) {
-      case 'string':
-        out[tag] = deserialize(member, STRING);
-        break;
-      case 'blob':
-        out[tag] = deserializeBlob(member);
-        break;
-      case 'boolean':
-        out[tag] = deserializeBoolean(member);
-        break;
-      case 'list':
-        out[tag] = deserialize(member, tag === 'L' ? VALUE_LIST : STRING_LIST);
-        break;
-      case 'blobList':
-        out[tag] = deserialize(member, BLOB_LIST);
-        break;
-      case 'map':
-        out[tag] = deserialize(member, VALUE_MAP);
-        break;
-    }
+  return convertEntries(value as Record<string, unknown>, undefined, deserializeTypeMember);
+}
+
+/** One member of an AttributeValue ("S", "M", ...): unknown tags and nulls are dropped. */
+function deserializeTypeMember(member: unknown, tag: string): unknown {
+  const expected = Object.hasOwn(ATTRIBUTE_VALUE_MEMBERS, tag) ? ATTRIBUTE_VALUE_MEMBERS[tag] : undefined;
+  if (expected === undefined || member === null || member === undefined) return undefined;
+  switch (expected) {
+    case 'string':
+      return deserialize(member, STRING);
+    case 'blob':
+      return deserializeBlob(member);
+    case 'boolean':
+      return deserializeBoolean(member);
+    case 'list':
+      return deserialize(member, tag === 'L' ? VALUE_LIST : STRING_LIST);
+    case 'blobList':
+      return deserialize(member, BLOB_LIST);
+    case 'map':
+      return deserialize(member, VALUE_MAP);
   }
-  return out;
 }
 
 const STRING = str();
@@ -290,8 +329,62 @@ const BLOB_LIST = list(blob());
 const VALUE_LIST = list(attributeValue());
 const VALUE_MAP = attributeMap();
 
+/** Every member of a shape that constrains values; a record, so a new constraint cannot be left out. */
+type ConstraintName = Exclude<
+  keyof StringShape | keyof NumberShape | keyof ListShape | keyof MapShape,
+  'kind' | 'valueless' | 'member' | 'value' | 'valueType'
+>;
+const CONSTRAINT_MEMBERS: Readonly<Record<ConstraintName, true>> = {
+  required: true,
+  enum: true,
+  pattern: true,
+  minLength: true,
+  maxLength: true,
+  min: true,
+  max: true,
+  keyMinLength: true,
+  keyMaxLength: true,
+  keyPattern: true,
+  valueMinLength: true,
+  valueMaxLength: true,
+};
+const CONSTRAINTS = Object.keys(CONSTRAINT_MEMBERS) as ConstraintName[];
+
+const mayFailCache = new WeakMap<Shape, boolean>();
+
+/**
+ * Whether any value could fail `shape`'s constraints. Most members of an item
+ * or a key cannot, and pass 2 then skips them without building their paths.
+ */
+function mayFail(shape: Shape): boolean {
+  let answer = mayFailCache.get(shape);
+  if (answer === undefined) {
+    const own = CONSTRAINTS.some((name) => (shape as Partial<Record<ConstraintName, unknown>>)[name] !== undefined);
+    answer =
+      own ||
+      (shape.kind === 'list' && mayFail(shape.member)) ||
+      (shape.kind === 'map' && mayFail(shape.value)) ||
+      (shape.kind === 'structure' && Object.values(shape.members).some(mayFail));
+    mayFailCache.set(shape, answer);
+  }
+  return answer;
+}
+
+const compiledPatterns = new Map<string, RegExp>();
+
+/** A pattern as a whole-string RegExp, compiled once: patterns are a fixed set declared by the shapes. */
+function wholeMatch(pattern: string): RegExp {
+  let compiled = compiledPatterns.get(pattern);
+  if (compiled === undefined) {
+    compiled = new RegExp(`^(?:${pattern})$`);
+    compiledPatterns.set(pattern, compiled);
+  }
+  return compiled;
+}
+
 /** Pass 2: the Coral constraint messages for `value` (already deserialised). */
 function constraintErrors(value: unknown, shape: Shape, path: MemberPath, errors: string[]): void {
+  if (!mayFail(shape)) return;
   if (value === undefined) {
     if (shape.required) errors.push(`Value null at '${path.coral}' failed to satisfy constraint: Member must not be null`);
     return;
@@ -306,7 +399,7 @@ function constraintErrors(value: unknown, shape: Shape, path: MemberPath, errors
     case 'string': {
       const text = value as string;
       if (shape.enum && !shape.enum.includes(text)) fail(`Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
-      if (shape.pattern !== undefined && text.length > 0 && !new RegExp(`^(?:${shape.pattern})$`).test(text)) {
+      if (shape.pattern !== undefined && text.length > 0 && !wholeMatch(shape.pattern).test(text)) {
         fail(`Member must satisfy regular expression pattern: ${shape.pattern}`);
       }
       checkLength(text.length, shape, fail);
@@ -322,20 +415,26 @@ function constraintErrors(value: unknown, shape: Shape, path: MemberPath, errors
     case 'list': {
       const items = value as unknown[];
       checkLength(items.length, shape, fail);
-      items.forEach((member, i) => constraintErrors(member, shape.member, child(path, `${i + 1}.member`), errors));
+      if (mayFail(shape.member)) {
+        items.forEach((member, i) => constraintErrors(member, shape.member, child(path, `${i + 1}.member`), errors));
+      }
       break;
     }
     case 'map': {
-      const entries = Object.entries(value as Record<string, unknown>);
-      checkLength(entries.length, shape, fail);
-      checkMapKeysAndValues(entries, shape, fail);
-      for (const [key, member] of entries) constraintErrors(member, shape.value, child(path, `${key}.member`), errors);
+      const members = value as Record<string, unknown>;
+      const keys = Object.keys(members);
+      checkLength(keys.length, shape, fail);
+      checkMapKeysAndValues(keys, members, shape, fail);
+      if (mayFail(shape.value)) {
+        for (const key of keys) constraintErrors(members[key], shape.value, child(path, `${key}.member`), errors);
+      }
       break;
     }
     case 'structure': {
       const input = value as Record<string, unknown>;
       for (const name in shape.members) {
-        constraintErrors(input[name], shape.members[name]!, child(path, lowerFirst(name), name), errors);
+        const member = shape.members[name]!;
+        if (mayFail(member)) constraintErrors(input[name], member, child(path, lowerFirst(name), name), errors);
       }
       break;
     }
@@ -360,14 +459,15 @@ function checkLength(
 }
 
 function checkMapKeysAndValues(
-  entries: readonly [string, unknown][],
+  keys: readonly string[],
+  members: Readonly<Record<string, unknown>>,
   shape: MapShape,
   fail: (constraint: string) => void,
 ): void {
   if (shape.keyMinLength !== undefined || shape.keyMaxLength !== undefined || shape.keyPattern !== undefined) {
-    const pattern = shape.keyPattern === undefined ? undefined : new RegExp(`^(?:${shape.keyPattern})$`);
-    const bad = entries.some(
-      ([key]) =>
+    const pattern = shape.keyPattern === undefined ? undefined : wholeMatch(shape.keyPattern);
+    const bad = keys.some(
+      (key) =>
         (shape.keyMinLength !== undefined && key.length < shape.keyMinLength) ||
         (shape.keyMaxLength !== undefined && key.length > shape.keyMaxLength) ||
         (pattern !== undefined && key.length > 0 && !pattern.test(key)),
@@ -379,8 +479,8 @@ function checkMapKeysAndValues(
     }
   }
   if (shape.valueMinLength !== undefined || shape.valueMaxLength !== undefined) {
-    const bad = entries.some(([, member]) => {
-      const length = collectionLength(member);
+    const bad = keys.some((key) => {
+      const length = collectionLength(members[key]);
       return (
         (shape.valueMinLength !== undefined && length < shape.valueMinLength) ||
         (shape.valueMaxLength !== undefined && length > shape.valueMaxLength)

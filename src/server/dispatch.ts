@@ -36,12 +36,14 @@ export async function dispatch(
       throw new DynamoError('SerializationException', '');
     }
   }
-  const operation = operationFor(target);
-  if (operation === undefined) throw new DynamoError('UnknownOperationException', '');
+  const found = operationFor(target);
+  if (found === undefined) throw new DynamoError('UnknownOperationException', '');
   const namespace = authenticate();
   if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new DynamoError('SerializationException', body === undefined ? '' : 'Start of structure or map found where not expected');
   }
+  // A rarely used operation's module is loaded on its first request.
+  const operation = found instanceof Promise ? await found : found;
   const request = checkShape(body, operation.shape);
   const result = await operation.execute(request, { namespace, requestId, services });
   return result instanceof RawJson ? result.text : JSON.stringify(result);

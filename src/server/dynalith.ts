@@ -9,7 +9,6 @@ import type { Config } from '../config.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createServices } from '../engine/services.js';
 import { createMemoryStorage } from '../storage/memory.js';
-import { openLmdbStorage } from '../storage/lmdb.js';
 import type { Storage } from '../storage/storage.js';
 import { createHttpServer } from './http-server.js';
 import { startTtlSweeper } from '../features/ttl/sweeper.js';
@@ -31,6 +30,8 @@ export async function openStorage(config: Config): Promise<Storage> {
   } catch (error) {
     throw new Error(`cannot use data directory ${path}: ${(error as Error).message}`);
   }
+  // Loaded only for a store on disk: lmdb's modules are a large share of start-up.
+  const { openLmdbStorage } = await import('../storage/lmdb.js');
   return openLmdbStorage({ path });
 }
 

@@ -22,10 +22,16 @@
  */
 
 import { statSync, mkdirSync } from 'node:fs';
-import { open, type Database, type RangeOptions as LmdbRangeOptions, type Transaction } from 'lmdb';
+import { createRequire } from 'node:module';
+import type { Database, RangeOptions as LmdbRangeOptions, Transaction } from 'lmdb';
 import type { Bytes, Entry, RangeOptions, ReadTransaction, Storage, WriteTransaction } from './storage.js';
 import { checkKey } from './bytes.js';
 import { runScoped, type TransactionScope } from './scope.js';
+
+// lmdb-js ships its CommonJS build as one bundled file, which loads in about
+// 20 ms where its ES modules take about 35 ms (2-core dev VM, Node 20); this
+// module is the only one that loads lmdb, so there is one copy of it.
+const { open } = createRequire(import.meta.url)('lmdb') as typeof import('lmdb');
 
 export interface LmdbStorageOptions {
   /** A directory; created when missing. */
@@ -110,6 +116,19 @@ export async function openLmdbStorage(options: LmdbStorageOptions): Promise<Stor
   };
 }
 
+/**
+ * The address space reserved for the data file: 1 TiB, so the map never has
+ * to grow. lmdb-js otherwise starts with a 128 KiB map and maps the file
+ * again, twice as large, each time it outgrows the map, keeping the old
+ * mappings for lingering readers; each one counts the same page-cache pages
+ * in RSS again (measured: nine mappings and 280 MiB RSS for a 52 MiB file at
+ * 100,000 items; 1.4 GB RSS for a 487 MB file at 1,000,000).
+ * Reserving address space costs nothing on a 64-bit system: without LMDB's
+ * write map the file is not grown to this size, and pages are only mapped in
+ * when touched. A file larger than this still works: lmdb-js grows the map.
+ */
+const MAP_SIZE = 2 ** 40;
+
 function openDatabase(path: string): Database<Bytes, Bytes> {
   try {
     prepareDirectory(path);
@@ -118,6 +137,7 @@ function openDatabase(path: string): Database<Bytes, Bytes> {
       keyEncoding: 'binary',
       encoding: 'binary',
       overlappingSync: false,
+      mapSize: MAP_SIZE,
       // lmdb-js would otherwise treat a path with a dot in its last segment as a file name.
       noSubdir: false,
     });

@@ -9,7 +9,7 @@
  */
 
 import type { Bytes, Entry, RangeOptions, ReadTransaction, Storage } from './storage.js';
-import { checkKey, copyBytes } from './bytes.js';
+import { checkKey } from './bytes.js';
 import { OrderedMap } from './ordered-map.js';
 import { Overlay } from './overlay.js';
 import { assertSynchronous, runScoped, type TransactionScope } from './scope.js';
@@ -24,7 +24,7 @@ export function createMemoryStorage(): Storage {
   }
 
   function* entries(options: RangeOptions): Generator<Entry> {
-    for (const [key, value] of map.entries(options)) yield { key: copyBytes(key), value: copyBytes(value) };
+    for (const [key, value] of map.entries(options)) yield { key, value };
   }
 
   function snapshot(scope: TransactionScope): ReadTransaction {
@@ -32,8 +32,7 @@ export function createMemoryStorage(): Storage {
       get(key) {
         scope.check();
         checkKey(key);
-        const value = map.get(key);
-        return value === undefined ? undefined : copyBytes(value);
+        return map.get(key);
       },
       range: (options) => scope.iterable(() => limited(entries(options), options.limit)),
     };

@@ -28,7 +28,7 @@ export class Overlay implements WriteTransaction {
     checkKey(key);
     const change = this.pending.get(key);
     if (change === undefined) return this.base.get(key);
-    return change === null ? undefined : copyBytes(change);
+    return change === null ? undefined : change;
   }
 
   put(key: Bytes, value: Bytes): void {
@@ -71,14 +71,14 @@ export class Overlay implements WriteTransaction {
           base = baseIt.next();
           const change = this.pending.get(entry.key);
           if (change === undefined) yield entry;
-          else if (change !== null) yield { key: entry.key, value: copyBytes(change) };
+          else if (change !== null) yield { key: entry.key, value: change };
           continue;
         }
         const key = own.value[0];
         own = ownIt.next();
         if (order === 0) base = baseIt.next();
         const change = this.pending.get(key);
-        if (change != null) yield { key: copyBytes(key), value: copyBytes(change) };
+        if (change != null) yield { key, value: change };
       }
     } finally {
       baseIt.return?.();

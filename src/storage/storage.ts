@@ -12,7 +12,9 @@
 /**
  * Keys are 1..1978 bytes (LMDB's limit; see MAX_KEY_BYTES in bytes.ts) and
  * every backend refuses others. Bytes handed out are plain Uint8Arrays the
- * caller may keep; bytes passed in may be reused by the caller afterwards.
+ * caller may keep but must not modify: a backend may hand out the very bytes
+ * it holds (the memory backend does, sparing a copy per read). Bytes passed
+ * in may be reused by the caller afterwards.
  */
 export type Bytes = Uint8Array;
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { ListTablesCommand, CreateTableCommand, PutItemCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { openLmdbStorage } from '../../src/storage/lmdb.js';
 import { FORMAT_VERSION_KEY } from '../../src/engine/keyspace.js';
+import { FORMAT_VERSION } from '../../src/engine/catalog.js';
 import { request as httpRequest } from 'node:http';
 import { runChild, startChild } from '../helpers/child-server.js';
 import { FAKE_AUTHORIZATION } from '../helpers/raw.js';
@@ -111,7 +112,7 @@ describe('dynalith command', { skip: externalEndpoint !== undefined }, () => {
     const refused = await runChild(args);
     assert.equal(refused.code, 2);
     assert.equal(refused.stderr.trim().split('\n').length, 1, refused.stderr);
-    assert.match(refused.stderr, /storage format 999.*format 1/);
+    assert.match(refused.stderr, new RegExp(`storage format 999.*format ${FORMAT_VERSION}$`, 'm'));
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -9,6 +9,7 @@ import { checkIndexKeys, indexEntry, tableIndexes } from '../../src/engine/index
 import { backfillIndex, purgeIndex } from '../../src/engine/index-backfill.js';
 import { ItemStore } from '../../src/engine/items.js';
 import { indexPrefix } from '../../src/engine/keyspace.js';
+import { storedText } from '../../src/engine/stored-item.js';
 import type { IndexRecord, TableRecord } from '../../src/engine/table.js';
 import { prng } from '../helpers/random.js';
 
@@ -136,7 +137,7 @@ describe('index maintenance and backfill (model test)', () => {
     const start = indexPrefix(indexId);
     return storage.read((tx) => {
       const out = new Map<string, string>();
-      for (const { key, value } of tx.range({ start, end: prefixEnd(start)! })) out.set(Buffer.from(key).toString('hex'), new TextDecoder().decode(value));
+      for (const { key, value } of tx.range({ start, end: prefixEnd(start)! })) out.set(Buffer.from(key).toString('hex'), storedText(value));
       return out;
     });
   }

@@ -84,9 +84,6 @@ for (const backend of backends) {
       await storage.write((tx) => tx.put(key, value));
       key[0] = 7;
       value[0] = 0;
-      const got = await storage.get(b(1, 2));
-      assert.deepEqual(got, b(9, 9));
-      got![1] = 0;
       assert.deepEqual(await storage.get(b(1, 2)), b(9, 9));
     });
 

@@ -15,6 +15,8 @@ import { openLmdbStorage } from '../../src/storage/lmdb.js';
 import { Catalog } from '../../src/engine/catalog.js';
 import type { TableRecord } from '../../src/engine/table.js';
 import { itemKey } from '../../src/engine/item-key.js';
+import { decodeStored, encodeStored } from '../../src/engine/stored-item.js';
+import { itemSize } from '../../src/model/item-size.js';
 import { UNCHANGED, type ApplyResult } from '../../src/engine/items.js';
 import type { Services } from '../../src/engine/services.js';
 import { DEFAULT_CONFIG } from '../../src/config.js';
@@ -33,8 +35,6 @@ import { prng } from '../helpers/random.js';
 import { pendingKey, tableExpiryRange } from '../../src/features/ttl/ttl-keys.js';
 
 const NS = { account: '000000000000', region: 'us-east-1' };
-const decoder = new TextDecoder();
-const encoder = new TextEncoder();
 
 interface StreamRecord {
   eventName: string;
@@ -64,11 +64,11 @@ function writer(storage: Storage, hook = itemChangeHook({ ...DEFAULT_CONFIG, str
     storage.write((tx) => {
       const storageKey = itemKey(table.id, key);
       const stored = tx.get(storageKey);
-      const old = stored === undefined ? undefined : (JSON.parse(decoder.decode(stored)) as Item);
+      const old = stored === undefined ? undefined : decodeStored(stored);
       const next = apply(old);
       if (next === UNCHANGED || (next === undefined && old === undefined)) return;
       if (next === undefined) tx.delete(storageKey);
-      else tx.put(storageKey, encoder.encode(JSON.stringify(next)));
+      else tx.put(storageKey, encodeStored(JSON.stringify(next), itemSize(next)));
       hook(tx, table, key, old, next, origin);
     });
   return {

@@ -10,6 +10,7 @@ import type { Item } from '../../model/attribute-value.js';
 import type { PrimaryKey } from '../../model/primary-key.js';
 import type { KeyValue } from '../../model/key-codec.js';
 import { itemPrefix } from '../../engine/keyspace.js';
+import { decodeStored } from '../../engine/stored-item.js';
 import { prefixEnd } from '../../model/key-codec.js';
 import { putExpiryEntry, expirySecond } from './expiry-index.js';
 import { pendingKey, tableExpiryRange } from './ttl-keys.js';
@@ -17,7 +18,6 @@ import { pendingKey, tableExpiryRange } from './ttl-keys.js';
 const CHUNK = 500;
 /** The marker's value before the first chunk: shorter than any item key. */
 const FROM_START = new Uint8Array([0]);
-const decoder = new TextDecoder();
 
 /** Marks the table's existing items for indexing (call before TTL is switched on). */
 export async function markForIndexing(storage: Storage, tableId: number): Promise<void> {
@@ -46,7 +46,7 @@ export async function indexExistingItems(storage: Storage, table: TableRecord): 
       let last: Uint8Array | undefined;
       let count = 0;
       for (const { key, value } of tx.range({ start, end: prefixEnd(prefix), limit: CHUNK })) {
-        const item = JSON.parse(decoder.decode(value)) as Item;
+        const item = decodeStored(value);
         const second = expirySecond(item, attribute);
         if (second !== undefined) putExpiryEntry(tx, table, primaryKeyOf(table, item), second);
         last = key;

@@ -1,11 +1,11 @@
 import type { Item } from '../../model/attribute-value.js';
-import { itemSize } from '../../model/item-size.js';
 import type { PrimaryKey } from '../../model/primary-key.js';
 import { validation } from '../../protocol/errors.js';
 import { attributeMap, bool, list, str, struct } from '../../protocol/shape.js';
 import type { Projection } from '../../expressions/index.js';
 import { readUnits } from '../../engine/capacity.js';
 import { itemKey } from '../../engine/item-key.js';
+import { StoredItem } from '../../engine/stored-item.js';
 import type { TableRecord } from '../../engine/table.js';
 import { defineOperation } from '../operation.js';
 import {
@@ -20,6 +20,7 @@ import {
 } from './item-operation.js';
 import { CapacityByTable, DUPLICATE_KEYS, keyIdentity, requestEntries, requestItemsMember } from './batch-request.js';
 import { projectionOf } from './projection.js';
+import { jsonArray, splicedJson } from './spliced-json.js';
 
 /** DynamoDB's limit on keys in one BatchGetItem call, over all its tables. */
 export const MAX_BATCH_GET_KEYS = 100;
@@ -69,7 +70,8 @@ function checkTableRead(name: string, request: KeysAndAttributes, seenKeys: { co
 }
 
 interface Answer {
-  readonly responses: Record<string, Item[]>;
+  /** Per table, the JSON texts of the items found. */
+  readonly responses: Record<string, string[]>;
   readonly unprocessed: Record<string, Item[]>;
   readonly capacity: CapacityByTable;
 }
@@ -79,18 +81,17 @@ interface Answer {
  * would pass its size limit; the keys left over are unprocessed.
  */
 function answer(reads: readonly ResolvedRead[], get: (key: Uint8Array) => Uint8Array | undefined): Answer {
-  const decoder = new TextDecoder();
-  const responses: Record<string, Item[]> = {};
+  const responses: Record<string, string[]> = {};
   const unprocessed: Record<string, Item[]> = {};
   const capacity = new CapacityByTable();
   let responseBytes = 0;
   let full = false;
   for (const read of reads) {
-    const items: Item[] = (responses[read.name] = []);
+    const items: string[] = (responses[read.name] = []);
     read.keys.forEach((key, i) => {
       const bytes = full ? undefined : get(itemKey(read.table.id, key));
-      const item = bytes === undefined ? undefined : (JSON.parse(decoder.decode(bytes)) as Item);
-      const size = item === undefined ? 0 : itemSize(item);
+      const stored = bytes === undefined ? undefined : StoredItem.of(bytes);
+      const size = stored?.size ?? 0;
       // Once one item does not fit, no later key is read either.
       full ||= responseBytes + size > MAX_BATCH_GET_RESPONSE_BYTES;
       if (full) {
@@ -99,7 +100,7 @@ function answer(reads: readonly ResolvedRead[], get: (key: Uint8Array) => Uint8A
       }
       responseBytes += size;
       capacity.of(read.table).addTable(readUnits(size, read.request.ConsistentRead === true));
-      if (item !== undefined) items.push(read.projection === undefined ? item : read.projection.apply(item));
+      if (stored !== undefined) items.push(read.projection === undefined ? stored.text : JSON.stringify(read.projection.apply(stored.item)));
     });
   }
   return { responses, unprocessed, capacity };
@@ -142,10 +143,11 @@ export const batchGetItem = defineOperation<BatchGetItemRequest>({
     const { responses, unprocessed, capacity } = await context.services.storage.read((tx) =>
       answer(reads, (key) => tx.get(key)),
     );
-    return {
-      Responses: responses,
-      UnprocessedKeys: unprocessedKeys(reads, unprocessed),
-      ConsumedCapacity: capacity.report(request.ReturnConsumedCapacity),
-    };
+    const tables: Record<string, string> = {};
+    for (const [name, texts] of Object.entries(responses)) tables[name] = jsonArray(texts);
+    return splicedJson(
+      { Responses: splicedJson(tables).text },
+      { UnprocessedKeys: unprocessedKeys(reads, unprocessed), ConsumedCapacity: capacity.report(request.ReturnConsumedCapacity) },
+    );
   },
 });

@@ -119,7 +119,7 @@ export const batchWriteItem = defineOperation<BatchWriteItemRequest>({
     const planned = checked.flatMap(([name, writes]) => planTableWrites(name, dataTable(context, name), writes));
     // Each write is its own transaction (a batch is not atomic); issued together, they share commits.
     const outcomes = await Promise.all(
-      planned.map(({ table, key, item }) => context.services.items.write(table, key, () => item)),
+      planned.map(({ table, key, item }) => context.services.items.replace(table, key, item)),
     );
     const capacity = new CapacityByTable();
     const metrics: Record<string, ItemCollectionMetrics[]> = {};

@@ -38,10 +38,15 @@ export const deleteItem = defineOperation<DeleteItemRequest>({
     expressions.finish();
     const table = dataTable(context, request.TableName);
     const key = resolveKey(table, keyValues);
-    const outcome = await context.services.items.write(table, key, (old: Item | undefined) => {
-      assertCondition(condition, request, old);
-      return undefined;
-    });
-    return writeResponse(request, table, key, outcome, request.ReturnValues === 'ALL_OLD' ? outcome.old : undefined);
+    const returnsOld = request.ReturnValues === 'ALL_OLD';
+    // A plain delete need not look at the item it removes.
+    const outcome =
+      condition === undefined && !returnsOld
+        ? await context.services.items.replace(table, key, undefined)
+        : await context.services.items.write(table, key, (old: Item | undefined) => {
+            assertCondition(condition, request, old);
+            return undefined;
+          });
+    return writeResponse(request, table, key, outcome, returnsOld ? outcome.old : undefined);
   },
 });

@@ -1,8 +1,6 @@
-import type { Item } from '../../model/attribute-value.js';
-import { itemSize } from '../../model/item-size.js';
 import { attributeMap, bool, str, struct } from '../../protocol/shape.js';
 import { consumedCapacity, readUnits } from '../../engine/capacity.js';
-import { defineOperation, RawJson } from '../operation.js';
+import { defineOperation } from '../operation.js';
 import { tableNameMember } from '../common-shapes.js';
 import {
   attributesToGetMember,
@@ -15,6 +13,7 @@ import {
   type ReturnConsumedCapacity,
 } from './item-operation.js';
 import { projectionOf } from './projection.js';
+import { splicedJson } from './spliced-json.js';
 
 interface GetItemRequest {
   readonly TableName: string;
@@ -43,16 +42,11 @@ export const getItem = defineOperation<GetItemRequest>({
     const projection = projectionOf(request);
     const table = dataTable(context, request.TableName);
     const key = resolveKey(table, keyValues);
-    const text = await context.services.items.getText(table, key);
-    const wantsCapacity = request.ReturnConsumedCapacity !== undefined && request.ReturnConsumedCapacity !== 'NONE';
-    // The common case answers with the stored JSON as it is.
-    if (projection === undefined && !wantsCapacity) return new RawJson(text === undefined ? '{}' : `{"Item":${text}}`);
-    const item = text === undefined ? undefined : (JSON.parse(text) as Item);
-    const size = item === undefined ? 0 : itemSize(item);
-    const projected = item !== undefined && projection !== undefined ? projection.apply(item) : item;
-    return {
-      Item: projected,
-      ConsumedCapacity: consumedCapacity(request.ReturnConsumedCapacity, table, readUnits(size, request.ConsistentRead === true)),
-    };
+    const stored = await context.services.items.getStored(table, key);
+    const mode = request.ReturnConsumedCapacity;
+    const capacity = mode === undefined || mode === 'NONE' ? undefined : consumedCapacity(mode, table, readUnits(stored?.size ?? 0, request.ConsistentRead === true));
+    // Without a projection the answer holds the stored JSON as it is.
+    if (projection === undefined) return splicedJson({ Item: stored?.text }, { ConsumedCapacity: capacity });
+    return { Item: stored === undefined ? undefined : projection.apply(stored.item), ConsumedCapacity: capacity };
   },
 });

@@ -43,10 +43,15 @@ export const putItem = defineOperation<PutItemRequest>({
     const table = dataTable(context, request.TableName);
     const key = keyFromItem(item, tableKeySchema(table));
     checkIndexKeys(table, item);
-    const outcome = await context.services.items.write(table, key, (old: Item | undefined) => {
-      assertCondition(condition, request, old);
-      return item;
-    });
-    return writeResponse(request, table, key, outcome, request.ReturnValues === 'ALL_OLD' ? outcome.old : undefined);
+    const returnsOld = request.ReturnValues === 'ALL_OLD';
+    // A plain replacement need not look at the item it replaces.
+    const outcome =
+      condition === undefined && !returnsOld
+        ? await context.services.items.replace(table, key, item)
+        : await context.services.items.write(table, key, (old: Item | undefined) => {
+            assertCondition(condition, request, old);
+            return item;
+          });
+    return writeResponse(request, table, key, outcome, returnsOld ? outcome.old : undefined);
   },
 });

@@ -23,7 +23,9 @@ import {
   type Projection,
   type RequestExpressions,
 } from '../../expressions/index.js';
-import type { OperationContext } from '../operation.js';
+import type { OperationContext, RawJson } from '../operation.js';
+import { StoredItem } from '../../engine/stored-item.js';
+import { jsonArray, splicedJson } from './spliced-json.js';
 import {
   attributesToGetMember,
   conditionalOperatorMember,
@@ -287,22 +289,13 @@ export function needsTableItems(source: ReadSource, select: Select, expressions:
 }
 
 /** The function the reader calls to read the table item behind an index entry. */
-export function tableItemFetcher(source: ReadSource): (entry: Item, tx: ReadTransaction) => Item | undefined {
-  const decoder = new TextDecoder();
+export function tableItemFetcher(source: ReadSource): (entry: Item, tx: ReadTransaction) => StoredItem | undefined {
   return (entry, tx) => {
     const hash = entry[source.tableSchema.hash.name] as KeyValue;
     const range = source.tableSchema.range && (entry[source.tableSchema.range.name] as KeyValue);
     const bytes = tx.get(itemKey(source.table.id, range === undefined ? { hash } : { hash, range }));
-    return bytes === undefined ? undefined : (JSON.parse(decoder.decode(bytes)) as Item);
+    return bytes === undefined ? undefined : StoredItem.of(bytes);
   };
-}
-
-export interface PageResponse {
-  Items?: Item[];
-  Count: number;
-  ScannedCount: number;
-  LastEvaluatedKey?: Item;
-  ConsumedCapacity?: object;
 }
 
 function pickKey(item: Item, names: readonly string[]): Item {
@@ -324,8 +317,8 @@ function consumedCapacity(request: ReadRequest, source: ReadSource, entries: rea
   let entryBytes = 0;
   let baseBytes = 0;
   for (const entry of entries) {
-    entryBytes += entry.size;
-    baseBytes += entry.baseSize;
+    entryBytes += entry.stored.size;
+    baseBytes += entry.base?.size ?? 0;
   }
   const indexUnits = source.index === undefined ? 0 : pageUnits(entryBytes, consistent);
   const tableUnits = pageUnits(source.index === undefined ? entryBytes : baseBytes, consistent);
@@ -337,13 +330,21 @@ function consumedCapacity(request: ReadRequest, source: ReadSource, entries: rea
   return { ...total, Table: { CapacityUnits: tableUnits }, [index.global ? 'GlobalSecondaryIndexes' : 'LocalSecondaryIndexes']: indexes };
 }
 
-/** What the caller returns for the item an entry stands for, given the Select. */
-function visibleItem(entry: PageEntry, select: Select, projection: Projection | undefined): Item {
-  const item = entry.base ?? entry.item;
-  return select === 'SPECIFIC_ATTRIBUTES' && projection !== undefined ? projection.apply(item) : item;
+/**
+ * The JSON text of the item an entry stands for, given the Select: the
+ * stored text itself unless a projection applies.
+ */
+function visibleText(entry: PageEntry, select: Select, projection: Projection | undefined): string {
+  const stored = entry.base ?? entry.stored;
+  return select === 'SPECIFIC_ATTRIBUTES' && projection !== undefined ? JSON.stringify(projection.apply(stored.item)) : stored.text;
 }
 
-/** Filters, projects and counts a page; the LastEvaluatedKey is the last entry read, matched or not. */
+/**
+ * Filters, projects and counts a page; the LastEvaluatedKey is the last entry
+ * read, matched or not. Items reach the response as their stored JSON text
+ * unless a projection applies; only a filter, a projection or the
+ * LastEvaluatedKey parses an entry.
+ */
 export function pageResponse(
   request: ReadRequest,
   source: ReadSource,
@@ -351,14 +352,17 @@ export function pageResponse(
   select: Select,
   filter: Condition | undefined,
   projection: Projection | undefined,
-): PageResponse {
-  const matched = filter === undefined ? page.entries : page.entries.filter((entry) => filter.evaluate(entry.base ?? entry.item));
+): RawJson {
+  const matched = filter === undefined ? page.entries : page.entries.filter((entry) => filter.evaluate((entry.base ?? entry.stored).item));
   const last = page.entries[page.entries.length - 1];
-  return {
-    Items: select === 'COUNT' ? undefined : matched.map((entry) => visibleItem(entry, select, projection)),
-    Count: matched.length,
-    ScannedCount: page.entries.length,
-    LastEvaluatedKey: page.cut && last !== undefined ? pickKey(last.item, source.startKeyNames) : undefined,
-    ConsumedCapacity: consumedCapacity(request, source, page.entries),
-  };
+  const items = select === 'COUNT' ? undefined : jsonArray(matched.map((entry) => visibleText(entry, select, projection)));
+  return splicedJson(
+    { Items: items },
+    {
+      Count: matched.length,
+      ScannedCount: page.entries.length,
+      LastEvaluatedKey: page.cut && last !== undefined ? pickKey(last.stored.item, source.startKeyNames) : undefined,
+      ConsumedCapacity: consumedCapacity(request, source, page.entries),
+    },
+  );
 }

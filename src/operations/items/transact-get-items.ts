@@ -6,7 +6,6 @@
  * that does not match its table's schema cancels the transaction with a
  * ValidationError reason for that Get.
  */
-import { itemSize } from '../../model/item-size.js';
 import type { PrimaryKey } from '../../model/primary-key.js';
 import { DynamoError } from '../../protocol/errors.js';
 import { attributeMap, list, str, struct } from '../../protocol/shape.js';
@@ -21,6 +20,7 @@ import {
   type ReturnConsumedCapacity,
 } from './item-operation.js';
 import { projectionOf } from './projection.js';
+import { jsonArray, splicedJson } from './spliced-json.js';
 import { readItems, resolvedKeys, TransactionCapacity } from './transaction.js';
 import { MAX_TRANSACTION_ACTIONS } from './transact-write-items.js';
 
@@ -70,11 +70,12 @@ export const transactGetItems = defineOperation<TransactGetItemsRequest>({
     const resolved = resolvedKeys(tables, keys);
     const items = await readItems(context.services.storage, resolved.map((key, i) => ({ table: tables[i]!, key })));
     const capacity = new TransactionCapacity();
-    const responses = items.map((item, i) => {
-      capacity.addRead(tables[i]!, item === undefined ? 0 : itemSize(item));
+    const responses = items.map((stored, i) => {
+      capacity.addRead(tables[i]!, stored?.size ?? 0);
       const projection = gets[i]!.projection;
-      return { Item: item !== undefined && projection !== undefined ? projection.apply(item) : item };
+      const text = stored === undefined ? undefined : projection === undefined ? stored.text : JSON.stringify(projection.apply(stored.item));
+      return splicedJson({ Item: text }).text;
     });
-    return { Responses: responses, ConsumedCapacity: capacity.report(request.ReturnConsumedCapacity) };
+    return splicedJson({ Responses: jsonArray(responses) }, { ConsumedCapacity: capacity.report(request.ReturnConsumedCapacity) });
   },
 });

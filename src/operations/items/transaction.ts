@@ -12,6 +12,7 @@ import { CapacityUsage, readUnits, writeUnits, type ConsumedCapacity, type ItemW
 import { StepFailures, type ItemStore, type ManyOutcome, type WriteStep } from '../../engine/items.js';
 import type { IdempotencyClaim } from '../../engine/idempotency.js';
 import { itemKey } from '../../engine/item-key.js';
+import { StoredItem } from '../../engine/stored-item.js';
 import type { Storage } from '../../storage/storage.js';
 import type { TableRecord } from '../../engine/table.js';
 import { keyIdentity } from './batch-request.js';
@@ -24,8 +25,6 @@ export interface CancellationReason {
 }
 
 export const NO_REASON: CancellationReason = { Code: 'None' };
-
-const decoder = new TextDecoder();
 
 export const MULTIPLE_OPERATIONS_ON_ONE_ITEM = 'Transaction request cannot include multiple operations on one item';
 
@@ -98,14 +97,13 @@ export function checkDistinctItems(targets: readonly ItemTarget[], message = MUL
 }
 
 /** The items under the targets, all read from one storage snapshot (a transactional read). */
-export async function readItems(storage: Storage, targets: readonly ItemTarget[]): Promise<(Item | undefined)[]> {
-  const texts = await storage.read((tx) =>
+export function readItems(storage: Storage, targets: readonly ItemTarget[]): Promise<(StoredItem | undefined)[]> {
+  return storage.read((tx) =>
     targets.map(({ table, key }) => {
       const bytes = tx.get(itemKey(table.id, key));
-      return bytes === undefined ? undefined : decoder.decode(bytes);
+      return bytes === undefined ? undefined : StoredItem.of(bytes);
     }),
   );
-  return texts.map((text) => (text === undefined ? undefined : (JSON.parse(text) as Item)));
 }
 
 /**

@@ -6,7 +6,6 @@
  * the plain capacity); the reads, each of one item by its key, read one
  * snapshot like TransactGetItems.
  */
-import { itemSize } from '../../model/item-size.js';
 import { DynamoError, validation } from '../../protocol/errors.js';
 import { list, str, struct } from '../../protocol/shape.js';
 import { idempotencyKey } from '../../engine/keyspace.js';
@@ -85,10 +84,10 @@ async function readAll(context: OperationContext, prepared: readonly Prepared[],
   checkDistinctItems(targets);
   const items = await readItems(context.services.storage, targets);
   const capacity = new TransactionCapacity();
-  const responses = items.map((item, i) => {
-    capacity.addRead(targets[i]!.table, item === undefined ? 0 : itemSize(item));
+  const responses = items.map((stored, i) => {
+    capacity.addRead(targets[i]!.table, stored?.size ?? 0);
     const { statement, binding } = prepared[i]!;
-    return { Item: item === undefined || statement.kind !== 'select' ? undefined : project(statement, binding, item) };
+    return { Item: stored === undefined || statement.kind !== 'select' ? undefined : project(statement, binding, stored.item) };
   });
   return { Responses: responses, ConsumedCapacity: capacity.report(mode) };
 }
