@@ -9,6 +9,7 @@
 import type { AttributeValue, Item } from '../model/attribute-value.js';
 import { validation } from '../protocol/errors.js';
 import type { DocumentPath, PathStep } from './document-path.js';
+import { setOwn } from '../model/own-property.js';
 
 export const INVALID_PATH = 'The document path provided in the update expression is invalid for update';
 
@@ -71,7 +72,7 @@ export function childOf(parent: Parent, step: PathStep): AttributeValue | undefi
 
 /** Sets a child; a list index past the end appends, as DynamoDB does. */
 export function setChild(parent: Parent, step: PathStep, value: AttributeValue): void {
-  if (parent.kind === 'map') setMember(parent.map, step as string, value);
+  if (parent.kind === 'map') setOwn(parent.map, step as string, value);
   else if ((step as number) < parent.list.length) parent.list[step as number] = value;
   else parent.list.push(value);
 }
@@ -80,13 +81,4 @@ export function setChild(parent: Parent, step: PathStep, value: AttributeValue):
 export function removeChild(parent: Parent, step: PathStep): void {
   if (parent.kind === 'map') delete parent.map[step as string];
   else if ((step as number) < parent.list.length) parent.list.splice(step as number, 1);
-}
-
-/**
- * Sets a member of an item or map. Attribute names are arbitrary: assigning
- * "__proto__" would replace the object's prototype instead of adding a member.
- */
-export function setMember(map: MutableMap, name: string, value: AttributeValue): void {
-  if (name === '__proto__') Object.defineProperty(map, name, { value, enumerable: true, writable: true, configurable: true });
-  else map[name] = value;
 }

@@ -8,7 +8,7 @@ import { addNumbers } from '../model/numbers.js';
 import { validateAttributeValue } from '../model/validate-value.js';
 import { DynamoError, validation } from '../protocol/errors.js';
 import type { Update } from './index.js';
-import { setMember } from './item-edit.js';
+import { setOwn } from '../model/own-property.js';
 import { addTo, deleteFrom, keyAttributeUpdated } from './update.js';
 
 const INVALID = 'One or more parameter values were invalid: ';
@@ -35,11 +35,11 @@ function addAction(name: string, value: AttributeValue): Action {
     const existing = item[name];
     if ('L' in value) {
       if (existing !== undefined && !('L' in existing)) throw validation(TYPE_MISMATCH);
-      setMember(item, name, { L: [...(existing && 'L' in existing ? existing.L : []), ...value.L] });
+      setOwn(item, name, { L: [...(existing && 'L' in existing ? existing.L : []), ...value.L] });
     } else if ('N' in value) {
       if (existing !== undefined && !('N' in existing)) throw validation(TYPE_MISMATCH);
-      setMember(item, name, { N: addNumbers(existing && 'N' in existing ? existing.N : '0', value.N) });
-    } else setMember(item, name, asMismatch(() => addTo(existing, value)));
+      setOwn(item, name, { N: addNumbers(existing && 'N' in existing ? existing.N : '0', value.N) });
+    } else setOwn(item, name, asMismatch(() => addTo(existing, value)));
   };
 }
 
@@ -52,7 +52,7 @@ function deleteAction(name: string, value: AttributeValue | undefined): Action {
     }
     const rest = asMismatch(() => deleteFrom(existing, value));
     if (rest === undefined) delete item[name];
-    else setMember(item, name, rest);
+    else setOwn(item, name, rest);
   };
 }
 
@@ -73,7 +73,7 @@ function actionFor(name: string, raw: unknown): Action {
   if (action === 'ADD') return addAction(name, value as AttributeValue);
   if (action === 'DELETE') return deleteAction(name, value);
   return (item) => {
-    setMember(item, name, value as AttributeValue);
+    setOwn(item, name, value as AttributeValue);
   };
 }
 

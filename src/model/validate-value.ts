@@ -19,6 +19,7 @@ import type { AttributeValue, Item } from './attribute-value.js';
 import { DynamoError, validation } from '../protocol/errors.js';
 import { canonicalNumber, compareNumbers } from './numbers.js';
 import { compareBase64, compareUtf8 } from './key-codec.js';
+import { setOwn } from './own-property.js';
 
 const INVALID = 'One or more parameter values were invalid: ';
 
@@ -47,12 +48,6 @@ type Shaped = Record<string, unknown>;
 
 function serialization(message: string): DynamoError {
   return new DynamoError('SerializationException', message);
-}
-
-// Attribute names are arbitrary, "__proto__" included: define own properties
-// rather than assigning, which would set the prototype instead.
-function setOwn<T>(target: Record<string, T>, name: string, value: T): void {
-  Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function isObject(raw: unknown): raw is Record<string, unknown> {
