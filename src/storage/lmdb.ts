@@ -15,10 +15,14 @@
  *
  * Group commit: lmdb-js runs every transaction callback queued in the same
  * event turn inside one LMDB write transaction with one commit (and one
- * fsync). Each callback runs as an LMDB child transaction
- * (`childTransaction`): a plain `transaction` callback that throws keeps the
- * writes it made before throwing in the shared batch, whereas a child
- * transaction is aborted on its own and the batch commits without it.
+ * fsync). A callback that throws must leave nothing in that shared batch, so
+ * each callback writes into an Overlay (reads see its own writes) and its
+ * writes reach LMDB only once it has returned. This replaced an LMDB child
+ * transaction per callback (begun and committed natively, copying the pages
+ * it touches): 32 concurrent writers of two gets and two puts each measured
+ * 25–32 µs of CPU per write with child transactions, 20–24 µs with the
+ * overlay (2-core dev VM, Node 20). A callback's writes are applied only
+ * after its keys were checked, so none of them is expected to fail halfway.
  */
 
 import { statSync, mkdirSync } from 'node:fs';
@@ -26,7 +30,8 @@ import { createRequire } from 'node:module';
 import type { Database, RangeOptions as LmdbRangeOptions, Transaction } from 'lmdb';
 import type { Bytes, Entry, RangeOptions, ReadTransaction, Storage, WriteTransaction } from './storage.js';
 import { checkKey } from './bytes.js';
-import { runScoped, type TransactionScope } from './scope.js';
+import { assertSynchronous, runScoped, type TransactionScope } from './scope.js';
+import { Overlay } from './overlay.js';
 
 // lmdb-js ships its CommonJS build as one bundled file, which loads in about
 // 20 ms where its ES modules take about 35 ms (2-core dev VM, Node 20); this
@@ -63,20 +68,17 @@ export async function openLmdbStorage(options: LmdbStorageOptions): Promise<Stor
     };
   }
 
-  function writer(scope: TransactionScope): WriteTransaction {
-    return {
-      ...reader(scope),
-      put(key, value) {
-        scope.check();
-        checkKey(key);
-        db.put(key, value);
-      },
-      delete(key) {
-        scope.check();
-        checkKey(key);
-        db.remove(key);
-      },
-    };
+  /** Runs `fn` over a buffer of its writes and applies them, all inside lmdb-js's current write transaction. */
+  function applyBuffered<T>(fn: (tx: WriteTransaction) => T): T {
+    return runScoped((scope) => {
+      const overlay = new Overlay(reader(scope), scope);
+      const result = assertSynchronous(fn(overlay));
+      for (const [key, change] of overlay.changes()) {
+        if (change === null) db.remove(key);
+        else db.put(key, change);
+      }
+      return result;
+    });
   }
 
   return {
@@ -98,7 +100,7 @@ export async function openLmdbStorage(options: LmdbStorageOptions): Promise<Stor
 
     write(fn) {
       if (closed) return Promise.reject(new Error('Storage is closed'));
-      const commit = db.childTransaction(() => runScoped((scope) => fn(writer(scope))));
+      const commit = db.transaction(() => applyBuffered(fn));
       pending.add(commit);
       const forget = (): void => {
         pending.delete(commit);
@@ -129,6 +131,27 @@ export async function openLmdbStorage(options: LmdbStorageOptions): Promise<Stor
  */
 const MAP_SIZE = 2 ** 40;
 
+/**
+ * Values pass through unchanged on the way in; on the way out lmdb-js hands
+ * the decoder its shared read buffer (`length` set to the value's size), and
+ * the copy lands in Node's pooled Buffer memory. lmdb-js's own binary read
+ * copies with `Uint8Array.prototype.slice`, which allocates an ArrayBuffer per
+ * value: 0.9 µs for a 200-byte value against 0.23 µs for `Buffer.allocUnsafe`
+ * and a copy, 1.2–1.6 µs against 0.5–0.6 µs at 1,000 bytes (2-core dev VM,
+ * Node 20). A Scan page reads 100 values: with this and without the
+ * Uint8Array rewrapping of range entries, server CPU per Scan of 100 items on
+ * disk went from 558–652 µs to 336–388 µs.
+ */
+const valueCodec = {
+  encode: (value: Bytes): Bytes => value,
+  decode(shared: Buffer): Buffer {
+    // `length` is lmdb-js's own property here, smaller than the view; Buffer's copy() would read the whole view.
+    const out = Buffer.allocUnsafe(shared.length);
+    out.set(shared.subarray(0, shared.length));
+    return out;
+  },
+};
+
 function openDatabase(path: string): Database<Bytes, Bytes> {
   try {
     prepareDirectory(path);
@@ -136,6 +159,7 @@ function openDatabase(path: string): Database<Bytes, Bytes> {
       path,
       keyEncoding: 'binary',
       encoding: 'binary',
+      encoder: valueCodec,
       overlappingSync: false,
       mapSize: MAP_SIZE,
       // lmdb-js would otherwise treat a path with a dot in its last segment as a file name.
@@ -171,15 +195,21 @@ function reason(error: unknown): string {
 }
 
 /**
- * lmdb-js hands out Buffers; callers get plain Uint8Array views of the same
- * memory so no code comes to rely on Buffer methods the memory backend lacks.
+ * Keys and values come out as Buffers owned by the caller (values from
+ * `valueCodec`); `get` answers with a plain Uint8Array view of the same
+ * memory, so a value compares equal to the one the memory backend returns.
  */
 function plain(bytes: Bytes | undefined): Bytes | undefined {
   return bytes === undefined ? undefined : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+/**
+ * Range entries stay Buffers (Uint8Arrays; the Bytes type keeps callers off
+ * Buffer's methods): rewrapping each key and value cost a typed-array
+ * allocation apiece, 4 % of a Scan's server time on disk.
+ */
 function entries(db: Database<Bytes, Bytes>, range: LmdbRangeOptions): Iterator<Entry> {
-  return db.getRange(range).map(({ key, value }) => ({ key: plain(key)!, value: plain(value)! }))[Symbol.iterator]();
+  return db.getRange(range)[Symbol.iterator]();
 }
 
 /**
