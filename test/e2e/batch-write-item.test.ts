@@ -31,23 +31,7 @@ describeEachBackend('BatchWriteItem', (target) => {
     lsiTable = await createTable(ddb, 'bw_lsi', {
       hash: ['pk', 'S'],
       range: ['sk', 'S'],
-      extra: {
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-          { AttributeName: 'lk', AttributeType: 'S' },
-        ],
-        LocalSecondaryIndexes: [
-          {
-            IndexName: 'by_lk',
-            KeySchema: [
-              { AttributeName: 'pk', KeyType: 'HASH' },
-              { AttributeName: 'lk', KeyType: 'RANGE' },
-            ],
-            Projection: { ProjectionType: 'ALL' },
-          },
-        ],
-      },
+      indexes: [{ name: 'by_lk', local: true, range: ['lk', 'S'] }],
     });
   });
 

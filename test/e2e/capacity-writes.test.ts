@@ -28,28 +28,11 @@ describeEachBackend('write capacity with secondary indexes', (target) => {
     table = await createTable(target().ddb, 'cap_idx', {
       hash: ['pk', 'S'],
       range: ['sk', 'S'],
-      extra: {
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-          { AttributeName: 'g', AttributeType: 'S' },
-          { AttributeName: 'l', AttributeType: 'S' },
-        ],
-        GlobalSecondaryIndexes: [
-          { IndexName: 'gAll', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } },
-          { IndexName: 'gKeys', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } },
-        ],
-        LocalSecondaryIndexes: [
-          {
-            IndexName: 'lInc',
-            KeySchema: [
-              { AttributeName: 'pk', KeyType: 'HASH' },
-              { AttributeName: 'l', KeyType: 'RANGE' },
-            ],
-            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['small'] },
-          },
-        ],
-      },
+      indexes: [
+        { name: 'gAll', hash: ['g', 'S'] },
+        { name: 'gKeys', hash: ['g', 'S'], projection: 'KEYS_ONLY' },
+        { name: 'lInc', local: true, range: ['l', 'S'], projection: ['small'] },
+      ],
     });
   });
 

@@ -22,36 +22,11 @@ function indexedTable(ddb: DynamoDBClient): Promise<string> {
   return createTable(ddb, 'idx', {
     hash: ['pk', 'S'],
     range: ['sk', 'S'],
-    extra: {
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-        { AttributeName: 'lsk', AttributeType: 'S' },
-        { AttributeName: 'g', AttributeType: 'S' },
-        { AttributeName: 'n', AttributeType: 'N' },
-      ],
-      LocalSecondaryIndexes: [
-        {
-          IndexName: 'byLsk',
-          KeySchema: [
-            { AttributeName: 'pk', KeyType: 'HASH' },
-            { AttributeName: 'lsk', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'KEYS_ONLY' },
-        },
-      ],
-      GlobalSecondaryIndexes: [
-        { IndexName: 'byG', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } },
-        {
-          IndexName: 'byN',
-          KeySchema: [
-            { AttributeName: 'n', KeyType: 'HASH' },
-            { AttributeName: 'sk', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['data'] },
-        },
-      ],
-    },
+    indexes: [
+      { name: 'byLsk', local: true, range: ['lsk', 'S'], projection: 'KEYS_ONLY' },
+      { name: 'byG', hash: ['g', 'S'] },
+      { name: 'byN', hash: ['n', 'N'], range: ['sk', 'S'], projection: ['data'] },
+    ],
   });
 }
 

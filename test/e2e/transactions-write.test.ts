@@ -29,20 +29,10 @@ describeEachBackend('TransactWriteItems and TransactGetItems', (target) => {
     indexed = await createTable(ddb, 'tx_indexed', {
       hash: ['pk', 'S'],
       range: ['sk', 'S'],
-      extra: {
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-          { AttributeName: 'lk', AttributeType: 'S' },
-          { AttributeName: 'gk', AttributeType: 'S' },
-        ],
-        LocalSecondaryIndexes: [
-          { IndexName: 'by_lk', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'lk', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } },
-        ],
-        GlobalSecondaryIndexes: [
-          { IndexName: 'by_gk', KeySchema: [{ AttributeName: 'gk', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } },
-        ],
-      },
+      indexes: [
+        { name: 'by_lk', local: true, range: ['lk', 'S'] },
+        { name: 'by_gk', hash: ['gk', 'S'] },
+      ],
     });
   });
 

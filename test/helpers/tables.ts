@@ -4,10 +4,47 @@ import { uniqueName } from './harness.js';
 
 type KeyType = 'S' | 'N' | 'B';
 
+export interface IndexSpec {
+  readonly name: string;
+  /** A local index keeps the table's partition key: only its sort key is given. */
+  readonly local?: boolean;
+  readonly hash?: [string, KeyType];
+  readonly range?: [string, KeyType];
+  /** ALL (default), KEYS_ONLY, or the NonKeyAttributes of an INCLUDE projection. */
+  readonly projection?: 'ALL' | 'KEYS_ONLY' | readonly string[];
+}
+
 export interface SimpleTable {
   readonly hash: [string, KeyType];
   readonly range?: [string, KeyType];
+  readonly indexes?: readonly IndexSpec[];
   readonly extra?: Partial<CreateTableCommandInput>;
+}
+
+/** CreateTable's members for `spec`'s indexes: their key schemas, projections and attribute definitions. */
+function indexMembers(spec: SimpleTable): Partial<CreateTableCommandInput> {
+  if (spec.indexes === undefined) return {};
+  const attributes = new Map<string, KeyType>([spec.hash, ...(spec.range ? [spec.range] : [])]);
+  const build = (index: IndexSpec) => {
+    const keys = [index.local ? spec.hash : index.hash!, ...(index.range ? [index.range] : [])];
+    for (const [name, type] of keys) attributes.set(name, type);
+    const projection = index.projection ?? 'ALL';
+    return {
+      IndexName: index.name,
+      KeySchema: keys.map(([name], i) => ({ AttributeName: name, KeyType: i === 0 ? ('HASH' as const) : ('RANGE' as const) })),
+      Projection:
+        typeof projection === 'string'
+          ? { ProjectionType: projection }
+          : { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...projection] },
+    };
+  };
+  const local = spec.indexes.filter((index) => index.local).map(build);
+  const global = spec.indexes.filter((index) => !index.local).map(build);
+  return {
+    AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType })),
+    ...(local.length > 0 ? { LocalSecondaryIndexes: local } : {}),
+    ...(global.length > 0 ? { GlobalSecondaryIndexes: global } : {}),
+  };
 }
 
 /** Creates a table (on-demand unless told otherwise) and waits until it is ACTIVE. */
@@ -20,6 +57,7 @@ export async function createTable(ddb: DynamoDBClient, base: string, spec: Simpl
       KeySchema: keys.map(([attribute], i) => ({ AttributeName: attribute, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
       AttributeDefinitions: keys.map(([attribute, type]) => ({ AttributeName: attribute, AttributeType: type })),
       BillingMode: 'PAY_PER_REQUEST',
+      ...indexMembers(spec),
       ...spec.extra,
     }),
   );
