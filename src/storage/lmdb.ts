@@ -30,8 +30,8 @@ import { createRequire } from 'node:module';
 import type { Database, RangeOptions as LmdbRangeOptions, Transaction } from 'lmdb';
 import type { Bytes, Entry, RangeOptions, ReadTransaction, Storage, WriteTransaction } from './storage.js';
 import { checkKey } from './bytes.js';
-import { assertSynchronous, runScoped, type TransactionScope } from './scope.js';
-import { Overlay } from './overlay.js';
+import { runScoped, type TransactionScope } from './scope.js';
+import { writeThroughOverlay } from './overlay.js';
 
 // lmdb-js ships its CommonJS build as one bundled file, which loads in about
 // 20 ms where its ES modules take about 35 ms (2-core dev VM, Node 20); this
@@ -70,16 +70,9 @@ export async function openLmdbStorage(options: LmdbStorageOptions): Promise<Stor
 
   /** Runs `fn` over a buffer of its writes and applies them, all inside lmdb-js's current write transaction. */
   function applyBuffered<T>(fn: (tx: WriteTransaction) => T): T {
-    return runScoped((scope) => {
-      const overlay = new Overlay(reader(scope), scope);
-      const result = assertSynchronous(fn(overlay));
-      for (const [key, change] of overlay.changes()) {
-        if (change === null) db.remove(key);
-        else db.put(key, change);
-      }
-      return result;
-    });
+    return writeThroughOverlay(reader, (key, change) => (change === null ? db.remove(key) : db.put(key, change)), fn);
   }
+
 
   return {
     async get(key) {

@@ -11,8 +11,8 @@
 import type { Bytes, Entry, RangeOptions, ReadTransaction, Storage } from './storage.js';
 import { checkKey } from './bytes.js';
 import { OrderedMap } from './ordered-map.js';
-import { Overlay } from './overlay.js';
-import { assertSynchronous, runScoped, type TransactionScope } from './scope.js';
+import { writeThroughOverlay } from './overlay.js';
+import { runScoped, type TransactionScope } from './scope.js';
 import { limited } from './limit.js';
 
 export function createMemoryStorage(): Storage {
@@ -52,15 +52,7 @@ export function createMemoryStorage(): Storage {
     async write(fn) {
       ensureOpen();
       await Promise.resolve();
-      return runScoped((scope) => {
-        const overlay = new Overlay(snapshot(scope), scope);
-        const result = assertSynchronous(fn(overlay));
-        for (const [key, change] of overlay.changes()) {
-          if (change === null) map.delete(key);
-          else map.set(key, change);
-        }
-        return result;
-      });
+      return writeThroughOverlay(snapshot, (key, change) => (change === null ? map.delete(key) : map.set(key, change)), fn);
     },
 
     async close() {

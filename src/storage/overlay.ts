@@ -8,7 +8,7 @@
 import type { Bytes, Entry, RangeOptions, ReadTransaction, WriteTransaction } from './storage.js';
 import { checkKey, compareBytes, copyBytes } from './bytes.js';
 import { OrderedMap } from './ordered-map.js';
-import type { TransactionScope } from './scope.js';
+import { assertSynchronous, runScoped, type TransactionScope } from './scope.js';
 import { limited } from './limit.js';
 
 /** A buffered write: the new value, or null for a delete. */
@@ -84,4 +84,22 @@ export class Overlay implements WriteTransaction {
       baseIt.return?.();
     }
   }
+}
+
+/**
+ * Runs a write callback over an overlay of `base` and hands its changes to
+ * `apply` only once it has returned synchronously: a callback that throws, or
+ * returns a promise, changes nothing. Both backends commit this way.
+ */
+export function writeThroughOverlay<T>(
+  base: (scope: TransactionScope) => ReadTransaction,
+  apply: (key: Bytes, change: Change) => void,
+  fn: (tx: WriteTransaction) => T,
+): T {
+  return runScoped((scope) => {
+    const overlay = new Overlay(base(scope), scope);
+    const result = assertSynchronous(fn(overlay));
+    for (const [key, change] of overlay.changes()) apply(key, change);
+    return result;
+  });
 }
