@@ -1,4 +1,5 @@
 #!/usr/bin/env node
-import { main } from '../dist/src/cli.js';
+// The server as one bundled file (scripts/bundle.js): it starts faster than dist/src's ~100 modules.
+import { main } from '../dist/bundle/dynalith.js';
 
 main(process.argv.slice(2));
