@@ -30,10 +30,9 @@ export function readCounters(tx: ReadTransaction, key: Uint8Array): Counters {
   return decodeCounters(tx.get(key));
 }
 
-/** Adds to the counters under `key` and returns their new values. */
-export function addCounters(tx: WriteTransaction, key: Uint8Array, itemCount: number, sizeBytes: number): Counters {
+/** Adds to the counters under `key`; a write that changes no count (same-size replacement) costs no read. */
+export function addCounters(tx: WriteTransaction, key: Uint8Array, itemCount: number, sizeBytes: number): void {
+  if (itemCount === 0 && sizeBytes === 0) return;
   const current = readCounters(tx, key);
-  const next = { itemCount: current.itemCount + itemCount, sizeBytes: current.sizeBytes + sizeBytes };
-  if (itemCount !== 0 || sizeBytes !== 0) tx.put(key, encodeCounters(next));
-  return next;
+  tx.put(key, encodeCounters({ itemCount: current.itemCount + itemCount, sizeBytes: current.sizeBytes + sizeBytes }));
 }

@@ -197,7 +197,8 @@ export class ItemStore {
     if (bytes > 0 && sizeBytes + bytes > this.limits.itemCollectionLimitBytes) {
       throw new DynamoError('ItemCollectionSizeLimitExceededException', 'Collection size exceeded.');
     }
-    return addCounters(tx, counterKey, items, bytes).sizeBytes;
+    addCounters(tx, counterKey, items, bytes);
+    return sizeBytes + bytes;
   }
 
   async stats(table: TableRecord): Promise<TableStats> {

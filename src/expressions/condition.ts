@@ -133,9 +133,7 @@ function betweenProblem(low: Operand, high: Operand, resolver: Resolver): string
   return undefined;
 }
 
-function leafProblem(leaf: Leaf, resolver: Resolver): string | undefined {
-  const operands = leafOperands(leaf).flatMap((o) => [...postOrder(o)]);
-  const leafCalls = calls(operands);
+function leafProblem({ leaf, operands, calls: leafCalls }: LeafFacts, resolver: Resolver): string | undefined {
   const undefinedRef = resolver.undefinedNameIn(operands) ?? resolver.undefinedValueIn(operands);
   if (undefinedRef) return undefinedRef;
   for (const call of leafCalls) {
@@ -157,20 +155,59 @@ function leafProblem(leaf: Leaf, resolver: Resolver): string | undefined {
   return undefined;
 }
 
-function checkCondition(root: ConditionNode, resolver: Resolver): string | undefined {
-  const operands = allOperands(root);
-  const leafList = [...leaves(root)];
+/** A leaf with its operands, innermost first, and the function calls among them. */
+interface LeafFacts {
+  readonly leaf: Leaf;
+  readonly operands: readonly Operand[];
+  readonly calls: readonly CallOperand[];
+}
+
+/** What the checks need from the AST alone: worked out once per parsed (cached, frozen) AST. */
+interface ConditionFacts {
+  readonly leaves: readonly LeafFacts[];
+  /** Every operand in reading order. */
+  readonly operands: readonly Operand[];
+  /** Redundant parentheses, an unknown or misused function, a reserved word or a too deep path: found before any name or value is looked at. */
+  readonly syntaxProblem: string | undefined;
+}
+
+const factsCache = new WeakMap<ConditionNode, ConditionFacts>();
+
+function syntaxProblemIn(root: ConditionNode, leafList: readonly Leaf[], operands: readonly Operand[]): string | undefined {
   if ([...conditionNodes(root), ...operands].some((node) => node.parens > 1)) {
     return 'The expression has redundant parentheses;';
   }
   const unknown = calls(operands).find((call) => ARITY[call.name] === undefined);
   if (unknown) return `Invalid function name; function: ${unknown.name}`;
-  return (
-    leafList.map(misusedFunction).find(Boolean) ??
-    reservedWordIn(operands) ??
-    tooDeepPathIn(operands) ??
-    leafList.map((leaf) => leafProblem(leaf, resolver)).find(Boolean)
-  );
+  return leafList.map(misusedFunction).find(Boolean) ?? reservedWordIn(operands) ?? tooDeepPathIn(operands);
+}
+
+function factsOf(root: ConditionNode): ConditionFacts {
+  let facts = factsCache.get(root);
+  if (facts === undefined) {
+    const leafList = [...leaves(root)];
+    const operands = allOperands(root);
+    facts = {
+      leaves: leafList.map((leaf) => {
+        const innermostFirst = leafOperands(leaf).flatMap((o) => [...postOrder(o)]);
+        return { leaf, operands: innermostFirst, calls: calls(innermostFirst) };
+      }),
+      operands,
+      syntaxProblem: syntaxProblemIn(root, leafList, operands),
+    };
+    factsCache.set(root, facts);
+  }
+  return facts;
+}
+
+function checkCondition(root: ConditionNode, resolver: Resolver): string | undefined {
+  const facts = factsOf(root);
+  if (facts.syntaxProblem) return facts.syntaxProblem;
+  for (const leaf of facts.leaves) {
+    const found = leafProblem(leaf, resolver);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 // ---------------------------------------------------------------- evaluation
@@ -310,15 +347,20 @@ function compileNode(node: ConditionNode, resolver: Resolver): Predicate {
   }
 }
 
-export function bindCondition(root: ConditionNode, maps: AttributeMaps): Predicate {
+/** Makes DynamoDB's checks of a condition against one request's names and values, without compiling it. */
+export function checkBinding(root: ConditionNode, maps: AttributeMaps): Resolver {
   const resolver = new Resolver(maps);
   const found = checkCondition(root, resolver);
   if (found) problem(found);
-  return compileNode(root, resolver);
+  return resolver;
+}
+
+export function bindCondition(root: ConditionNode, maps: AttributeMaps): Predicate {
+  return compileNode(root, checkBinding(root, maps));
 }
 
 /** The document paths a condition reads (after binding succeeded), for the rules on key attributes in filters. */
 export function conditionPaths(root: ConditionNode, maps: AttributeMaps): DocumentPath[] {
   const resolver = new Resolver(maps);
-  return paths(allOperands(root)).map((path) => resolver.path(path));
+  return paths(factsOf(root).operands).map((path) => resolver.path(path));
 }

@@ -10,7 +10,7 @@ import type { AttributeValue } from '../model/attribute-value.js';
 import { validation } from '../protocol/errors.js';
 import type { ConditionNode, Operand } from './ast.js';
 import type { AttributeMaps } from './attribute-maps.js';
-import { bindCondition } from './condition.js';
+import { checkBinding } from './condition.js';
 import { expectedCondition } from './legacy-expected.js';
 import { Resolver } from './operands.js';
 
@@ -114,8 +114,7 @@ function checkTermCount(terms: readonly KeyTerm[]): void {
  * makes the key-condition-only checks.
  */
 export function bindKeyCondition(root: ConditionNode, maps: AttributeMaps): () => KeyTerm[] {
-  bindCondition(root, maps);
-  const resolver = new Resolver(maps);
+  const resolver = checkBinding(root, maps);
   return () => {
     const operator = unsupportedOperator(root);
     if (operator !== undefined) throw validation(`Invalid operator used in ${EXPRESSION}: ${operator}`);
