@@ -255,6 +255,7 @@ export function entryKey(source: ReadSource, item: Item): Uint8Array {
  * or of any index), and a Query's filter may not name the keys it reads.
  */
 export function checkKeyPaths(source: ReadSource, paths: readonly DocumentPath[], primaryKeyParameter?: string): void {
+  if (paths.length === 0) return;
   const table = source.table;
   const tableKeys = new Set(keyAttributeNames(source.tableSchema));
   const indexKeys = new Set(
