@@ -64,7 +64,8 @@ function dynamoDbLocalDir(): string {
 
 function command(name: TargetName, port: number, dataDir: string, nodeFlags: readonly string[]): Command {
   const node = (script: string, ...args: string[]) => ({ command: process.execPath, args: [...nodeFlags, script, ...args], cwd: ROOT });
-  const dynalith = join(ROOT, 'bin', 'dynalith.js');
+  // Profiled runs start the unbundled modules, so profiles name source files.
+  const dynalith = nodeFlags.length > 0 ? join(SERVERS, 'dynalith-modules.js') : join(ROOT, 'bin', 'dynalith.js');
   switch (name) {
     case 'dynalith-disk':
       return node(dynalith, '--port', String(port), '--data-dir', dataDir);
