@@ -1,6 +1,7 @@
 /**
- * One benchmark run: every selected target, one after the other, through the
- * same workloads, with the server's own CPU time and memory read from /proc.
+ * One benchmark run: every selected target through the same workloads, each
+ * workload measured on every target in turn, with the server's own CPU time
+ * and memory read from /proc; then each target's memory at scale and start-up.
  */
 import { Client } from './lib/client.js';
 import { drive, type Window } from './lib/load.js';
@@ -65,6 +66,7 @@ export interface TargetResult {
 }
 
 const IDLE_SETTLE_MS = 500;
+const SETTLE_AFTER_LOAD_MS = 3000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function measure(running: Running, client: Client, workload: Workload, connections: number, warmup: number, seconds: number): Promise<Measured> {
@@ -97,48 +99,92 @@ async function startMeasured(target: Target, port: number, result: TargetResult,
   return running;
 }
 
-async function mainPhase(target: Target, options: Options, port: number, result: TargetResult): Promise<void> {
+/** A started target with its tables loaded, the workloads it answered correctly, and its clients. */
+interface Prepared {
+  readonly result: TargetResult;
+  readonly running: Running;
+  readonly client: Client;
+  readonly single: Client;
+  readonly measurable: Set<string>;
+}
+
+async function prepare(target: Target, options: Options, port: number, result: TargetResult, selected: readonly Workload[]): Promise<Prepared> {
   const running = await startMeasured(target, port, result, options);
-  const client = new Client(running.endpoint, options.connections);
-  const single = new Client(running.endpoint, 1);
-  try {
-    const selected = workloads(options.sizes).filter((w) => options.workloads.length === 0 || options.workloads.includes(w.name));
-    await createTable(client, KV_TABLE);
-    await load(client, KV_TABLE, 0, options.sizes.kvItems, kvItem, options.connections);
-    if (selected.some((w) => w.name === 'Query' || w.name === 'QueryIndex' || w.name === 'Scan')) {
-      await createTable(client, COLLECTION_TABLE);
-      const total = options.sizes.partitions * PER_PARTITION;
-      await load(client, COLLECTION_TABLE, 0, total, (i) => collectionItem(Math.floor(i / PER_PARTITION), i % PER_PARTITION), options.connections);
+  const prepared = { result, running, client: new Client(running.endpoint, options.connections), single: new Client(running.endpoint, 1), measurable: new Set<string>() };
+  const { client } = prepared;
+  await createTable(client, KV_TABLE);
+  await load(client, KV_TABLE, 0, options.sizes.kvItems, kvItem, options.connections);
+  if (selected.some((w) => w.name === 'Query' || w.name === 'QueryIndex' || w.name === 'Scan')) {
+    await createTable(client, COLLECTION_TABLE);
+    const total = options.sizes.partitions * PER_PARTITION;
+    await load(client, COLLECTION_TABLE, 0, total, (i) => collectionItem(Math.floor(i / PER_PARTITION), i % PER_PARTITION), options.connections);
+  }
+  for (const workload of selected) {
+    try {
+      await probe(client, workload);
+      prepared.measurable.add(workload.name);
+    } catch (error) {
+      result.notMeasured.push({ workload: workload.name, reason: (error as Error).message });
+      options.log(`  ${workload.name.padEnd(18)} not measured: ${(error as Error).message}`);
     }
-    const measurable: Workload[] = [];
-    for (const workload of selected) {
+  }
+  return prepared;
+}
+
+async function release(prepared: Prepared): Promise<void> {
+  prepared.client.close();
+  prepared.single.close();
+  await prepared.running.stop();
+}
+
+/**
+ * Every target runs at once, idle but for the one being measured, and each
+ * workload is measured on one target after the other: the targets compared
+ * in a ratio are measured within seconds of each other, so a slow minute on
+ * a shared machine (another process, disk writeback) cannot land on one
+ * target only.
+ */
+async function mainPhase(targets: readonly { target: Target; port: number; result: TargetResult }[], options: Options): Promise<void> {
+  const selected = workloads(options.sizes).filter((w) => options.workloads.length === 0 || options.workloads.includes(w.name));
+  const prepared: Prepared[] = [];
+  try {
+    for (const { target, port, result } of targets) {
+      options.log(`${target.label}: starting and loading`);
       try {
-        await probe(client, workload);
+        prepared.push(await prepare(target, options, port, result, selected));
       } catch (error) {
-        result.notMeasured.push({ workload: workload.name, reason: (error as Error).message });
-        options.log(`  ${workload.name.padEnd(18)} not measured: ${(error as Error).message}`);
-        continue;
+        options.log(`  failed: ${(error as Error).message}`);
+        result.failure = (error as Error).message;
       }
-      measurable.push(workload);
-      const measured = await measure(running, client, workload, options.connections, options.warmupSeconds, options.seconds);
-      result.throughput.push(measured);
-      options.log(
-        `  ${workload.name.padEnd(18)} ${measured.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${measured.p50Ms.toFixed(2)} ms  p99 ${measured.p99Ms.toFixed(2)} ms  ` +
-          `errors ${measured.errors}  server CPU ${measured.cpuMicrosPerRequest.toFixed(0)} µs/req`,
-      );
-      for (const sample of measured.errorSamples) options.log(`    error: ${sample}`);
+    }
+    // Let the loads' after-effects (a JVM's compiler threads, disk writeback) pass before the first window.
+    await sleep(SETTLE_AFTER_LOAD_MS);
+    for (const workload of selected) {
+      options.log(`${workload.name}:`);
+      for (const { result, running, client, measurable } of prepared) {
+        if (!measurable.has(workload.name)) continue;
+        const measured = await measure(running, client, workload, options.connections, options.warmupSeconds, options.seconds);
+        result.throughput.push(measured);
+        options.log(
+          `  ${result.target.padEnd(16)} ${measured.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${measured.p50Ms.toFixed(2)} ms  p99 ${measured.p99Ms.toFixed(2)} ms  ` +
+            `errors ${measured.errors}  server CPU ${measured.cpuMicrosPerRequest.toFixed(0)} µs/req`,
+        );
+        for (const sample of measured.errorSamples) options.log(`    error: ${sample}`);
+      }
     }
     if (options.sequentialSeconds > 0) {
-      for (const workload of measurable) {
-        const measured = await measure(running, single, workload, 1, Math.min(0.5, options.sequentialSeconds / 4), options.sequentialSeconds);
-        result.sequential.push(measured);
+      for (const workload of selected) {
+        for (const { result, running, single, measurable } of prepared) {
+          if (!measurable.has(workload.name)) continue;
+          result.sequential.push(await measure(running, single, workload, 1, Math.min(0.5, options.sequentialSeconds / 4), options.sequentialSeconds));
+        }
       }
-      options.log(`  sequential p50/p99: ${result.sequential.map((m) => `${m.workload} ${m.p50Ms.toFixed(2)}/${m.p99Ms.toFixed(2)} ms`).join(', ')}`);
+      for (const { result } of prepared) {
+        options.log(`  ${result.target} sequential p50/p99: ${result.sequential.map((m) => `${m.workload} ${m.p50Ms.toFixed(2)}/${m.p99Ms.toFixed(2)} ms`).join(', ')}`);
+      }
     }
   } finally {
-    client.close();
-    single.close();
-    await running.stop();
+    await Promise.all(prepared.map(release));
   }
 }
 
@@ -177,6 +223,7 @@ async function scalePhase(target: Target, options: Options, port: number, steps:
 
 export async function runBench(options: Options): Promise<TargetResult[]> {
   const results: TargetResult[] = [];
+  const available: { target: Target; port: number; result: TargetResult }[] = [];
   for (const [index, name] of options.targets.entries()) {
     const target = TARGETS.find((t) => t.name === name);
     if (target === undefined) throw new Error(`unknown target ${name}`);
@@ -188,11 +235,14 @@ export async function runBench(options: Options): Promise<TargetResult[]> {
       result.skipped = skipped;
       continue;
     }
-    const port = options.basePort + index;
-    options.log(`${target.label}:`);
+    available.push({ target, port: options.basePort + index, result });
+  }
+  await mainPhase(available, options);
+  for (const { target, port, result } of available) {
+    if (result.failure !== undefined) continue;
+    options.log(`${target.label}: memory and start-up`);
     try {
-      await mainPhase(target, options, port, result);
-      const steps = target.stores ? options.scaleSteps(name) : [];
+      const steps = target.stores ? options.scaleSteps(target.name) : [];
       if (steps.length > 0) await scalePhase(target, options, port, steps, result);
       while (result.startupMs.length < options.startups) await (await startMeasured(target, port, result, options)).stop();
     } catch (error) {
