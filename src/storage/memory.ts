@@ -41,7 +41,8 @@ export function createMemoryStorage(): Storage {
   return {
     async get(key) {
       ensureOpen();
-      return runScoped((scope) => snapshot(scope).get(key));
+      checkKey(key);
+      return map.get(key);
     },
 
     async read(fn) {
