@@ -25,6 +25,7 @@ export { expectedCondition } from './legacy-expected.js';
 export { attributesToGetProjection } from './legacy-projection.js';
 export { attributeUpdates } from './legacy-updates.js';
 export { keyAttributeUpdated } from './update.js';
+export { PathProjection } from './projection.js';
 export { keyConditionsTerms, type KeyOperator, type KeyTerm } from './key-condition.js';
 export type { DocumentPath } from './document-path.js';
 
@@ -55,7 +56,9 @@ export interface Projection {
 export interface Update {
   /** Returns a new item; never mutates its input. */
   apply(item: Item): Item;
-  /** Top-level attributes the update writes or removes, for UPDATED_OLD / UPDATED_NEW. */
+  /** The document paths the update writes or removes, for UPDATED_OLD / UPDATED_NEW. */
+  readonly updatedPaths: readonly DocumentPath[];
+  /** The top-level attributes of those paths. */
   readonly updatedTopLevelNames: readonly string[];
 }
 
@@ -102,8 +105,9 @@ export function requestExpressions(names: unknown, values: unknown): RequestExpr
     },
     update(text, keyAttributeNames) {
       const actions = named('UpdateExpression', () => bindUpdate(parseCached('update', text), maps, keyAttributeNames));
-      const updatedTopLevelNames = Object.freeze([...new Set(actions.map((action) => action.path[0] as string))]);
-      return { apply: (item) => applyActions(actions, item), updatedTopLevelNames };
+      const updatedPaths = Object.freeze(actions.map((action) => action.path));
+      const updatedTopLevelNames = Object.freeze([...new Set(updatedPaths.map((path) => path[0] as string))]);
+      return { apply: (item) => applyActions(actions, item), updatedPaths, updatedTopLevelNames };
     },
     finish() {
       maps.assertAllUsed();

@@ -84,8 +84,10 @@ export function attributeUpdates(updates: unknown, keyAttributeNames: readonly s
   if (key !== undefined) {
     throw keyAttributeUpdated(key[0]);
   }
+  const names = Object.freeze(entries.map(([name]) => name));
   return {
-    updatedTopLevelNames: Object.freeze(entries.map(([name]) => name)),
+    updatedPaths: Object.freeze(names.map((name) => [name])),
+    updatedTopLevelNames: names,
     apply(original) {
       // Every action replaces a whole top-level attribute and never edits inside
       // one, so a shallow copy keeps the original untouched.

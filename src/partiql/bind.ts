@@ -110,8 +110,8 @@ export class Binding {
   }
 
   /** The top-level attributes an update writes or removes, for RETURNING MODIFIED. */
-  updatedNames(ast: UpdateAst): string[] {
-    return [...new Set(ast.actions.map((action) => this.path(action.path)[0] as string))];
+  updatedPaths(ast: UpdateAst): DocumentPath[] {
+    return ast.actions.map((action) => this.path(action.path));
   }
 }
 

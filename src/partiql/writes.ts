@@ -18,7 +18,8 @@ import { checkIndexKeys } from '../engine/indexes.js';
 import { UNCHANGED, type ApplyResult, type WriteOutcome } from '../engine/items.js';
 import type { TableRecord } from '../engine/table.js';
 import type { OperationContext } from '../operations/operation.js';
-import { dataTable, keyAttributeNames, pickAttributes, resolveKey, tableKeySchema } from '../operations/items/item-operation.js';
+import { dataTable, keyAttributeNames, updatedAttributes, resolveKey, tableKeySchema } from '../operations/items/item-operation.js';
+import type { DocumentPath } from '../expressions/document-path.js';
 import type { ConditionNode } from '../expressions/ast.js';
 import type { DeleteStatement, ExistsStatement, InsertStatement, Returning, Statement, UpdateStatement, WriteStatement } from './ast.js';
 import { conjuncts, equalities, resolveValue, type Binding } from './bind.js';
@@ -59,16 +60,16 @@ function addressedKey(table: TableRecord, where: ConditionNode | undefined, bind
 
 const returnedItem = (item: Item | undefined): Item[] => (item === undefined || Object.keys(item).length === 0 ? [] : [item]);
 
-function returning(clause: Returning | undefined, updated: readonly string[]): (outcome: WriteOutcome) => Item[] {
+function returning(clause: Returning | undefined, updated: readonly DocumentPath[]): (outcome: WriteOutcome) => Item[] {
   switch (clause) {
     case 'ALL OLD':
       return (outcome) => returnedItem(outcome.old);
     case 'ALL NEW':
       return (outcome) => returnedItem(outcome.item);
     case 'MODIFIED OLD':
-      return (outcome) => returnedItem(pickAttributes(outcome.old, updated));
+      return (outcome) => returnedItem(updatedAttributes(outcome.old, updated));
     case 'MODIFIED NEW':
-      return (outcome) => returnedItem(pickAttributes(outcome.item, updated));
+      return (outcome) => returnedItem(updatedAttributes(outcome.item, updated));
     default:
       return () => [];
   }
@@ -121,7 +122,7 @@ function planUpdate(table: TableRecord, statement: UpdateStatement, binding: Bin
       if (itemSize(next) > MAX_ITEM_SIZE) throw validation(ITEM_TOO_LARGE_TO_UPDATE);
       return next;
     },
-    returned: returning(statement.returning, binding.updatedNames(statement.update)),
+    returned: returning(statement.returning, binding.updatedPaths(statement.update)),
   };
 }
 

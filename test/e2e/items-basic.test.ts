@@ -126,6 +126,48 @@ describeEachBackend('single-item operations', (target) => {
     assert.deepEqual((await update('UPDATED_NEW')).Attributes, { a: { N: '6' } });
   });
 
+  // Expectations as reported by others against live DynamoDB (DynamoDB Local returns whole top-level attributes instead):
+  // the update's own paths project the old or new item, and an empty projection leaves Attributes out.
+  test('UPDATED_OLD and UPDATED_NEW return only the fragments at the updated paths', async () => {
+    const key = { pk: { S: 'update-fragments' } };
+    const item = {
+      ...key,
+      m: { M: { a: { M: { b: { S: 'old-b' }, c: { N: '1' } } }, keep: { S: 'mk' } } },
+      l: { L: [{ M: { a: { S: 'old0' }, b: { S: 'b0' } } }, { M: { a: { S: 'old1' }, b: { S: 'b1' } } }] },
+      top: { S: 'gone soon' },
+    };
+    const reset = () => target().ddb.send(new PutItemCommand({ TableName: hashTable, Item: item }));
+    const update = (UpdateExpression: string, ReturnValues: 'UPDATED_OLD' | 'UPDATED_NEW', values?: Record<string, AttributeValue>) =>
+      target().ddb.send(new UpdateItemCommand({ TableName: hashTable, Key: key, UpdateExpression, ExpressionAttributeValues: values, ReturnValues }));
+    const v = { ':v': { S: 'new' } };
+
+    await reset();
+    assert.deepEqual((await update('SET m.a.b = :v', 'UPDATED_NEW', v)).Attributes, { m: { M: { a: { M: { b: { S: 'new' } } } } } });
+    await reset();
+    assert.deepEqual((await update('SET m.a.b = :v', 'UPDATED_OLD', v)).Attributes, { m: { M: { a: { M: { b: { S: 'old-b' } } } } } });
+    await reset();
+    assert.deepEqual((await update('SET l[1].a = :v', 'UPDATED_NEW', v)).Attributes, { l: { L: [{ M: { a: { S: 'new' } } }] } });
+    await reset();
+    assert.deepEqual((await update('SET m.a.b = :v, top = :v', 'UPDATED_OLD', v)).Attributes, {
+      m: { M: { a: { M: { b: { S: 'old-b' } } } } },
+      top: { S: 'gone soon' },
+    });
+    await reset();
+    assert.equal((await update('REMOVE top', 'UPDATED_NEW')).Attributes, undefined);
+    await reset();
+    assert.deepEqual((await update('REMOVE top', 'UPDATED_OLD')).Attributes, { top: { S: 'gone soon' } });
+    await reset();
+    assert.equal((await update('SET brand_new = :v', 'UPDATED_OLD', v)).Attributes, undefined);
+    await reset();
+    // Setting past a list's end appends: nothing is at the path named afterwards.
+    assert.equal((await update('SET l[5] = :v', 'UPDATED_NEW', v)).Attributes, undefined);
+    await reset();
+    const legacy = await target().ddb.send(
+      new UpdateItemCommand({ TableName: hashTable, Key: key, AttributeUpdates: { m: { Action: 'DELETE' } }, ReturnValues: 'UPDATED_NEW' }),
+    );
+    assert.equal(legacy.Attributes, undefined);
+  });
+
   test('ConsumedCapacity counts 1 KB write units and 4 KB read units, halved for eventual reads', async () => {
     const key = { pk: { S: 'capacity' } };
     const big = 'x'.repeat(5000);

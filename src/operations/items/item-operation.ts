@@ -12,7 +12,7 @@ import { keySchemaOf, type TableRecord } from '../../engine/table.js';
 import type { OperationContext } from '../operation.js';
 import type { WriteOutcome } from '../../engine/items.js';
 import { CapacityUsage } from '../../engine/capacity.js';
-import { expectedCondition, type Condition, type RequestExpressions } from '../../expressions/index.js';
+import { expectedCondition, PathProjection, type Condition, type DocumentPath, type RequestExpressions } from '../../expressions/index.js';
 
 export const returnConsumedCapacityMember = str({ enum: ['INDEXES', 'TOTAL', 'NONE'] });
 export const returnItemCollectionMetricsMember = str({ enum: ['SIZE', 'NONE'] });
@@ -197,13 +197,15 @@ export function assertCondition(condition: Condition | undefined, request: Condi
   );
 }
 
-/** Keeps only the given top-level attributes of an item. */
-export function pickAttributes(item: Item | undefined, names: readonly string[]): Item | undefined {
+/**
+ * UPDATED_OLD / UPDATED_NEW: the item seen through the update's own paths,
+ * as a ProjectionExpression of them would return it. `SET a.b = :v` answers
+ * `{a: {M: {b}}}`, not all of `a`; a path with nothing behind it (a removed
+ * attribute in the new item, a new one in the old item) contributes nothing,
+ * and nothing at all leaves Attributes out.
+ */
+export function updatedAttributes(item: Item | undefined, paths: readonly DocumentPath[]): Item | undefined {
   if (item === undefined) return undefined;
-  const out: Item = {};
-  for (const name of names) {
-    const value = item[name];
-    if (value !== undefined) out[name] = value;
-  }
+  const out = new PathProjection(paths).apply(item);
   return Object.keys(out).length === 0 ? undefined : out;
 }

@@ -14,7 +14,7 @@ import {
   dataTable,
   keyAttributeNames,
   keyItem,
-  pickAttributes,
+  updatedAttributes,
   resolveKey,
   tableKeySchema,
   validateKeyValues,
@@ -65,7 +65,7 @@ export const updateItem = defineOperation<UpdateItemRequest>({
       if (itemSize(next) > MAX_ITEM_SIZE) throw validation(ITEM_TOO_LARGE_TO_UPDATE);
       return next;
     });
-    const updated = update?.updatedTopLevelNames ?? [];
+    const updated = update?.updatedPaths ?? [];
     let attributes: Item | undefined;
     switch (request.ReturnValues) {
       case 'ALL_OLD':
@@ -75,10 +75,10 @@ export const updateItem = defineOperation<UpdateItemRequest>({
         attributes = outcome.item;
         break;
       case 'UPDATED_OLD':
-        attributes = pickAttributes(outcome.old, updated);
+        attributes = updatedAttributes(outcome.old, updated);
         break;
       case 'UPDATED_NEW':
-        attributes = pickAttributes(outcome.item, updated);
+        attributes = updatedAttributes(outcome.item, updated);
         break;
     }
     return writeResponse(request, table, key, outcome, attributes);
