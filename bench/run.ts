@@ -112,12 +112,18 @@ async function prepare(target: Target, options: Options, port: number, result: T
   const running = await startMeasured(target, port, result, options);
   const prepared = { result, running, client: new Client(running.endpoint, options.connections), single: new Client(running.endpoint, 1), measurable: new Set<string>() };
   const { client } = prepared;
-  await createTable(client, KV_TABLE);
-  await load(client, KV_TABLE, 0, options.sizes.kvItems, kvItem, options.connections);
-  if (selected.some((w) => w.name === 'Query' || w.name === 'QueryIndex' || w.name === 'Scan')) {
-    await createTable(client, COLLECTION_TABLE);
-    const total = options.sizes.partitions * PER_PARTITION;
-    await load(client, COLLECTION_TABLE, 0, total, (i) => collectionItem(Math.floor(i / PER_PARTITION), i % PER_PARTITION), options.connections);
+  try {
+    await createTable(client, KV_TABLE);
+    await load(client, KV_TABLE, 0, options.sizes.kvItems, kvItem, options.connections);
+    if (selected.some((w) => w.name === 'Query' || w.name === 'QueryIndex' || w.name === 'Scan')) {
+      await createTable(client, COLLECTION_TABLE);
+      const total = options.sizes.partitions * PER_PARTITION;
+      await load(client, COLLECTION_TABLE, 0, total, (i) => collectionItem(Math.floor(i / PER_PARTITION), i % PER_PARTITION), options.connections);
+    }
+  } catch (error) {
+    // A target that cannot be loaded is reported as failed; its process must not outlive the run.
+    await release(prepared);
+    throw error;
   }
   for (const workload of selected) {
     try {
