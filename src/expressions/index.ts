@@ -58,8 +58,6 @@ export interface Update {
   apply(item: Item): Item;
   /** The document paths the update writes or removes, for UPDATED_OLD / UPDATED_NEW. */
   readonly updatedPaths: readonly DocumentPath[];
-  /** The top-level attributes of those paths. */
-  readonly updatedTopLevelNames: readonly string[];
 }
 
 export type ConditionParameter = 'ConditionExpression' | 'FilterExpression';
@@ -105,9 +103,7 @@ export function requestExpressions(names: unknown, values: unknown): RequestExpr
     },
     update(text, keyAttributeNames) {
       const actions = named('UpdateExpression', () => bindUpdate(parseCached('update', text), maps, keyAttributeNames));
-      const updatedPaths = Object.freeze(actions.map((action) => action.path));
-      const updatedTopLevelNames = Object.freeze([...new Set(updatedPaths.map((path) => path[0] as string))]);
-      return { apply: (item) => applyActions(actions, item), updatedPaths, updatedTopLevelNames };
+      return { apply: (item) => applyActions(actions, item), updatedPaths: Object.freeze(actions.map((action) => action.path)) };
     },
     finish() {
       maps.assertAllUsed();

@@ -84,10 +84,8 @@ export function attributeUpdates(updates: unknown, keyAttributeNames: readonly s
   if (key !== undefined) {
     throw keyAttributeUpdated(key[0]);
   }
-  const names = Object.freeze(entries.map(([name]) => name));
   return {
-    updatedPaths: Object.freeze(names.map((name) => [name])),
-    updatedTopLevelNames: names,
+    updatedPaths: Object.freeze(entries.map(([name]) => [name])),
     apply(original) {
       // Every action replaces a whole top-level attribute and never edits inside
       // one, so a shallow copy keeps the original untouched.

@@ -109,7 +109,7 @@ export class Binding {
     return (item) => applyActions(actions, item);
   }
 
-  /** The top-level attributes an update writes or removes, for RETURNING MODIFIED. */
+  /** The document paths an update writes or removes, for RETURNING MODIFIED OLD / NEW. */
   updatedPaths(ast: UpdateAst): DocumentPath[] {
     return ast.actions.map((action) => this.path(action.path));
   }

@@ -140,6 +140,21 @@ describeEachBackend('TransactWriteItems and TransactGetItems', (target) => {
     assert.equal(await get(table, { pk: s('d-ok') }), undefined);
   });
 
+  test('an update that writes a key attribute is that action\'s ValidationError', async () => {
+    await put(other, { pk: s('f-key'), sk: n(1) });
+    const error = await errorOf(() =>
+      send([
+        { Put: { TableName: table, Item: { pk: s('f-ok') } } },
+        { Update: { TableName: other, Key: { pk: s('f-key'), sk: n(1) }, UpdateExpression: 'SET v = :v, sk = :v', ExpressionAttributeValues: { ':v': n(2) } } },
+      ]),
+    );
+    assert.deepEqual(error.CancellationReasons, [
+      { Code: 'None' },
+      { Code: 'ValidationError', Message: 'One or more parameter values were invalid: Cannot update attribute sk. This attribute is part of the key' },
+    ]);
+    assert.equal(await get(table, { pk: s('f-ok') }), undefined);
+  });
+
   test('an update growing an item past 400 KB is that action\'s ValidationError', async () => {
     await put(table, { pk: s('e-big'), p: s('x'.repeat(300_000)) });
     const error = await errorOf(() =>

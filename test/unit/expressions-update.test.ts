@@ -84,10 +84,11 @@ describe('update actions', () => {
     assert.equal(out.nope, undefined);
   });
 
-  test('updatedTopLevelNames lists each touched attribute once', () => {
-    const request = requestExpressions(undefined, { ':v': { N: '1' } });
-    const bound = request.update('SET m.a = :v, m.b = :v REMOVE s', ['pk']);
-    assert.deepEqual(bound.updatedTopLevelNames, ['m', 's']);
+  test('updatedPaths lists the resolved path of every action, in order', () => {
+    const request = requestExpressions({ '#b': 'b' }, { ':v': { N: '1' } });
+    const bound = request.update('SET m.a = :v, m.#b = :v REMOVE s, l[2]', ['pk']);
+    assert.deepEqual(bound.updatedPaths, [['m', 'a'], ['m', 'b'], ['s'], ['l', 2]]);
+    assert.deepEqual([...new Set(bound.updatedPaths.map((path) => path[0]))], ['m', 's', 'l']);
   });
 });
 

@@ -171,7 +171,7 @@ function keyOf(action: CheckedAction, table: TableRecord): PrimaryKey {
   if (action.kind === 'Put') return keyFromItem(action.values, tableKeySchema(table));
   const key = resolveKey(table, action.values);
   const keyNames = keyAttributeNames(tableKeySchema(table));
-  const touched = action.update?.updatedTopLevelNames.find((name) => keyNames.includes(name));
+  const touched = action.update?.updatedPaths.map((path) => path[0] as string).find((name) => keyNames.includes(name));
   if (touched !== undefined) throw keyAttributeUpdated(touched);
   return key;
 }
