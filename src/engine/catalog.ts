@@ -28,8 +28,8 @@ import { backfillIndex, purgeIndex } from './index-backfill.js';
 import { pendingKey, tableExpiryRange } from '../features/ttl/ttl-keys.js';
 import { storeEnabledStream } from '../features/streams/stream-state.js';
 
-/** Bump when the stored layout changes incompatibly (2: item values carry their size, see stored-item.ts). */
-export const FORMAT_VERSION = 2;
+/** Bump when the stored layout changes incompatibly (2: item values carry their size, see stored-item.ts; 3: key-layout.ts). */
+export const FORMAT_VERSION = 3;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -48,7 +48,7 @@ export async function backfillIndex(storage: Storage, target: BackfillTarget, ba
       let count = 0;
       let size = 0;
       for (const { value } of batch) {
-        const entry = backfillEntry(tx, current.table, definition, decodeStored(value));
+        const entry = backfillEntry(tx, definition, decodeStored(value));
         if (entry !== undefined) {
           count += 1;
           size += entry.size;

@@ -9,7 +9,6 @@
 import type { Item } from '../model/attribute-value.js';
 import type { PrimaryKey } from '../model/primary-key.js';
 import { itemSize } from '../model/item-size.js';
-import { encodeStorageKey } from '../model/key-codec.js';
 import { DynamoError } from '../protocol/errors.js';
 import type { Storage, WriteTransaction } from '../storage/storage.js';
 import { DEFAULT_CONFIG } from '../config.js';
@@ -17,7 +16,8 @@ import { addCounters, decodeCounters, readCounters, type Counters } from './coun
 import { maintainIndexes, tableIndexes, type IndexWrite } from './indexes.js';
 import { itemKey } from './item-key.js';
 import { itemChangeHook, type ChangeOrigin, type ItemChangeHook } from '../features/item-change-hooks.js';
-import { collectionPrefix, fitKey, indexStatsKey, tableStatsKey } from './keyspace.js';
+import { collectionPrefix, indexStatsKey, tableStatsKey } from './keyspace.js';
+import { partitionStart } from './key-layout.js';
 import { readIdempotencyRecord, writeIdempotencyRecord, type IdempotencyClaim } from './idempotency.js';
 import { decodeStored, encodeStored, storedSize, StoredItem } from './stored-item.js';
 import type { IndexRecord, TableRecord } from './table.js';
@@ -87,7 +87,7 @@ function tableReadsOld(table: TableRecord): boolean {
 }
 
 function collectionKey(table: TableRecord, key: PrimaryKey): Uint8Array {
-  return fitKey(encodeStorageKey(collectionPrefix(table.id), key.hash));
+  return partitionStart(collectionPrefix(table.id), [key.hash]);
 }
 
 export class ItemStore {

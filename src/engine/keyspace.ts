@@ -88,18 +88,22 @@ export function indexPrefix(indexId: number): Uint8Array {
 }
 
 /**
- * DynamoDB keys (2048-byte partition key, 1024-byte sort key) can encode
- * longer than a storage key may be. Such a key keeps its leading bytes and
- * ends in a digest of the whole, so it stays unique; only keys that agree on
- * those leading bytes lose their relative order.
+ * A key longer than the store allows (possible with long sort keys full of
+ * NUL bytes, whose encoding doubles them) keeps its first ORDERED_KEY_BYTES
+ * bytes and ends in a digest of the whole, so it stays unique. Keys longer
+ * than ORDERED_KEY_BYTES that agree on those bytes are therefore stored in
+ * no useful order among themselves; the reader (reader.ts) sorts each such
+ * run by the whole keys before it hands entries out.
  */
 export function fitKey(key: Uint8Array): Uint8Array {
   if (key.length <= MAX_KEY_BYTES) return key;
   const digest = createHash('sha256').update(key).digest().subarray(0, DIGEST_BYTES);
   const out = new Uint8Array(MAX_KEY_BYTES);
-  out.set(key.subarray(0, MAX_KEY_BYTES - DIGEST_BYTES));
-  out.set(digest, MAX_KEY_BYTES - DIGEST_BYTES);
+  out.set(key.subarray(0, ORDERED_KEY_BYTES));
+  out.set(digest, ORDERED_KEY_BYTES);
   return out;
 }
 
 const DIGEST_BYTES = 16;
+/** How many leading bytes of a stored key are the bytes of the key it stands for. */
+export const ORDERED_KEY_BYTES = MAX_KEY_BYTES - DIGEST_BYTES;

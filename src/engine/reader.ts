@@ -6,19 +6,22 @@
  * any filter, and the entry that reaches it is still part of the page.
  */
 import type { Item } from '../model/attribute-value.js';
-import { prefixEnd, type KeyRange } from '../model/key-codec.js';
-import { MAX_KEY_BYTES } from '../storage/bytes.js';
+import { compareBytes, prefixEnd, type KeyRange } from '../model/key-codec.js';
 import type { ReadTransaction, Storage } from '../storage/storage.js';
+import { ORDERED_KEY_BYTES } from './keyspace.js';
 import { StoredItem } from './stored-item.js';
 
 export const MAX_PAGE_BYTES = 1024 * 1024;
 
 export interface PageSpec {
+  /** The whole keys to read (key-layout.ts), before any cut to the store's key limit. */
   readonly range: KeyRange;
-  /** The storage key of the last entry of the previous page. */
+  /** The whole key of the last entry of the previous page. */
   readonly exclusiveStart?: Uint8Array;
   readonly reverse: boolean;
   readonly limit?: number;
+  /** The whole key an entry is stored under: orders the entries whose stored keys were cut. */
+  readonly keyOf: (entry: StoredItem) => Uint8Array;
 }
 
 export interface PageEntry {
@@ -37,65 +40,102 @@ export interface Page {
 /** Storage entries visited by all reads of this process: lets tests show a Query reads only its key range. */
 export const readStatistics = { entriesVisited: 0 };
 
-/** The smallest key above `key`. */
-function successor(key: Uint8Array): Uint8Array | undefined {
-  if (key.length >= MAX_KEY_BYTES) return prefixEnd(key);
-  const out = new Uint8Array(key.length + 1);
-  out.set(key);
-  return out;
-}
-
-function maxKey(a: Uint8Array, b: Uint8Array | undefined): Uint8Array {
-  return b !== undefined && Buffer.compare(b, a) > 0 ? b : a;
-}
-
-function minKey(a: Uint8Array | undefined, b: Uint8Array): Uint8Array {
-  return a === undefined || Buffer.compare(b, a) < 0 ? b : a;
-}
-
 /**
- * Bounds may be longer than a storage key can be (long key values): a
- * shortened start still lies below every key in range, and the end of a
- * shortened end's prefix still lies above.
+ * A bound on whole keys. A stored key orders exactly like its whole key
+ * against any key of at most ORDERED_KEY_BYTES bytes; a longer bound is
+ * loosened to its first ORDERED_KEY_BYTES bytes for the store, and the
+ * whole key of each entry read is checked against the bound itself.
  */
-function fitBounds(start: Uint8Array, end: Uint8Array | undefined): { start: Uint8Array; end: Uint8Array | undefined } {
-  const fittedStart = start.length > MAX_KEY_BYTES ? start.subarray(0, MAX_KEY_BYTES) : start;
-  const fittedEnd = end !== undefined && end.length > MAX_KEY_BYTES ? prefixEnd(end.subarray(0, MAX_KEY_BYTES)) : end;
-  return { start: fittedStart, end: fittedEnd };
+interface Bound {
+  readonly key: Uint8Array;
+  readonly inclusive: boolean;
 }
 
-function bounds(spec: PageSpec): { start: Uint8Array; end: Uint8Array | undefined } {
-  const { range, exclusiveStart } = spec;
-  if (exclusiveStart === undefined) return fitBounds(range.start, range.end);
-  if (spec.reverse) return fitBounds(range.start, minKey(range.end, exclusiveStart));
-  const after = successor(exclusiveStart);
-  // Nothing follows the very last key of the keyspace.
-  if (after === undefined) return { start: range.start, end: range.start };
-  return fitBounds(maxKey(range.start, after), range.end);
+interface Bounds {
+  readonly lower: Bound;
+  readonly upper: Bound | undefined;
+}
+
+function wholeBounds(spec: PageSpec): Bounds {
+  const { range, exclusiveStart: after, reverse } = spec;
+  let lower: Bound = { key: range.start, inclusive: true };
+  let upper: Bound | undefined = range.end === undefined ? undefined : { key: range.end, inclusive: false };
+  if (after !== undefined && !reverse && compareBytes(after, lower.key) >= 0) lower = { key: after, inclusive: false };
+  if (after !== undefined && reverse && (upper === undefined || compareBytes(after, upper.key) <= 0)) upper = { key: after, inclusive: false };
+  return { lower, upper };
+}
+
+const exact = (bound: Bound | undefined) => bound === undefined || bound.key.length <= ORDERED_KEY_BYTES;
+
+/** The store's range for whole-key bounds: exact for short bounds, widened to the ambiguous run for long ones. */
+function storeRange({ lower, upper }: Bounds): { start: Uint8Array; end: Uint8Array | undefined } {
+  let start: Uint8Array;
+  if (!exact(lower)) start = lower.key.subarray(0, ORDERED_KEY_BYTES);
+  else if (lower.inclusive) start = lower.key;
+  else {
+    // The smallest key above it: itself followed by a zero byte.
+    start = new Uint8Array(lower.key.length + 1);
+    start.set(lower.key);
+  }
+  const end = upper === undefined ? undefined : exact(upper) ? upper.key : prefixEnd(upper.key.subarray(0, ORDERED_KEY_BYTES));
+  return { start, end };
+}
+
+function within({ lower, upper }: Bounds, key: Uint8Array): boolean {
+  const low = compareBytes(key, lower.key);
+  if (low < 0 || (low === 0 && !lower.inclusive)) return false;
+  return upper === undefined || compareBytes(key, upper.key) < 0;
+}
+
+/** Stored keys longer than ORDERED_KEY_BYTES may be out of order among those sharing their first ORDERED_KEY_BYTES bytes. */
+function ambiguous(key: Uint8Array): boolean {
+  return key.length > ORDERED_KEY_BYTES;
+}
+
+function sameRun(a: Uint8Array, b: Uint8Array): boolean {
+  return ambiguous(b) && compareBytes(a.subarray(0, ORDERED_KEY_BYTES), b.subarray(0, ORDERED_KEY_BYTES)) === 0;
 }
 
 /**
- * Reads one page. `fetch`, when given, names the table item behind an entry
- * (for index reads that need attributes outside the projection), read in the
- * same snapshot.
+ * Reads one page. Entries come in whole-key order: each run of ambiguous
+ * keys is sorted by the whole keys of its entries before it is taken, and
+ * entries outside the whole-key bounds (read because a long bound was
+ * loosened) are dropped. `fetch`, when given, names the table item behind an
+ * entry (for index reads that need attributes outside the projection), read
+ * in the same snapshot.
  */
 export function readPage(
   storage: Storage,
   spec: PageSpec,
   fetch?: (entry: Item, tx: ReadTransaction) => StoredItem | undefined,
 ): Promise<Page> {
-  const { start, end } = bounds(spec);
-  if (end !== undefined && Buffer.compare(start, end) >= 0) return Promise.resolve({ entries: [], cut: false });
+  const bounds = wholeBounds(spec);
+  if (bounds.upper !== undefined && compareBytes(bounds.lower.key, bounds.upper.key) >= 0) return Promise.resolve({ entries: [], cut: false });
+  const { start, end } = storeRange(bounds);
+  const check = !exact(bounds.lower) || !exact(bounds.upper);
   return storage.read((tx) => {
     const entries: PageEntry[] = [];
     let bytes = 0;
-    for (const { value } of tx.range({ start, end, reverse: spec.reverse })) {
-      readStatistics.entriesVisited++;
-      const stored = StoredItem.of(value);
+    /** Takes an entry into the page; true once the page is full. */
+    const take = (stored: StoredItem): boolean => {
       entries.push({ stored, base: fetch?.(stored.item, tx) });
       bytes += stored.size;
-      if (entries.length === spec.limit || bytes >= MAX_PAGE_BYTES) return { entries, cut: true };
+      return entries.length === spec.limit || bytes >= MAX_PAGE_BYTES;
+    };
+    let run: { key: Uint8Array; stored: StoredItem }[] = [];
+    const takeRun = (): boolean => {
+      const sorted = run.map(({ stored }) => ({ whole: spec.keyOf(stored), stored }));
+      run = [];
+      sorted.sort((a, b) => (spec.reverse ? compareBytes(b.whole, a.whole) : compareBytes(a.whole, b.whole)));
+      return sorted.some(({ whole, stored }) => within(bounds, whole) && take(stored));
+    };
+    for (const { key, value } of tx.range({ start, end, reverse: spec.reverse })) {
+      readStatistics.entriesVisited++;
+      if (run.length > 0 && !sameRun(run[0]!.key, key) && takeRun()) return { entries, cut: true };
+      const stored = StoredItem.of(value);
+      if (ambiguous(key)) run.push({ key, stored });
+      else if ((!check || within(bounds, key)) && take(stored)) return { entries, cut: true };
     }
-    return { entries, cut: false };
+    return { entries, cut: run.length > 0 && takeRun() };
   });
 }

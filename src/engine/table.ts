@@ -3,7 +3,7 @@
  * TableDescription so that describing a table is a rendering, not a mapping.
  */
 import type { KeyType } from '../model/attribute-value.js';
-import type { KeySchema } from '../model/primary-key.js';
+import type { KeyAttribute, KeySchema } from '../model/primary-key.js';
 
 export interface KeySchemaElement {
   readonly AttributeName: string;
@@ -108,21 +108,37 @@ export interface TableRecord {
   readonly Tags: readonly Tag[];
 }
 
-/** A key schema resolved to names and types, as primary-key.ts checks keys against it. */
+/** A table's key schema resolved to names and types, as primary-key.ts checks keys against it. */
 export function keySchemaOf(
   elements: readonly KeySchemaElement[],
   definitions: readonly AttributeDefinition[],
 ): KeySchema {
-  const resolve = (element: KeySchemaElement | undefined) => {
-    if (element === undefined) return undefined;
+  const {
+    partition: [hash],
+    sort: [range],
+  } = keyPartsOf(elements, definitions);
+  if (hash === undefined) throw new Error('key schema without HASH key');
+  return range === undefined ? { hash } : { hash, range };
+}
+
+/**
+ * An index's key schema resolved to names and types: its partition (HASH)
+ * and sort (RANGE) attributes in key schema order. A multi-attribute GSI key
+ * has up to four of each; a table's and an LSI's have one and at most one.
+ */
+export function keyPartsOf(
+  elements: readonly KeySchemaElement[],
+  definitions: readonly AttributeDefinition[],
+): { readonly partition: readonly KeyAttribute[]; readonly sort: readonly KeyAttribute[] } {
+  const resolve = (element: KeySchemaElement): KeyAttribute => {
     const type = definitions.find((d) => d.AttributeName === element.AttributeName)?.AttributeType;
     if (type === undefined) throw new Error(`no attribute definition for ${element.AttributeName}`);
     return { name: element.AttributeName, type };
   };
-  const hash = resolve(elements.find((e) => e.KeyType === 'HASH'));
-  if (hash === undefined) throw new Error('key schema without HASH key');
-  const range = resolve(elements.find((e) => e.KeyType === 'RANGE'));
-  return range === undefined ? { hash } : { hash, range };
+  return {
+    partition: elements.filter((e) => e.KeyType === 'HASH').map(resolve),
+    sort: elements.filter((e) => e.KeyType === 'RANGE').map(resolve),
+  };
 }
 
 export function tableArn(table: Pick<TableRecord, 'region' | 'account' | 'TableName'>): string {

@@ -15,7 +15,7 @@
  * A key attribute has one type per table, so the type byte never decides an
  * order DynamoDB would see; it only makes decoding schema-free.
  *
- * Storage keys: `prefix | h32(enc(pk)) (big-endian) | enc(pk) [| enc(sk)...]`.
+ * Storage keys put these parts together (engine/key-layout.ts).
  */
 import { checkNumberParts, formatNumber, parseNumber, type DecimalParts } from './numbers.js';
 import { hash32 } from './hash.js';
@@ -194,47 +194,10 @@ export function decodeKeyPart(bytes: Uint8Array, offset: number): DecodedPart {
 
 // --------------------------------------------------------- storage keys
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  return Buffer.concat(parts);
-}
-
 function hashBytes(hash: number): Uint8Array {
   const out = Buffer.allocUnsafe(4);
   out.writeUInt32BE(hash, 0);
   return out;
-}
-
-/**
- * `prefix | h32(enc(partition)) | enc(partition) | enc(each sort part)`.
- * Index entries pass the index key's sort part followed by the table key.
- */
-export function encodeStorageKey(
-  prefix: Uint8Array,
-  partition: KeyValue,
-  sortParts: readonly KeyValue[] = [],
-): Uint8Array {
-  const encoded = encodeKeyPart(partition);
-  return concat([prefix, hashBytes(hash32(encoded)), encoded, ...sortParts.map(encodeKeyPart)]);
-}
-
-export interface DecodedStorageKey {
-  readonly hash: number;
-  readonly partition: KeyValue;
-  readonly sortParts: readonly KeyValue[];
-}
-
-/** Reverses encodeStorageKey, given the length of the prefix. */
-export function decodeStorageKey(bytes: Uint8Array, prefixLength: number): DecodedStorageKey {
-  if (bytes.length < prefixLength + 5) throw corrupt(prefixLength);
-  const hash = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).readUInt32BE(prefixLength);
-  const first = decodeKeyPart(bytes, prefixLength + 4);
-  const sortParts: KeyValue[] = [];
-  for (let at = first.next; at < bytes.length; ) {
-    const part = decodeKeyPart(bytes, at);
-    sortParts.push(part.value);
-    at = part.next;
-  }
-  return { hash, partition: first.value, sortParts };
 }
 
 /** The smallest key above every key that starts with `prefix` (undefined: none). */
@@ -255,12 +218,6 @@ export interface KeyRange {
   readonly end: Uint8Array | undefined;
 }
 
-/** Every storage key of one partition: for Query. */
-export function partitionRange(prefix: Uint8Array, partition: KeyValue): KeyRange {
-  const start = encodeStorageKey(prefix, partition);
-  return { start, end: prefixEnd(start) };
-}
-
 /**
  * Parallel-scan segment `segment` of `total`: the hash range
  * [floor(segment·2³²/total), floor((segment+1)·2³²/total)) under `prefix`.
@@ -269,7 +226,7 @@ export function segmentRange(prefix: Uint8Array, segment: number, total: number)
   const bound = (i: number): number => Math.floor((i * 2 ** 32) / total);
   const high = bound(segment + 1);
   return {
-    start: concat([prefix, hashBytes(bound(segment))]),
-    end: high >= 2 ** 32 ? prefixEnd(prefix) : concat([prefix, hashBytes(high)]),
+    start: Buffer.concat([prefix, hashBytes(bound(segment))]),
+    end: high >= 2 ** 32 ? prefixEnd(prefix) : Buffer.concat([prefix, hashBytes(high)]),
   };
 }

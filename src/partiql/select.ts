@@ -8,6 +8,7 @@
  */
 import type { AttributeValue, Item, KeyType } from '../model/attribute-value.js';
 import { compareKeyValues, prefixEnd, type KeyRange, type KeyValue } from '../model/key-codec.js';
+import type { KeyAttribute } from '../model/primary-key.js';
 import { validation } from '../protocol/errors.js';
 import { CapacityUsage, readUnits, type ConsumedCapacity, type ReturnConsumedCapacity } from '../engine/capacity.js';
 import { readPage, type PageEntry } from '../engine/reader.js';
@@ -17,8 +18,8 @@ import { valueAt } from '../expressions/document-path.js';
 import type { KeyOperator, KeyTerm } from '../expressions/index.js';
 import type { OperationContext } from '../operations/operation.js';
 import { dataTable } from '../operations/items/item-operation.js';
-import { keyRange } from '../operations/items/query.js';
-import { entryKey, resolveSource, tableItemFetcher, type ReadSource } from '../operations/items/read-operation.js';
+import { keyRange, type SortCondition } from '../engine/key-layout.js';
+import { entryKey, readSource, tableItemFetcher, type ReadSource } from '../engine/read-source.js';
 import type { SelectStatement, Target } from './ast.js';
 import { conjuncts, type Binding } from './bind.js';
 import { decodeNextToken, encodeNextToken, fingerprint, type Resume } from './next-token.js';
@@ -43,15 +44,10 @@ export interface SelectResult {
 
 /** The table or index a SELECT reads, with PartiQL's own wording of the index faults. */
 export function selectSource(context: OperationContext, target: Target, consistent: boolean): ReadSource {
-  const table = dataTable(context, target.table);
-  if (target.index !== undefined) {
-    const global = table.GlobalSecondaryIndexes.some((index) => index.IndexName === target.index);
-    if (!global && !table.LocalSecondaryIndexes.some((index) => index.IndexName === target.index)) {
-      throw validation('The table does not have the specified index');
-    }
-    if (global && consistent) throw validation('Strongly consistent read is not supported on Global Secondary Indexes');
-  }
-  return resolveSource(context, { TableName: target.table, IndexName: target.index, ConsistentRead: consistent });
+  const source = readSource(dataTable(context, target.table), target.index);
+  if (source === undefined) throw validation('The table does not have the specified index');
+  if (source.index?.global === true && consistent) throw validation('Strongly consistent read is not supported on Global Secondary Indexes');
+  return source;
 }
 
 const ORDERED: Readonly<Record<string, KeyOperator>> = { '=': 'EQ', '<': 'LT', '<=': 'LE', '>': 'GT', '>=': 'GE' };
@@ -83,9 +79,8 @@ function sortTerm(node: ConditionNode, name: string, type: KeyType, binding: Bin
   return undefined;
 }
 
-/** The distinct partitions a WHERE clause pins, in key order, or undefined when it pins none. */
-function partitions(where: ConditionNode | undefined, source: ReadSource, binding: Binding): KeyValue[] | undefined {
-  const { name, type } = source.schema.hash;
+/** The distinct values a WHERE clause pins one key attribute to (`=` or `IN`), in key order; undefined when it pins none. */
+function pinnedValues(where: ConditionNode | undefined, { name, type }: KeyAttribute, binding: Binding): KeyValue[] | undefined {
   for (const node of conjuncts(where)) {
     let candidates: (AttributeValue | undefined)[] | undefined;
     if (node.kind === 'compare' && node.operator === '=') {
@@ -100,6 +95,25 @@ function partitions(where: ConditionNode | undefined, source: ReadSource, bindin
     return pinned.filter((value, i) => i === 0 || compareKeyValues(pinned[i - 1] as KeyValue, value) !== 0);
   }
   return undefined;
+}
+
+/** Reading more partitions than this one by one costs more than one scan. */
+const MAX_PINNED_PARTITIONS = 100;
+
+/**
+ * The distinct partitions a WHERE clause pins, in key order: every partition
+ * attribute pinned, each combination of their values one partition.
+ * Undefined when it pins none (or too many to be worth reading one by one).
+ */
+function partitions(where: ConditionNode | undefined, source: ReadSource, binding: Binding): KeyValue[][] | undefined {
+  let combinations: KeyValue[][] = [[]];
+  for (const attribute of source.layout.partition) {
+    const values = pinnedValues(where, attribute, binding);
+    if (values === undefined) return undefined;
+    combinations = combinations.flatMap((prefix) => values.map((value) => [...prefix, value]));
+    if (combinations.length > MAX_PINNED_PARTITIONS) return undefined;
+  }
+  return combinations;
 }
 
 /** Which way ORDER BY runs the partitions (by partition key) and each partition's items (by sort key). */
@@ -120,25 +134,41 @@ function ordering(statement: SelectStatement, source: ReadSource, binding: Bindi
   for (const { path, descending: down } of order) {
     const name = binding.path(path);
     const key = name[0] as string;
-    if (name.length !== 1 || (key !== source.schema.hash.name && key !== source.schema.range?.name)) {
+    if (name.length !== 1 || ![...source.layout.partition, ...source.layout.sort].some((attribute) => attribute.name === key)) {
       throw validation('ORDER BY is supported only on the key attributes of the table or index read');
     }
     if (!descending.has(key)) descending.set(key, down);
   }
-  const range = source.schema.range?.name;
+  const [hash] = source.layout.partition;
+  const [range] = source.layout.sort;
   return {
-    partitionsDescending: descending.get(source.schema.hash.name) ?? false,
-    itemsDescending: range !== undefined && (descending.get(range) ?? false),
+    partitionsDescending: descending.get(hash!.name) ?? false,
+    itemsDescending: range !== undefined && (descending.get(range.name) ?? false),
   };
 }
 
+/**
+ * The key range of each pinned partition, narrowed by `=` on the leading sort
+ * attributes and one condition a range can serve on the next.
+ */
 function readRanges(statement: SelectStatement, source: ReadSource, binding: Binding, order: Ordering): KeyRange[] {
-  const hashes = partitions(statement.where, source, binding);
-  if (hashes === undefined) return [{ start: source.prefix, end: prefixEnd(source.prefix) }];
-  if (order.partitionsDescending) hashes.reverse();
-  const range = source.schema.range;
-  const term = range && conjuncts(statement.where).map((node) => sortTerm(node, range.name, range.type, binding)).find(Boolean);
-  return hashes.map((hash) => keyRange(source, hash, term));
+  const pinned = partitions(statement.where, source, binding);
+  const prefix = source.layout.prefix;
+  if (pinned === undefined) return [{ start: prefix, end: prefixEnd(prefix) }];
+  if (order.partitionsDescending) pinned.reverse();
+  const equalities: KeyValue[] = [];
+  let last: KeyTerm | undefined;
+  for (const { name, type } of source.layout.sort) {
+    const terms = conjuncts(statement.where).flatMap((node) => sortTerm(node, name, type, binding) ?? []);
+    const equal = terms.find((term) => term.operator === 'EQ');
+    if (equal === undefined) {
+      last = terms[0];
+      break;
+    }
+    equalities.push(equal.values[0] as KeyValue);
+  }
+  const condition = last && { operator: last.operator as SortCondition['operator'], values: last.values as KeyValue[] };
+  return pinned.map((partition) => keyRange(source.layout, partition, equalities, condition));
 }
 
 /** A GSI answers only with what it projects, so naming anything else is refused. */
@@ -147,7 +177,7 @@ function checkProjected(statement: SelectStatement, source: ReadSource, binding:
   if (index === undefined || !index.global || index.projected === undefined || statement.projection === undefined) return;
   const projected = index.projected;
   const roots = new Set(statement.projection.map(({ path }) => binding.path(path)[0] as string));
-  const missing = [...roots].filter((name) => !projected.has(name));
+  const missing = [...roots].filter((name) => !projected.has(name)).sort();
   if (missing.length > 0) {
     throw validation(`One or more parameter values were invalid: Global secondary index ${index.record.IndexName} does not project [${missing.join(', ')}]`);
   }
@@ -205,7 +235,7 @@ export async function runSelect(context: OperationContext, statement: SelectStat
     const limit = options.limit === undefined ? undefined : options.limit - entries.length;
     const page = await readPage(
       context.services.storage,
-      { range: ranges[r] as KeyRange, exclusiveStart: r === start?.range ? start.after : undefined, reverse, limit },
+      { range: ranges[r] as KeyRange, exclusiveStart: r === start?.range ? start.after : undefined, reverse, limit, keyOf: source.keyOf },
       fetch,
     );
     entries.push(...page.entries);

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AttributeValue, Item } from '../../src/model/attribute-value.js';
-import { decodeStorageKey, prefixEnd } from '../../src/model/key-codec.js';
+import { decodeKeyPart, hash32, prefixEnd, type KeyValue } from '../../src/model/key-codec.js';
 import { itemSize } from '../../src/model/item-size.js';
 import { createMemoryStorage } from '../../src/storage/memory.js';
 import type { Storage } from '../../src/storage/storage.js';
@@ -48,8 +48,18 @@ function table(globals: IndexRecord[], locals: IndexRecord[] = []): TableRecord 
 }
 
 function entryOf(t: TableRecord, indexName: string, item: Item) {
-  const { tableSchema, maintained } = tableIndexes(t);
-  return indexEntry(tableSchema, maintained.find((index) => index.record.IndexName === indexName)!, item);
+  return indexEntry(tableIndexes(t).maintained.find((index) => index.record.IndexName === indexName)!, item);
+}
+
+/** The hash and the key parts after a 5-byte prefix. */
+function decodeEntryKey(key: Uint8Array): { hash: number; parts: KeyValue[] } {
+  const parts: KeyValue[] = [];
+  for (let at = 9; at < key.length; ) {
+    const part = decodeKeyPart(key, at);
+    parts.push(part.value);
+    at = part.next;
+  }
+  return { hash: Buffer.from(key).readUInt32BE(5), parts };
 }
 
 const base: Item = { pk: { S: 'p' }, sk: { N: '2' }, g: { S: 'x' }, n: { N: '5' }, data: { S: 'd' } };
@@ -59,9 +69,9 @@ describe('index entries', () => {
     const t = table([gsi(7, 'byN', 'n', 'g')]);
     const entry = entryOf(t, 'byN', base)!;
     assert.deepEqual([...entry.key.subarray(0, 5)], [...indexPrefix(7)]);
-    const decoded = decodeStorageKey(entry.key, 5);
-    assert.deepEqual(decoded.partition, { N: '5' });
-    assert.deepEqual(decoded.sortParts, [{ S: 'x' }, { S: 'p' }, { N: '2' }]);
+    const decoded = decodeEntryKey(entry.key);
+    assert.equal(decoded.hash, hash32(entry.key.subarray(9, 9 + decodeKeyPart(entry.key, 9).next - 9)));
+    assert.deepEqual(decoded.parts, [{ N: '5' }, { S: 'x' }, { S: 'p' }, { N: '2' }]);
     assert.deepEqual(JSON.parse(entry.text), base);
     assert.equal(entry.size, itemSize(base));
   });

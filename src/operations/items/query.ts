@@ -4,11 +4,13 @@
  * cost depends on the items in range, never on the size of the table.
  */
 import type { AttributeValue, Item } from '../../model/attribute-value.js';
-import { encodeKeyPart, encodeStorageKey, partitionRange, prefixEnd, type KeyRange, type KeyValue } from '../../model/key-codec.js';
+import type { KeyValue } from '../../model/key-codec.js';
 import type { KeyAttribute } from '../../model/primary-key.js';
 import { validation } from '../../protocol/errors.js';
 import { attributeMap, attributeValue, bool, int, list, map, str, struct } from '../../protocol/shape.js';
+import { keyRange, type SortCondition } from '../../engine/key-layout.js';
 import { readPage } from '../../engine/reader.js';
+import { entryKey, sourceKeyAttributes, tableItemFetcher, type ReadSource } from '../../engine/read-source.js';
 import { compareValues, valuesEqual } from '../../expressions/compare.js';
 import { beginsWith } from '../../expressions/condition.js';
 import { expectedCondition, keyConditionsTerms, requestExpressions, type KeyTerm } from '../../expressions/index.js';
@@ -16,24 +18,21 @@ import { defineOperation } from '../operation.js';
 import { tableNameMember } from '../common-shapes.js';
 import { checkExpressionParameters } from './item-operation.js';
 import {
+  checkGlobalProjection,
   checkGlobalSelect,
   checkKeyPaths,
   checkStartKeyAttribute,
   checkStartKeySize,
   checkStartKeyTablePart,
   effectiveSelect,
-  entryKey,
   filterAndProjection,
   legacyProjection,
   needsTableItems,
   pageResponse,
-  readKeyAttributes,
   readMembers,
   resolveSource,
-  tableItemFetcher,
   validateStartKeyValues,
   type ReadRequest,
-  type ReadSource,
 } from './read-operation.js';
 
 interface QueryRequest extends ReadRequest {
@@ -55,13 +54,40 @@ const conditionMap = (name: string) =>
   );
 
 const NOT_INDEXABLE = new Set(['NULL', 'NOT_NULL', 'NE', 'CONTAINS', 'NOT_CONTAINS', 'IN']);
+const TYPE_MISMATCH = 'One or more parameter values were invalid: Condition parameter type does not match schema type';
+
+/** What a valid key condition reads: one partition, narrowed by equalities on leading sort attributes and a condition on the next. */
+interface KeyPlan {
+  readonly partitionTerms: readonly KeyTerm[];
+  /** The terms on sort attributes, in key schema order: all equalities but the last. */
+  readonly sortTerms: readonly KeyTerm[];
+}
+
+/** A term's operator, values and type, checked against the key attribute it names. */
+function checkTermValues(term: KeyTerm, attribute: KeyAttribute, source: ReadSource): void {
+  if (NOT_INDEXABLE.has(term.operator)) throw validation('Attempted conditional constraint is not an indexable operation');
+  if (term.values.some((value) => !(attribute.type in value))) throw validation(TYPE_MISMATCH);
+  if (attribute.type === 'N' || !term.values.some((value) => (value as Record<string, string>)[attribute.type] === '')) return;
+  // DynamoDB Local 3.3.1 (no live response recorded): an index names itself, even for the table's partition key an LSI shares.
+  const kind = attribute.type === 'S' ? 'string' : 'binary';
+  throw validation(
+    source.index === undefined
+      ? `One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty ${kind} value. Key: ${attribute.name}`
+      : 'One or more parameter values are not valid. A value specified for a secondary index key is not supported. ' +
+          `The AttributeValue for a key attribute cannot contain an empty ${kind} value. IndexName: ${source.index.record.IndexName}, IndexKey: ${attribute.name}`,
+  );
+}
 
 /**
- * The key condition checked against the read schema, attribute by attribute
- * (the start key's attribute first), as DynamoDB orders these faults.
+ * A table's, an LSI's or a one-hash, at-most-one-range GSI's key condition,
+ * attribute by attribute (the start key's attribute first), as DynamoDB
+ * orders these faults (dynalite's tests, recorded against DynamoDB).
  */
-function checkKeyTerms(terms: readonly KeyTerm[], source: ReadSource, startKey: Item | undefined): void {
-  const attributes = readKeyAttributes(source);
+function singleKeyPlan(terms: readonly KeyTerm[], source: ReadSource, startKey: Item | undefined): KeyPlan {
+  // DynamoDB Local 3.3.1 counts the conditions once the table is known, since multi-attribute keys allow up to eight.
+  if (terms.length > 2) throw validation('Conditions can be of length 1 or 2 only');
+  const attributes = sourceKeyAttributes(source);
+  const plan: KeyTerm[] = [];
   for (const [i, attribute] of attributes.entries()) {
     const isHash = i === 0;
     checkStartKeyAttribute(startKey, attribute);
@@ -71,12 +97,43 @@ function checkKeyTerms(terms: readonly KeyTerm[], source: ReadSource, startKey: 
       if (isHash || terms.length > 1) throw validation(`Query condition missed key schema element: ${attribute.name}`);
       continue;
     }
-    if (NOT_INDEXABLE.has(term.operator)) throw validation('Attempted conditional constraint is not an indexable operation');
-    if (term.values.some((value) => !(attribute.type in value))) {
-      throw validation('One or more parameter values were invalid: Condition parameter type does not match schema type');
-    }
+    checkTermValues(term, attribute, source);
     if (isHash && term.operator !== 'EQ') throw validation('Query key condition not supported');
+    plan.push(term);
   }
+  return { partitionTerms: plan.slice(0, 1), sortTerms: plan.slice(1) };
+}
+
+/**
+ * A multi-attribute GSI key's condition: equality on every partition
+ * attribute; sort attributes from the left without gaps, equality on all but
+ * the last one named. Messages from DynamoDB Local 3.3.1 (the rules are the
+ * Developer Guide's; no live response recorded).
+ */
+function multiKeyPlan(terms: readonly KeyTerm[], source: ReadSource, startKey: Item | undefined): KeyPlan {
+  const { partition, sort } = source.layout;
+  if (terms.length > partition.length + sort.length) throw validation('Query key condition not supported');
+  for (const attribute of sourceKeyAttributes(source)) checkStartKeyAttribute(startKey, attribute);
+  const termOf = (attribute: KeyAttribute) => terms.find((term) => term.name === attribute.name);
+  const unequal = (attributes: readonly KeyAttribute[]) => attributes.filter((attribute) => termOf(attribute)?.operator !== 'EQ').map((a) => a.name);
+  const partitionGaps = unequal(partition);
+  if (partitionGaps.length > 0) {
+    throw validation(`HASH key attributes ${partitionGaps.join(', ')} must have equality conditions specified in the query`);
+  }
+  const keyNames = new Set(sourceKeyAttributes(source).map((attribute) => attribute.name));
+  if (terms.some((term) => !keyNames.has(term.name))) throw validation('Query condition missed key schema element');
+  const named = sort.filter((attribute) => termOf(attribute) !== undefined);
+  const last = named.length === 0 ? -1 : sort.indexOf(named[named.length - 1]!);
+  const sortGaps = unequal(sort.slice(0, Math.max(last, 0)));
+  if (sortGaps.length > 0) {
+    throw validation(
+      `RANGE key attributes ${sortGaps.join(', ')} must have equality conditions specified in the query because a condition is present on key attribute ${sort[last]!.name}`,
+    );
+  }
+  const planned = [...partition, ...sort.slice(0, last + 1)].map((attribute) => ({ attribute, term: termOf(attribute)! }));
+  for (const { attribute, term } of planned) checkTermValues(term, attribute, source);
+  const plannedTerms = planned.map(({ term }) => term);
+  return { partitionTerms: plannedTerms.slice(0, partition.length), sortTerms: plannedTerms.slice(partition.length) };
 }
 
 function termMatches(term: KeyTerm, value: AttributeValue): boolean {
@@ -102,53 +159,35 @@ function termMatches(term: KeyTerm, value: AttributeValue): boolean {
   }
 }
 
+/** How DynamoDB prints an AttributeValue in messages (Java's toString). */
+function shown(value: AttributeValue): string {
+  const [type, payload] = Object.entries(value)[0] as [string, unknown];
+  return `AttributeValue: {${type}:${String(payload)}}`;
+}
+
 /** A start key must lie inside what the key condition selects. */
-function checkStartKeyBounds(startKey: Item | undefined, source: ReadSource, hashTerm: KeyTerm, rangeTerm: KeyTerm | undefined): void {
+function checkStartKeyBounds(startKey: Item | undefined, source: ReadSource, plan: KeyPlan): void {
   if (startKey === undefined) return;
-  const hashMatches = valuesEqual(startKey[source.schema.hash.name] as AttributeValue, hashTerm.values[0] as AttributeValue);
-  if (rangeTerm === undefined) {
-    if (!hashMatches) throw validation('The provided starting key is outside query boundaries based on provided conditions');
+  if (source.index === undefined && source.layout.sort.length === 0) {
+    // A hash-only table's partition holds one item, which an exclusive start leaves nothing of.
+    // Live DynamoDB's message, quoted in ScyllaDB Alternator's test_query.py.
+    const entries = Object.entries(startKey).map(([name, value]) => `${name}=${shown(value)}`);
+    throw validation(`The provided exclusive start key is invalid: ExclusiveStartKey: {${entries.join(', ')}}`);
+  }
+  const partitionMatches = plan.partitionTerms.every((term) => valuesEqual(startKey[term.name] as AttributeValue, term.values[0] as AttributeValue));
+  if (plan.sortTerms.length === 0) {
+    if (!partitionMatches) throw validation('The provided starting key is outside query boundaries based on provided conditions');
     return;
   }
-  const rangeValue = startKey[rangeTerm.name] as AttributeValue;
-  if (!termMatches(rangeTerm, rangeValue)) throw validation('The provided starting key does not match the range key predicate');
-  if (!hashMatches) throw validation('The query can return at most one row and cannot be restarted');
-}
-
-/** `prefix | h32(pk) | enc(pk)` followed by the bytes that start every sort value the condition accepts. */
-function sortPrefix(partition: Uint8Array, value: KeyValue, prefixOnly: boolean): Uint8Array {
-  const encoded = encodeKeyPart(value);
-  // An encoded string or binary ends in its 2-byte terminator; without it, it prefixes every longer value.
-  const part = prefixOnly ? encoded.subarray(0, encoded.length - 2) : encoded;
-  return Buffer.concat([partition, part]);
-}
-
-/** The storage key range holding exactly the entries the key condition selects. */
-export function keyRange(source: ReadSource, hash: KeyValue, rangeTerm: KeyTerm | undefined): KeyRange {
-  const partition = partitionRange(source.prefix, hash);
-  if (rangeTerm === undefined) return partition;
-  const base = encodeStorageKey(source.prefix, hash);
-  const [first, second] = rangeTerm.values as [KeyValue, KeyValue];
-  const at = (value: KeyValue) => sortPrefix(base, value, false);
-  const after = (value: KeyValue) => prefixEnd(at(value));
-  switch (rangeTerm.operator) {
-    case 'EQ':
-      return { start: at(first), end: after(first) };
-    case 'LT':
-      return { start: partition.start, end: at(first) };
-    case 'LE':
-      return { start: partition.start, end: after(first) };
-    case 'GT':
-      return { start: after(first) ?? partition.start, end: partition.end };
-    case 'GE':
-      return { start: at(first), end: partition.end };
-    case 'BETWEEN':
-      return { start: at(first), end: after(second) };
-    default: {
-      const start = sortPrefix(base, first, true);
-      return { start, end: prefixEnd(start) };
-    }
+  if (!plan.sortTerms.every((term) => termMatches(term, startKey[term.name] as AttributeValue))) {
+    throw validation('The provided starting key does not match the range key predicate');
   }
+  if (!partitionMatches) throw validation('The query can return at most one row and cannot be restarted');
+}
+
+/** The sort condition a key range serves: the last sort term, whatever its operator. */
+function sortCondition(term: KeyTerm | undefined): SortCondition | undefined {
+  return term === undefined ? undefined : { operator: term.operator as SortCondition['operator'], values: term.values as KeyValue[] };
 }
 
 export const query = defineOperation<QueryRequest>({
@@ -186,25 +225,26 @@ export const query = defineOperation<QueryRequest>({
 
     const source = resolveSource(context, request);
     checkStartKeySize(startKey, source, 'The provided starting key is invalid');
-    checkKeyTerms(terms, source, startKey);
+    const { partition, sort } = source.layout;
+    const plan = partition.length === 1 && sort.length <= 1 ? singleKeyPlan(terms, source, startKey) : multiKeyPlan(terms, source, startKey);
     checkStartKeyTablePart(startKey, source);
-    const hashTerm = terms.find((term) => term.name === source.schema.hash.name) as KeyTerm;
-    const rangeAttribute: KeyAttribute | undefined = source.schema.range;
-    const rangeTerm = rangeAttribute && terms.find((term) => term.name === rangeAttribute.name);
-    checkStartKeyBounds(startKey, source, hashTerm, rangeTerm);
+    checkStartKeyBounds(startKey, source, plan);
     checkKeyPaths(source, projection?.paths ?? []);
     const legacyFilterNames = Object.keys(request.QueryFilter ?? {});
+    const filterNames = [...(bound.filter?.paths.map((path) => path[0] as string) ?? []), ...legacyFilterNames];
     checkKeyPaths(source, [...(bound.filter?.paths ?? []), ...legacyFilterNames.map((name) => [name])], bound.filter ? 'Filter Expression' : 'QueryFilter');
     checkGlobalSelect(source, select);
+    checkGlobalProjection(source, select, projection, filterNames);
 
-    const hash = hashTerm.values[0] as KeyValue;
+    const equalities = plan.sortTerms.slice(0, -1).map((term) => term.values[0] as KeyValue);
     const page = await readPage(
       context.services.storage,
       {
-        range: keyRange(source, hash, rangeTerm),
+        range: keyRange(source.layout, plan.partitionTerms.map((term) => term.values[0] as KeyValue), equalities, sortCondition(plan.sortTerms.at(-1))),
         exclusiveStart: startKey && entryKey(source, startKey),
         reverse: request.ScanIndexForward === false,
         limit: request.Limit,
+        keyOf: source.keyOf,
       },
       needsTableItems(source, select, { ...bound, projection }, legacyFilterNames) ? tableItemFetcher(source) : undefined,
     );

@@ -5,16 +5,12 @@
  * the response (filter, projection, counts, consumed capacity).
  */
 import type { AttributeValue, Item } from '../../model/attribute-value.js';
-import { encodeStorageKey, type KeyValue } from '../../model/key-codec.js';
-import { keyFromKeyParameter, KEY_SCHEMA_MISMATCH, type KeyAttribute, type KeySchema } from '../../model/primary-key.js';
+import { keyFromKeyParameter, KEY_SCHEMA_MISMATCH, type KeyAttribute } from '../../model/primary-key.js';
 import { validateAttributeValue } from '../../model/validate-value.js';
 import { DynamoError, validation } from '../../protocol/errors.js';
 import { attributeMap, bool, int, str } from '../../protocol/shape.js';
-import { itemKey } from '../../engine/item-key.js';
-import { fitKey, indexPrefix, itemPrefix } from '../../engine/keyspace.js';
-import { keySchemaOf, type IndexRecord, type TableRecord } from '../../engine/table.js';
 import type { Page, PageEntry } from '../../engine/reader.js';
-import type { ReadTransaction } from '../../storage/storage.js';
+import { readSource, sourceKeyAttributes, type ReadSource } from '../../engine/read-source.js';
 import {
   attributesToGetProjection,
   type Condition,
@@ -24,7 +20,6 @@ import {
   type RequestExpressions,
 } from '../../expressions/index.js';
 import type { OperationContext, RawJson } from '../operation.js';
-import { StoredItem } from '../../engine/stored-item.js';
 import { jsonArray, splicedJson } from './spliced-json.js';
 import {
   attributesToGetMember,
@@ -34,9 +29,10 @@ import {
   expressionAttributeValuesMember,
   keyAttributeNames,
   returnConsumedCapacityMember,
-  tableKeySchema,
   type ReturnConsumedCapacity,
 } from './item-operation.js';
+
+const INVALID = 'One or more parameter values were invalid: ';
 
 export type Select = 'ALL_ATTRIBUTES' | 'ALL_PROJECTED_ATTRIBUTES' | 'SPECIFIC_ATTRIBUTES' | 'COUNT';
 
@@ -135,56 +131,15 @@ export function legacyProjection(request: ReadRequest): Projection | undefined {
 
 // ------------------------------------------------------------------ sources
 
-export interface IndexSource {
-  readonly record: IndexRecord;
-  readonly global: boolean;
-  /** Attribute names an index entry holds, or undefined when it holds whole items (ALL). */
-  readonly projected: ReadonlySet<string> | undefined;
-}
-
-/** The table or index a Query or Scan reads. */
-export interface ReadSource {
-  readonly table: TableRecord;
-  readonly tableSchema: KeySchema;
-  /** The key schema entries are ordered by: the index's, or the table's. */
-  readonly schema: KeySchema;
-  readonly index?: IndexSource;
-  readonly prefix: Uint8Array;
-  /** The attributes of a LastEvaluatedKey: the table key, then the index key attributes not already in it. */
-  readonly startKeyNames: readonly string[];
-}
-
-function projectedNames(table: TableRecord, index: IndexRecord): ReadonlySet<string> | undefined {
-  if (index.Projection.ProjectionType === 'ALL') return undefined;
-  return new Set([
-    ...table.KeySchema.map((element) => element.AttributeName),
-    ...index.KeySchema.map((element) => element.AttributeName),
-    ...(index.Projection.NonKeyAttributes ?? []),
-  ]);
-}
-
+/** The table or index a Query or Scan reads, with DynamoDB's faults for an unknown index and a consistent GSI read. */
 export function resolveSource(context: OperationContext, request: ReadRequest): ReadSource {
   const table = dataTable(context, request.TableName);
-  const tableSchema = tableKeySchema(table);
-  const tableKeyNames = keyAttributeNames(tableSchema);
-  if (request.IndexName === undefined) {
-    return { table, tableSchema, schema: tableSchema, prefix: itemPrefix(table.id), startKeyNames: tableKeyNames };
+  const source = readSource(table, request.IndexName);
+  if (source === undefined) throw validation(`The table does not have the specified index: ${request.IndexName}`);
+  if (source.index?.global === true && request.ConsistentRead === true) {
+    throw validation('Consistent reads are not supported on global secondary indexes');
   }
-  const local = table.LocalSecondaryIndexes.find((index) => index.IndexName === request.IndexName);
-  const record = local ?? table.GlobalSecondaryIndexes.find((index) => index.IndexName === request.IndexName);
-  if (record === undefined) throw validation(`The table does not have the specified index: ${request.IndexName}`);
-  const global = local === undefined;
-  if (global && request.ConsistentRead === true) throw validation('Consistent reads are not supported on global secondary indexes');
-  const schema = keySchemaOf(record.KeySchema, table.AttributeDefinitions);
-  const startKeyNames = [...tableKeyNames, ...keyAttributeNames(schema).filter((name) => !tableKeyNames.includes(name))];
-  return {
-    table,
-    tableSchema,
-    schema,
-    index: { record, global, projected: projectedNames(table, record) },
-    prefix: indexPrefix(record.id),
-    startKeyNames,
-  };
+  return source;
 }
 
 /** GSIs cannot fetch from the table, so ALL_ATTRIBUTES needs an ALL projection. */
@@ -192,14 +147,10 @@ export function checkGlobalSelect(source: ReadSource, select: Select): void {
   const index = source.index;
   if (index?.global && select === 'ALL_ATTRIBUTES' && index.projected !== undefined) {
     throw validation(
-      'One or more parameter values were invalid: ' +
+      INVALID +
         `Select type ALL_ATTRIBUTES is not supported for global secondary index ${index.record.IndexName} because its projection type is not ALL`,
     );
   }
-}
-
-function keyAttributesOf(schema: KeySchema): KeyAttribute[] {
-  return schema.range === undefined ? [schema.hash] : [schema.hash, schema.range];
 }
 
 /** Checks one key attribute of the read schema in an ExclusiveStartKey: present and of its type. */
@@ -214,17 +165,13 @@ export function checkStartKeySize(startKey: Item | undefined, source: ReadSource
   if (startKey !== undefined && Object.keys(startKey).length !== source.startKeyNames.length) throw validation(message);
 }
 
-export function readKeyAttributes(source: ReadSource): KeyAttribute[] {
-  return keyAttributesOf(source.schema);
-}
-
 /** The table part of an ExclusiveStartKey must be a valid table key. */
 export function checkStartKeyTablePart(startKey: Item | undefined, source: ReadSource): void {
   if (startKey === undefined) return;
   const tableKey: Item = {};
-  for (const attribute of keyAttributesOf(source.tableSchema)) {
-    const value = startKey[attribute.name];
-    if (value !== undefined) tableKey[attribute.name] = value;
+  for (const name of keyAttributeNames(source.tableSchema)) {
+    const value = startKey[name];
+    if (value !== undefined) tableKey[name] = value;
   }
   try {
     keyFromKeyParameter(tableKey, source.tableSchema);
@@ -234,18 +181,23 @@ export function checkStartKeyTablePart(startKey: Item | undefined, source: ReadS
   }
 }
 
-/** The storage key of the entry an item (or an ExclusiveStartKey) stands for in the source. */
-export function entryKey(source: ReadSource, item: Item): Uint8Array {
-  const value = (attribute: KeyAttribute | undefined): KeyValue[] =>
-    attribute === undefined ? [] : [item[attribute.name] as KeyValue];
-  const { tableSchema, schema } = source;
-  if (source.index === undefined) {
-    const [hash] = value(tableSchema.hash) as [KeyValue];
-    const [range] = value(tableSchema.range);
-    return itemKey(source.table.id, range === undefined ? { hash } : { hash, range });
+/**
+ * A GSI cannot fetch what it does not project: filtering on such an
+ * attribute, or asking for one, is refused (filters first). The names come
+ * sorted. Wording and order from DynamoDB Local 3.3.1; live DynamoDB's
+ * projection message is quoted in localstack issue #478.
+ */
+export function checkGlobalProjection(source: ReadSource, select: Select, projection: Projection | undefined, filterNames: readonly string[]): void {
+  const index = source.index;
+  const projected = index?.projected;
+  if (index === undefined || !index.global || projected === undefined) return;
+  const missing = (names: readonly string[]) => [...new Set(names.filter((name) => !projected.has(name)))].sort();
+  const filtered = missing(filterNames);
+  if (filtered.length > 0) {
+    throw validation(`${INVALID}Secondary index ${index.record.IndexName} does not project one or more filter attributes: [${filtered.join(', ')}]`);
   }
-  const [hash] = value(schema.hash) as [KeyValue];
-  return fitKey(encodeStorageKey(source.prefix, hash, [...value(schema.range), ...value(tableSchema.hash), ...value(tableSchema.range)]));
+  const asked = select === 'SPECIFIC_ATTRIBUTES' ? missing(projection?.topLevelNames ?? []) : [];
+  if (asked.length > 0) throw validation(`${INVALID}Global secondary index ${index.record.IndexName} does not project [${asked.join(', ')}]`);
 }
 
 // ------------------------------------------------------------ key paths
@@ -261,7 +213,7 @@ export function checkKeyPaths(source: ReadSource, paths: readonly DocumentPath[]
   const indexKeys = new Set(
     [...table.LocalSecondaryIndexes, ...table.GlobalSecondaryIndexes].flatMap((index) => index.KeySchema.map((element) => element.AttributeName)),
   );
-  const readKeys = keyAttributeNames(source.schema);
+  const readKeys = sourceKeyAttributes(source).map((attribute) => attribute.name);
   for (const path of paths) {
     const head = path[0] as string;
     if (primaryKeyParameter !== undefined && readKeys.includes(head)) {
@@ -287,16 +239,6 @@ export function needsTableItems(source: ReadSource, select: Select, expressions:
     ...legacyFilterNames,
   ];
   return heads.some((name) => !projected.has(name));
-}
-
-/** The function the reader calls to read the table item behind an index entry. */
-export function tableItemFetcher(source: ReadSource): (entry: Item, tx: ReadTransaction) => StoredItem | undefined {
-  return (entry, tx) => {
-    const hash = entry[source.tableSchema.hash.name] as KeyValue;
-    const range = source.tableSchema.range && (entry[source.tableSchema.range.name] as KeyValue);
-    const bytes = tx.get(itemKey(source.table.id, range === undefined ? { hash } : { hash, range }));
-    return bytes === undefined ? undefined : StoredItem.of(bytes);
-  };
 }
 
 function pickKey(item: Item, names: readonly string[]): Item {

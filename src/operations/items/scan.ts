@@ -7,29 +7,27 @@ import { prefixEnd, segmentRange, type KeyRange } from '../../model/key-codec.js
 import { validation } from '../../protocol/errors.js';
 import { attributeValue, int, list, map, str, struct } from '../../protocol/shape.js';
 import { readPage } from '../../engine/reader.js';
+import { entryKey, sourceKeyAttributes, tableItemFetcher, type ReadSource } from '../../engine/read-source.js';
 import { expectedCondition, requestExpressions } from '../../expressions/index.js';
 import { defineOperation } from '../operation.js';
 import { tableNameMember } from '../common-shapes.js';
 import { checkExpressionParameters } from './item-operation.js';
 import {
+  checkGlobalProjection,
   checkGlobalSelect,
   checkKeyPaths,
   checkStartKeyAttribute,
   checkStartKeySize,
   checkStartKeyTablePart,
   effectiveSelect,
-  entryKey,
   filterAndProjection,
   legacyProjection,
   needsTableItems,
   pageResponse,
-  readKeyAttributes,
   readMembers,
   resolveSource,
-  tableItemFetcher,
   validateStartKeyValues,
   type ReadRequest,
-  type ReadSource,
 } from './read-operation.js';
 
 interface ScanRequest extends ReadRequest {
@@ -57,9 +55,9 @@ function checkSegments(request: ScanRequest): void {
 
 function scanRange(source: ReadSource, request: ScanRequest): KeyRange {
   if (request.Segment === undefined || request.TotalSegments === undefined) {
-    return { start: source.prefix, end: prefixEnd(source.prefix) };
+    return { start: source.layout.prefix, end: prefixEnd(source.layout.prefix) };
   }
-  return segmentRange(source.prefix, request.Segment, request.TotalSegments);
+  return segmentRange(source.layout.prefix, request.Segment, request.TotalSegments);
 }
 
 /** A parallel scan's start key must belong to its segment. */
@@ -102,19 +100,20 @@ export const scan = defineOperation<ScanRequest>({
       checkStartKeySize(startKey, source, 'The provided starting key is invalid: The provided key element does not match the schema');
     } else {
       checkStartKeySize(startKey, source, 'The provided starting key is invalid');
-      for (const attribute of readKeyAttributes(source)) checkStartKeyAttribute(startKey, attribute);
+      for (const attribute of sourceKeyAttributes(source)) checkStartKeyAttribute(startKey, attribute);
     }
     checkGlobalSelect(source, select);
     checkStartKeyTablePart(startKey, source);
     const legacyFilterNames = Object.keys(request.ScanFilter ?? {});
     checkKeyPaths(source, [...(projection?.paths ?? []), ...(bound.filter?.paths ?? [])]);
+    checkGlobalProjection(source, select, projection, [...(bound.filter?.paths.map((path) => path[0] as string) ?? []), ...legacyFilterNames]);
 
     const range = scanRange(source, request);
     const exclusiveStart = startKey && entryKey(source, startKey);
     checkStartKeySegment(exclusiveStart, range);
     const page = await readPage(
       context.services.storage,
-      { range, exclusiveStart, reverse: false, limit: request.Limit },
+      { range, exclusiveStart, reverse: false, limit: request.Limit, keyOf: source.keyOf },
       needsTableItems(source, select, { ...bound, projection }, legacyFilterNames) ? tableItemFetcher(source) : undefined,
     );
     return pageResponse(request, source, page, select, bound.filter ?? legacyFilter, projection);
