@@ -11,7 +11,8 @@ import type { ConditionNode, PathOperand, UpdateAst } from '../expressions/ast.j
 
 /** A PartiQL value as written: literals, `?` parameters and the containers that may hold them. */
 export type ValueNode =
-  | { readonly kind: 'literal'; readonly value: AttributeValue }
+  /** `text` is a number as written (`2.0`), for messages that quote it. */
+  | { readonly kind: 'literal'; readonly value: AttributeValue; readonly text?: string }
   | { readonly kind: 'missing' }
   | { readonly kind: 'parameter'; readonly index: number }
   | { readonly kind: 'list'; readonly elements: readonly ValueNode[] }

@@ -34,10 +34,16 @@ export interface Prepared {
   readonly binding: Binding;
 }
 
-/** Parses a statement and binds its parameters, making every check that needs no table. */
-export function prepare(request: StatementRequest): Prepared {
-  const statement = parseStatement(request.Statement);
+/**
+ * Parses a statement and binds its parameters, making every check that needs
+ * no table. Parameters are checked before the statement is read, and
+ * `ownCheck` runs the statement's own checks (ExecuteTransaction names the
+ * statement in their faults, not in its parameters'): both recorded against
+ * live DynamoDB in floci's PartiQL integration tests.
+ */
+export function prepare(request: StatementRequest, ownCheck: <T>(check: () => T) => T = (check) => check()): Prepared {
   const parameters: AttributeValue[] = (request.Parameters ?? []).map((raw) => validateAttributeValue(raw));
+  const statement = ownCheck(() => parseStatement(request.Statement));
   return { text: request.Statement, statement, binding: new Binding(statement, parameters) };
 }
 

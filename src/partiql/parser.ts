@@ -12,17 +12,37 @@ import { LruCache } from '../expressions/cache.js';
 import { DynamoError } from '../protocol/errors.js';
 import type { ProjectedPath, Returning, SelectStatement, Statement, Target, ValueNode } from './ast.js';
 import { tokenize, type Token } from './lexer.js';
+import { checkLiterals } from './literals.js';
 import { malformed } from './problem.js';
 
 const COMPARATORS: Readonly<Record<string, Comparator>> = { '=': '=', '<>': '<>', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
 const CONDITION_FUNCTIONS = new Set(['begins_with', 'contains', 'attribute_exists', 'attribute_not_exists', 'attribute_type']);
 const VALUE_WORDS = new Set(['TRUE', 'FALSE', 'NULL', 'MISSING']);
+const MAX_PARENTHESES = 500;
+
+/** What closes each container literal: `[...]` lists, `<<...>>` sets, `{...}` maps. */
+const CLOSING: Readonly<Record<string, string>> = { '[': ']', '<<': '>>', '{': '}' };
+
+/** A container literal being read: its elements (or entries, and the key of the entry being read). */
+interface Container {
+  readonly open: string;
+  readonly close: string;
+  readonly elements: ValueNode[];
+  readonly entries: [string, ValueNode][];
+  key: string;
+}
+
+function closed(container: Container): ValueNode {
+  if (container.open === '{') return { kind: 'map', entries: container.entries };
+  return { kind: container.open === '[' ? 'list' : 'set', elements: container.elements };
+}
 
 class Parser {
   private position = 0;
   private readonly names = new Map<string, string>();
   private readonly values: ValueNode[] = [];
   private parameters = 0;
+  private parentheses = 0;
 
   constructor(private readonly tokens: readonly Token[]) {}
 
@@ -230,13 +250,13 @@ class Parser {
     return token.kind === 'word' && VALUE_WORDS.has(token.text.toUpperCase());
   }
 
-  private value(): ValueNode {
-    const token = this.next();
+  /** A value that is not a container; undefined when the token opens one (or is no value). */
+  private scalar(token: Token): ValueNode | undefined {
     switch (token.kind) {
       case 'string':
         return { kind: 'literal', value: { S: token.text } };
       case 'number':
-        return { kind: 'literal', value: { N: canonicalNumber(token.text) } };
+        return { kind: 'literal', value: { N: canonicalNumber(token.text) }, text: token.text };
       case 'parameter':
         return { kind: 'parameter', index: this.parameters++ };
       case 'word':
@@ -250,49 +270,71 @@ class Parser {
           case 'MISSING':
             return { kind: 'missing' };
         }
-        break;
-      case 'symbol':
-        switch (token.text) {
-          case '-': {
-            const number = this.next();
-            if (number.kind !== 'number') break;
-            return { kind: 'literal', value: { N: canonicalNumber(`-${number.text}`) } };
-          }
-          case '[':
-            return { kind: 'list', elements: this.valueList(']') };
-          case '<<':
-            return { kind: 'set', elements: this.valueList('>>') };
-          case '{':
-            return this.mapValue();
-        }
+        return undefined;
+      case 'symbol': {
+        if (token.text !== '-') return undefined;
+        const number = this.next();
+        if (number.kind !== 'number') return undefined;
+        const text = `-${number.text}`;
+        return { kind: 'literal', value: { N: canonicalNumber(text) }, text };
+      }
+      default:
+        return undefined;
     }
-    this.position--;
-    return this.unexpected();
   }
 
-  private valueList(close: string): ValueNode[] {
-    const elements: ValueNode[] = [];
-    if (this.acceptSymbol(close)) return elements;
-    do elements.push(this.value()); while (this.acceptSymbol(','));
-    this.expectSymbol(close);
-    return elements;
+  /** The key and colon of a map entry. */
+  private mapKey(): string {
+    const key = this.next();
+    if (key.kind !== 'string') {
+      this.position--;
+      this.unexpected();
+    }
+    this.expectSymbol(':');
+    return key.text;
   }
 
-  private mapValue(): ValueNode {
-    const entries: [string, ValueNode][] = [];
-    if (!this.acceptSymbol('}')) {
-      do {
-        const key = this.next();
-        if (key.kind !== 'string') {
+  /**
+   * One value, containers included. Iterative, with its own stack of open
+   * containers, so a literal nested thousands of levels deep is read (and
+   * then refused by the literal checks) without exhausting the call stack.
+   */
+  private value(): ValueNode {
+    const open: Container[] = [];
+    for (;;) {
+      const token = this.next();
+      let node: ValueNode | undefined;
+      const close = token.kind === 'symbol' ? CLOSING[token.text] : undefined;
+      if (close !== undefined) {
+        const container: Container = { open: token.text, close, elements: [], entries: [], key: '' };
+        if (!this.acceptSymbol(close)) {
+          if (close === '}') container.key = this.mapKey();
+          open.push(container);
+          continue;
+        }
+        node = closed(container);
+      } else {
+        node = this.scalar(token);
+        if (node === undefined) {
           this.position--;
-          this.unexpected();
+          return this.unexpected();
         }
-        this.expectSymbol(':');
-        entries.push([key.text, this.value()]);
-      } while (this.acceptSymbol(','));
-      this.expectSymbol('}');
+      }
+      // Hand the value to the containers it completes, innermost first.
+      for (;;) {
+        const container = open.at(-1);
+        if (container === undefined) return node;
+        if (container.close === '}') container.entries.push([container.key, node]);
+        else container.elements.push(node);
+        if (this.acceptSymbol(',')) {
+          if (container.close === '}') container.key = this.mapKey();
+          break;
+        }
+        this.expectSymbol(container.close);
+        open.pop();
+        node = closed(container);
+      }
     }
-    return { kind: 'map', entries };
   }
 
   // ------------------------------------------------------------ conditions
@@ -331,8 +373,13 @@ class Parser {
 
   private predicate(): ConditionNode {
     if (this.acceptSymbol('(')) {
+      // No response of DynamoDB to thousands of nested parentheses was found
+      // (DynamoDB Local 3.3.1 overflows its stack at a thousand); refusing them
+      // keeps this recursive descent within its stack.
+      if (++this.parentheses > MAX_PARENTHESES) return malformed('Too many nested parentheses');
       const inner = this.condition();
       this.expectSymbol(')');
+      this.parentheses--;
       return inner;
     }
     const name = this.functionName();
@@ -416,7 +463,9 @@ export function parseStatement(text: string): Statement {
   let outcome = cache.get(text);
   if (outcome === undefined) {
     try {
-      outcome = deepFreeze(new Parser(tokenize(text)).statement());
+      const statement = new Parser(tokenize(text)).statement();
+      checkLiterals(statement);
+      outcome = deepFreeze(statement);
     } catch (error) {
       if (!(error instanceof DynamoError)) throw error;
       outcome = error;

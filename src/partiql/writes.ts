@@ -13,6 +13,7 @@
 import type { Item } from '../model/attribute-value.js';
 import { ITEM_TOO_LARGE, itemSize, MAX_ITEM_SIZE } from '../model/item-size.js';
 import { keyFromItem, type PrimaryKey } from '../model/primary-key.js';
+import { validateItem } from '../model/validate-value.js';
 import { DynamoError, validation } from '../protocol/errors.js';
 import { checkIndexKeys } from '../engine/indexes.js';
 import { UNCHANGED, type ApplyResult, type WriteOutcome } from '../engine/items.js';
@@ -75,9 +76,10 @@ function returning(clause: Returning | undefined, updated: readonly DocumentPath
   }
 }
 
+/** The item an INSERT writes, normalised as every write's values are (canonical numbers, sorted set members). */
 function insertedItem(statement: InsertStatement, binding: Binding): Item {
   const value = resolveValue(statement.item, binding.parameters);
-  return (value !== undefined && 'M' in value ? value.M : {}) as Item;
+  return validateItem(value !== undefined && 'M' in value ? value.M : {});
 }
 
 /** The one item a statement writes or reads, as the duplicate-item rules of batches and transactions see it. */

@@ -227,7 +227,7 @@ for (const backend of ['memory', 'lmdb'] as const) {
       const fresh = encodeIterator({ arn, shardId, next: 1, issuedAt: Date.now() });
       await trimStreams(storage, catalog, 0, Date.now() + 2000);
       await assert.rejects(run(getRecords, { ShardIterator: fresh }, catalog, storage), { type: 'TrimmedDataAccessException' });
-      await assert.rejects(run(describeStream, { StreamArn: `${arn}x` }, catalog, storage), { type: 'ResourceNotFoundException' });
+      await assert.rejects(run(describeStream, { StreamArn: arn.replace('/stream/', 'x/stream/') }, catalog, storage), { type: 'ResourceNotFoundException' });
       await assert.rejects(
         run(getShardIterator, { StreamArn: arn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' as const, SequenceNumber: '000000000000000000001' }, catalog, storage),
         { type: 'ValidationException' },
@@ -277,6 +277,17 @@ for (const backend of ['memory', 'lmdb'] as const) {
       const listed = (await run(listStreams, { TableName: 'doomed' }, catalog, storage)).Streams as { StreamArn: string }[];
       assert.equal(listed.length, 1);
       assert.deepEqual((await readAll(listed[0]!.StreamArn, catalog, storage)).map((r) => r.eventName), ['INSERT']);
+    });
+
+    test('retention removes closed streams once all they held is older than retention, empty ones too', async () => {
+      const { storage, catalog } = await setup();
+      const empty = await createTable(catalog, 'never_written');
+      const written = await createTable(catalog, 'written');
+      await writer(storage).put(written, { pk: { S: 'a' } });
+      for (const table of [empty, written]) await catalog.update(table, (t) => ({ ...t, StreamSpecification: { StreamEnabled: false } }), false);
+      assert.equal(((await run(listStreams, {}, catalog, storage)).Streams as unknown[]).length, 2);
+      await trimStreams(storage, catalog, 60_000, Date.now() + 120_000);
+      assert.deepEqual((await run(listStreams, {}, catalog, storage)).Streams, []);
     });
 
     test('the retention pass writes nothing while no stream has records past retention', async () => {

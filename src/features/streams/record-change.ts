@@ -53,9 +53,11 @@ function rollIfDue(tx: WriteTransaction, name: Uint8Array, head: StreamHead, set
   const open = getJson<Shard>(tx, shardKey(name, head.openShard))!;
   if (head.openCount < settings.shardMaxRecords && now - open.createdAt < settings.shardMaxAgeMs) return head;
   putJson(tx, shardKey(name, open.index), { ...open, end: head.nextSequence - 1 });
-  const child = newShard(open.index + 1, head.nextSequence, now, open.ShardId);
+  // Shard ids embed the creation time; a child a millisecond younger than its
+  // parent still sorts after it, as DescribeStream lists shards in id order.
+  const child = newShard(open.index + 1, head.nextSequence, Math.max(now, open.createdAt + 1), open.ShardId);
   putJson(tx, shardKey(name, child.index), child);
-  return { ...head, openShard: child.index, openCount: 0 };
+  return { ...head, nextSequence: head.nextSequence + 1, openShard: child.index, openCount: 0 };
 }
 
 /** The streams hook with the given shard settings. */

@@ -30,9 +30,13 @@ function trimBatch(tx: WriteTransaction, snapshot: StreamSnapshot, cutoffMs: num
   const { name, head, meta } = snapshot;
   let trimmedBelow = head.trimmedBelow;
   const due: Uint8Array[] = [];
+  let kept = false;
   for (const { key, value } of tx.range({ ...recordRange(name, trimmedBelow), limit: TRIM_BATCH })) {
     const record = parseRecord(value);
-    if (record.dynamodb.ApproximateCreationDateTime * 1000 >= cutoffMs) break;
+    if (record.dynamodb.ApproximateCreationDateTime * 1000 >= cutoffMs) {
+      kept = true;
+      break;
+    }
     due.push(key);
     trimmedBelow = Number(record.dynamodb.SequenceNumber) + 1;
   }
@@ -43,7 +47,8 @@ function trimBatch(tx: WriteTransaction, snapshot: StreamSnapshot, cutoffMs: num
     tx.delete(shardKey(name, shard.index));
     firstShard = shard.index + 1;
   }
-  if (!open && trimmedBelow === head.nextSequence && meta.createdAt < cutoffMs) {
+  // Nothing left: every record is trimmed (shards' own starting numbers hold none).
+  if (!open && !kept && due.length < TRIM_BATCH && meta.createdAt < cutoffMs) {
     for (const shard of snapshot.shards) tx.delete(shardKey(name, shard.index));
     tx.delete(headKey(name));
     tx.delete(streamKey(name));

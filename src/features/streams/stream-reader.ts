@@ -8,7 +8,7 @@ import type { Storage } from '../../storage/storage.js';
 import type { Namespace } from '../../operations/operation.js';
 import type { TableRecord } from '../../engine/table.js';
 import { DynamoError } from '../../protocol/errors.js';
-import { formatSequence } from './stream-arn.js';
+import { checkStreamArn, formatSequence } from './stream-arn.js';
 import { ARN_KEYS, arnOfKey, recordRange } from './stream-keys.js';
 import { readStreamByArn, type Shard, type StreamMeta, type StreamSnapshot } from './stream-state.js';
 
@@ -42,17 +42,25 @@ export function streamNotFound(arn: string): DynamoError {
   return new DynamoError('ResourceNotFoundException', `Requested resource not found: Stream: ${arn} not found`);
 }
 
+/** The stream an ARN names: ValidationException when it is no stream ARN, ResourceNotFoundException when there is no such stream. */
 export async function requireStream(storage: Storage, arn: string): Promise<StreamSnapshot> {
+  checkStreamArn(arn);
   const snapshot = await storage.read((tx) => readStreamByArn(tx, arn));
   if (snapshot === undefined) throw streamNotFound(arn);
   return snapshot;
 }
 
-/** The last sequence number of a shard, once it is closed (or its stream is), if it holds records. */
+/**
+ * The last sequence number of a shard once it is closed (or its stream is):
+ * its last record's, or its own starting number when it holds none, so every
+ * shard of a disabled stream reports an EndingSequenceNumber, as DynamoDB's do
+ * (ScyllaDB's Alternator tests, run against AWS).
+ */
 export function shardEnd(snapshot: StreamSnapshot, shard: Shard, open: boolean): number | undefined {
   if (shard.end !== undefined) return shard.end;
-  if (open || snapshot.head.openCount === 0) return undefined;
-  return snapshot.head.nextSequence - 1;
+  const last = snapshot.head.nextSequence - 1;
+  // A stream stored before shards had numbers of their own may have none to show.
+  return open || last < shard.start ? undefined : last;
 }
 
 /** Whether no record will ever be added to the shard. */

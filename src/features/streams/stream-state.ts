@@ -66,6 +66,14 @@ export function newShardId(now: number): string {
   return `shardId-${String(now).padStart(20, '0')}-${randomBytes(4).toString('hex')}`;
 }
 
+/**
+ * A shard whose first sequence number is `start`. That number is the shard's
+ * own, never a record's (the shard's records follow it): DynamoDB reports a
+ * StartingSequenceNumber for a shard that holds no record yet, and an
+ * AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER iterator at it reads the records
+ * written later (ScyllaDB's Alternator tests, run against AWS). The caller
+ * moves the stream's sequence counter past it.
+ */
 export function newShard(index: number, start: number, now: number, parent?: string): Shard {
   return { index, ShardId: newShardId(now), ...(parent !== undefined ? { ParentShardId: parent } : {}), start, createdAt: now };
 }
@@ -89,7 +97,7 @@ export function ensureStream(tx: WriteTransaction, table: TableRecord, label: st
     KeySchema: table.KeySchema,
     createdAt: now,
   };
-  const created: StreamHead = { nextSequence: 1, trimmedBelow: 1, openShard: 0, openCount: 0, firstShard: 0 };
+  const created: StreamHead = { nextSequence: 2, trimmedBelow: 1, openShard: 0, openCount: 0, firstShard: 0 };
   putJson(tx, streamKey(name), meta);
   putJson(tx, arnKey(meta.arn), { tableId: table.id, label });
   putJson(tx, shardKey(name, 0), newShard(0, 1, now));

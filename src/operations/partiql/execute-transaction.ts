@@ -130,7 +130,7 @@ export const executeTransaction = defineOperation<ExecuteTransactionRequest>({
     ReturnConsumedCapacity: returnConsumedCapacityMember,
   }),
   async execute(request, context) {
-    const prepared = request.TransactStatements.map((statement) => prepare(statement));
+    const prepared = request.TransactStatements.map((statement, i) => prepare(statement, (check) => inStatement(i, check)));
     checkStatements(prepared);
     if (prepared.every(({ statement }) => statement.kind === 'select')) return readAll(context, prepared, request.ReturnConsumedCapacity);
     return writeAll(context, request, prepared);

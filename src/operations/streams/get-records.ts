@@ -35,7 +35,8 @@ export const getRecords = defineOperation<GetRecordsRequest>({
     if (position.next < snapshot.head.trimmedBelow) throw trimmedDataAccess();
     const open = isOpen(snapshot.meta, services.catalog.get(snapshot.meta, snapshot.meta.TableName));
     const end = shardEnd(snapshot, shard, open);
-    const drained = shardClosed(shard, open) && (end === undefined || next > end);
+    // A short page of a closed shard has read all it will ever hold.
+    const drained = shardClosed(shard, open) && (texts.length < limit || (end !== undefined && next > end));
     const records = `{"Records":[${texts.join(',')}]`;
     if (drained) return new RawJson(`${records}}`);
     const iterator = encodeIterator({ ...position, next, issuedAt: Date.now() });

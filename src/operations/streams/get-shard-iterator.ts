@@ -41,6 +41,7 @@ export const getShardIterator = defineOperation<GetShardIteratorRequest>({
     const open = isOpen(snapshot.meta, services.catalog.get(snapshot.meta, snapshot.meta.TableName));
     const { head } = snapshot;
     const end = shardEnd(snapshot, shard, open);
+    // A shard's numbers run from its own starting number to its last record's.
     const afterLast = end === undefined ? head.nextSequence : end + 1;
     let next: number;
     if (type === 'TRIM_HORIZON') next = Math.max(shard.start, head.trimmedBelow);

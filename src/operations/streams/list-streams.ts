@@ -3,7 +3,8 @@ import { defineOperation } from '../operation.js';
 import { int, str, struct } from '../../protocol/shape.js';
 import { TABLE_NAME_PATTERN } from '../common-shapes.js';
 import { listStreamArns } from '../../features/streams/stream-reader.js';
-import { streamArnMember } from './stream-shapes.js';
+import { checkStreamArn } from '../../features/streams/stream-arn.js';
+import { checkLimit, streamArnMember } from './stream-shapes.js';
 
 interface ListStreamsRequest {
   readonly TableName?: string;
@@ -15,13 +16,16 @@ export const listStreams = defineOperation<ListStreamsRequest>({
   name: 'ListStreams',
   shape: struct('ListStreamsInput', {
     TableName: str({ minLength: 3, maxLength: 255, pattern: TABLE_NAME_PATTERN }),
-    Limit: int({ min: 1, max: 100 }),
+    Limit: int({ min: 1 }),
     ExclusiveStartStreamArn: streamArnMember(false),
   }),
   async execute(request, { namespace, services }) {
+    const limit = checkLimit(request.Limit, 100, 'Limit cannot be greater than the maximum allowed size');
     const start = request.ExclusiveStartStreamArn;
+    // A well-formed start ARN is a position in ARN order, whether or not its
+    // stream exists (DynamoDB Local 3.3.1 alike); a malformed one is refused.
+    if (start !== undefined) checkStreamArn(start);
     const arns = (await listStreamArns(services.storage, namespace, request.TableName)).filter((arn) => start === undefined || arn > start);
-    const limit = request.Limit ?? 100;
     const page = arns.slice(0, limit).map((arn) => {
       const [table, label] = arn.slice(arn.indexOf(':table/') + ':table/'.length).split('/stream/') as [string, string];
       return { StreamArn: arn, TableName: table, StreamLabel: label };
