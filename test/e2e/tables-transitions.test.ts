@@ -60,4 +60,66 @@ describe('transitional table statuses', () => {
     await sleep(TRANSITION_MS + 50);
     await assert.rejects(ddb.send(new DescribeTableCommand({ TableName })), { name: 'ResourceNotFoundException' });
   });
+
+  test('a CREATING on-demand table does not show its switch to on-demand yet', async () => {
+    const TableName = uniqueName('tr');
+    const { TableDescription } = await ddb.send(
+      new CreateTableCommand({
+        TableName,
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    assert.deepEqual(TableDescription?.BillingModeSummary, { BillingMode: 'PAY_PER_REQUEST' });
+    await sleep(TRANSITION_MS + 50);
+    const { Table } = await ddb.send(new DescribeTableCommand({ TableName }));
+    assert.deepEqual(Table?.BillingModeSummary, { BillingMode: 'PAY_PER_REQUEST', LastUpdateToPayPerRequestDateTime: Table?.CreationDateTime });
+  });
+
+  test("UpdateTable's answer shows the old capacity while UPDATING", async () => {
+    const TableName = uniqueName('tr');
+    await ddb.send(
+      new CreateTableCommand({
+        TableName,
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'g', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
+        GlobalSecondaryIndexes: [
+          { IndexName: 'byG', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' }, ProvisionedThroughput: { ReadCapacityUnits: 2, WriteCapacityUnits: 2 } },
+        ],
+      }),
+    );
+    await sleep(TRANSITION_MS + 50);
+    const increase = await ddb.send(
+      new UpdateTableCommand({
+        TableName,
+        ProvisionedThroughput: { ReadCapacityUnits: 15, WriteCapacityUnits: 15 },
+        GlobalSecondaryIndexUpdates: [{ Update: { IndexName: 'byG', ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } } }],
+      }),
+    );
+    const described = increase.TableDescription;
+    assert.equal(described?.TableStatus, 'UPDATING');
+    assert.ok(described?.ProvisionedThroughput?.LastIncreaseDateTime instanceof Date);
+    assert.equal(described?.ProvisionedThroughput?.ReadCapacityUnits, 5);
+    assert.equal(described?.ProvisionedThroughput?.WriteCapacityUnits, 5);
+    const index = described?.GlobalSecondaryIndexes?.[0]?.ProvisionedThroughput;
+    assert.ok(index?.LastDecreaseDateTime instanceof Date);
+    assert.deepEqual([index?.ReadCapacityUnits, index?.WriteCapacityUnits, index?.NumberOfDecreasesToday], [2, 2, 0]);
+    await sleep(TRANSITION_MS + 50);
+    const { Table } = await ddb.send(new DescribeTableCommand({ TableName }));
+    assert.equal(Table?.ProvisionedThroughput?.ReadCapacityUnits, 15);
+    assert.deepEqual(
+      [Table?.GlobalSecondaryIndexes?.[0]?.ProvisionedThroughput?.ReadCapacityUnits, Table?.GlobalSecondaryIndexes?.[0]?.ProvisionedThroughput?.NumberOfDecreasesToday],
+      [1, 1],
+    );
+
+    // A switch to on-demand shows its zero capacity at once, but not yet its time.
+    const { TableDescription: switching } = await ddb.send(new UpdateTableCommand({ TableName, BillingMode: 'PAY_PER_REQUEST' }));
+    assert.deepEqual(switching?.BillingModeSummary, { BillingMode: 'PAY_PER_REQUEST' });
+    assert.equal(switching?.ProvisionedThroughput?.ReadCapacityUnits, 0);
+    await sleep(TRANSITION_MS + 50);
+    const { Table: onDemand } = await ddb.send(new DescribeTableCommand({ TableName }));
+    assert.ok(onDemand?.BillingModeSummary?.LastUpdateToPayPerRequestDateTime instanceof Date);
+  });
 });
