@@ -161,12 +161,20 @@ describeEachBackend('UpdateTable', (target) => {
         'Current WriteCapacityUnits provisioned for the table: 5. Requested WriteCapacityUnits: 5. ' +
         'Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.',
     );
+    const nothingToDo =
+      'At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, SSESpecification, ' +
+      'ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, DeletionProtectionEnabled, ' +
+      'OnDemandThroughput, WarmThroughput or TableClass is required';
+    await updateRejects(target(), { TableName: name }, 'ValidationException', nothingToDo);
+    // An empty list of index updates counts as no change, and is refused next to a change.
+    await updateRejects(target(), { TableName: name, GlobalSecondaryIndexUpdates: [] }, 'ValidationException', nothingToDo);
     await updateRejects(
       target(),
-      { TableName: name },
+      { TableName: name, GlobalSecondaryIndexUpdates: [], DeletionProtectionEnabled: true },
       'ValidationException',
-      'At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required',
+      `${INVALID}List of GlobalSecondaryIndexUpdates is empty`,
     );
+    assert.equal((await target().ddb.send(new DescribeTableCommand({ TableName: name }))).Table?.DeletionProtectionEnabled, false);
     await updateRejects(
       target(),
       { TableName: 'no_such_table', ProvisionedThroughput: { ReadCapacityUnits: 2, WriteCapacityUnits: 2 } },

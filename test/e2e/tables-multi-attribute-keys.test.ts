@@ -150,6 +150,21 @@ describeEachBackend('multi-attribute GSI key schemas', (target) => {
       name: 'ValidationException',
       message: `${INVALID}Duplicate element in NonKeyAttributes: x`,
     });
+    // The limit of 100 projected attributes counts NonKeyAttributes only, not the key attributes (DynamoDB Local 3.3.1 agrees).
+    const projecting = (count: number) => {
+      const input = withIndex([hash('a'), hash('b'), range('c'), range('d')]);
+      input.GlobalSecondaryIndexes = Array.from({ length: count }, (_, i) => ({
+        IndexName: `multi${i}`,
+        KeySchema: [hash('a'), hash('b'), range('c'), range('d')],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: Array.from({ length: 20 }, (_, j) => `n${i}_${j}`) },
+      }));
+      return input;
+    };
+    await target().ddb.send(new CreateTableCommand(projecting(5)));
+    assert.deepEqual(await refusal(projecting(6)), {
+      name: 'ValidationException',
+      message: `${INVALID}The number of attributes in key schema plus the number of projected attributes in all indexes exceeds the limit of 100`,
+    });
     // Key errors come before projection errors.
     assert.deepEqual(await refusal(withIndex([hash('a'), range('b'), hash('c')], { Projection: {} })), {
       name: 'ValidationException',
