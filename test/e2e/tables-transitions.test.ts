@@ -35,6 +35,8 @@ describe('transitional table statuses', () => {
       }),
     );
     assert.equal(TableDescription?.TableStatus, 'CREATING');
+    // A CREATING on-demand table does not show its switch to on-demand yet.
+    assert.deepEqual(TableDescription?.BillingModeSummary, { BillingMode: 'PAY_PER_REQUEST' });
     await assert.rejects(ddb.send(new DeleteTableCommand({ TableName })), {
       name: 'ResourceInUseException',
       message: `Attempt to change a resource which is still in use: Table is being created: ${TableName}`,
@@ -44,7 +46,9 @@ describe('transitional table statuses', () => {
       message: `Attempt to change a resource which is still in use: Table is being created: ${TableName}`,
     });
     await sleep(TRANSITION_MS + 50);
-    assert.equal((await ddb.send(new DescribeTableCommand({ TableName }))).Table?.TableStatus, 'ACTIVE');
+    const { Table: active } = await ddb.send(new DescribeTableCommand({ TableName }));
+    assert.equal(active?.TableStatus, 'ACTIVE');
+    assert.deepEqual(active?.BillingModeSummary, { BillingMode: 'PAY_PER_REQUEST', LastUpdateToPayPerRequestDateTime: active?.CreationDateTime });
 
     const updated = await ddb.send(new UpdateTableCommand({ TableName, TableClass: 'STANDARD_INFREQUENT_ACCESS' }));
     assert.equal(updated.TableDescription?.TableStatus, 'UPDATING');
@@ -59,22 +63,6 @@ describe('transitional table statuses', () => {
     assert.equal((await ddb.send(new DescribeTableCommand({ TableName }))).Table?.TableStatus, 'DELETING');
     await sleep(TRANSITION_MS + 50);
     await assert.rejects(ddb.send(new DescribeTableCommand({ TableName })), { name: 'ResourceNotFoundException' });
-  });
-
-  test('a CREATING on-demand table does not show its switch to on-demand yet', async () => {
-    const TableName = uniqueName('tr');
-    const { TableDescription } = await ddb.send(
-      new CreateTableCommand({
-        TableName,
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-    assert.deepEqual(TableDescription?.BillingModeSummary, { BillingMode: 'PAY_PER_REQUEST' });
-    await sleep(TRANSITION_MS + 50);
-    const { Table } = await ddb.send(new DescribeTableCommand({ TableName }));
-    assert.deepEqual(Table?.BillingModeSummary, { BillingMode: 'PAY_PER_REQUEST', LastUpdateToPayPerRequestDateTime: Table?.CreationDateTime });
   });
 
   test("UpdateTable's answer shows the old capacity while UPDATING", async () => {
