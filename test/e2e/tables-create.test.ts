@@ -275,6 +275,27 @@ describeEachBackend('CreateTable', (target) => {
     );
   });
 
+  test('descriptions list attribute definitions and projected attributes by name, indexes as given', async () => {
+    const input: CreateTableCommandInput = {
+      TableName: uniqueName('ct'),
+      AttributeDefinitions: ['z', 'a', 'm', 'sk', 'pk'].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      GlobalSecondaryIndexes: ['z', 'a', 'm'].map((key) => ({
+        IndexName: `g-${key}`,
+        KeySchema: [{ AttributeName: key, KeyType: 'HASH' }],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['zz', 'aa', 'mm', 'sk'] },
+      })),
+    };
+    const { TableDescription } = await target().ddb.send(new CreateTableCommand(input));
+    const { Table } = await target().ddb.send(new DescribeTableCommand({ TableName: input.TableName }));
+    for (const described of [TableDescription, Table]) {
+      assert.deepEqual(described?.AttributeDefinitions?.map((definition) => definition.AttributeName), ['a', 'm', 'pk', 'sk', 'z']);
+      assert.deepEqual(described?.GlobalSecondaryIndexes?.map((index) => index.IndexName), ['g-z', 'g-a', 'g-m']);
+      assert.deepEqual(described?.GlobalSecondaryIndexes?.[0]?.Projection?.NonKeyAttributes, ['aa', 'mm', 'sk', 'zz']);
+    }
+  });
+
   test('an attribute defined twice is refused, whatever its types', async () => {
     for (const AttributeType of ['S', 'N'] as const) {
       await rejects(

@@ -238,7 +238,7 @@ describeEachBackend('UpdateTable', (target) => {
       }),
     );
     assert.equal(withIndex?.GlobalSecondaryIndexes?.[0]?.IndexName, 'gIndex');
-    assert.deepEqual(withIndex?.AttributeDefinitions?.map((d) => d.AttributeName), ['pk', 'g']);
+    assert.deepEqual(withIndex?.AttributeDefinitions?.map((d) => d.AttributeName), ['g', 'pk']);
     await updateRejects(
       target(),
       {
@@ -315,7 +315,7 @@ describeEachBackend('UpdateTable', (target) => {
     await target().ddb.send(
       new UpdateTableCommand({ TableName, AttributeDefinitions: [{ AttributeName: 'a', AttributeType: 'N' }], DeletionProtectionEnabled: false }),
     );
-    assert.deepEqual(await types(), ['pk:S', 'a:S']);
+    assert.deepEqual(await types(), ['a:S', 'pk:S']);
     await updateRejects(
       target(),
       {
@@ -347,8 +347,8 @@ describeEachBackend('UpdateTable', (target) => {
         GlobalSecondaryIndexUpdates: [{ Create: { IndexName: 'byB', KeySchema: [{ AttributeName: 'b', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } } }],
       }),
     );
-    assert.deepEqual(TableDescription?.AttributeDefinitions?.map((d) => `${d.AttributeName}:${d.AttributeType}`), ['pk:S', 'a:S', 'b:B']);
-    assert.deepEqual(await types(), ['pk:S', 'a:S', 'b:B']);
+    assert.deepEqual(TableDescription?.AttributeDefinitions?.map((d) => `${d.AttributeName}:${d.AttributeType}`), ['a:S', 'b:B', 'pk:S']);
+    assert.deepEqual(await types(), ['a:S', 'b:B', 'pk:S']);
   });
 
   test('one action per index update entry', async () => {

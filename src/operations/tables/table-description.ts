@@ -3,6 +3,9 @@
  * DynamoDB omits for a default table (BillingModeSummary of a table that was
  * always provisioned, TableClassSummary of a STANDARD table never changed,
  * stream members of a table without a stream) are omitted here too.
+ * AttributeDefinitions and NonKeyAttributes come back sorted by name, index
+ * lists and key schemas in the order given (recorded live: ack-api-quirks
+ * DynamoDB lab, DDB-TABLE-125, 2026).
  */
 import type { IndexRecord, TableRecord, Throughput } from '../../engine/table.js';
 import { tableArn } from '../../engine/table.js';
@@ -31,11 +34,16 @@ function renderThroughput(throughput: Throughput | undefined): Throughput {
 /** Entry counts and sizes of a table's indexes, by index id. */
 export type IndexStats = ReadonlyMap<number, TableStats>;
 
+function byName(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function renderIndex(table: TableRecord, index: IndexRecord, global: boolean, stats: TableStats): Record<string, unknown> {
+  const { NonKeyAttributes } = index.Projection;
   return {
     IndexName: index.IndexName,
     KeySchema: index.KeySchema,
-    Projection: index.Projection,
+    Projection: NonKeyAttributes === undefined ? index.Projection : { ...index.Projection, NonKeyAttributes: [...NonKeyAttributes].sort(byName) },
     ...(global
       ? {
           IndexStatus: index.IndexStatus,
@@ -93,7 +101,7 @@ export function renderTableDescription(
       : {};
   const latestStreamArn = streamArn(table);
   return {
-    AttributeDefinitions: table.AttributeDefinitions,
+    AttributeDefinitions: [...table.AttributeDefinitions].sort((a, b) => byName(a.AttributeName, b.AttributeName)),
     TableName: table.TableName,
     KeySchema: table.KeySchema,
     TableStatus: table.TableStatus,
