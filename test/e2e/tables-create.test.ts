@@ -275,6 +275,91 @@ describeEachBackend('CreateTable', (target) => {
     );
   });
 
+  test('descriptions list attribute definitions and projected attributes by name, indexes as given', async () => {
+    const input: CreateTableCommandInput = {
+      TableName: uniqueName('ct'),
+      AttributeDefinitions: ['z', 'a', 'm', 'sk', 'pk'].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      GlobalSecondaryIndexes: ['z', 'a', 'm'].map((key) => ({
+        IndexName: `g-${key}`,
+        KeySchema: [{ AttributeName: key, KeyType: 'HASH' }],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['zz', 'aa', 'mm', 'sk'] },
+      })),
+    };
+    const { TableDescription } = await target().ddb.send(new CreateTableCommand(input));
+    const { Table } = await target().ddb.send(new DescribeTableCommand({ TableName: input.TableName }));
+    for (const described of [TableDescription, Table]) {
+      assert.deepEqual(described?.AttributeDefinitions?.map((definition) => definition.AttributeName), ['a', 'm', 'pk', 'sk', 'z']);
+      assert.deepEqual(described?.GlobalSecondaryIndexes?.map((index) => index.IndexName), ['g-z', 'g-a', 'g-m']);
+      assert.deepEqual(described?.GlobalSecondaryIndexes?.[0]?.Projection?.NonKeyAttributes, ['aa', 'mm', 'sk', 'zz']);
+    }
+  });
+
+  test('an attribute defined twice is refused, whatever its types', async () => {
+    for (const AttributeType of ['S', 'N'] as const) {
+      await rejects(
+        target(),
+        { ...hashOnly(), AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'pk', AttributeType }] },
+        'ValidationException',
+        'Attribute Name is duplicated: pk',
+      );
+    }
+    // Before the billing mode's rules.
+    await rejects(
+      target(),
+      {
+        ...hashOnly(),
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'pk', AttributeType: 'N' }],
+        ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 },
+      },
+      'ValidationException',
+      'Attribute Name is duplicated: pk',
+    );
+  });
+
+  test("a local index's key schema is judged before its projection", async () => {
+    const lsi = (keys: { AttributeName: string; KeyType: 'HASH' | 'RANGE' }[]) => ({
+      ...composite(),
+      LocalSecondaryIndexes: [{ IndexName: 'lsi1', KeySchema: keys, Projection: {} }],
+    });
+    await rejects(target(), lsi([{ AttributeName: 'pk', KeyType: 'HASH' }]), 'ValidationException', `${INVALID}Index KeySchema does not have a range key for index: lsi1`);
+    await rejects(
+      target(),
+      lsi([{ AttributeName: 'alt', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }]),
+      'ValidationException',
+      `${INVALID}Index KeySchema does not have the same leading hash key as table KeySchema for index: lsi1. index hash key: alt, table hash key: pk`,
+    );
+    await rejects(target(), lsi([{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'alt', KeyType: 'RANGE' }]), 'ValidationException', `${INVALID}Unknown ProjectionType: null`);
+  });
+
+  test('an on-demand table reports its creation as its switch to on-demand', async () => {
+    const input = hashOnly();
+    const { TableDescription } = await target().ddb.send(new CreateTableCommand(input));
+    assert.deepEqual(TableDescription?.BillingModeSummary, { BillingMode: 'PAY_PER_REQUEST', LastUpdateToPayPerRequestDateTime: TableDescription?.CreationDateTime });
+    const { Table } = await target().ddb.send(new DescribeTableCommand({ TableName: input.TableName }));
+    assert.deepEqual(Table?.BillingModeSummary, { BillingMode: 'PAY_PER_REQUEST', LastUpdateToPayPerRequestDateTime: Table?.CreationDateTime });
+  });
+
+  test('tag rules apply to the tags of a new table, which is then not created', async () => {
+    const tagged = (Tags: { Key?: string; Value?: string }[]) => ({ ...hashOnly(), Tags } as CreateTableCommandInput);
+    const cases: [{ Key?: string; Value?: string }[], string][] = [
+      [[{ Key: 'aws:foo', Value: 'v' }], 'Tag Key cannot be prefixed with aws:, Key: aws:foo'],
+      [[{ Key: 'k'.repeat(129), Value: 'v' }], `The Tag Key provided is invalid, Key: ${'k'.repeat(129)}`],
+      [[{ Key: 'a#b', Value: 'v' }], 'The Tag Key provided is invalid, Key: a#b'],
+      [[{ Key: 'k', Value: 'v'.repeat(257) }], `The Tag Value provided is invalid, Value: ${'v'.repeat(257)}`],
+      [[{ Key: 'dup', Value: 'a' }, { Key: 'dup', Value: 'b' }], 'Duplicate Tag Keys provided as input: Duplicate Tag Key found dup'],
+      [Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: 'v' })), 'Number of Tags exceed the current limit for the provided ResourceArn'],
+    ];
+    for (const [tags, message] of cases) {
+      const input = tagged(tags);
+      await rejects(target(), input, 'ValidationException', message);
+      await assert.rejects(target().ddb.send(new DescribeTableCommand({ TableName: input.TableName })), { name: 'ResourceNotFoundException' });
+    }
+    const fifty = tagged(Array.from({ length: 50 }, (_, i) => ({ Key: `k${i}`, Value: '' })));
+    await target().ddb.send(new CreateTableCommand(fifty));
+  });
+
   test('stream specification rules', async () => {
     await rejects(
       target(),

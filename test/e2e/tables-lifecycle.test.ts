@@ -58,6 +58,27 @@ describeEachBackend('DescribeTable, DeleteTable, ListTables', (target) => {
     assert.ok(!TableNames?.includes(name));
   });
 
+  test("DeleteTable's description leaves out the schema, the indexes and the creation time", async () => {
+    const provisioned = await create(target());
+    const { TableDescription } = await target().ddb.send(new DeleteTableCommand({ TableName: provisioned }));
+    assert.deepEqual(Object.keys(TableDescription ?? {}).sort(), ['ItemCount', 'ProvisionedThroughput', 'TableArn', 'TableId', 'TableName', 'TableSizeBytes', 'TableStatus']);
+    assert.deepEqual(TableDescription?.ProvisionedThroughput, { NumberOfDecreasesToday: 0, ReadCapacityUnits: 5, WriteCapacityUnits: 5 });
+
+    const onDemand = await create(target(), {
+      BillingMode: 'PAY_PER_REQUEST',
+      ProvisionedThroughput: undefined,
+      AttributeDefinitions: ['pk', 'sk', 'x'].map((AttributeName) => ({ AttributeName, AttributeType: 'S' as const })),
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      GlobalSecondaryIndexes: [{ IndexName: 'byX', KeySchema: [{ AttributeName: 'x', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }],
+      LocalSecondaryIndexes: [{ IndexName: 'byPkX', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'x', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } }],
+    });
+    const { Table } = await target().ddb.send(new DescribeTableCommand({ TableName: onDemand }));
+    const { TableDescription: deleted } = await target().ddb.send(new DeleteTableCommand({ TableName: onDemand }));
+    assert.deepEqual(Object.keys(deleted ?? {}).sort(), ['BillingModeSummary', 'ItemCount', 'ProvisionedThroughput', 'TableArn', 'TableId', 'TableName', 'TableSizeBytes', 'TableStatus']);
+    assert.deepEqual(deleted?.BillingModeSummary, { BillingMode: 'PAY_PER_REQUEST', LastUpdateToPayPerRequestDateTime: Table?.CreationDateTime });
+    assert.equal(deleted?.TableId, Table?.TableId);
+  });
+
   test('deletion protection refuses deletion until it is disabled', async () => {
     const name = await create(target(), { DeletionProtectionEnabled: true });
     await assert.rejects(target().ddb.send(new DeleteTableCommand({ TableName: name })), {
@@ -140,12 +161,20 @@ describeEachBackend('UpdateTable', (target) => {
         'Current WriteCapacityUnits provisioned for the table: 5. Requested WriteCapacityUnits: 5. ' +
         'Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.',
     );
+    const nothingToDo =
+      'At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, SSESpecification, ' +
+      'ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, DeletionProtectionEnabled, ' +
+      'OnDemandThroughput, WarmThroughput or TableClass is required';
+    await updateRejects(target(), { TableName: name }, 'ValidationException', nothingToDo);
+    // An empty list of index updates counts as no change, and is refused next to a change.
+    await updateRejects(target(), { TableName: name, GlobalSecondaryIndexUpdates: [] }, 'ValidationException', nothingToDo);
     await updateRejects(
       target(),
-      { TableName: name },
+      { TableName: name, GlobalSecondaryIndexUpdates: [], DeletionProtectionEnabled: true },
       'ValidationException',
-      'At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required',
+      `${INVALID}List of GlobalSecondaryIndexUpdates is empty`,
     );
+    assert.equal((await target().ddb.send(new DescribeTableCommand({ TableName: name }))).Table?.DeletionProtectionEnabled, false);
     await updateRejects(
       target(),
       { TableName: 'no_such_table', ProvisionedThroughput: { ReadCapacityUnits: 2, WriteCapacityUnits: 2 } },
@@ -176,8 +205,18 @@ describeEachBackend('UpdateTable', (target) => {
     const { TableDescription: provisioned } = await target().ddb.send(
       new UpdateTableCommand({ TableName: name, BillingMode: 'PROVISIONED', ProvisionedThroughput: { ReadCapacityUnits: 3, WriteCapacityUnits: 4 } }),
     );
-    assert.equal(provisioned?.BillingModeSummary?.BillingMode, 'PROVISIONED');
+    assert.deepEqual(provisioned?.BillingModeSummary, {
+      BillingMode: 'PROVISIONED',
+      LastUpdateToPayPerRequestDateTime: onDemand?.BillingModeSummary?.LastUpdateToPayPerRequestDateTime,
+    });
     assert.equal(provisioned?.ProvisionedThroughput?.WriteCapacityUnits, 4);
+
+    // A table created on-demand keeps its creation time as the last switch.
+    const born = await create(target(), { BillingMode: 'PAY_PER_REQUEST', ProvisionedThroughput: undefined });
+    const { TableDescription: switched } = await target().ddb.send(
+      new UpdateTableCommand({ TableName: born, BillingMode: 'PROVISIONED', ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } }),
+    );
+    assert.deepEqual(switched?.BillingModeSummary, { BillingMode: 'PROVISIONED', LastUpdateToPayPerRequestDateTime: switched?.CreationDateTime });
   });
 
   test('creates, updates and deletes a global secondary index', async () => {
@@ -199,7 +238,7 @@ describeEachBackend('UpdateTable', (target) => {
       }),
     );
     assert.equal(withIndex?.GlobalSecondaryIndexes?.[0]?.IndexName, 'gIndex');
-    assert.deepEqual(withIndex?.AttributeDefinitions?.map((d) => d.AttributeName), ['pk', 'g']);
+    assert.deepEqual(withIndex?.AttributeDefinitions?.map((d) => d.AttributeName), ['g', 'pk']);
     await updateRejects(
       target(),
       {
@@ -207,16 +246,7 @@ describeEachBackend('UpdateTable', (target) => {
         GlobalSecondaryIndexUpdates: [{ Create: { IndexName: 'gIndex', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' }, ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } } }],
       },
       'ValidationException',
-      `${INVALID}Index with name: gIndex already exists`,
-    );
-    await updateRejects(
-      target(),
-      {
-        TableName: name,
-        GlobalSecondaryIndexUpdates: [{ Create: { IndexName: 'other', KeySchema: [{ AttributeName: 'nope', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' }, ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } } }],
-      },
-      'ValidationException',
-      `${INVALID}Some index key attributes are not defined in AttributeDefinitions. Keys: [nope], AttributeDefinitions: [pk, g]`,
+      'Attempting to create an index which already exists',
     );
     await target().ddb.send(
       new UpdateTableCommand({
@@ -235,7 +265,145 @@ describeEachBackend('UpdateTable', (target) => {
       target(),
       { TableName: name, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: 'gIndex' } }] },
       'ResourceNotFoundException',
-      'Requested resource not found: Index: gIndex not found',
+      `Requested resource not found: Index gIndex for table ${name}`,
+    );
+    await updateRejects(
+      target(),
+      { TableName: name, GlobalSecondaryIndexUpdates: [{ Update: { IndexName: 'gIndex', ProvisionedThroughput: { ReadCapacityUnits: 2, WriteCapacityUnits: 2 } } }] },
+      'ResourceNotFoundException',
+      `Requested resource not found: Index gIndex for table ${name}`,
+    );
+  });
+
+  test("a new index's key attributes must be defined by the request itself", async () => {
+    const name = await create(target(), { BillingMode: 'PAY_PER_REQUEST', ProvisionedThroughput: undefined });
+    const createOn = (AttributeName: string) => ({
+      Create: { IndexName: 'other', KeySchema: [{ AttributeName, KeyType: 'HASH' as const }], Projection: { ProjectionType: 'ALL' as const } },
+    });
+    await updateRejects(
+      target(),
+      { TableName: name, GlobalSecondaryIndexUpdates: [createOn('nope')] },
+      'ValidationException',
+      `${INVALID}AttributeDefinitions is not specified for index: other`,
+    );
+    await updateRejects(
+      target(),
+      { TableName: name, AttributeDefinitions: [{ AttributeName: 'x', AttributeType: 'S' }], GlobalSecondaryIndexUpdates: [createOn('pk')] },
+      'ValidationException',
+      `${INVALID}Some index key attributes are not defined in AttributeDefinitions. Keys: [pk], AttributeDefinitions: [x]`,
+    );
+    await updateRejects(
+      target(),
+      { TableName: name, AttributeDefinitions: [{ AttributeName: 'x', AttributeType: 'S' }], GlobalSecondaryIndexUpdates: [{ Create: { ...createOn('x').Create, Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['a', 'a'] } } }] },
+      'ValidationException',
+      `${INVALID}Duplicate element in NonKeyAttributes: a`,
+    );
+  });
+
+  test('redefining an attribute with another type keeps its type, and is refused for a new key', async () => {
+    const TableName = uniqueName('tl');
+    await target().ddb.send(
+      new CreateTableCommand({
+        TableName,
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'a', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        GlobalSecondaryIndexes: [{ IndexName: 'byA', KeySchema: [{ AttributeName: 'a', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } }],
+      }),
+    );
+    const types = async () => (await target().ddb.send(new DescribeTableCommand({ TableName }))).Table?.AttributeDefinitions?.map((d) => `${d.AttributeName}:${d.AttributeType}`);
+    await target().ddb.send(
+      new UpdateTableCommand({ TableName, AttributeDefinitions: [{ AttributeName: 'a', AttributeType: 'N' }], DeletionProtectionEnabled: false }),
+    );
+    assert.deepEqual(await types(), ['a:S', 'pk:S']);
+    await updateRejects(
+      target(),
+      {
+        TableName,
+        AttributeDefinitions: [{ AttributeName: 'a', AttributeType: 'N' }],
+        GlobalSecondaryIndexUpdates: [{ Create: { IndexName: 'byA2', KeySchema: [{ AttributeName: 'a', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } } }],
+      },
+      'ValidationException',
+      'Invalid KeySchema: The first KeySchemaElement is not a HASH key type',
+    );
+    await updateRejects(
+      target(),
+      {
+        TableName,
+        AttributeDefinitions: [{ AttributeName: 'b', AttributeType: 'S' }, { AttributeName: 'a', AttributeType: 'N' }],
+        GlobalSecondaryIndexUpdates: [
+          { Create: { IndexName: 'byBA', KeySchema: [{ AttributeName: 'b', KeyType: 'HASH' }, { AttributeName: 'a', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } } },
+        ],
+      },
+      'ValidationException',
+      `${INVALID}Attributes cannot be redefined. Please check that your attribute has the same type as previously defined. ` +
+        'Existing schema: Schema:[SchemaElement: key{a:S:HASH}] New schema: Schema:[SchemaElement: key{a:N:RANGE}]',
+    );
+    // A redefinition the new index does not use is ignored.
+    const { TableDescription } = await target().ddb.send(
+      new UpdateTableCommand({
+        TableName,
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'N' }, { AttributeName: 'b', AttributeType: 'B' }],
+        GlobalSecondaryIndexUpdates: [{ Create: { IndexName: 'byB', KeySchema: [{ AttributeName: 'b', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } } }],
+      }),
+    );
+    assert.deepEqual(TableDescription?.AttributeDefinitions?.map((d) => `${d.AttributeName}:${d.AttributeType}`), ['a:S', 'b:B', 'pk:S']);
+    assert.deepEqual(await types(), ['a:S', 'b:B', 'pk:S']);
+  });
+
+  test('one action per index update entry', async () => {
+    const name = await create(target(), {
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'g', AttributeType: 'S' }],
+      GlobalSecondaryIndexes: [
+        { IndexName: 'gIndex', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' }, ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } },
+      ],
+    });
+    const message = `${INVALID}Only one global secondary index action is allowed per GlobalSecondaryIndexUpdate object`;
+    await updateRejects(
+      target(),
+      {
+        TableName: name,
+        AttributeDefinitions: [{ AttributeName: 'h', AttributeType: 'S' }],
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: { IndexName: 'hIndex', KeySchema: [{ AttributeName: 'h', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' }, ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } },
+            Delete: { IndexName: 'gIndex' },
+          },
+        ],
+      },
+      'ValidationException',
+      message,
+    );
+    await updateRejects(
+      target(),
+      { TableName: name, GlobalSecondaryIndexUpdates: [{ Update: { IndexName: 'gIndex', ProvisionedThroughput: { ReadCapacityUnits: 2, WriteCapacityUnits: 2 } }, Delete: { IndexName: 'gIndex' } }] },
+      'ValidationException',
+      message,
+    );
+    const { Table } = await target().ddb.send(new DescribeTableCommand({ TableName: name }));
+    assert.deepEqual(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName), ['gIndex']);
+  });
+
+  test('a 21st global index is a LimitExceededException', async () => {
+    const name = await create(target(), {
+      BillingMode: 'PAY_PER_REQUEST',
+      ProvisionedThroughput: undefined,
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'g', AttributeType: 'S' }],
+      GlobalSecondaryIndexes: Array.from({ length: 20 }, (_, i) => ({
+        IndexName: `index${i}`,
+        KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' as const }],
+        Projection: { ProjectionType: 'KEYS_ONLY' as const },
+      })),
+    });
+    await updateRejects(
+      target(),
+      {
+        TableName: name,
+        AttributeDefinitions: [{ AttributeName: 'g', AttributeType: 'S' }],
+        GlobalSecondaryIndexUpdates: [{ Create: { IndexName: 'index20', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } } }],
+      },
+      'LimitExceededException',
+      'Subscriber limit exceeded: Number of global secondary indexes exceeds per-table limit of 20',
     );
   });
 

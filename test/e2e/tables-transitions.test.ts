@@ -35,6 +35,8 @@ describe('transitional table statuses', () => {
       }),
     );
     assert.equal(TableDescription?.TableStatus, 'CREATING');
+    // A CREATING on-demand table does not show its switch to on-demand yet.
+    assert.deepEqual(TableDescription?.BillingModeSummary, { BillingMode: 'PAY_PER_REQUEST' });
     await assert.rejects(ddb.send(new DeleteTableCommand({ TableName })), {
       name: 'ResourceInUseException',
       message: `Attempt to change a resource which is still in use: Table is being created: ${TableName}`,
@@ -44,7 +46,9 @@ describe('transitional table statuses', () => {
       message: `Attempt to change a resource which is still in use: Table is being created: ${TableName}`,
     });
     await sleep(TRANSITION_MS + 50);
-    assert.equal((await ddb.send(new DescribeTableCommand({ TableName }))).Table?.TableStatus, 'ACTIVE');
+    const { Table: active } = await ddb.send(new DescribeTableCommand({ TableName }));
+    assert.equal(active?.TableStatus, 'ACTIVE');
+    assert.deepEqual(active?.BillingModeSummary, { BillingMode: 'PAY_PER_REQUEST', LastUpdateToPayPerRequestDateTime: active?.CreationDateTime });
 
     const updated = await ddb.send(new UpdateTableCommand({ TableName, TableClass: 'STANDARD_INFREQUENT_ACCESS' }));
     assert.equal(updated.TableDescription?.TableStatus, 'UPDATING');
@@ -59,5 +63,51 @@ describe('transitional table statuses', () => {
     assert.equal((await ddb.send(new DescribeTableCommand({ TableName }))).Table?.TableStatus, 'DELETING');
     await sleep(TRANSITION_MS + 50);
     await assert.rejects(ddb.send(new DescribeTableCommand({ TableName })), { name: 'ResourceNotFoundException' });
+  });
+
+  test("UpdateTable's answer shows the old capacity while UPDATING", async () => {
+    const TableName = uniqueName('tr');
+    await ddb.send(
+      new CreateTableCommand({
+        TableName,
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'g', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
+        GlobalSecondaryIndexes: [
+          { IndexName: 'byG', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' }, ProvisionedThroughput: { ReadCapacityUnits: 2, WriteCapacityUnits: 2 } },
+        ],
+      }),
+    );
+    await sleep(TRANSITION_MS + 50);
+    const increase = await ddb.send(
+      new UpdateTableCommand({
+        TableName,
+        ProvisionedThroughput: { ReadCapacityUnits: 15, WriteCapacityUnits: 15 },
+        GlobalSecondaryIndexUpdates: [{ Update: { IndexName: 'byG', ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } } }],
+      }),
+    );
+    const described = increase.TableDescription;
+    assert.equal(described?.TableStatus, 'UPDATING');
+    assert.ok(described?.ProvisionedThroughput?.LastIncreaseDateTime instanceof Date);
+    assert.equal(described?.ProvisionedThroughput?.ReadCapacityUnits, 5);
+    assert.equal(described?.ProvisionedThroughput?.WriteCapacityUnits, 5);
+    const index = described?.GlobalSecondaryIndexes?.[0]?.ProvisionedThroughput;
+    assert.ok(index?.LastDecreaseDateTime instanceof Date);
+    assert.deepEqual([index?.ReadCapacityUnits, index?.WriteCapacityUnits, index?.NumberOfDecreasesToday], [2, 2, 0]);
+    await sleep(TRANSITION_MS + 50);
+    const { Table } = await ddb.send(new DescribeTableCommand({ TableName }));
+    assert.equal(Table?.ProvisionedThroughput?.ReadCapacityUnits, 15);
+    assert.deepEqual(
+      [Table?.GlobalSecondaryIndexes?.[0]?.ProvisionedThroughput?.ReadCapacityUnits, Table?.GlobalSecondaryIndexes?.[0]?.ProvisionedThroughput?.NumberOfDecreasesToday],
+      [1, 1],
+    );
+
+    // A switch to on-demand shows its zero capacity at once, but not yet its time.
+    const { TableDescription: switching } = await ddb.send(new UpdateTableCommand({ TableName, BillingMode: 'PAY_PER_REQUEST' }));
+    assert.deepEqual(switching?.BillingModeSummary, { BillingMode: 'PAY_PER_REQUEST' });
+    assert.equal(switching?.ProvisionedThroughput?.ReadCapacityUnits, 0);
+    await sleep(TRANSITION_MS + 50);
+    const { Table: onDemand } = await ddb.send(new DescribeTableCommand({ TableName }));
+    assert.ok(onDemand?.BillingModeSummary?.LastUpdateToPayPerRequestDateTime instanceof Date);
   });
 });

@@ -6,6 +6,22 @@ import { tableNameMember } from '../common-shapes.js';
 import { changeableTable } from './table-access.js';
 import { describe } from './table-description.js';
 
+/**
+ * The members DeleteTable's TableDescription keeps: no schema, indexes or
+ * creation time (architect/dynalite#60 quoting a live response;
+ * scylladb/scylladb's test_delete_table_description*, run against DynamoDB).
+ */
+const DELETE_DESCRIPTION_MEMBERS = [
+  'TableName',
+  'TableStatus',
+  'ProvisionedThroughput',
+  'TableSizeBytes',
+  'ItemCount',
+  'TableArn',
+  'TableId',
+  'BillingModeSummary',
+] as const;
+
 interface DeleteTableRequest {
   readonly TableName: string;
 }
@@ -21,6 +37,7 @@ export const deleteTable = defineOperation<DeleteTableRequest>({
     // Counts are read before the data goes, so the description shows what is being deleted.
     const description = await describe(table, context.services);
     const deleting = await context.services.catalog.delete(table);
-    return { TableDescription: { ...description, TableStatus: deleting.TableStatus } };
+    const shown: Record<string, unknown> = { ...description, TableStatus: deleting.TableStatus };
+    return { TableDescription: Object.fromEntries(DELETE_DESCRIPTION_MEMBERS.filter((member) => member in shown).map((member) => [member, shown[member]])) };
   },
 });

@@ -2,7 +2,7 @@
 import { defineOperation } from '../operation.js';
 import { str, struct } from '../../protocol/shape.js';
 import { resourceArnMember } from './table-shapes.js';
-import { tableByArn } from './resource-arn.js';
+import { parseTableArn, tableOfArn } from './resource-arn.js';
 
 interface ListTagsOfResourceRequest {
   readonly ResourceArn: string;
@@ -13,6 +13,6 @@ export const listTagsOfResource = defineOperation<ListTagsOfResourceRequest>({
   name: 'ListTagsOfResource',
   shape: struct('ListTagsOfResourceInput', { ResourceArn: resourceArnMember, NextToken: str() }),
   execute(request, context) {
-    return { Tags: tableByArn(request.ResourceArn, 'ListTagsOfResource', context).Tags };
+    return { Tags: tableOfArn(parseTableArn(request.ResourceArn), 'ListTagsOfResource', context).Tags };
   },
 });

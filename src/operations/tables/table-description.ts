@@ -3,6 +3,9 @@
  * DynamoDB omits for a default table (BillingModeSummary of a table that was
  * always provisioned, TableClassSummary of a STANDARD table never changed,
  * stream members of a table without a stream) are omitted here too.
+ * AttributeDefinitions and NonKeyAttributes come back sorted by name, index
+ * lists and key schemas in the order given (recorded live: ack-api-quirks
+ * DynamoDB lab, DDB-TABLE-125, 2026).
  */
 import type { IndexRecord, TableRecord, Throughput } from '../../engine/table.js';
 import { tableArn } from '../../engine/table.js';
@@ -31,11 +34,16 @@ function renderThroughput(throughput: Throughput | undefined): Throughput {
 /** Entry counts and sizes of a table's indexes, by index id. */
 export type IndexStats = ReadonlyMap<number, TableStats>;
 
+function byName(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function renderIndex(table: TableRecord, index: IndexRecord, global: boolean, stats: TableStats): Record<string, unknown> {
+  const { NonKeyAttributes } = index.Projection;
   return {
     IndexName: index.IndexName,
     KeySchema: index.KeySchema,
-    Projection: index.Projection,
+    Projection: NonKeyAttributes === undefined ? index.Projection : { ...index.Projection, NonKeyAttributes: [...NonKeyAttributes].sort(byName) },
     ...(global
       ? {
           IndexStatus: index.IndexStatus,
@@ -50,19 +58,38 @@ function renderIndex(table: TableRecord, index: IndexRecord, global: boolean, st
   };
 }
 
-export function renderTableDescription(table: TableRecord, stats: TableStats, indexStats: IndexStats = new Map()): Record<string, unknown> {
+/**
+ * When the table last became on-demand: a table created on-demand did so at
+ * its creation (scylladb/scylladb's test_describe_table_billing, run against
+ * DynamoDB; dynalite likewise).
+ */
+export function lastSwitchToPayPerRequest(table: TableRecord): number | undefined {
+  return table.LastUpdateToPayPerRequestDateTime ?? (table.BillingMode === 'PAY_PER_REQUEST' ? table.CreationDateTime : undefined);
+}
+
+/**
+ * BillingModeSummary appears once a table is or was on-demand. While it is
+ * CREATING the time of the switch is not shown yet (dynalite's tests,
+ * recorded against DynamoDB).
+ */
+function billingModeSummary(table: TableRecord, lastSwitch: number | undefined): Record<string, unknown> {
+  if (table.BillingMode !== 'PAY_PER_REQUEST' && lastSwitch === undefined) return {};
+  const shown = lastSwitch !== undefined && table.TableStatus !== 'CREATING';
+  return { BillingModeSummary: { BillingMode: table.BillingMode, ...(shown ? { LastUpdateToPayPerRequestDateTime: lastSwitch } : {}) } };
+}
+
+/** What a description shows other than the table's record: the switch to on-demand of the record it replaces. */
+export interface DescriptionOptions {
+  readonly lastSwitchToPayPerRequest: number | undefined;
+}
+
+export function renderTableDescription(
+  table: TableRecord,
+  stats: TableStats,
+  indexStats: IndexStats = new Map(),
+  options: DescriptionOptions = { lastSwitchToPayPerRequest: lastSwitchToPayPerRequest(table) },
+): Record<string, unknown> {
   const indexCounts = (index: IndexRecord) => indexStats.get(index.id) ?? NO_COUNTS;
-  const billingSummary =
-    table.BillingMode === 'PAY_PER_REQUEST' || table.LastUpdateToPayPerRequestDateTime !== undefined
-      ? {
-          BillingModeSummary: {
-            BillingMode: table.BillingMode,
-            ...(table.LastUpdateToPayPerRequestDateTime !== undefined
-              ? { LastUpdateToPayPerRequestDateTime: table.LastUpdateToPayPerRequestDateTime }
-              : {}),
-          },
-        }
-      : {};
   const tableClassSummary =
     table.TableClass !== 'STANDARD' || table.TableClassLastUpdate !== undefined
       ? {
@@ -74,7 +101,7 @@ export function renderTableDescription(table: TableRecord, stats: TableStats, in
       : {};
   const latestStreamArn = streamArn(table);
   return {
-    AttributeDefinitions: table.AttributeDefinitions,
+    AttributeDefinitions: [...table.AttributeDefinitions].sort((a, b) => byName(a.AttributeName, b.AttributeName)),
     TableName: table.TableName,
     KeySchema: table.KeySchema,
     TableStatus: table.TableStatus,
@@ -84,7 +111,7 @@ export function renderTableDescription(table: TableRecord, stats: TableStats, in
     ItemCount: stats.itemCount,
     TableArn: tableArn(table),
     TableId: table.TableId,
-    ...billingSummary,
+    ...billingModeSummary(table, options.lastSwitchToPayPerRequest),
     ...(table.LocalSecondaryIndexes.length > 0
       ? { LocalSecondaryIndexes: table.LocalSecondaryIndexes.map((index) => renderIndex(table, index, false, indexCounts(index))) }
       : {}),
@@ -101,8 +128,38 @@ export function renderTableDescription(table: TableRecord, stats: TableStats, in
 }
 
 /** The description with the current item counts and sizes of the table and its indexes. */
-export async function describe(table: TableRecord, services: Services): Promise<Record<string, unknown>> {
+export async function describe(table: TableRecord, services: Services, options?: DescriptionOptions): Promise<Record<string, unknown>> {
   const indexes = [...table.LocalSecondaryIndexes, ...table.GlobalSecondaryIndexes];
   const [stats, ...counts] = await Promise.all([services.items.stats(table), ...indexes.map((index) => services.items.indexStats(index))]);
-  return renderTableDescription(table, stats!, new Map(indexes.map((index, i) => [index.id, counts[i]!])));
+  return renderTableDescription(table, stats!, new Map(indexes.map((index, i) => [index.id, counts[i]!])), options);
+}
+
+/** Capacity changes not yet made: the new change times, the old units and count of decreases. */
+function pendingThroughput(before: Throughput | undefined, after: Throughput | undefined): Throughput | undefined {
+  if (before === undefined || after === undefined) return after;
+  return { ...after, ReadCapacityUnits: before.ReadCapacityUnits, WriteCapacityUnits: before.WriteCapacityUnits, NumberOfDecreasesToday: before.NumberOfDecreasesToday };
+}
+
+/**
+ * UpdateTable's answer. While the table is UPDATING, DynamoDB still shows what
+ * the change replaces: a provisioned table's and its indexes' old capacity
+ * (with the new LastIncrease/LastDecreaseDateTime), and not yet the time of a
+ * switch to on-demand, whose zero capacity shows at once (dynalite's tests,
+ * recorded against DynamoDB; ack-api-quirks DDB-TABLE-165 for index updates).
+ */
+export function describeUpdate(previous: TableRecord, next: TableRecord, services: Services): Promise<Record<string, unknown>> {
+  if (next.TableStatus !== 'UPDATING') return describe(next, services);
+  const provisioned = previous.BillingMode === 'PROVISIONED' && next.BillingMode === 'PROVISIONED';
+  const before = new Map(previous.GlobalSecondaryIndexes.map((index) => [index.id, index.ProvisionedThroughput]));
+  const shown: TableRecord = provisioned
+    ? {
+        ...next,
+        ProvisionedThroughput: pendingThroughput(previous.ProvisionedThroughput, next.ProvisionedThroughput)!,
+        GlobalSecondaryIndexes: next.GlobalSecondaryIndexes.map((index) => ({
+          ...index,
+          ProvisionedThroughput: pendingThroughput(before.get(index.id), index.ProvisionedThroughput),
+        })),
+      }
+    : next;
+  return describe(shown, services, { lastSwitchToPayPerRequest: lastSwitchToPayPerRequest(previous) });
 }
