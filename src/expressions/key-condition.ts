@@ -101,10 +101,21 @@ function termOf(node: ConditionNode, resolver: Resolver): KeyTerm {
   }
 }
 
+/**
+ * A multi-attribute GSI key has up to four partition and four sort
+ * attributes; how many conditions a table or index takes is checked by Query
+ * once the table is known.
+ */
+const MAX_KEY_CONDITIONS = 8;
+
 function checkTermCount(terms: readonly KeyTerm[]): void {
+  if (terms.length < 1 || terms.length > MAX_KEY_CONDITIONS) throw validation('Conditions can be of length 1 or 2 only');
+}
+
+function checkTermNames(terms: readonly KeyTerm[]): void {
   const names = terms.map((term) => term.name);
   if (new Set(names).size !== names.length) throw validation('KeyConditionExpressions must only contain one condition per key');
-  if (terms.length < 1 || terms.length > 2) throw validation('Conditions can be of length 1 or 2 only');
+  checkTermCount(terms);
 }
 
 /**
@@ -119,7 +130,7 @@ export function bindKeyCondition(root: ConditionNode, maps: AttributeMaps): () =
     const operator = unsupportedOperator(root);
     if (operator !== undefined) throw validation(`Invalid operator used in ${EXPRESSION}: ${operator}`);
     const terms = conjuncts(root).map((node) => termOf(node, resolver));
-    checkTermCount(terms);
+    checkTermNames(terms);
     return terms;
   };
 }
@@ -136,6 +147,6 @@ export function keyConditionsTerms(keyConditions: unknown): KeyTerm[] {
     const values = Array.isArray(entry.AttributeValueList) ? (entry.AttributeValueList as AttributeValue[]) : [];
     return { name, operator: String(entry.ComparisonOperator) as KeyOperator, values };
   });
-  if (terms.length < 1 || terms.length > 2) throw validation('Conditions can be of length 1 or 2 only');
+  checkTermCount(terms);
   return terms;
 }

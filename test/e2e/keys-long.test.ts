@@ -13,24 +13,12 @@ import {
   UpdateTableCommand,
   type AttributeValue,
   type DynamoDBClient,
-  type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { describeEachBackend } from '../helpers/harness.js';
-import { createTable, errorOf } from '../helpers/tables.js';
+import { createTable, errorOf, queryAll } from '../helpers/tables.js';
 import { prng } from '../helpers/random.js';
 
 type Attributes = Record<string, AttributeValue>;
-
-async function queryAll(ddb: DynamoDBClient, input: QueryCommandInput): Promise<Attributes[]> {
-  const items: Attributes[] = [];
-  let ExclusiveStartKey: Attributes | undefined;
-  do {
-    const page = await ddb.send(new QueryCommand({ ...input, ExclusiveStartKey }));
-    items.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey !== undefined);
-  return items;
-}
 
 const bytesOf = (value: AttributeValue | undefined) => Buffer.from((value as { B: Uint8Array }).B);
 

@@ -1,5 +1,13 @@
 /** Creating throwaway tables for tests. */
-import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  QueryCommand,
+  type AttributeValue,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+  type QueryCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import { uniqueName } from './harness.js';
 
 type KeyType = 'S' | 'N' | 'B';
@@ -77,4 +85,16 @@ export async function errorOf(send: () => Promise<unknown>): Promise<{ name: str
     return error as { name: string; message: string } & Record<string, unknown>;
   }
   throw new Error('expected the request to fail, but it succeeded');
+}
+
+/** Every item a Query selects, page after page. */
+export async function queryAll(ddb: DynamoDBClient, input: QueryCommandInput): Promise<Record<string, AttributeValue>[]> {
+  const items: Record<string, AttributeValue>[] = [];
+  let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await ddb.send(new QueryCommand({ ...input, ExclusiveStartKey }));
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey !== undefined);
+  return items;
 }
