@@ -1,7 +1,8 @@
 /**
- * How conditions and filters evaluate, where DynamoDB's answers are not the
- * obvious ones: contains() on binaries, size() of strings, and operand types
- * an ordering refuses.
+ * How conditions, filters and updates evaluate, where DynamoDB's answers are
+ * not the obvious ones: contains() on binaries, size() of strings, several
+ * list indexes past the end, operand types an ordering refuses, ADD/DELETE
+ * operand messages, and a key update whose condition fails.
  */
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +12,7 @@ import {
   PutItemCommand,
   QueryCommand,
   ScanCommand,
+  UpdateItemCommand,
   type AttributeValue,
   type Condition,
 } from '@aws-sdk/client-dynamodb';
@@ -33,6 +35,17 @@ describeEachBackend('expression semantics', (target) => {
 
   const put = (item: Item) => target().ddb.send(new PutItemCommand({ TableName: table, Item: item }));
   const get = async (pk: string) => (await target().ddb.send(new GetItemCommand({ TableName: table, Key: { pk: s(pk) }, ConsistentRead: true }))).Item;
+  const update = (pk: string, UpdateExpression: string, values?: Item, condition?: string) =>
+    target().ddb.send(
+      new UpdateItemCommand({
+        TableName: table,
+        Key: { pk: s(pk) },
+        UpdateExpression,
+        ExpressionAttributeValues: values,
+        ConditionExpression: condition,
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
   /** Whether a PutItem of the stored item itself passes `condition`. */
   const holds = async (pk: string, condition: string, values?: Item) => {
     const item = (await get(pk))!;
@@ -112,6 +125,32 @@ describeEachBackend('expression semantics', (target) => {
     assert.deepEqual(Items!.map((item) => item.pk!.S), ['size']);
   });
 
+  // The Developer Guide; alternator's and dynalite's tests recorded against DynamoDB.
+  test('SET and ADD past the end of a list append in index order, not in the order written', async () => {
+    await put({ pk: s('append'), lst: { L: [s('one'), s('two'), s('three')] } });
+    await update('append', 'SET lst[7] = :v', { ':v': s('hello') });
+    const { Attributes } = await update('append', 'SET lst[84] = :a1, lst[37] = :a2, lst[17] = :a3, lst[50] = :a4', {
+      ':a1': s('a1'),
+      ':a2': s('a2'),
+      ':a3': s('a3'),
+      ':a4': s('a4'),
+    });
+    assert.deepEqual(Attributes!.lst, { L: ['one', 'two', 'three', 'hello', 'a3', 'a2', 'a4', 'a1'].map(s) });
+
+    await put({ pk: s('append-mixed'), b: { M: { a: n(1), b: n(2), c: n(3) } }, c: { L: [n(1), n(3)] } });
+    const mixed = await target().ddb.send(
+      new UpdateItemCommand({
+        TableName: table,
+        Key: { pk: s('append-mixed') },
+        UpdateExpression: 'SET b.c = c[1] + b.a, b.a = pk, c[1] = pk, c[4] = b.a - b.b, c[2] = b.c ADD c[8] :b, c[6] :a',
+        ExpressionAttributeValues: { ':a': n(2), ':b': { SS: ['a'] } },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    assert.deepEqual(mixed.Attributes, { b: { M: { a: s('append-mixed'), c: n(4) } }, c: { L: [s('append-mixed'), n(3), n(2)] } });
+    assert.deepEqual((await get('append-mixed'))!.c, { L: [n(1), s('append-mixed'), n(3), n(-1), n(2), { SS: ['a'] }] });
+  });
+
   // Alternator's tests, recorded against DynamoDB: a literal is refused, an
   // item attribute of such a type only fails the comparison. Message wording
   // from DynamoDB Local 3.3.1.
@@ -143,4 +182,41 @@ describeEachBackend('expression semantics', (target) => {
     assert.equal(filtered.message, 'Invalid FilterExpression: Incorrect operand type for operator or function; operator or function: >, operand type: BOOL');
   });
 
+  // DynamoDB Local 3.3.1, and live responses quoted by floci and zio-dynamodb.
+  test('ADD and DELETE name the types they allow when the operand has another', async () => {
+    const refused = async (expression: string, value: AttributeValue, message: string) => {
+      const error = await errorOf(() => update('add-types', expression, { ':v': value }));
+      assert.equal(error.name, 'ValidationException');
+      assert.equal(error.message, `Invalid UpdateExpression: Incorrect operand type for operator or function; ${message}`);
+    };
+    await refused('ADD a :v', s('x'), 'operator: ADD, operand type: STRING, typeSet: ALLOWED_FOR_ADD_OPERAND');
+    await refused('ADD a :v', { L: [] }, 'operator: ADD, operand type: LIST, typeSet: ALLOWED_FOR_ADD_OPERAND');
+    await refused('ADD a :v', { M: {} }, 'operator: ADD, operand type: MAP, typeSet: ALLOWED_FOR_ADD_OPERAND');
+    await refused('ADD a :v', { BOOL: true }, 'operator: ADD, operand type: BOOLEAN, typeSet: ALLOWED_FOR_ADD_OPERAND');
+    await refused('DELETE a :v', n(1), 'operator: DELETE, operand type: NUMBER, typeSet: ALLOWED_FOR_DELETE_OPERAND');
+    await refused('DELETE a :v', bytes('x'), 'operator: DELETE, operand type: BINARY, typeSet: ALLOWED_FOR_DELETE_OPERAND');
+  });
+
+  // DynamoDB Local 3.3.1 (no live recording found): the failed condition wins,
+  // and a key is only refused once the condition held.
+  test('an update of a key attribute whose condition fails is ConditionalCheckFailed', async () => {
+    const key = { pk: s('keyed'), sk: s('1') };
+    await target().ddb.send(new PutItemCommand({ TableName: composite, Item: key }));
+    const attempt = (UpdateExpression: string, ConditionExpression: string) =>
+      errorOf(() =>
+        target().ddb.send(
+          new UpdateItemCommand({ TableName: composite, Key: key, UpdateExpression, ConditionExpression, ExpressionAttributeValues: { ':v': s('2') } }),
+        ),
+      );
+    const failed = await attempt('SET sk = :v', 'attribute_exists(nothing) OR sk = :v');
+    assert.equal(failed.name, 'ConditionalCheckFailedException');
+    assert.equal(failed.message, 'The conditional request failed');
+    const legacy = await errorOf(() =>
+      target().ddb.send(new UpdateItemCommand({ TableName: composite, Key: key, AttributeUpdates: { sk: { Value: s('2') } }, Expected: { nothing: { Exists: true, Value: s('x') } } })),
+    );
+    assert.equal(legacy.name, 'ConditionalCheckFailedException');
+    const held = await attempt('SET sk = :v', 'attribute_exists(pk) OR sk = :v');
+    assert.equal(held.name, 'ValidationException');
+    assert.equal(held.message, 'One or more parameter values were invalid: Cannot update attribute sk. This attribute is part of the key');
+  });
 });
