@@ -133,6 +133,28 @@ function betweenProblem(low: Operand, high: Operand, resolver: Resolver): string
   return undefined;
 }
 
+const ORDERED_TYPES: ReadonlySet<TypeTag> = new Set(['S', 'N', 'B']);
+
+/**
+ * An ordering (`<`, `<=`, `>`, `>=`, BETWEEN) of an operand whose type is
+ * known before any item is read (a literal, or size()) and cannot be ordered.
+ * An item attribute of such a type only makes the comparison false
+ * (alternator's tests, recorded against DynamoDB; message wording from
+ * DynamoDB Local 3.3.1, which names the short type: BOOL, NULL, L, M, SS, NS, BS).
+ */
+function unorderedOperandProblem(leaf: Leaf, resolver: Resolver): string | undefined {
+  let operator: string;
+  let operands: readonly Operand[];
+  if (leaf.kind === 'between') [operator, operands] = ['BETWEEN', [leaf.subject, leaf.low, leaf.high]];
+  else if (leaf.kind === 'compare' && Object.hasOwn(ORDERINGS, leaf.operator)) [operator, operands] = [leaf.operator, [leaf.left, leaf.right]];
+  else return undefined;
+  for (const operand of operands) {
+    const type = resolver.staticType(operand, RESULT_TYPES);
+    if (type !== undefined && !ORDERED_TYPES.has(type)) return operandTypeProblem(operator, type);
+  }
+  return undefined;
+}
+
 function leafProblem({ leaf, operands, calls: leafCalls }: LeafFacts, resolver: Resolver): string | undefined {
   const undefinedRef = resolver.undefinedNameIn(operands) ?? resolver.undefinedValueIn(operands);
   if (undefinedRef) return undefinedRef;
@@ -148,6 +170,8 @@ function leafProblem({ leaf, operands, calls: leafCalls }: LeafFacts, resolver: 
     const found = functionProblem(call, resolver);
     if (found) return found;
   }
+  const unordered = unorderedOperandProblem(leaf, resolver);
+  if (unordered) return unordered;
   if (leaf.kind === 'between') return betweenProblem(leaf.low, leaf.high, resolver);
   if (leaf.kind === 'in' && leaf.list.length > MAX_IN_OPERANDS) {
     return `The IN operator is provided with too many operands; number of operands: ${leaf.list.length}`;
@@ -215,7 +239,9 @@ function checkCondition(root: ConditionNode, resolver: Resolver): string | undef
 function sizeOf(value: AttributeValue | undefined): AttributeValue | undefined {
   if (value === undefined) return undefined;
   let size: number;
-  if ('S' in value) size = Buffer.byteLength(value.S, 'utf8');
+  // UTF-16 code units, not bytes or code points: size of "é𝄞" is 3
+  // (ExtendDB PR #67, verified against DynamoDB).
+  if ('S' in value) size = value.S.length;
   else if ('B' in value) size = Buffer.from(value.B, 'base64').length;
   else if ('SS' in value) size = value.SS.length;
   else if ('NS' in value) size = value.NS.length;
@@ -235,8 +261,10 @@ export function beginsWith(value: AttributeValue, prefix: AttributeValue): boole
   return false;
 }
 
+/** A substring of a string, a run of bytes of a binary, a member of a set or an element of a list. */
 export function contains(container: AttributeValue, member: AttributeValue): boolean {
   if ('S' in container) return 'S' in member && container.S.includes(member.S);
+  if ('B' in container) return 'B' in member && Buffer.from(container.B, 'base64').includes(Buffer.from(member.B, 'base64'));
   if ('L' in container) return container.L.some((element) => valuesEqual(element, member));
   return setHas(container, member);
 }

@@ -19,7 +19,7 @@ import { bindKeyCondition, type KeyTerm } from './key-condition.js';
 import { parseCached } from './parse-cached.js';
 import { ExpressionProblem } from './problem.js';
 import { bindProjection } from './projection.js';
-import { applyActions, bindUpdate } from './update.js';
+import { applyActions, bindUpdate, updatePaths } from './update.js';
 
 export { expectedCondition } from './legacy-expected.js';
 export { attributesToGetProjection } from './legacy-projection.js';
@@ -34,7 +34,7 @@ export interface Condition {
   evaluate(item: Item | undefined): boolean;
 }
 
-/** A FilterExpression: a condition that also tells which paths it reads. */
+/** A condition that also tells which paths it reads (a ConditionExpression or FilterExpression). */
 export interface Filter extends Condition {
   readonly paths: readonly DocumentPath[];
 }
@@ -58,16 +58,20 @@ export interface Update {
   apply(item: Item): Item;
   /** The document paths the update writes or removes, for UPDATED_OLD / UPDATED_NEW. */
   readonly updatedPaths: readonly DocumentPath[];
+  /** Every document path the update reads or writes. */
+  readonly paths: readonly DocumentPath[];
+  /** True when every action removes (REMOVE, DELETE): such an update leaves a missing item missing. */
+  readonly onlyRemoves: boolean;
 }
 
 export type ConditionParameter = 'ConditionExpression' | 'FilterExpression';
 
 export interface RequestExpressions {
-  condition(text: string, param: ConditionParameter): Condition;
+  condition(text: string, param: ConditionParameter): Filter;
   keyCondition(text: string): KeyCondition;
   filter(text: string): Filter;
   projection(text: string): Projection;
-  update(text: string, keyAttributeNames: readonly string[]): Update;
+  update(text: string): Update;
   /** Throws the unused-ExpressionAttributeNames / -Values error, names first. */
   finish(): void;
 }
@@ -84,26 +88,35 @@ function named<T>(param: string, bind: () => T): T {
 
 export function requestExpressions(names: unknown, values: unknown): RequestExpressions {
   const maps = new AttributeMaps(names, values);
+  const condition = (text: string, param: ConditionParameter): Filter =>
+    named(param, () => {
+      const root = parseCached('condition', text);
+      return { evaluate: bindCondition(root, maps), paths: conditionPaths(root, maps) };
+    });
   return {
-    condition(text, param) {
-      const predicate = named(param, () => bindCondition(parseCached('condition', text), maps));
-      return { evaluate: predicate };
-    },
+    condition,
     keyCondition(text) {
       return { terms: named('KeyConditionExpression', () => bindKeyCondition(parseCached('condition', text), maps)) };
     },
     filter(text) {
-      return named('FilterExpression', () => {
-        const root = parseCached('condition', text);
-        return { evaluate: bindCondition(root, maps), paths: conditionPaths(root, maps) };
-      });
+      return condition(text, 'FilterExpression');
     },
     projection(text) {
       return named('ProjectionExpression', () => bindProjection(parseCached('projection', text), maps));
     },
-    update(text, keyAttributeNames) {
-      const actions = named('UpdateExpression', () => bindUpdate(parseCached('update', text), maps, keyAttributeNames));
-      return { apply: (item) => applyActions(actions, item), updatedPaths: Object.freeze(actions.map((action) => action.path)) };
+    // Key attributes are the caller's to check once the table is known and
+    // the condition held (the order DynamoDB Local 3.3.1 reports them in).
+    update(text) {
+      return named('UpdateExpression', () => {
+        const ast = parseCached('update', text);
+        const actions = bindUpdate(ast, maps, []);
+        return {
+          apply: (item: Item) => applyActions(actions, item),
+          updatedPaths: Object.freeze(actions.map((action) => action.path)),
+          paths: Object.freeze(updatePaths(ast, maps)),
+          onlyRemoves: actions.every((action) => action.kind === 'REMOVE' || action.kind === 'DELETE'),
+        };
+      });
     },
     finish() {
       maps.assertAllUsed();

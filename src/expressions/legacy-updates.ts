@@ -7,9 +7,10 @@ import { typeOf } from '../model/attribute-value.js';
 import { addNumbers } from '../model/numbers.js';
 import { validateAttributeValue } from '../model/validate-value.js';
 import { DynamoError, validation } from '../protocol/errors.js';
+import type { DocumentPath } from './document-path.js';
 import type { Update } from './index.js';
 import { setOwn } from '../model/own-property.js';
-import { addTo, deleteFrom, keyAttributeUpdated } from './update.js';
+import { addTo, deleteFrom } from './update.js';
 
 const INVALID = 'One or more parameter values were invalid: ';
 const TYPE_MISMATCH = 'Type mismatch for attribute to update';
@@ -77,15 +78,15 @@ function actionFor(name: string, raw: unknown): Action {
   };
 }
 
-export function attributeUpdates(updates: unknown, keyAttributeNames: readonly string[]): Update {
+export function attributeUpdates(updates: unknown): Update {
   const entries = Object.entries(isRecord(updates) ? updates : {});
   const actions = entries.map(([name, raw]) => actionFor(name, raw));
-  const key = entries.find(([name]) => keyAttributeNames.includes(name));
-  if (key !== undefined) {
-    throw keyAttributeUpdated(key[0]);
-  }
+  const updatedPaths = Object.freeze(entries.map(([name]): DocumentPath => [name]));
   return {
-    updatedPaths: Object.freeze(entries.map(([name]) => [name])),
+    updatedPaths,
+    paths: updatedPaths,
+    // No updates at all still creates the item (alternator's tests, recorded against DynamoDB).
+    onlyRemoves: entries.length > 0 && entries.every(([, raw]) => isRecord(raw) && raw.Action === 'DELETE'),
     apply(original) {
       // Every action replaces a whole top-level attribute and never edits inside
       // one, so a shallow copy keeps the original untouched.

@@ -17,6 +17,7 @@ import {
   arityProblem,
   calls,
   operandTypeProblem,
+  paths,
   postOrder,
   preOrder,
   requiresPathProblem,
@@ -79,7 +80,9 @@ function setOperandProblem(action: UpdateAction, resolver: Resolver): string | u
   const type = typeOf(resolver.value(action.value.name));
   const word = TYPE_WORDS[type];
   if (word === undefined || (action.kind === 'ADD' && type === 'N')) return undefined;
-  return `Incorrect operand type for operator or function; operator: ${action.kind}, operand type: ${word}`;
+  // The typeSet suffix: DynamoDB Local 3.3.1, and live responses quoted by
+  // other emulators (floci, zio-dynamodb); dynalite's older recordings lack it.
+  return `Incorrect operand type for operator or function; operator: ${action.kind}, operand type: ${word}, typeSet: ALLOWED_FOR_${action.kind}_OPERAND`;
 }
 
 /** What the checks need from the AST alone: worked out once per parsed (cached, frozen) AST. */
@@ -228,23 +231,54 @@ function removalOrder(a: BoundAction, b: BoundAction): number {
   return typeof x === 'number' && typeof y === 'number' ? y - x : 0;
 }
 
+interface Write {
+  readonly action: Exclude<BoundAction, { kind: 'REMOVE' }>;
+  /** A SET's value, computed from the original item. */
+  readonly value: AttributeValue | undefined;
+}
+
+/**
+ * The writes in the order they apply: as written, except that the writes
+ * into one list go in index order, so that several past its end append in
+ * index order (`SET a[84] = :1, a[17] = :2` appends :2, then :1), as the
+ * Developer Guide says and alternator's and dynalite's tests recorded
+ * against DynamoDB show (SET and ADD alike).
+ */
+function inApplyOrder(writes: readonly Write[]): Write[] {
+  const byList = new Map<string, number[]>();
+  writes.forEach(({ action }, i) => {
+    if (typeof lastStep(action.path) !== 'number') return;
+    const list = JSON.stringify(action.path.slice(0, -1));
+    const positions = byList.get(list);
+    if (positions === undefined) byList.set(list, [i]);
+    else positions.push(i);
+  });
+  const ordered = [...writes];
+  for (const positions of byList.values()) {
+    const sorted = positions.map((i) => writes[i] as Write).sort((a, b) => (lastStep(a.action.path) as number) - (lastStep(b.action.path) as number));
+    positions.forEach((position, j) => (ordered[position] = sorted[j] as Write));
+  }
+  return ordered;
+}
+
 export function applyActions(actions: readonly BoundAction[], original: Item): Item {
-  const values = actions.map((action) => (action.kind === 'SET' ? action.compute(original) : undefined));
+  const writes = actions.flatMap((action): Write[] =>
+    action.kind === 'REMOVE' ? [] : [{ action, value: action.kind === 'SET' ? action.compute(original) : undefined }],
+  );
   const draft = new ItemDraft(original);
-  actions.forEach((action, i) => {
-    if (action.kind === 'REMOVE') return;
+  for (const { action, value } of inApplyOrder(writes)) {
     const parent = draft.parentOf(action.path);
     const step = lastStep(action.path);
-    if (action.kind === 'SET') setChild(parent, step, values[i] as AttributeValue);
+    if (action.kind === 'SET') setChild(parent, step, value as AttributeValue);
     else if (action.kind === 'ADD') setChild(parent, step, addTo(childOf(parent, step), action.value));
     else {
       const existing = childOf(parent, step);
-      if (existing === undefined) return;
+      if (existing === undefined) continue;
       const rest = deleteFrom(existing, action.value);
       if (rest === undefined) removeChild(parent, step);
       else setChild(parent, step, rest);
     }
-  });
+  }
   const removals = actions.filter((action) => action.kind === 'REMOVE').sort(removalOrder);
   for (const removal of removals) removeChild(draft.parentOf(removal.path), lastStep(removal.path));
   return draft.item;
@@ -260,4 +294,10 @@ export function bindUpdate(ast: UpdateAst, maps: AttributeMaps, keyNames: readon
     if (action.kind === 'REMOVE') return { kind: 'REMOVE', path };
     return { kind: action.kind, path, value: resolver.value(action.value.name) };
   });
+}
+
+/** Every document path an update reads or writes (after binding succeeded), for the rules on key attributes. */
+export function updatePaths(ast: UpdateAst, maps: AttributeMaps): DocumentPath[] {
+  const resolver = new Resolver(maps);
+  return paths(factsOf(ast).operands).map((path) => resolver.path(path));
 }

@@ -140,6 +140,23 @@ describeEachBackend('TransactWriteItems and TransactGetItems', (target) => {
     assert.equal(await get(table, { pk: s('d-ok') }), undefined);
   });
 
+  // Alternator's test_transact_write_cancellation_reasons_validationerror, recorded against DynamoDB.
+  test('several invalid keys: only the first is a ValidationError, and no condition is evaluated', async () => {
+    const error = await errorOf(() =>
+      send([
+        { Put: { TableName: table, Item: { pk: n(7) } } },
+        { Put: { TableName: table, Item: { pk: n(8) } } },
+        { Put: { TableName: table, Item: { pk: s('d-cond') }, ConditionExpression: 'attribute_exists(pk)' } },
+      ]),
+    );
+    assert.equal(error.message, cancelled(['ValidationError', 'None', 'None']));
+    assert.equal((error.CancellationReasons as { Code: string }[]).length, 3);
+    const gets = await errorOf(() =>
+      target().ddb.send(new TransactGetItemsCommand({ TransactItems: [{ Get: { TableName: table, Key: { pk: s('x') } } }, { Get: { TableName: table, Key: {} } }, { Get: { TableName: table, Key: { nope: s('x') } } }] })),
+    );
+    assert.equal(gets.message, cancelled(['None', 'ValidationError', 'None']));
+  });
+
   test('an update that writes a key attribute is that action\'s ValidationError', async () => {
     await put(other, { pk: s('f-key'), sk: n(1) });
     const error = await errorOf(() =>

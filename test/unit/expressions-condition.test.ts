@@ -52,10 +52,11 @@ describe('condition evaluation', () => {
     assert.equal(check('b < :v', item, { ':v': { B: Buffer.from([0xff]).toString('base64') } }), true);
   });
 
-  test('different types never compare, and ordering needs S, N or B', () => {
+  test('different types never compare, and an attribute of an unordered type is never ordered', () => {
     assert.equal(check('n = :v', item, { ':v': { S: '10' } }), false);
     assert.equal(check('n < :v', item, { ':v': { S: '99' } }), false);
-    assert.equal(check('flag < :v', item, { ':v': { BOOL: true } }), false);
+    assert.equal(check('flag < :v', item, { ':v': { N: '1' } }), false);
+    assert.equal(check('flag BETWEEN :a AND :b', item, { ':a': { N: '1' }, ':b': { N: '2' } }), false);
   });
 
   test('a absent attribute makes comparisons false, but <> true', () => {
@@ -168,6 +169,9 @@ describe('condition errors', () => {
     fails('size(:a) > b', 'Incorrect operand type for operator or function; operator or function: size, operand type: N', { ':a': { N: '1' } });
     fails('begins_with(a, :a)', 'Incorrect operand type for operator or function; operator or function: begins_with, operand type: N', { ':a': { N: '1' } });
     fails('attribute_type(a, :a)', 'Incorrect operand type for operator or function; operator or function: attribute_type, operand type: BOOL', { ':a': { BOOL: true } });
+    fails('a >= :a', 'Incorrect operand type for operator or function; operator or function: >=, operand type: BOOL', { ':a': { BOOL: true } });
+    fails(':a < :b', 'Incorrect operand type for operator or function; operator or function: <, operand type: L', { ':a': { L: [] }, ':b': { NULL: true } });
+    fails('a BETWEEN :a AND :b', 'Incorrect operand type for operator or function; operator or function: BETWEEN, operand type: SS', { ':a': { N: '1' }, ':b': { SS: ['x'] } });
     fails('attribute_type(a, :a)', 'Invalid attribute type name found; type: XX, valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}', { ':a': { S: 'XX' } });
   });
 

@@ -64,18 +64,16 @@ describe('AttributeUpdates', () => {
         l: { Action: 'ADD', Value: { L: [{ S: 'q' }] } },
         gone: { Action: 'DELETE' },
       },
-      ['pk'],
     ).apply({ ...item, gone: { S: 'x' } });
     assert.deepEqual(out, { pk: { S: 'k' }, s: { S: 'new' }, n: { N: '7.5' }, ss: { SS: ['b'] }, l: { L: [{ S: 'q' }] } });
   });
 
   test('errors', () => {
-    const fails = (updates: unknown, message: string): void => assert.throws(() => attributeUpdates(updates, ['pk']), { message });
-    fails({ pk: { Action: 'PUT', Value: { S: 'x' } } }, `${INVALID}Cannot update attribute pk. This attribute is part of the key`);
+    const fails = (updates: unknown, message: string): void => assert.throws(() => attributeUpdates(updates), { message });
     fails({ a: { Action: 'PUT' } }, `${INVALID}Only DELETE action is allowed when no attribute value is specified`);
     fails({ a: { Action: 'DELETE', Value: { S: 'x' } } }, `${INVALID}DELETE action with value is not supported for the type S`);
     fails({ a: { Action: 'ADD', Value: { S: 'x' } } }, `${INVALID}ADD action is not supported for the type S`);
-    assert.throws(() => attributeUpdates({ s: { Action: 'ADD', Value: { N: '1' } } }, ['pk']).apply(item), {
+    assert.throws(() => attributeUpdates({ s: { Action: 'ADD', Value: { N: '1' } } }).apply(item), {
       message: 'Type mismatch for attribute to update',
     });
   });

@@ -10,7 +10,7 @@ type Step = string | number;
 
 function bind(text: string, values?: Values, names?: Record<string, string>): Update {
   const request = requestExpressions(names, values);
-  const bound = request.update(text, ['pk']);
+  const bound = request.update(text);
   request.finish();
   return bound;
 }
@@ -59,7 +59,6 @@ describe('legacy AttributeUpdates', () => {
         m: { Action: 'PUT', Value: { S: 'flat' } },
         ['__proto__']: { Action: 'PUT', Value: { S: 'p' } },
       },
-      ['pk'],
     );
     const out = updates.apply(original);
     assert.deepEqual(original, base);

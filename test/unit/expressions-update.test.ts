@@ -7,13 +7,13 @@ type Values = Record<string, AttributeValue>;
 
 function update(text: string, item: Item, values?: Values, names?: Record<string, string>): Item {
   const request = requestExpressions(names, values);
-  const bound = request.update(text, ['pk']);
+  const bound = request.update(text);
   request.finish();
   return bound.apply(item);
 }
 
 function rejects(text: string, message: string, values?: Values, names?: Record<string, string>): void {
-  assert.throws(() => requestExpressions(names, values).update(text, ['pk']), { message });
+  assert.throws(() => requestExpressions(names, values).update(text), { message });
 }
 
 function failsApply(text: string, item: Item, message: string, values?: Values): void {
@@ -86,7 +86,7 @@ describe('update actions', () => {
 
   test('updatedPaths lists the resolved path of every action, in order', () => {
     const request = requestExpressions({ '#b': 'b' }, { ':v': { N: '1' } });
-    const bound = request.update('SET m.a = :v, m.#b = :v REMOVE s, l[2]', ['pk']);
+    const bound = request.update('SET m.a = :v, m.#b = :v REMOVE s, l[2]');
     assert.deepEqual(bound.updatedPaths, [['m', 'a'], ['m', 'b'], ['s'], ['l', 2]]);
     assert.deepEqual([...new Set(bound.updatedPaths.map((path) => path[0]))], ['m', 's', 'l']);
   });
@@ -142,12 +142,8 @@ describe('update expression errors', () => {
   });
 
   test('ADD and DELETE operand types', () => {
-    rejects('ADD a :v', 'Invalid UpdateExpression: Incorrect operand type for operator or function; operator: ADD, operand type: STRING', { ':v': { S: 'x' } });
-    rejects('DELETE a :v', 'Invalid UpdateExpression: Incorrect operand type for operator or function; operator: DELETE, operand type: NUMBER', { ':v': { N: '1' } });
-    rejects('ADD a :v', 'Invalid UpdateExpression: Incorrect operand type for operator or function; operator: ADD, operand type: LIST', { ':v': { L: [] } });
-  });
-
-  test('key attributes cannot be updated', () => {
-    rejects('SET pk = :v', 'One or more parameter values were invalid: Cannot update attribute pk. This attribute is part of the key', { ':v': { S: 'x' } });
+    rejects('ADD a :v', 'Invalid UpdateExpression: Incorrect operand type for operator or function; operator: ADD, operand type: STRING, typeSet: ALLOWED_FOR_ADD_OPERAND', { ':v': { S: 'x' } });
+    rejects('DELETE a :v', 'Invalid UpdateExpression: Incorrect operand type for operator or function; operator: DELETE, operand type: NUMBER, typeSet: ALLOWED_FOR_DELETE_OPERAND', { ':v': { N: '1' } });
+    rejects('ADD a :v', 'Invalid UpdateExpression: Incorrect operand type for operator or function; operator: ADD, operand type: LIST, typeSet: ALLOWED_FOR_ADD_OPERAND', { ':v': { L: [] } });
   });
 });

@@ -19,6 +19,7 @@ import {
   type ReturnConsumedCapacity,
 } from './item-operation.js';
 import { CapacityByTable, DUPLICATE_KEYS, keyIdentity, requestEntries, requestItemsMember } from './batch-request.js';
+import { checkKeyAttributePaths } from './key-paths.js';
 import { projectionOf } from './projection.js';
 import { jsonArray, splicedJson } from './spliced-json.js';
 
@@ -138,7 +139,9 @@ export const batchGetItem = defineOperation<BatchGetItemRequest>({
     const checked = entries.map(([name, tableRequest]) => checkTableRead(name, tableRequest, seenKeys));
     const reads = checked.map((read): ResolvedRead => {
       const table = dataTable(context, read.name);
-      return { ...read, table, keys: read.keyValues.map((key) => resolveKey(table, key)) };
+      const keys = read.keyValues.map((key) => resolveKey(table, key));
+      checkKeyAttributePaths(table, read.projection?.paths ?? []);
+      return { ...read, table, keys };
     });
     const { responses, unprocessed, capacity } = await context.services.storage.read((tx) =>
       answer(reads, (key) => tx.get(key)),

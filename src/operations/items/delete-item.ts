@@ -15,6 +15,7 @@ import {
   writeResponse,
   type ConditionalWriteRequest,
 } from './item-operation.js';
+import { checkKeyAttributePaths } from './key-paths.js';
 
 interface DeleteItemRequest extends ConditionalWriteRequest {
   readonly Key: Record<string, unknown>;
@@ -38,6 +39,7 @@ export const deleteItem = defineOperation<DeleteItemRequest>({
     expressions.finish();
     const table = dataTable(context, request.TableName);
     const key = resolveKey(table, keyValues);
+    checkKeyAttributePaths(table, condition?.paths ?? []);
     const returnsOld = request.ReturnValues === 'ALL_OLD';
     // A plain delete need not look at the item it removes.
     const outcome =

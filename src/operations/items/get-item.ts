@@ -12,6 +12,7 @@ import {
   validateKeyValues,
   type ReturnConsumedCapacity,
 } from './item-operation.js';
+import { checkKeyAttributePaths } from './key-paths.js';
 import { projectionOf } from './projection.js';
 import { splicedJson } from './spliced-json.js';
 
@@ -41,6 +42,8 @@ export const getItem = defineOperation<GetItemRequest>({
     const keyValues = validateKeyValues(request.Key);
     const projection = projectionOf(request);
     const table = dataTable(context, request.TableName);
+    // Before the key is matched to the schema (DynamoDB Local 3.3.1).
+    checkKeyAttributePaths(table, projection?.paths ?? []);
     const key = resolveKey(table, keyValues);
     const stored = await context.services.items.getStored(table, key);
     const mode = request.ReturnConsumedCapacity;

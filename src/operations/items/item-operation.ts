@@ -4,15 +4,27 @@
  * resolution, and the optional response members.
  */
 import type { Item } from '../../model/attribute-value.js';
+import { itemSize, MAX_ITEM_SIZE } from '../../model/item-size.js';
 import { keyFromKeyParameter, type KeySchema, type PrimaryKey } from '../../model/primary-key.js';
 import { validateAttributeValue } from '../../model/validate-value.js';
 import { DynamoError, validation } from '../../protocol/errors.js';
 import { attributeMap, attributeValue, bool, list, map, str, struct } from '../../protocol/shape.js';
 import { keySchemaOf, type TableRecord } from '../../engine/table.js';
 import type { OperationContext } from '../operation.js';
-import type { WriteOutcome } from '../../engine/items.js';
+import { UNCHANGED, type WriteOutcome } from '../../engine/items.js';
+import { checkIndexKeys } from '../../engine/indexes.js';
 import { CapacityUsage } from '../../engine/capacity.js';
-import { expectedCondition, PathProjection, type Condition, type DocumentPath, type RequestExpressions } from '../../expressions/index.js';
+import {
+  expectedCondition,
+  keyAttributeUpdated,
+  PathProjection,
+  type Condition,
+  type DocumentPath,
+  type Filter,
+  type RequestExpressions,
+  type Update,
+} from '../../expressions/index.js';
+import { checkKeyAttributePaths } from './key-paths.js';
 
 export const returnConsumedCapacityMember = str({ enum: ['INDEXES', 'TOTAL', 'NONE'] });
 export const returnItemCollectionMetricsMember = str({ enum: ['SIZE', 'NONE'] });
@@ -180,10 +192,13 @@ export interface ConditionalRequest {
   readonly ReturnValuesOnConditionCheckFailure?: string;
 }
 
-/** A write's condition, from ConditionExpression or the legacy Expected. */
-export function conditionOf(request: ConditionalRequest, expressions: RequestExpressions): Condition | undefined {
+/** A write's condition, from ConditionExpression or the legacy Expected (whose paths are top-level names). */
+export function conditionOf(request: ConditionalRequest, expressions: RequestExpressions): Filter | undefined {
   if (request.ConditionExpression !== undefined) return expressions.condition(request.ConditionExpression, 'ConditionExpression');
-  if (request.Expected !== undefined) return expectedCondition(request.Expected, request.ConditionalOperator);
+  if (request.Expected !== undefined) {
+    const names = Object.keys(request.Expected).map((name): DocumentPath => [name]);
+    return { ...expectedCondition(request.Expected, request.ConditionalOperator), paths: names };
+  }
   return undefined;
 }
 
@@ -208,4 +223,29 @@ export function updatedAttributes(item: Item | undefined, paths: readonly Docume
   if (item === undefined) return undefined;
   const out = new PathProjection(paths).apply(item);
   return Object.keys(out).length === 0 ? undefined : out;
+}
+
+const ITEM_TOO_LARGE_TO_UPDATE = 'Item size to update has exceeded the maximum allowed size';
+
+/**
+ * What an update (UpdateItem, a transaction's Update) makes of the item under
+ * `key` once its condition held. Only then does DynamoDB refuse an update of
+ * a key attribute or a path into one (DynamoDB Local 3.3.1: a failed
+ * condition wins). Removing from a missing item leaves it missing: no item,
+ * no stream record, whatever paths the removals name (alternator's tests,
+ * recorded against DynamoDB); an update without actions still creates it.
+ */
+export function updatedItem(table: TableRecord, key: PrimaryKey, update: Update | undefined, old: Item | undefined): Item | typeof UNCHANGED {
+  if (update !== undefined) {
+    const keyNames = keyAttributeNames(tableKeySchema(table));
+    const touched = update.updatedPaths.map((path) => path[0] as string).find((name) => keyNames.includes(name));
+    if (touched !== undefined) throw keyAttributeUpdated(touched);
+    checkKeyAttributePaths(table, update.paths);
+    if (old === undefined && update.onlyRemoves) return UNCHANGED;
+  }
+  const base = old ?? keyItem(table, key);
+  const next = update === undefined ? base : update.apply(base);
+  checkIndexKeys(table, next, base);
+  if (itemSize(next) > MAX_ITEM_SIZE) throw validation(ITEM_TOO_LARGE_TO_UPDATE);
+  return next;
 }

@@ -18,6 +18,7 @@ import {
   writeResponse,
   type ConditionalWriteRequest,
 } from './item-operation.js';
+import { checkKeyAttributePaths } from './key-paths.js';
 
 interface PutItemRequest extends ConditionalWriteRequest {
   readonly Item: Record<string, unknown>;
@@ -43,6 +44,7 @@ export const putItem = defineOperation<PutItemRequest>({
     const table = dataTable(context, request.TableName);
     const key = keyFromItem(item, tableKeySchema(table));
     checkIndexKeys(table, item);
+    checkKeyAttributePaths(table, condition?.paths ?? []);
     const returnsOld = request.ReturnValues === 'ALL_OLD';
     // A plain replacement need not look at the item it replaces.
     const outcome =

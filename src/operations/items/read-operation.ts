@@ -20,6 +20,7 @@ import {
   type RequestExpressions,
 } from '../../expressions/index.js';
 import type { OperationContext, RawJson } from '../operation.js';
+import { checkKeyAttributePaths } from './key-paths.js';
 import { jsonArray, splicedJson } from './spliced-json.js';
 import {
   attributesToGetMember,
@@ -207,23 +208,13 @@ export function checkGlobalProjection(source: ReadSource, select: Select, projec
  * or of any index), and a Query's filter may not name the keys it reads.
  */
 export function checkKeyPaths(source: ReadSource, paths: readonly DocumentPath[], primaryKeyParameter?: string): void {
-  if (paths.length === 0) return;
-  const table = source.table;
-  const tableKeys = new Set(keyAttributeNames(source.tableSchema));
-  const indexKeys = new Set(
-    [...table.LocalSecondaryIndexes, ...table.GlobalSecondaryIndexes].flatMap((index) => index.KeySchema.map((element) => element.AttributeName)),
-  );
-  const readKeys = sourceKeyAttributes(source).map((attribute) => attribute.name);
-  for (const path of paths) {
-    const head = path[0] as string;
-    if (primaryKeyParameter !== undefined && readKeys.includes(head)) {
-      throw validation(`${primaryKeyParameter} can only contain non-primary key attributes: Primary key attribute: ${head}`);
-    }
-    if (path.length > 1 && (tableKeys.has(head) || indexKeys.has(head))) {
-      const kind = tableKeys.has(head) ? 'Key' : 'IndexKey';
-      throw validation(`Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: ${kind}: ${head}`);
+  if (primaryKeyParameter !== undefined) {
+    const readKey = sourceKeyAttributes(source).find((attribute) => paths.some((path) => path[0] === attribute.name));
+    if (readKey !== undefined) {
+      throw validation(`${primaryKeyParameter} can only contain non-primary key attributes: Primary key attribute: ${readKey.name}`);
     }
   }
+  checkKeyAttributePaths(source.table, paths);
 }
 
 // ------------------------------------------------------------ the page

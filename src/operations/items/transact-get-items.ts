@@ -19,6 +19,7 @@ import {
   validateKeyValues,
   type ReturnConsumedCapacity,
 } from './item-operation.js';
+import { checkKeyAttributePaths } from './key-paths.js';
 import { projectionOf } from './projection.js';
 import { jsonArray, splicedJson } from './spliced-json.js';
 import { readItems, resolvedKeys, TransactionCapacity } from './transaction.js';
@@ -59,6 +60,8 @@ export const transactGetItems = defineOperation<TransactGetItemsRequest>({
   async execute(request, context) {
     const gets = request.TransactItems.map(({ Get }) => ({ values: validateKeyValues(Get.Key), projection: projectionOf(Get), name: Get.TableName }));
     const tables = gets.map((get) => dataTable(context, get.name));
+    // For the whole request, before any key (DynamoDB Local 3.3.1).
+    gets.forEach((get, i) => checkKeyAttributePaths(tables[i]!, get.projection?.paths ?? []));
     const keys = gets.map((get, i): PrimaryKey | DynamoError => {
       try {
         return resolveKey(tables[i]!, get.values);

@@ -7,10 +7,11 @@
  * Where DynamoDB reports a fault: the request's shape, one action kind per
  * entry, attribute values, a put's item size, expressions, the 4 MB total and
  * the tables are plain ValidationException / ResourceNotFoundException for
- * the whole request; two actions on one item too. A key that does not match
- * its table's schema, an Update of a key attribute, and whatever an action's apply step refuses (condition,
- * index key values, an updated item's size), become that action's
- * cancellation reason.
+ * the whole request; two actions on one item and a condition reaching into a
+ * key attribute too. A key that does not match its table's schema (the first
+ * such action only), and whatever an action's apply step refuses (condition,
+ * an Update of or into a key attribute, index key values, an updated item's
+ * size), become that action's cancellation reason.
  */
 import { createHash } from 'node:crypto';
 import type { Item } from '../../model/attribute-value.js';
@@ -19,7 +20,7 @@ import { keyFromItem, type PrimaryKey } from '../../model/primary-key.js';
 import { validateItem } from '../../model/validate-value.js';
 import { DynamoError, validation } from '../../protocol/errors.js';
 import { attributeMap, list, str, struct } from '../../protocol/shape.js';
-import { keyAttributeUpdated, requestExpressions, type Condition, type Update } from '../../expressions/index.js';
+import { requestExpressions, type Filter, type Update } from '../../expressions/index.js';
 import { idempotencyKey } from '../../engine/keyspace.js';
 import { checkIndexKeys } from '../../engine/indexes.js';
 import { UNCHANGED, type ApplyResult, type WriteStep } from '../../engine/items.js';
@@ -33,16 +34,16 @@ import {
   expressionAttributeNamesMember,
   expressionAttributeValuesMember,
   itemCollectionMetrics,
-  keyAttributeNames,
-  keyItem,
   resolveKey,
   returnConsumedCapacityMember,
   returnItemCollectionMetricsMember,
   returnValuesOnConditionCheckFailureMember,
   tableKeySchema,
+  updatedItem,
   validateKeyValues,
   type ReturnConsumedCapacity,
 } from './item-operation.js';
+import { checkKeyAttributePaths } from './key-paths.js';
 import { resolvedKeys, runTransaction, TransactionCapacity } from './transaction.js';
 
 export const MAX_TRANSACTION_ACTIONS = 100;
@@ -96,7 +97,6 @@ const NO_ACTION = 'Invalid Request: TransactWriteRequest should contain Delete o
 const SEVERAL_ACTIONS = 'TransactItems can only contain one of Check, Put, Update or Delete';
 const TOO_LARGE =
   'Collection size of items exceeded, which can also be caused by the aggregate size of the items in the transaction exceeding the 4MB limit';
-const ITEM_TOO_LARGE_TO_UPDATE = 'Item size to update has exceeded the maximum allowed size';
 // The one key fault DynamoDB answers for the whole request rather than as an action's reason.
 const EMPTY_KEY_VALUE = 'One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty';
 
@@ -108,7 +108,7 @@ interface CheckedAction {
   readonly members: ActionMembers;
   /** Put: the item; the others: the key values as given. */
   readonly values: Item;
-  readonly condition: Condition | undefined;
+  readonly condition: Filter | undefined;
   readonly update: Update | undefined;
 }
 
@@ -136,8 +136,7 @@ function checkAction(entry: TransactWriteItem): CheckedAction {
     values = validateKeyValues((members as KeyedAction).Key);
   }
   const expressions = requestExpressions(members.ExpressionAttributeNames, members.ExpressionAttributeValues);
-  // Key attributes are checked once the table is known, as the action's cancellation reason (keyOf).
-  const update = kind === 'Update' ? expressions.update((members as UpdateAction).UpdateExpression, []) : undefined;
+  const update = kind === 'Update' ? expressions.update((members as UpdateAction).UpdateExpression) : undefined;
   const condition = conditionOf(members, expressions);
   expressions.finish();
   return { kind, members, values, condition, update };
@@ -156,24 +155,14 @@ function applyOf(action: CheckedAction, table: TableRecord, key: PrimaryKey): (o
       case 'Put':
         checkIndexKeys(table, action.values);
         return action.values;
-      case 'Update': {
-        const base = old ?? keyItem(table, key);
-        const next = update!.apply(base);
-        checkIndexKeys(table, next, base);
-        if (itemSize(next) > MAX_ITEM_SIZE) throw validation(ITEM_TOO_LARGE_TO_UPDATE);
-        return next;
-      }
+      case 'Update':
+        return updatedItem(table, key, update, old);
     }
   };
 }
 
 function keyOf(action: CheckedAction, table: TableRecord): PrimaryKey {
-  if (action.kind === 'Put') return keyFromItem(action.values, tableKeySchema(table));
-  const key = resolveKey(table, action.values);
-  const keyNames = keyAttributeNames(tableKeySchema(table));
-  const touched = action.update?.updatedPaths.map((path) => path[0] as string).find((name) => keyNames.includes(name));
-  if (touched !== undefined) throw keyAttributeUpdated(touched);
-  return key;
+  return action.kind === 'Put' ? keyFromItem(action.values, tableKeySchema(table)) : resolveKey(table, action.values);
 }
 
 /** Resolves each action's key, or the error that becomes its cancellation reason. */
@@ -215,6 +204,10 @@ export const transactWriteItems = defineOperation<TransactWriteItemsRequest>({
     const actions = request.TransactItems.map(checkAction);
     if (actions.reduce((sum, action) => sum + payloadBytes(action), 0) > MAX_TRANSACTION_BYTES) throw validation(TOO_LARGE);
     const tables = actions.map((action) => dataTable(context, action.members.TableName));
+    // For the whole request, ConditionCheck too (DynamoDB Local 3.3.1 refuses
+    // these paths in Put, Update and Delete only, but its transactions differ
+    // from DynamoDB's elsewhere, e.g. it lists one reason for two actions).
+    actions.forEach((action, i) => checkKeyAttributePaths(tables[i]!, action.condition?.paths ?? []));
     const keys = resolveKeys(actions, tables);
     const resolved = resolvedKeys(tables, keys);
     const steps: WriteStep[] = actions.map((action, i) => ({

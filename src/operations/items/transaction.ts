@@ -109,13 +109,17 @@ export function readItems(storage: Storage, targets: readonly ItemTarget[]): Pro
 /**
  * The actions' keys once every one resolved. `keys` holds, per action, its
  * key or the error resolving it gave. Two actions on one item are refused
- * first (for the keys that resolved); then any key error cancels the
- * transaction with a reason for that action and None for the others.
+ * first (for the keys that resolved); then a key error cancels the
+ * transaction before any action runs. DynamoDB stops validating at the
+ * first such error: that action's reason is the error, every other one's
+ * None, even another invalid action's (alternator's tests, recorded against
+ * DynamoDB).
  */
 export function resolvedKeys(tables: readonly TableRecord[], keys: readonly (PrimaryKey | DynamoError)[]): PrimaryKey[] {
   checkDistinctItems(keys.flatMap((key, i) => (key instanceof DynamoError ? [] : [{ table: tables[i]!, key }])));
-  if (keys.some((key) => key instanceof DynamoError)) {
-    throw transactionCanceled(keys.map((key) => (key instanceof DynamoError ? cancellationReason(key) : NO_REASON)));
+  const first = keys.findIndex((key) => key instanceof DynamoError);
+  if (first >= 0) {
+    throw transactionCanceled(keys.map((key, i) => (i === first ? cancellationReason(key as DynamoError) : NO_REASON)));
   }
   return keys as PrimaryKey[];
 }
