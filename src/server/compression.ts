@@ -31,8 +31,8 @@ export function compress(body: string, coding: Coding): Promise<Buffer> {
  * (Unlike DynamoDB, which was seen accepting a 1 GB body compressed, the
  * decoded body is held to the same limit as a plain one.)
  */
-export async function decodeBody(raw: Buffer, contentEncoding: string | undefined, limit: number): Promise<Buffer> {
-  if (contentEncoding === undefined || contentEncoding === '') return raw;
+export async function decodeBody(raw: Buffer, contentEncoding: string, limit: number): Promise<Buffer> {
+  if (contentEncoding === '') return raw;
   const coding = contentEncoding.trim().toLowerCase();
   if (coding !== 'gzip' && coding !== 'deflate') throw undecodable();
   try {

@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import { DynamoError } from '../protocol/errors.js';
 import { authenticate } from './authentication.js';
 import { dispatch } from './dispatch.js';
-import { acceptedCoding, compress, COMPRESSION_THRESHOLD, decodeBody, tooLarge } from './compression.js';
+import { acceptedCoding, compress, COMPRESSION_THRESHOLD, decodeBody, tooLarge, type Coding } from './compression.js';
 import { crc32, requestId } from './wire.js';
 import type { Services } from '../engine/services.js';
 import type { Logger } from '../logger.js';
@@ -50,7 +50,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
         return;
       }
       const failure = new DynamoError('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.');
-      sendError(req, res, id, failure).catch(() => res.destroy());
+      sendError(req, res, id, failure)?.catch(() => res.destroy());
     });
   });
   server.on('clientError', answerClientError);
@@ -105,24 +105,23 @@ async function handle(req: IncomingMessage, res: ServerResponse, id: string, opt
 
 async function answerApiRequest(req: IncomingMessage, res: ServerResponse, id: string, options: HttpServerOptions): Promise<void> {
   const raw = await readBody(req);
-  if (raw === undefined) {
-    await sendError(req, res, id, tooLarge(MAX_REQUEST_BYTES));
-    return;
-  }
+  if (raw === undefined) return sendError(req, res, id, tooLarge(MAX_REQUEST_BYTES));
   const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (raw.length > 0 && !JSON_CONTENT_TYPES.has(contentType)) {
     notFound(res, id);
     return;
   }
   const responseType = contentType === 'application/json' ? 'application/json' : 'application/x-amz-json-1.0';
+  let body: string;
   try {
-    const bytes = await decodeBody(raw, req.headers['content-encoding'], MAX_REQUEST_BYTES);
-    const body = await dispatch(req.headers['x-amz-target'], bytes, () => authenticate(req, options.services.config), options.services, id);
-    await send(req, res, id, 200, body, responseType);
+    const coding = req.headers['content-encoding'];
+    const bytes = coding === undefined ? raw : await decodeBody(raw, coding, MAX_REQUEST_BYTES);
+    body = await dispatch(req.headers['x-amz-target'], bytes, () => authenticate(req, options.services.config), options.services, id);
   } catch (error) {
     if (!(error instanceof DynamoError)) throw error;
-    await sendError(req, res, id, error, responseType);
+    return sendError(req, res, id, error, responseType);
   }
+  return send(req, res, id, 200, body, responseType);
 }
 
 function notFound(res: ServerResponse, id: string): void {
@@ -179,7 +178,7 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
-function sendError(req: IncomingMessage, res: ServerResponse, id: string, error: DynamoError, contentType = 'application/x-amz-json-1.0'): Promise<void> {
+function sendError(req: IncomingMessage, res: ServerResponse, id: string, error: DynamoError, contentType = 'application/x-amz-json-1.0'): void | Promise<void> {
   const body: Record<string, unknown> = { __type: error.fullType };
   if (error.message !== '') body[error.messageMember] = error.message;
   if (error.extra) Object.assign(body, error.extra);
@@ -188,21 +187,13 @@ function sendError(req: IncomingMessage, res: ServerResponse, id: string, error:
 
 /**
  * Sends a JSON text, compressed when it reaches DynamoDB's threshold and the
- * request accepts a coding. The CRC32 is of the bytes sent.
+ * request accepts a coding (then asynchronously). The CRC32 is of the bytes sent.
  */
-async function send(req: IncomingMessage, res: ServerResponse, id: string, status: number, text: string, contentType: string): Promise<void> {
+function send(req: IncomingMessage, res: ServerResponse, id: string, status: number, text: string, contentType: string): void | Promise<void> {
   const length = Buffer.byteLength(text);
-  const coding = length >= COMPRESSION_THRESHOLD && req.headers['accept-encoding'] !== undefined ? acceptedCoding(req) : undefined;
-  if (coding !== undefined) {
-    const payload = await compress(text, coding);
-    head(res, status, id, {
-      'Content-Type': contentType,
-      'Content-Encoding': coding,
-      'x-amz-crc32': String(crc32(payload)),
-      'Content-Length': String(payload.length),
-    });
-    res.end(payload);
-    return;
+  if (length >= COMPRESSION_THRESHOLD && req.headers['accept-encoding'] !== undefined) {
+    const coding = acceptedCoding(req);
+    if (coding !== undefined) return sendCompressed(res, id, status, text, contentType, coding);
   }
   // A string body lets Node send headers and body in one write.
   head(res, status, id, {
@@ -211,4 +202,15 @@ async function send(req: IncomingMessage, res: ServerResponse, id: string, statu
     'Content-Length': String(length),
   });
   res.end(text);
+}
+
+async function sendCompressed(res: ServerResponse, id: string, status: number, text: string, contentType: string, coding: Coding): Promise<void> {
+  const payload = await compress(text, coding);
+  head(res, status, id, {
+    'Content-Type': contentType,
+    'Content-Encoding': coding,
+    'x-amz-crc32': String(crc32(payload)),
+    'Content-Length': String(payload.length),
+  });
+  res.end(payload);
 }
