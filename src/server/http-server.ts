@@ -61,8 +61,9 @@ export function createHttpServer(options: HttpServerOptions): Server {
  * A request Node could not parse. Oversized headers get DynamoDB's 400 where
  * Node would send 431; otherwise Node's own answers.
  */
-function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
-  if (error.code === 'ECONNRESET' || !socket.writable) {
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex & { _httpMessage?: ServerResponse | null }): void {
+  // As Node does: no answer on a dead socket, nor into a response already under way.
+  if (error.code === 'ECONNRESET' || !socket.writable || socket._httpMessage?.headersSent) {
     socket.destroy();
     return;
   }

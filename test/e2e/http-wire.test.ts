@@ -124,17 +124,12 @@ describeEachBackend('wire: error bodies', (target) => {
   test('a ValidationException lists and counts at most ten violations', async () => {
     // dynalite's test/createTable.js, recorded against DynamoDB: nine empty
     // local indexes (27 violations) read "10 validation errors detected".
+    const keys = ['a', 'b'];
     const body = {
       TableName: 'abc',
-      AttributeDefinitions: [
-        { AttributeName: 'a', AttributeType: 'S' },
-        { AttributeName: 'b', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { KeyType: 'HASH', AttributeName: 'a' },
-        { KeyType: 'RANGE', AttributeName: 'b' },
-      ],
-      LocalSecondaryIndexes: [{}, {}, {}, {}, {}, {}, {}, {}, {}],
+      AttributeDefinitions: keys.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+      KeySchema: keys.map((name, i) => ({ KeyType: i === 0 ? 'HASH' : 'RANGE', AttributeName: name })),
+      LocalSecondaryIndexes: Array.from({ length: 9 }, () => ({})),
       ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 },
     };
     const res = await call('CreateTable', JSON.stringify(body));
