@@ -83,14 +83,16 @@ describeEachBackend('malformed payloads', (target) => {
     }
   });
 
-  test('values and statements nested thousands of levels deep are refused, not a crash', async () => {
+  test('attribute values nested thousands of levels deep are refused, not a crash', async () => {
+    // ScyllaDB's test_deeply_nested_put sends DynamoDB 200,000 levels; any answer but a crash will do.
     const [simple] = vocabulary.tables as [string];
     const nesting = 'Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit';
-    const deep = (levels: number) => `${'{"M":{"a":'.repeat(levels)}{"S":"x"}${'}}'.repeat(levels)}`;
+    const maps = (levels: number) => `${'{"M":{"a":'.repeat(levels)}{"S":"x"}${'}}'.repeat(levels)}`;
+    const lists = (levels: number) => `${'{"L":['.repeat(levels)}{"S":"x"}${']}'.repeat(levels)}`;
     const cases: [string, string][] = [
-      ['PutItem', `{"TableName": "${simple}", "Item": {"pk": {"S": "d"}, "d": ${deep(200_000)}}}`],
-      ['ExecuteStatement', JSON.stringify({ Statement: `INSERT INTO "${simple}" VALUE {'pk': 'd', 'd': ${'['.repeat(3000)}${']'.repeat(3000)}}` })],
-      ['ExecuteStatement', JSON.stringify({ Statement: `SELECT * FROM "${simple}" WHERE ${'('.repeat(3500)}pk = 'd'${')'.repeat(3500)}` })],
+      ['PutItem', `{"TableName": "${simple}", "Item": {"pk": {"S": "d"}, "d": ${maps(200_000)}}}`],
+      ['PutItem', `{"TableName": "${simple}", "Item": {"pk": {"S": "d"}, "d": ${lists(20_000)}}}`],
+      ['Query', `{"TableName": "${simple}", "KeyConditions": {"pk": {"ComparisonOperator": "EQ", "AttributeValueList": [${maps(20_000)}]}}}`],
     ];
     for (const [operation, body] of cases) {
       const res = await call(operation, body);
@@ -111,6 +113,8 @@ describeEachBackend('malformed payloads', (target) => {
           const res = await rawRequest(target().endpoint, { target: `${prefix}.${name}`, body });
           const context = `${name} body #${i} (seed ${SEED}): ${body.length > 3000 ? `${body.slice(0, 3000)}...` : body}\nanswer ${res.status}: ${res.body.toString().slice(0, 500)}`;
           assert.ok(res.status === 200 || res.status === 400, context);
+          // TagResource and UntagResource succeed with an empty body, as DynamoDB's do.
+          if (res.status === 200 && res.body.length === 0) continue;
           let answer: Record<string, unknown>;
           try {
             answer = res.json();
