@@ -12,13 +12,19 @@ export type OperationEntry = Operation<never> | Loader;
 /** The operation, or (on the first request for a lazily loaded one) the promise of it. */
 export type FoundOperation = Operation<unknown> | Promise<Operation<unknown>>;
 
-export function operationTable(entries: Readonly<Record<string, OperationEntry>>): (name: string) => FoundOperation | undefined {
+/** Finds an operation by API name; `names` lists every name it knows. */
+export interface OperationLookup {
+  (name: string): FoundOperation | undefined;
+  readonly names: readonly string[];
+}
+
+export function operationTable(entries: Readonly<Record<string, OperationEntry>>): OperationLookup {
   const table = new Map<string, FoundOperation | Loader>();
   for (const [name, entry] of Object.entries(entries)) {
     if (typeof entry !== 'function') table.set(name, checkedName(name, entry));
     else table.set(name, entry);
   }
-  return (name) => {
+  const find = (name: string): FoundOperation | undefined => {
     const entry = table.get(name);
     if (typeof entry !== 'function') return entry;
     const loading = entry().then(
@@ -35,6 +41,7 @@ export function operationTable(entries: Readonly<Record<string, OperationEntry>>
     table.set(name, loading);
     return loading;
   };
+  return Object.assign(find, { names: Object.keys(entries) });
 }
 
 function checkedName(name: string, operation: Operation<never>): Operation<unknown> {

@@ -1,28 +1,46 @@
 /**
  * The error registry: every error Dynalith answers with, named as DynamoDB
- * names it, with the namespace and HTTP status DynamoDB sends. Operations throw
- * `DynamoError`s; the server turns them into DynamoDB's JSON error envelope.
+ * names it, with the namespace, HTTP status and message member DynamoDB sends.
+ * Operations throw `DynamoError`s; the server turns them into DynamoDB's JSON
+ * error envelope.
  */
 
 const DYNAMODB = 'com.amazonaws.dynamodb.v20120810';
 const CORAL_VALIDATE = 'com.amazon.coral.validate';
 const CORAL_SERVICE = 'com.amazon.coral.service';
 
+/**
+ * The body member that carries the message. Most errors spell it `message`;
+ * Coral's deserialisation and access errors, and a few modelled DynamoDB
+ * errors, spell it `Message`. The SDKs read either.
+ */
+export type MessageMember = 'message' | 'Message';
+
 interface ErrorKind {
   readonly namespace: string;
   readonly status: number;
+  /** `message` unless given. */
+  readonly member?: MessageMember;
 }
 
+// Member names: Coral's errors as recorded against live DynamoDB in dynalite's
+// tests (test/helpers.js, test/connection.js, index.js); DynamoDB's own errors
+// as AWS's DynamoDB service model declares their members (the `message` or
+// `Message` of each error shape in @aws-sdk/client-dynamodb), which for
+// TransactionCanceledException agrees with bodies recorded from live DynamoDB
+// (aws/aws-sdk-net#1292, pynamodb/PynamoDB#1144).
 const KINDS = {
   ValidationException: { namespace: CORAL_VALIDATE, status: 400 },
-  SerializationException: { namespace: CORAL_SERVICE, status: 400 },
+  SerializationException: { namespace: CORAL_SERVICE, status: 400, member: 'Message' },
+  // Sent without a message at all.
   UnknownOperationException: { namespace: CORAL_SERVICE, status: 400 },
   MissingAuthenticationTokenException: { namespace: CORAL_SERVICE, status: 400 },
   IncompleteSignatureException: { namespace: CORAL_SERVICE, status: 400 },
   InvalidSignatureException: { namespace: CORAL_SERVICE, status: 400 },
   UnrecognizedClientException: { namespace: CORAL_SERVICE, status: 400 },
-  AccessDeniedException: { namespace: CORAL_SERVICE, status: 400 },
+  AccessDeniedException: { namespace: CORAL_SERVICE, status: 400, member: 'Message' },
   RequestEntityTooLarge: { namespace: CORAL_SERVICE, status: 413 },
+  // Our own failures only; no recording of its body was found.
   InternalFailure: { namespace: CORAL_SERVICE, status: 500 },
   ServiceUnavailable: { namespace: CORAL_SERVICE, status: 503 },
   ResourceNotFoundException: { namespace: DYNAMODB, status: 400 },
@@ -33,11 +51,12 @@ const KINDS = {
   ProvisionedThroughputExceededException: { namespace: DYNAMODB, status: 400 },
   RequestLimitExceeded: { namespace: DYNAMODB, status: 400 },
   ThrottlingException: { namespace: DYNAMODB, status: 400 },
-  TransactionCanceledException: { namespace: DYNAMODB, status: 400 },
+  TransactionCanceledException: { namespace: DYNAMODB, status: 400, member: 'Message' },
   TransactionConflictException: { namespace: DYNAMODB, status: 400 },
-  TransactionInProgressException: { namespace: DYNAMODB, status: 400 },
-  IdempotentParameterMismatchException: { namespace: DYNAMODB, status: 400 },
+  TransactionInProgressException: { namespace: DYNAMODB, status: 400, member: 'Message' },
+  IdempotentParameterMismatchException: { namespace: DYNAMODB, status: 400, member: 'Message' },
   DuplicateItemException: { namespace: DYNAMODB, status: 400 },
+  // Also what DynamoDB answers a request body it cannot decode (see http-server.ts).
   InternalServerError: { namespace: DYNAMODB, status: 500 },
   TableNotFoundException: { namespace: DYNAMODB, status: 400 },
   TableAlreadyExistsException: { namespace: DYNAMODB, status: 400 },
@@ -70,6 +89,10 @@ export class DynamoError extends Error {
 
   get fullType(): string {
     return `${KINDS[this.type].namespace}#${this.type}`;
+  }
+
+  get messageMember(): MessageMember {
+    return (KINDS[this.type] as ErrorKind).member ?? 'message';
   }
 }
 

@@ -4,21 +4,36 @@
  * headers; what a request means is decided by the operation it names.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { gunzip, gzipSync } from 'node:zlib';
-import { promisify } from 'node:util';
+import type { Duplex } from 'node:stream';
 import { DynamoError } from '../protocol/errors.js';
 import { authenticate } from './authentication.js';
 import { dispatch } from './dispatch.js';
+import { acceptedCoding, compress, COMPRESSION_THRESHOLD, decodeBody, tooLarge, type Coding } from './compression.js';
 import { crc32, requestId } from './wire.js';
 import type { Services } from '../engine/services.js';
 import type { Logger } from '../logger.js';
 
-const gunzipAsync = promisify(gunzip);
-
 /** DynamoDB refuses request bodies over 16 MB. */
 export const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
+/**
+ * DynamoDB limits the request line and headers to 16 KB together, and answers
+ * more with a bare 400 (ScyllaDB's test_manual_requests.py, run against
+ * DynamoDB: test_too_large_request_headers and test_too_large_request_line).
+ */
+const MAX_HEADER_BYTES = 16 * 1024;
+
 const JSON_CONTENT_TYPES = new Set(['application/x-amz-json-1.0', 'application/json']);
+
+// DynamoDB's answer to a request it does not route (a path other than /, a
+// method other than POST, a body that is not JSON): a bare XML 404, as
+// recorded in dynalite's test/connection.js.
+const NOT_FOUND_BODY = '<UnknownOperationException/>\n';
+const NOT_FOUND_HEADERS = {
+  'Content-Type': 'text/xml',
+  'x-amz-crc32': String(crc32(NOT_FOUND_BODY)),
+  'Content-Length': String(Buffer.byteLength(NOT_FOUND_BODY)),
+};
 
 export interface HttpServerOptions {
   readonly services: Services;
@@ -26,74 +41,109 @@ export interface HttpServerOptions {
 }
 
 export function createHttpServer(options: HttpServerOptions): Server {
-  const server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
+  const server = createServer({ keepAliveTimeout: 60_000, maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
     const id = requestId();
     handle(req, res, id, options).catch((error: unknown) => {
       options.logger.error({ err: error }, 'request failed unexpectedly');
-      if (!res.headersSent) sendError(res, id, new DynamoError('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.'), false);
-      else res.destroy();
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const failure = new DynamoError('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.');
+      sendError(req, res, id, failure)?.catch(() => res.destroy());
     });
   });
+  server.on('clientError', answerClientError);
   return server;
+}
+
+/**
+ * A request Node could not parse. Oversized headers get DynamoDB's 400 where
+ * Node would send 431; otherwise Node's own answers.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex & { _httpMessage?: ServerResponse | null }): void {
+  // As Node does: no answer on a dead socket, nor into a response already under way.
+  if (error.code === 'ECONNRESET' || !socket.writable || socket._httpMessage?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : error.code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW' ? '413 Payload Too Large' : '400 Bad Request';
+  socket.end(`HTTP/1.1 ${status}\r\nServer: Server\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`, () => socket.destroy());
 }
 
 /**
  * Every answer's status line and headers, the request id among them, in one
  * writeHead call. A header set before it with setHeader sends Node down its
  * slower merging path (a few microseconds per request), which only CORS
- * requests still take.
+ * requests still take. DynamoDB names itself "Server" in its Server header.
  */
 function head(res: ServerResponse, status: number, id: string, headers: Record<string, string>): void {
-  res.writeHead(status, { 'x-amzn-RequestId': id, ...headers });
+  res.writeHead(status, { Server: 'Server', 'x-amzn-RequestId': id, ...headers });
+}
+
+/** Only / is DynamoDB's endpoint; a query string may carry presigned credentials. */
+function routed(url: string | undefined): boolean {
+  return url === '/' || (url !== undefined && url.startsWith('/?'));
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, id: string, options: HttpServerOptions): Promise<void> {
-  if (req.headers.origin !== undefined) applyCors(req, res);
-  if (req.method === 'OPTIONS') {
-    head(res, 200, id, { 'Content-Length': '0' });
-    res.end();
-    req.resume();
-    return;
-  }
-  if (req.method === 'GET' || req.method === 'HEAD') {
-    req.resume();
-    const body = `healthy: dynamodb.${options.services.config.defaultRegion}.amazonaws.com `;
-    head(res, 200, id, { 'Content-Type': 'text/plain', 'x-amz-crc32': String(crc32(Buffer.from(body))) });
-    res.end(req.method === 'GET' ? body : undefined);
-    return;
-  }
-  const gzipWanted = /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
-  const raw = await readBody(req);
-  if (raw === undefined) {
-    head(res, 413, id, { 'Content-Type': 'application/x-amz-json-1.0' });
-    res.end(JSON.stringify({ __type: 'com.amazon.coral.service#RequestEntityTooLarge', message: `Request size exceeded ${MAX_REQUEST_BYTES} bytes` }));
-    return;
-  }
-  const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if (req.method !== 'POST' || (raw.length > 0 && !JSON_CONTENT_TYPES.has(contentType))) {
-    // DynamoDB answers requests it cannot route with a bare XML 404.
-    const body = '<UnknownOperationException/>\n';
-    head(res, 404, id, { 'Content-Type': 'text/xml', 'x-amz-crc32': String(crc32(Buffer.from(body))) });
-    res.end(body);
-    return;
-  }
-  let bytes = raw;
-  if ((req.headers['content-encoding'] ?? '').toLowerCase().includes('gzip')) {
-    try {
-      bytes = await gunzipAsync(raw, { maxOutputLength: MAX_REQUEST_BYTES });
-    } catch {
-      sendError(res, id, new DynamoError('SerializationException', 'Could not decompress the request body'), gzipWanted);
+  const origin = req.headers.origin;
+  if (origin !== undefined) applyCors(req, res);
+  if (routed(req.url)) {
+    if (req.method === 'POST') return answerApiRequest(req, res, id, options);
+    if (req.method === 'GET' || req.method === 'HEAD') return healthCheck(req, res, id, options);
+    // A preflight needs an Origin; without one DynamoDB does not route OPTIONS (dynalite's test/connection.js).
+    if (req.method === 'OPTIONS' && origin !== undefined) {
+      req.resume();
+      head(res, 200, id, { 'Content-Length': '0' });
+      res.end();
       return;
     }
   }
+  req.resume();
+  notFound(res, id);
+}
+
+async function answerApiRequest(req: IncomingMessage, res: ServerResponse, id: string, options: HttpServerOptions): Promise<void> {
+  const raw = await readBody(req);
+  if (raw === undefined) return sendError(req, res, id, tooLarge(MAX_REQUEST_BYTES));
+  const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (raw.length > 0 && !JSON_CONTENT_TYPES.has(contentType)) {
+    notFound(res, id);
+    return;
+  }
   const responseType = contentType === 'application/json' ? 'application/json' : 'application/x-amz-json-1.0';
+  let body: string;
   try {
-    const body = await dispatch(req.headers['x-amz-target'], bytes, () => authenticate(req, options.services.config), options.services, id);
-    send(res, id, 200, body, responseType, gzipWanted);
+    const coding = req.headers['content-encoding'];
+    const bytes = coding === undefined ? raw : await decodeBody(raw, coding, MAX_REQUEST_BYTES);
+    body = await dispatch(req.headers['x-amz-target'], bytes, () => authenticate(req, options.services.config), options.services, id);
   } catch (error) {
     if (!(error instanceof DynamoError)) throw error;
-    sendError(res, id, error, gzipWanted, responseType);
+    return sendError(req, res, id, error, responseType);
   }
+  return send(req, res, id, 200, body, responseType);
+}
+
+function notFound(res: ServerResponse, id: string): void {
+  head(res, 404, id, NOT_FOUND_HEADERS);
+  res.end(NOT_FOUND_BODY);
+}
+
+/**
+ * DynamoDB's health check answers with the Host it was asked by, and a
+ * trailing space (dynalite's test/connection.js, recorded against DynamoDB;
+ * ScyllaDB's test_health.py). Only this request builds the text.
+ */
+function healthCheck(req: IncomingMessage, res: ServerResponse, id: string, options: HttpServerOptions): void {
+  req.resume();
+  const body = `healthy: ${req.headers.host ?? `dynamodb.${options.services.config.defaultRegion}.amazonaws.com`} `;
+  head(res, 200, id, {
+    'Content-Type': 'text/plain',
+    'x-amz-crc32': String(crc32(body)),
+    'Content-Length': String(Buffer.byteLength(body)),
+  });
+  res.end(req.method === 'GET' ? body : undefined);
 }
 
 function applyCors(req: IncomingMessage, res: ServerResponse): void {
@@ -129,30 +179,39 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
-function sendError(res: ServerResponse, id: string, error: DynamoError, gzipWanted: boolean, contentType = 'application/x-amz-json-1.0'): void {
+function sendError(req: IncomingMessage, res: ServerResponse, id: string, error: DynamoError, contentType = 'application/x-amz-json-1.0'): void | Promise<void> {
   const body: Record<string, unknown> = { __type: error.fullType };
-  if (error.message !== '') body.message = error.message;
+  if (error.message !== '') body[error.messageMember] = error.message;
   if (error.extra) Object.assign(body, error.extra);
-  send(res, id, error.status, JSON.stringify(body), contentType, gzipWanted);
+  return send(req, res, id, error.status, JSON.stringify(body), contentType);
 }
 
-function send(res: ServerResponse, id: string, status: number, text: string, contentType: string, gzipWanted: boolean): void {
-  if (gzipWanted) {
-    const payload = gzipSync(text);
-    head(res, status, id, {
-      'Content-Type': contentType,
-      'Content-Encoding': 'gzip',
-      'x-amz-crc32': String(crc32(payload)),
-      'Content-Length': String(payload.length),
-    });
-    res.end(payload);
-    return;
+/**
+ * Sends a JSON text, compressed when it reaches DynamoDB's threshold and the
+ * request accepts a coding (then asynchronously). The CRC32 is of the bytes sent.
+ */
+function send(req: IncomingMessage, res: ServerResponse, id: string, status: number, text: string, contentType: string): void | Promise<void> {
+  const length = Buffer.byteLength(text);
+  if (length >= COMPRESSION_THRESHOLD && req.headers['accept-encoding'] !== undefined) {
+    const coding = acceptedCoding(req);
+    if (coding !== undefined) return sendCompressed(res, id, status, text, contentType, coding);
   }
   // A string body lets Node send headers and body in one write.
   head(res, status, id, {
     'Content-Type': contentType,
     'x-amz-crc32': String(crc32(text)),
-    'Content-Length': String(Buffer.byteLength(text)),
+    'Content-Length': String(length),
   });
   res.end(text);
+}
+
+async function sendCompressed(res: ServerResponse, id: string, status: number, text: string, contentType: string, coding: Coding): Promise<void> {
+  const payload = await compress(text, coding);
+  head(res, status, id, {
+    'Content-Type': contentType,
+    'Content-Encoding': coding,
+    'x-amz-crc32': String(crc32(payload)),
+    'Content-Length': String(payload.length),
+  });
+  res.end(payload);
 }

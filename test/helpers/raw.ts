@@ -13,16 +13,19 @@ export const FAKE_AUTHORIZATION =
 
 export interface RawOptions {
   readonly method?: string;
+  /** The request target; / unless given. */
+  readonly path?: string;
   readonly target?: string;
   readonly body?: string | Buffer;
-  readonly headers?: Record<string, string>;
+  /** A list sends the header once per value, in order. */
+  readonly headers?: Record<string, string | string[]>;
   /** Leave out the Authorization header. */
   readonly unsigned?: boolean;
 }
 
 export function rawRequest(endpoint: string, options: RawOptions = {}): Promise<RawResponse> {
   const url = new URL(endpoint);
-  const headers: Record<string, string> = {
+  const headers: Record<string, string | string[]> = {
     'Content-Type': 'application/x-amz-json-1.0',
     ...(options.target ? { 'X-Amz-Target': options.target } : {}),
     ...(options.unsigned ? {} : { Authorization: FAKE_AUTHORIZATION }),
@@ -30,7 +33,7 @@ export function rawRequest(endpoint: string, options: RawOptions = {}): Promise<
   };
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: url.hostname, port: url.port, path: '/', method: options.method ?? 'POST', headers },
+      { host: url.hostname, port: url.port, path: options.path ?? '/', method: options.method ?? 'POST', headers },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
