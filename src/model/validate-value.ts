@@ -5,8 +5,9 @@
  * DynamoDB checks in two stages and so does this module:
  *  1. deserialisation: each member must have the JSON type its shape demands,
  *     else a SerializationException with the Java deserialiser's wording;
- *  2. validation: exactly one type member, non-empty sets without duplicates,
- *     valid numbers, NULL true, nesting depth — ValidationExceptions.
+ *  2. validation: no null values, exactly one type member, non-empty sets
+ *     without duplicates or null members, valid numbers, NULL true, nesting
+ *     depth — ValidationExceptions.
  * `shapeAttributeValue` exposes stage 1 alone so a request layer can
  * deserialise a whole request before validating any of it, as DynamoDB does.
  *
@@ -17,7 +18,7 @@
  */
 import type { AttributeValue, Item } from './attribute-value.js';
 import { DynamoError, validation } from '../protocol/errors.js';
-import { canonicalNumber, compareNumbers } from './numbers.js';
+import { canonicalNumber, compareNumbers, NUMBER_EMPTY } from './numbers.js';
 import { compareBase64, compareUtf8 } from './key-codec.js';
 import { setOwn } from './own-property.js';
 
@@ -34,7 +35,17 @@ export const MESSAGES = {
   duplicateNS: 'Input collection contains duplicates',
   nesting:
     'Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit',
+  // A JSON null where an attribute value belongs: recorded against DynamoDB for
+  // a list member (aws/aws-sdk-java#2103); DynamoDB Local 3.3.1 adds ": x is
+  // null" when the null is named (an item's, a key's or a map's member).
+  nullValue: 'The supplied Item contains a null AttributeValue',
+  // DynamoDB Local 3.3.1.
+  nullInSS: `${INVALID}An string set may not have a null string as a member`,
 } as const;
+
+function nullValue(name: string | undefined): string {
+  return name === undefined ? MESSAGES.nullValue : `${MESSAGES.nullValue}: ${name} is null`;
+}
 
 /** Containers may sit at levels 1..31, so values reach at most level 32. */
 export const MAX_NESTING_LEVEL = 32;
@@ -120,8 +131,15 @@ function shapeMap(raw: unknown): Record<string, Shaped | null> {
 }
 
 function shapeNullable(raw: unknown): Shaped | null {
-  return raw === null ? null : shapeAttributeValue(raw);
+  return raw === null || raw === undefined ? null : shapeAttributeValue(raw);
 }
+
+/** A set member: a null one becomes undefined, which the set checks look for after sorting. */
+function setMember(shape: (raw: unknown) => string): (raw: unknown) => string | undefined {
+  return (raw) => (raw === null || raw === undefined ? undefined : shape(raw));
+}
+const SET_STRING = setMember(shapeString);
+const SET_BINARY = setMember(shapeBinary);
 
 const MEMBER_SHAPERS: Record<string, (raw: unknown) => unknown> = {
   S: shapeString,
@@ -129,9 +147,9 @@ const MEMBER_SHAPERS: Record<string, (raw: unknown) => unknown> = {
   B: shapeBinary,
   BOOL: shapeBoolean,
   NULL: shapeBoolean,
-  SS: (raw) => shapeList(raw, shapeString),
-  NS: (raw) => shapeList(raw, shapeString),
-  BS: (raw) => shapeList(raw, shapeBinary),
+  SS: (raw) => shapeList(raw, SET_STRING),
+  NS: (raw) => shapeList(raw, SET_STRING),
+  BS: (raw) => shapeList(raw, SET_BINARY),
   L: (raw) => shapeList(raw, shapeNullable),
   M: shapeMap,
 };
@@ -156,24 +174,42 @@ export function shapeAttributeValue(raw: unknown): Shaped {
 
 // ---------------------------------------------------------------- stage 2
 
+/**
+ * A set's members sorted, refused if two are equal, then if one is null (a
+ * null member is undefined here): DynamoDB Local 3.3.1 reports `["a", "a",
+ * null]` and `[null, null]` as duplicates, `["a", null]` as holding a null.
+ */
 function sortedUnique(
-  members: readonly string[],
+  members: readonly (string | undefined)[],
   compare: (a: string, b: string) => number,
   duplicateMessage: () => string,
+  nullMemberMessage: string,
 ): string[] {
-  const sorted = [...members].sort(compare);
-  for (let i = 1; i < sorted.length; i++) {
+  // sort() puts undefined members last without comparing them.
+  const sorted = [...members].sort(compare as (a: string | undefined, b: string | undefined) => number);
+  let end = sorted.length;
+  while (end > 0 && sorted[end - 1] === undefined) end--;
+  for (let i = 1; i < end; i++) {
     if (compare(sorted[i - 1]!, sorted[i]!) === 0) throw validation(duplicateMessage());
   }
-  return sorted;
+  if (end < sorted.length - 1) throw validation(duplicateMessage());
+  if (end < sorted.length) throw validation(nullMemberMessage);
+  return sorted as string[];
 }
 
-function listText(members: readonly unknown[]): string {
-  return `[${members.join(', ')}]`;
+/** Members as Java renders a list of them, a null one as "null". */
+function listText(members: readonly (string | undefined)[]): string {
+  return `[${members.map((member) => member ?? 'null').join(', ')}]`;
 }
 
-function checkShaped(value: Shaped | null, level: number): AttributeValue {
-  if (value === null) throw validation(MESSAGES.empty);
+/** A number set member: a null one cannot be read as a number, and has no text to quote. */
+function setNumber(member: string | undefined): string {
+  if (member === undefined) throw validation(NUMBER_EMPTY);
+  return canonicalNumber(member);
+}
+
+function checkShaped(value: Shaped | null, level: number, name?: string): AttributeValue {
+  if (value === null) throw validation(nullValue(name));
   const tags = Object.keys(value);
   if (tags.length === 0) throw validation(MESSAGES.empty);
   // DynamoDB validates every member present before it complains that there
@@ -198,20 +234,34 @@ function checkMember(tag: string, payload: unknown, level: number): AttributeVal
       if (payload !== true) throw validation(MESSAGES.nullNotTrue);
       return { NULL: true };
     case 'SS': {
-      const members = payload as string[];
+      const members = payload as (string | undefined)[];
       if (members.length === 0) throw validation(MESSAGES.emptySS);
-      return { SS: sortedUnique(members, compareUtf8, () => `${INVALID}Input collection ${listText(members)} contains duplicates.`) };
+      return {
+        SS: sortedUnique(members, compareUtf8, () => `${INVALID}Input collection ${listText(members)} contains duplicates.`, MESSAGES.nullInSS),
+      };
     }
     case 'NS': {
-      const members = payload as string[];
+      const members = payload as (string | undefined)[];
       if (members.length === 0) throw validation(MESSAGES.emptyNS);
-      return { NS: sortedUnique(members.map(canonicalNumber), compareNumbers, () => MESSAGES.duplicateNS) };
+      // Every member is read as a number first, so a null one is refused as
+      // an unreadable number before duplicates are looked for. (DynamoDB Local
+      // 3.3.1 answers "A value provided cannot be converted into a number",
+      // its text for every unreadable number, where DynamoDB says "The
+      // parameter cannot be converted to a numeric value".)
+      return { NS: sortedUnique(members.map(setNumber), compareNumbers, () => MESSAGES.duplicateNS, NUMBER_EMPTY) };
     }
     case 'BS': {
-      const members = payload as string[];
+      const members = payload as (string | undefined)[];
       if (members.length === 0) throw validation(MESSAGES.emptyBS);
       return {
-        BS: sortedUnique(members, compareBase64, () => `${INVALID}Input collection ${listText(members)}of type BS contains duplicates.`),
+        BS: sortedUnique(
+          members,
+          compareBase64,
+          () => `${INVALID}Input collection ${listText(members)}of type BS contains duplicates.`,
+          // Our choice: DynamoDB Local 3.3.1 fails with a 500 here and no
+          // recording of DynamoDB was found; this is its text for a null value.
+          MESSAGES.nullValue,
+        ),
       };
     }
     case 'L': {
@@ -222,7 +272,7 @@ function checkMember(tag: string, payload: unknown, level: number): AttributeVal
       if (level >= MAX_NESTING_LEVEL) throw validation(MESSAGES.nesting);
       const entries = payload as Record<string, Shaped | null>;
       const out: Record<string, AttributeValue> = {};
-      for (const name of Object.keys(entries)) setOwn(out, name, checkShaped(entries[name] ?? null, level + 1));
+      for (const name of Object.keys(entries)) setOwn(out, name, checkShaped(entries[name] ?? null, level + 1, name));
       return { M: out };
     }
   }
@@ -245,7 +295,7 @@ function inContext<T>(context: MessageContext | undefined, run: () => T): T {
  * serialisation errors are never rewritten, as in DynamoDB.
  */
 export function validateAttributeValue(raw: unknown, context?: MessageContext): AttributeValue {
-  const shaped = shapeAttributeValue(raw);
+  const shaped = shapeNullable(raw);
   return inContext(context, () => checkShaped(shaped, 1));
 }
 
@@ -254,7 +304,7 @@ export function validateItem(raw: unknown, context?: MessageContext): Item {
   const shaped = shapeMap(raw);
   return inContext(context, () => {
     const item: Item = {};
-    for (const name of Object.keys(shaped)) setOwn(item, name, checkShaped(shaped[name] ?? null, 1));
+    for (const name of Object.keys(shaped)) setOwn(item, name, checkShaped(shaped[name] ?? null, 1, name));
     return item;
   });
 }

@@ -4,7 +4,9 @@
  *
  * 1. Deserialisation: a JSON value of the wrong kind for a member is a
  *    SerializationException with Coral's Jackson-flavoured text. Unknown
- *    members and nulls are dropped, as Coral drops them.
+ *    members and nulls are dropped, as Coral drops them, except a null
+ *    attribute value (or item) in a list or a map, which is kept for the value
+ *    checks to refuse.
  * 2. Constraints: required members, lengths, ranges, enums and patterns are
  *    collected into one "N validation errors detected: ..." message (at most
  *    ten reported, and counted), naming each value by its Java rendering and
@@ -225,7 +227,7 @@ export function deserialize(value: unknown, shape: Shape, depth = 0): unknown {
 function deserializeList(input: unknown[], member: Shape, depth: number): unknown[] {
   let out: unknown[] | undefined;
   for (let i = 0; i < input.length; i++) {
-    const checked = deserialize(input[i], member, depth);
+    const checked = deserializeElement(input[i], member, depth);
     if (out === undefined && checked !== input[i]) out = input.slice(0, i);
     if (out !== undefined) out.push(checked);
   }
@@ -233,7 +235,22 @@ function deserializeList(input: unknown[], member: Shape, depth: number): unknow
 }
 
 function deserializeMember(member: unknown, _key: string, shape: Shape, depth: number): unknown {
-  return deserialize(member, shape, depth);
+  return deserializeElement(member, shape, depth);
+}
+
+/**
+ * A list member or a map value. A null attribute value there (`"x": null`,
+ * `{"L": [null]}`, a null among BatchGetItem's keys) is kept as null: DynamoDB
+ * refuses it with a message of its own ("The supplied Item contains a null
+ * AttributeValue", aws/aws-sdk-java#2103, recorded against DynamoDB) among its
+ * value checks, not as a missing member. Other nulls are dropped, or in a list
+ * reported by pass 2.
+ */
+function deserializeElement(value: unknown, shape: Shape, depth: number): unknown {
+  if (value === null && (shape.kind === 'attributeValue' || (shape.kind === 'map' && shape.value.kind === 'attributeValue'))) {
+    return null;
+  }
+  return deserialize(value, shape, depth);
 }
 
 /** Converts each entry of a JSON object, dropping those converted to undefined; the input itself when none changed. */
@@ -318,7 +335,11 @@ function deserializeAttributeValue(value: unknown, depth: number): unknown {
   return convertEntries(value as Record<string, unknown>, undefined, depth + 1, deserializeTypeMember);
 }
 
-/** One member of an AttributeValue ("S", "M", ...): unknown tags and nulls are dropped. */
+/**
+ * One member of an AttributeValue ("S", "M", ...): unknown tags and nulls are
+ * dropped (`{"S": null}` is an empty value to DynamoDB too). A null set member
+ * becomes undefined, for the value checks to refuse.
+ */
 function deserializeTypeMember(member: unknown, tag: string, _context: undefined, depth: number): unknown {
   const expected = Object.hasOwn(ATTRIBUTE_VALUE_MEMBERS, tag) ? ATTRIBUTE_VALUE_MEMBERS[tag] : undefined;
   if (expected === undefined || member === null || member === undefined) return undefined;
@@ -438,6 +459,7 @@ function constraintErrors(value: unknown, shape: Shape, path: MemberPath, errors
         // [null] with a 400 (ScyllaDB's test_batch_write_item_invalid_payload,
         // run against DynamoDB), DynamoDB Local with a different text per
         // operation or a 500; this is Coral's own wording for a missing value.
+        // (A null attribute value is kept as null by pass 1, for the value checks.)
         if (member === undefined) {
           errors.push(`Value null at '${child(path, `${i + 1}.member`).coral}' failed to satisfy constraint: Member must not be null`);
         } else if (memberMayFail) {

@@ -27,21 +27,30 @@ describe('checkShape', () => {
     assert.equal(request.Item, item);
   });
 
-  test('nulls and unknown members are dropped deep inside an item; the input is left as it was', () => {
+  test('null members and unknown members of attribute values are dropped deep inside an item; the input is left as it was', () => {
     const body = JSON.parse(
       '{"TableName":"abc","Item":{"a":{"S":"x","Bogus":1},"b":null,"c":{"M":{"d":{"N":"1","S":null},"e":{"S":"y"}}},"f":{"S":"z"}}}',
     );
     const before = structuredClone(body);
     const request = checkShape<{ Item: unknown }>(body, shape);
-    assert.deepEqual(request.Item, { a: { S: 'x' }, c: { M: { d: { N: '1' }, e: { S: 'y' } } }, f: { S: 'z' } });
-    assert.deepEqual(Object.keys(request.Item as object), ['a', 'c', 'f']);
+    assert.deepEqual(request.Item, { a: { S: 'x' }, b: null, c: { M: { d: { N: '1' }, e: { S: 'y' } } }, f: { S: 'z' } });
+    assert.deepEqual(Object.keys(request.Item as object), ['a', 'b', 'c', 'f']);
     assert.deepEqual(body, before);
   });
 
+  test('null attribute values are kept, without copies, for the value checks to refuse', () => {
+    const item = { a: null, m: { M: { b: null } }, l: { L: [null, { S: 'x' }] } };
+    const request = checkShape<{ Item: unknown }>({ TableName: 'abc', Item: item }, shape);
+    assert.equal(request.Item, item);
+    // A null set member is kept (as undefined) too: the list is copied, as any list with a null member is.
+    const withSet = checkShape<{ Item: Record<string, { SS: unknown[] }> }>({ TableName: 'abc', Item: { s: { SS: ['a', null] } } }, shape);
+    assert.deepEqual(withSet.Item.s!.SS, ['a', undefined]);
+  });
+
   test('an attribute named __proto__ stays an own member when its map is rebuilt', () => {
-    const body = JSON.parse('{"TableName":"abc","Item":{"gone":null,"__proto__":{"S":"p"}}}');
+    const body = JSON.parse('{"TableName":"abc","Item":{"a":{"S":"x","Bogus":1},"__proto__":{"S":"p"}}}');
     const request = checkShape<{ Item: Record<string, unknown> }>(body, shape);
-    assert.deepEqual(Object.keys(request.Item), ['__proto__']);
+    assert.deepEqual(Object.keys(request.Item), ['a', '__proto__']);
     assert.deepEqual(Object.getOwnPropertyDescriptor(request.Item, '__proto__')?.value, { S: 'p' });
     assert.equal(Object.getPrototypeOf(request.Item), Object.prototype);
   });

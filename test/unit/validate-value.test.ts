@@ -117,11 +117,49 @@ describe('validateAttributeValue', () => {
   });
 });
 
+describe('null values', () => {
+  const nullValue = 'The supplied Item contains a null AttributeValue';
+  const nullInSS = 'One or more parameter values were invalid: An string set may not have a null string as a member';
+
+  test('are refused, named when they are a member of an item or a map', () => {
+    invalid(null, nullValue);
+    invalid({ L: [null] }, nullValue);
+    invalid({ L: [{ S: 'a' }, { M: { b: null } }] }, `${nullValue}: b is null`);
+    invalid({ M: { a: { L: [null] } } }, nullValue);
+    fails(() => validateItem({ pk: { S: 'a' }, x: { M: { y: null } } }), 'ValidationException', `${nullValue}: y is null`);
+    // A null is refused before "more than one datatypes".
+    invalid({ S: 'a', L: [null] }, nullValue);
+  });
+
+  test('take their turn among the other values of an item', () => {
+    fails(() => validateItem({ x: null, e: {} }), 'ValidationException', `${nullValue}: x is null`);
+    fails(() => validateItem({ e: {}, x: null }), 'ValidationException', MESSAGES.empty);
+    invalid({ L: [null, {}] }, nullValue);
+    invalid({ L: [{}, null] }, MESSAGES.empty);
+    invalid({ M: { a: { N: 'x' }, b: null } }, 'The parameter cannot be converted to a numeric value: x');
+  });
+
+  test('in a set are refused after duplicates', () => {
+    invalid({ SS: ['a', null] }, nullInSS);
+    invalid({ SS: [null] }, nullInSS);
+    invalid({ SS: ['', null] }, nullInSS);
+    invalid({ SS: ['a', 'a', null] }, 'One or more parameter values were invalid: Input collection [a, a, null] contains duplicates.');
+    invalid({ SS: [null, 'b', null] }, 'One or more parameter values were invalid: Input collection [null, b, null] contains duplicates.');
+    invalid({ BS: ['AA==', null] }, nullValue);
+    invalid({ BS: [null, null] }, 'One or more parameter values were invalid: Input collection [null, null]of type BS contains duplicates.');
+    // Numbers are read before duplicates are looked for, and a null one cannot be read.
+    invalid({ NS: ['1', null] }, 'The parameter cannot be converted to a numeric value');
+    invalid({ NS: ['1', '1', null] }, 'The parameter cannot be converted to a numeric value');
+    invalid({ NS: ['x', null] }, 'The parameter cannot be converted to a numeric value: x');
+    invalid({ NS: ['1e126', null] }, 'Number overflow. Attempting to store a number with magnitude larger than supported range');
+  });
+});
+
 describe('validateItem', () => {
   test('validates every attribute', () => {
     assert.deepEqual(validateItem({ pk: { S: 'a' }, n: { N: '1e2' } }), { pk: { S: 'a' }, n: { N: '100' } });
     fails(() => validateItem({ pk: { S: 'a' }, bad: {} }), 'ValidationException', MESSAGES.empty);
-    fails(() => validateItem({ pk: null }), 'ValidationException', MESSAGES.empty);
+    fails(() => validateItem({ pk: null }), 'ValidationException', 'The supplied Item contains a null AttributeValue: pk is null');
     const tricky = validateItem(JSON.parse('{"__proto__":{"S":"p"},"m":{"M":{"__proto__":{"N":"1"}}}}'));
     assert.deepEqual(Object.keys(tricky), ['__proto__', 'm']);
     assert.deepEqual(Object.getOwnPropertyDescriptor(tricky, '__proto__')?.value, { S: 'p' });

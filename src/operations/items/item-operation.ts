@@ -6,7 +6,7 @@
 import type { Item } from '../../model/attribute-value.js';
 import { itemSize, MAX_ITEM_SIZE } from '../../model/item-size.js';
 import { keyFromKeyParameter, type KeySchema, type PrimaryKey } from '../../model/primary-key.js';
-import { validateAttributeValue } from '../../model/validate-value.js';
+import { validateItem } from '../../model/validate-value.js';
 import { DynamoError, validation } from '../../protocol/errors.js';
 import { attributeMap, attributeValue, bool, list, map, str, struct } from '../../protocol/shape.js';
 import { keySchemaOf, type TableRecord } from '../../engine/table.js';
@@ -150,9 +150,7 @@ export function dataTable(context: OperationContext, name: string): TableRecord 
 
 /** Validates a request's `Key` member's values (in request order) before it is matched to the schema. */
 export function validateKeyValues(key: Readonly<Record<string, unknown>>): Item {
-  const out: Item = {};
-  for (const [name, value] of Object.entries(key)) out[name] = validateAttributeValue(value);
-  return out;
+  return validateItem(key);
 }
 
 export function resolveKey(table: TableRecord, key: Item): PrimaryKey {

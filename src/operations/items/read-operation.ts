@@ -6,7 +6,7 @@
  */
 import type { AttributeValue, Item } from '../../model/attribute-value.js';
 import { keyFromKeyParameter, KEY_SCHEMA_MISMATCH, type KeyAttribute } from '../../model/primary-key.js';
-import { validateAttributeValue } from '../../model/validate-value.js';
+import { validateItem } from '../../model/validate-value.js';
 import { DynamoError, validation } from '../../protocol/errors.js';
 import { attributeMap, bool, int, str } from '../../protocol/shape.js';
 import type { Page, PageEntry } from '../../engine/reader.js';
@@ -73,21 +73,24 @@ export const readMembers = {
 
 // ------------------------------------------------------------ request checks
 
-/** ExclusiveStartKey values are validated before anything is looked up; some messages keep no prefix. */
+/**
+ * ExclusiveStartKey values are validated before anything is looked up; some
+ * messages keep no prefix. (Those about nulls too: DynamoDB Local 3.3.1; no
+ * recording of DynamoDB was found.)
+ */
 export function validateStartKeyValues(startKey: Record<string, unknown> | undefined): Item | undefined {
   if (startKey === undefined) return undefined;
-  const out: Item = {};
-  for (const [name, raw] of Object.entries(startKey)) {
-    try {
-      out[name] = validateAttributeValue(raw);
-    } catch (error) {
-      if (!(error instanceof DynamoError) || /contains duplicates|number set|numeric value|significant digits|number with magnitude/.test(error.message)) {
-        throw error;
-      }
-      throw validation(`The provided starting key is invalid: ${error.message}`);
+  try {
+    return validateItem(startKey);
+  } catch (error) {
+    if (
+      !(error instanceof DynamoError) ||
+      /contains duplicates|number set|numeric value|significant digits|number with magnitude|null AttributeValue|null string/.test(error.message)
+    ) {
+      throw error;
     }
+    throw validation(`The provided starting key is invalid: ${error.message}`);
   }
-  return out;
 }
 
 const SELECT_WORDING: Readonly<Record<Select, string>> = {
