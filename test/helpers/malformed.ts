@@ -5,7 +5,7 @@
  * attribute values mixed in. The text is written by hand so it can hold what
  * JSON.stringify cannot (1e400, 40-digit integers, -0).
  */
-import type { Shape } from '../../src/protocol/shape.js';
+import { attributeMap as attributeMapShape, type Shape } from '../../src/protocol/shape.js';
 
 export type Random = () => number;
 
@@ -15,6 +15,8 @@ interface Context {
   readonly vocabulary: Vocabulary;
   /** The chance that a value is null or of any kind instead of the declared one. */
   readonly mischief: number;
+  /** The chance that an attribute value, or an item's member, is or holds a null (in an otherwise clean body too). */
+  readonly nulls: number;
 }
 
 /** Names and texts a request may refer to, so bodies reach past "table not found". */
@@ -93,8 +95,12 @@ function members(random: Random, make: () => string): string {
 
 const GOOD_VALUES = ['{"S":"a"}', '{"S":"b"}', '{"N":"1"}', '{"N":"2.5"}', '{"B":"YWJj"}', '{"BOOL":true}', '{"NULL":true}', '{"SS":["a","b"]}', '{"NS":["1","2"]}', '{"L":[{"S":"a"}]}', '{"M":{"b":{"N":"1"}}}'];
 
-/** An attribute value: a well-formed one, unless mischief strikes. */
-function attributeValue(random: Random, depth: number, mischief: number): string {
+/** Values well formed but for a null inside. */
+const NULL_HOLDING_VALUES = ['{"L":[null]}', '{"L":[{"S":"a"},{"M":{"b":null}}]}', '{"M":{"a":null}}', '{"SS":["a",null]}', '{"NS":[null,"1"]}', '{"BS":[null]}'];
+
+/** An attribute value: a well-formed one, unless mischief or a null strikes. */
+function attributeValue(random: Random, depth: number, mischief: number, nulls = 0): string {
+  if (chance(random, nulls)) return pick(random, NULL_HOLDING_VALUES);
   return chance(random, mischief * 2) ? wildValue(random, depth) : pick(random, GOOD_VALUES);
 }
 
@@ -123,10 +129,10 @@ function wildValue(random: Random, depth: number): string {
   return '{}';
 }
 
-function attributeMap(random: Random, depth: number, names: readonly string[], mischief: number): string {
+function attributeMap(random: Random, depth: number, names: readonly string[], mischief: number, nulls = 0): string {
   const entries = repeat(random, 3, () => {
     const key = names.length > 0 && !chance(random, mischief * 2) ? pick(random, names) : pick(random, ODD_KEYS);
-    return `${jsonString(key)}:${chance(random, mischief / 2) ? 'null' : attributeValue(random, depth, mischief)}`;
+    return `${jsonString(key)}:${chance(random, mischief / 2 + nulls) ? 'null' : attributeValue(random, depth, mischief, nulls)}`;
   });
   return `{${entries.join(',')}}`;
 }
@@ -161,13 +167,13 @@ function shaped(context: Context, shape: Shape, name: string, depth = 0): string
     case 'blob':
       return jsonString(pick(random, BINARY_STRINGS));
     case 'attributeValue':
-      return attributeValue(random, depth, context.mischief);
+      return attributeValue(random, depth, context.mischief, context.nulls);
     case 'list':
       return members(random, () => shaped(context, shape.member, name, depth + 1));
     case 'map': {
       const value = shape.value;
       if (value.kind === 'attributeValue') {
-        return attributeMap(random, depth, name === 'ExpressionAttributeValues' ? [':v', ':w'] : vocabulary.attributes, context.mischief);
+        return attributeMap(random, depth, name === 'ExpressionAttributeValues' ? [':v', ':w'] : vocabulary.attributes, context.mischief, context.nulls);
       }
       const names = name === 'ExpressionAttributeNames';
       const keys = names ? ['#n', '#a', 'n'] : name === 'RequestItems' ? vocabulary.tables : ODD_KEYS;
@@ -187,6 +193,42 @@ function shaped(context: Context, shape: Shape, name: string, depth = 0): string
 }
 
 /**
+ * Whether a parsed request body holds a null where DynamoDB reads an attribute
+ * value: an item's or a map's member, a list or set member, an element of a
+ * list of values or keys. (A null structure member is an absent one.)
+ */
+export function holdsNullValue(body: unknown, shape: Shape): boolean {
+  if (body === null || typeof body !== 'object') return false;
+  const members = body as Record<string, unknown>;
+  switch (shape.kind) {
+    case 'attributeValue':
+      return (
+        !Array.isArray(body) &&
+        (['SS', 'NS', 'BS', 'L'].some((tag) => {
+          const list = members[tag];
+          return Array.isArray(list) && list.some((member) => member === null || (tag === 'L' && holdsNullValue(member, shape)));
+        }) ||
+          holdsNullValue(members.M, ATTRIBUTE_MAP))
+      );
+    case 'list':
+      return Array.isArray(body) && body.some((member) => (member === null && holdsValues(shape.member)) || holdsNullValue(member, shape.member));
+    case 'map':
+      return !Array.isArray(body) && Object.values(members).some((member) => (member === null && shape.value.kind === 'attributeValue') || holdsNullValue(member, shape.value));
+    case 'structure':
+      return !Array.isArray(body) && Object.entries(shape.members).some(([name, member]) => holdsNullValue(members[name], member));
+    default:
+      return false;
+  }
+}
+
+const ATTRIBUTE_MAP = attributeMapShape();
+
+/** Whether `shape` is an attribute value or a map of them (an item, a key). */
+function holdsValues(shape: Shape): boolean {
+  return shape.kind === 'attributeValue' || (shape.kind === 'map' && shape.value.kind === 'attributeValue');
+}
+
+/**
  * A whole request body for an operation of `shape`: mostly shaped, with more
  * or less mischief (a nearly clean body reaches the operation's own checks),
  * now and then not an object, or not JSON.
@@ -195,5 +237,5 @@ export function malformedBody(random: Random, shape: Shape, vocabulary: Vocabula
   const roll = random();
   if (roll < 0.03) return pick(random, ['', '{', '{"a":}', 'nul', '[', '{"a":1}}', '\u0000']);
   if (roll < 0.08) return junk(random);
-  return shaped({ random, vocabulary, mischief: pick(random, [0, 0.02, 0.05, 0.15, 0.3]) }, shape, '');
+  return shaped({ random, vocabulary, mischief: pick(random, [0, 0.02, 0.05, 0.15, 0.3]), nulls: pick(random, [0, 0, 0.1]) }, shape, '');
 }
