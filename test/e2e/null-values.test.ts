@@ -127,7 +127,8 @@ describeEachBackend('null attribute values', (target) => {
     ];
     for (const [value, message] of cases) {
       await refused('PutItem', putItem({ x: value }), message);
-      await refused('UpdateItem', { TableName: table, Key: { pk: { S: 'there' } }, UpdateExpression: 'SET a = :v', ExpressionAttributeValues: { ':v': value } }, inValues(message));
+      const update = { TableName: table, Key: { pk: { S: 'there' } }, UpdateExpression: 'SET a = :v', ExpressionAttributeValues: { ':v': value } };
+      await refused('UpdateItem', update, inValues(message));
     }
   });
 
@@ -154,7 +155,11 @@ describeEachBackend('null attribute values', (target) => {
       { ...putItem({ x: null }), ReturnValues: 'BAD' },
       "1 validation error detected: Value 'BAD' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: [NONE, ALL_OLD, UPDATED_OLD, ALL_NEW, UPDATED_NEW]",
     );
-    await refused('ExecuteStatement', { Statement: `SELECT * FROM "${table}" WHERE pk = ?`, Parameters: [null], Limit: 0 }, "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1");
+    await refused(
+      'ExecuteStatement',
+      { Statement: `SELECT * FROM "${table}" WHERE pk = ?`, Parameters: [null], Limit: 0 },
+      "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1",
+    );
   });
 
   test('a null in a key is refused', async () => {
@@ -206,7 +211,8 @@ describeEachBackend('null attribute values', (target) => {
       await refused('PutItem', { TableName: table, Item: key, ConditionExpression: 'a = :v', ExpressionAttributeValues: values }, message);
       await refused('Query', { TableName: table, KeyConditionExpression: 'pk = :v', ExpressionAttributeValues: values }, message);
       await refused('Scan', { TableName: table, FilterExpression: 'a = :v', ExpressionAttributeValues: values }, message);
-      await refused('TransactWriteItems', { TransactItems: [{ ConditionCheck: { TableName: table, Key: key, ConditionExpression: 'a = :v', ExpressionAttributeValues: values } }] }, message);
+      const check = { TableName: table, Key: key, ConditionExpression: 'a = :v', ExpressionAttributeValues: values };
+      await refused('TransactWriteItems', { TransactItems: [{ ConditionCheck: check }] }, message);
     }
   });
 
@@ -226,7 +232,11 @@ describeEachBackend('null attribute values', (target) => {
     await refused('Scan', { TableName: table, ScanFilter: { a: { ComparisonOperator: 'IN', AttributeValueList: [{ S: 'a' }, null, null] } } }, NULL_VALUE);
     await refused('Scan', { TableName: table, ScanFilter: { a: condition([{ SS: [null] }]) } }, NULL_IN_SS);
     // A null Value is an absent one, as before.
-    await refused('PutItem', { TableName: table, Item: key, Expected: { a: { Value: null } } }, 'One or more parameter values were invalid: Value must be provided when Exists is null for Attribute: a');
+    await refused(
+      'PutItem',
+      { TableName: table, Item: key, Expected: { a: { Value: null } } },
+      'One or more parameter values were invalid: Value must be provided when Exists is null for Attribute: a',
+    );
   });
 
   test('a null in ExclusiveStartKey is refused, without "The provided starting key is invalid"', async () => {
@@ -234,7 +244,8 @@ describeEachBackend('null attribute values', (target) => {
     await refused('Scan', { TableName: table, ExclusiveStartKey: { pk: null } }, named('pk'));
     await refused('Scan', { TableName: table, ExclusiveStartKey: { pk: { S: 'there' }, x: null } }, named('x'));
     await refused('Scan', { TableName: table, ExclusiveStartKey: { pk: null }, Segment: 1 }, named('pk'));
-    await refused('Query', { TableName: table, KeyConditionExpression: 'pk = :v', ExpressionAttributeValues: { ':v': { S: 'there' } }, ExclusiveStartKey: { pk: null } }, named('pk'));
+    const query = { TableName: table, KeyConditionExpression: 'pk = :v', ExpressionAttributeValues: { ':v': { S: 'there' } } };
+    await refused('Query', { ...query, ExclusiveStartKey: { pk: null } }, named('pk'));
   });
 
   test('a null PartiQL parameter is refused', async () => {
