@@ -21,7 +21,7 @@ import { ExpressionProblem } from './problem.js';
 import { bindProjection } from './projection.js';
 import { applyActions, bindUpdate, updatePaths } from './update.js';
 
-export { expectedCondition } from './legacy-expected.js';
+export { expectedCondition, filterCondition } from './legacy-expected.js';
 export { attributesToGetProjection } from './legacy-projection.js';
 export { attributeUpdates } from './legacy-updates.js';
 export { keyAttributeUpdated } from './update.js';

@@ -6,6 +6,7 @@ import { defineOperation } from '../operation.js';
 import { tableNameMember } from '../common-shapes.js';
 import {
   assertCondition,
+  checkConditionalOperator,
   checkExpressionParameters,
   conditionalWriteMembers,
   conditionOf,
@@ -29,11 +30,12 @@ export const deleteItem = defineOperation<DeleteItemRequest>({
     ...conditionalWriteMembers,
   }),
   async execute(request, context) {
-    checkExpressionParameters(request, ['ConditionExpression'], ['Expected']);
+    checkExpressionParameters(request, ['ConditionExpression'], ['Expected', 'ConditionalOperator']);
     const keyValues = validateKeyValues(request.Key);
     if (request.ReturnValues !== undefined && request.ReturnValues !== 'NONE' && request.ReturnValues !== 'ALL_OLD') {
       throw validation('ReturnValues can only be ALL_OLD or NONE');
     }
+    checkConditionalOperator(request.ConditionalOperator, request.Expected);
     const expressions = requestExpressions(request.ExpressionAttributeNames, request.ExpressionAttributeValues);
     const condition = conditionOf(request, expressions);
     expressions.finish();

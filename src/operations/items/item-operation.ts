@@ -126,6 +126,17 @@ export function checkExpressionParameters(
   }
 }
 
+/**
+ * ConditionalOperator joins the conditions of Expected (or QueryFilter,
+ * ScanFilter); DynamoDB refuses it without them, an empty map included
+ * (Alternator's tests against DynamoDB; the message is DynamoDB Local 3.3.1's).
+ */
+export function checkConditionalOperator(conditionalOperator: string | undefined, conditions: Readonly<Record<string, unknown>> | undefined): void {
+  if (conditionalOperator !== undefined && (conditions === undefined || Object.keys(conditions).length === 0)) {
+    throw validation('ConditionalOperator cannot be used without Filter or Expected');
+  }
+}
+
 const keySchemas = new WeakMap<TableRecord, KeySchema>();
 
 /** The table's key schema resolved to names and types, computed once per table version. */

@@ -5,6 +5,7 @@ import { defineOperation } from '../operation.js';
 import { tableNameMember } from '../common-shapes.js';
 import {
   assertCondition,
+  checkConditionalOperator,
   checkExpressionParameters,
   conditionalWriteMembers,
   conditionOf,
@@ -37,8 +38,9 @@ export const updateItem = defineOperation<UpdateItemRequest>({
     ...conditionalWriteMembers,
   }),
   async execute(request, context) {
-    checkExpressionParameters(request, ['UpdateExpression', 'ConditionExpression'], ['AttributeUpdates', 'Expected']);
+    checkExpressionParameters(request, ['UpdateExpression', 'ConditionExpression'], ['AttributeUpdates', 'Expected', 'ConditionalOperator']);
     const keyValues = validateKeyValues(request.Key);
+    checkConditionalOperator(request.ConditionalOperator, request.Expected);
     const expressions = requestExpressions(request.ExpressionAttributeNames, request.ExpressionAttributeValues);
     let update: Update | undefined;
     if (request.UpdateExpression !== undefined) update = expressions.update(request.UpdateExpression);
