@@ -4,10 +4,14 @@
  * entries were used so that the unused ones can be reported at the end.
  */
 import type { AttributeValue } from '../model/attribute-value.js';
-import { validateAttributeValue } from '../model/validate-value.js';
+import { attributeNameProblem, validateAttributeValue } from '../model/validate-value.js';
 import { validation } from '../protocol/errors.js';
 
 const KEY_PATTERN = /^[0-9A-Za-z_]+$/;
+/** `#name` and `:value` keys hold at most 255 bytes, checked before their syntax (DynamoDB Local 3.3.1, ExtendDB's captures of DynamoDB). */
+const MAX_KEY_BYTES = 255;
+
+const keyBytes = (key: string): number => (key.length * 3 > MAX_KEY_BYTES ? Buffer.byteLength(key, 'utf8') : key.length);
 
 function isRecord(raw: unknown): raw is Record<string, unknown> {
   return typeof raw === 'object' && raw !== null && !Array.isArray(raw);
@@ -27,11 +31,20 @@ export class AttributeMaps {
   private loadNames(raw: unknown): void {
     const entries = isRecord(raw) ? Object.entries(raw) : [];
     if (entries.length === 0) throw validation('ExpressionAttributeNames must not be empty');
-    for (const [key, name] of entries) {
+    for (const [key] of entries) {
+      const size = keyBytes(key);
+      if (size > MAX_KEY_BYTES) {
+        throw validation(`ExpressionAttributeNames contains invalid key: The expression attribute map contains a key that is too long; size of key: ${size}`);
+      }
       if (!key.startsWith('#') || !KEY_PATTERN.test(key.slice(1))) {
         throw validation(`ExpressionAttributeNames contains invalid key: Syntax error; key: "${key}"`);
       }
-      this.names.set(key, String(name));
+    }
+    for (const [key, raw] of entries) {
+      const name = String(raw);
+      const problem = attributeNameProblem(name);
+      if (problem !== undefined) throw validation(`ExpressionAttributeNames contains invalid value: ${problem} for key ${key}`);
+      this.names.set(key, name);
       this.unusedNames.add(key);
     }
   }
@@ -40,6 +53,8 @@ export class AttributeMaps {
     const entries = isRecord(raw) ? Object.entries(raw) : [];
     if (entries.length === 0) throw validation('ExpressionAttributeValues must not be empty');
     for (const [key] of entries) {
+      // DynamoDB Local 3.3.1 gives no size here, unlike for ExpressionAttributeNames.
+      if (keyBytes(key) > MAX_KEY_BYTES) throw validation('ExpressionAttributeValues contains invalid key: The expression attribute map contains a key that is too long;');
       if (!key.startsWith(':') || !KEY_PATTERN.test(key.slice(1))) {
         throw validation(`ExpressionAttributeValues contains invalid key: Syntax error; key: "${key}"`);
       }

@@ -6,7 +6,7 @@
  */
 import type { AttributeValue, Item, TypeTag } from '../model/attribute-value.js';
 import { typeOf } from '../model/attribute-value.js';
-import { validateAttributeValue } from '../model/validate-value.js';
+import { checkAttributeName, validateAttributeValue } from '../model/validate-value.js';
 import { validation } from '../protocol/errors.js';
 import { compareValues, valuesEqual } from './compare.js';
 import { beginsWith, contains } from './condition.js';
@@ -112,6 +112,7 @@ function existsCheck(name: string, entry: Record<string, unknown>): Check {
   return (item) => equal(item?.[name], [value]);
 }
 
+/** Each entry is checked before its attribute name (DynamoDB Local 3.3.1). */
 function legacyCondition(conditions: unknown, conditionalOperator: unknown, form: Form): Condition {
   const checks: Check[] = [];
   for (const [name, entry] of Object.entries(isRecord(conditions) ? conditions : {})) {
@@ -120,6 +121,7 @@ function legacyCondition(conditions: unknown, conditionalOperator: unknown, form
       throw validation(`${INVALID}Value and AttributeValueList cannot be used together for Attribute: ${name}`);
     }
     checks.push(form === 'Condition' || 'ComparisonOperator' in fields ? comparisonCheck(name, fields, form) : existsCheck(name, fields));
+    checkAttributeName(name);
   }
   const any = conditionalOperator === 'OR';
   return { evaluate: (item) => (any ? checks.some((check) => check(item)) : checks.every((check) => check(item))) };

@@ -6,7 +6,7 @@
 import type { Item } from '../../model/attribute-value.js';
 import { itemSize, MAX_ITEM_SIZE } from '../../model/item-size.js';
 import { keyFromKeyParameter, type KeySchema, type PrimaryKey } from '../../model/primary-key.js';
-import { validateAttributeValue } from '../../model/validate-value.js';
+import { checkAttributeName, validateAttributeValue } from '../../model/validate-value.js';
 import { DynamoError, validation } from '../../protocol/errors.js';
 import { attributeMap, attributeValue, bool, list, map, str, struct } from '../../protocol/shape.js';
 import { keySchemaOf, type TableRecord } from '../../engine/table.js';
@@ -159,10 +159,15 @@ export function dataTable(context: OperationContext, name: string): TableRecord 
   return table;
 }
 
-/** Validates a request's `Key` member's values (in request order) before it is matched to the schema. */
+/**
+ * Validates a request's `Key` member before it is matched to the schema: its
+ * values in request order, then its names (DynamoDB Local 3.3.1 reports a bad
+ * value before an empty name that precedes it, unlike in an Item).
+ */
 export function validateKeyValues(key: Readonly<Record<string, unknown>>): Item {
   const out: Item = {};
   for (const [name, value] of Object.entries(key)) out[name] = validateAttributeValue(value);
+  for (const name of Object.keys(out)) checkAttributeName(name);
   return out;
 }
 
