@@ -4,6 +4,7 @@
  * entries were used so that the unused ones can be reported at the end.
  */
 import type { AttributeValue } from '../model/attribute-value.js';
+import { attributeValueSize, utf8Length } from '../model/item-size.js';
 import { attributeNameProblem, validateAttributeValue } from '../model/validate-value.js';
 import { validation } from '../protocol/errors.js';
 
@@ -12,6 +13,22 @@ const KEY_PATTERN = /^[0-9A-Za-z_]+$/;
 const MAX_KEY_BYTES = 255;
 
 const keyBytes = (key: string): number => (key.length * 3 > MAX_KEY_BYTES ? Buffer.byteLength(key, 'utf8') : key.length);
+
+/**
+ * The names and the values may each hold 2 MB, and so may both together,
+ * counted as an item's attributes are: keys plus names, keys plus value
+ * sizes. Checked once both maps are valid (DynamoDB Local 3.3.1).
+ */
+const MAX_MAPS_BYTES = 2 * 1024 * 1024;
+
+/**
+ * An expression with its names and values substituted (text plus the bytes of
+ * each name, the size of each value, once per use) holds at most 1 MB;
+ * DynamoDB checks it after the expression's other checks (DynamoDB Local
+ * 3.3.1; the message, without a size, is also the one AppSync users quote
+ * from DynamoDB for long generated filters).
+ */
+const MAX_SUBSTITUTED_BYTES = 1024 * 1024;
 
 function isRecord(raw: unknown): raw is Record<string, unknown> {
   return typeof raw === 'object' && raw !== null && !Array.isArray(raw);
@@ -22,10 +39,31 @@ export class AttributeMaps {
   private readonly values = new Map<string, AttributeValue>();
   private readonly unusedNames = new Set<string>();
   private readonly unusedValues = new Set<string>();
+  /** The most one substitution adds: bounds an expression's substituted size without computing it. */
+  private largestSubstitution = 0;
 
   constructor(names: unknown, values: unknown) {
     if (names !== undefined && names !== null) this.loadNames(names);
     if (values !== undefined && values !== null) this.loadValues(values);
+    this.checkSizes();
+  }
+
+  private checkSizes(): void {
+    let names = 0;
+    for (const [key, name] of this.names) {
+      const size = utf8Length(name);
+      names += key.length + size;
+      this.largestSubstitution = Math.max(this.largestSubstitution, size);
+    }
+    if (names > MAX_MAPS_BYTES) throw validation('ExpressionAttributeNames exceeds max size');
+    let values = 0;
+    for (const [key, value] of this.values) {
+      const size = attributeValueSize(value);
+      values += key.length + size;
+      this.largestSubstitution = Math.max(this.largestSubstitution, size);
+    }
+    if (values > MAX_MAPS_BYTES) throw validation('ExpressionAttributeValues exceeds max size');
+    if (names + values > MAX_MAPS_BYTES) throw validation('Combined size of ExpressionAttributeNames and ExpressionAttributeValues exceeds max size');
   }
 
   private loadNames(raw: unknown): void {
@@ -78,6 +116,17 @@ export class AttributeMaps {
     const value = this.values.get(placeholder);
     if (value !== undefined) this.unusedValues.delete(placeholder);
     return value;
+  }
+
+  /** The problem of an expression too large once substituted; call after its placeholders were found defined. */
+  substitutedSizeProblem(text: string, placeholders: readonly string[]): string | undefined {
+    if (text.length * 3 + placeholders.length * this.largestSubstitution <= MAX_SUBSTITUTED_BYTES) return undefined;
+    let size = utf8Length(text);
+    for (const placeholder of placeholders) {
+      const name = this.names.get(placeholder);
+      size += name === undefined ? attributeValueSize(this.values.get(placeholder) as AttributeValue) : utf8Length(name);
+    }
+    return size > MAX_SUBSTITUTED_BYTES ? 'Expression size has exceeded the maximum allowed size;' : undefined;
   }
 
   /** Names are reported before values, as DynamoDB does. */

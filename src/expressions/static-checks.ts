@@ -18,6 +18,8 @@ export interface ExpressionFacts {
   readonly problem: string | undefined;
   /** Operators and function calls: DynamoDB refuses more than 300 of them. */
   readonly operators: number;
+  /** Every `#name` and `:value` the text uses, once per use: what substitution adds to its size. */
+  readonly placeholders: readonly string[];
   /** Every document path in reading order (checked against the key schema by some operations). */
   readonly paths: readonly PathOperand[];
 }
@@ -55,6 +57,7 @@ class Walk {
   problem: string | undefined;
   operators = 0;
   readonly paths: PathOperand[] = [];
+  readonly placeholders: string[] = [];
 
   report(found: string | undefined): void {
     this.problem ??= found;
@@ -62,6 +65,7 @@ class Walk {
 
   path(path: PathOperand): void {
     this.paths.push(path);
+    for (const element of path.elements) if (element.kind === 'alias') this.placeholders.push(element.alias);
     this.report(pathProblem(path));
   }
 
@@ -71,6 +75,7 @@ class Walk {
    */
   operand(operand: Operand, whole: boolean, callProblem: CallProblem): void {
     if (operand.kind === 'path') this.path(operand);
+    if (operand.kind === 'value') this.placeholders.push(operand.name);
     if (operand.kind !== 'call' && operand.kind !== 'arithmetic') return;
     this.operators++;
     if (operand.kind === 'call') this.report(callProblem(operand, whole));
@@ -123,7 +128,7 @@ function conditionNode(walk: Walk, node: ConditionNode): void {
 export const conditionFacts = perAst((root: ConditionNode): ExpressionFacts => {
   const walk = new Walk();
   conditionNode(walk, root);
-  return { problem: walk.problem, operators: walk.operators, paths: walk.paths };
+  return { problem: walk.problem, operators: walk.operators, placeholders: walk.placeholders, paths: walk.paths };
 });
 
 // ---------------------------------------------------------------- updates
@@ -143,15 +148,19 @@ export const updateFacts = perAst((ast: UpdateAst): ExpressionFacts => {
   const walk = new Walk();
   ast.actions.forEach((action, i) => {
     walk.path(action.path);
-    if (action.kind === 'SET') walk.operand(action.value, true, updateCallProblem);
+    if (action.kind !== 'REMOVE') walk.operand(action.value, true, updateCallProblem);
     const repeated = ast.repeatedSection;
     if (repeated !== undefined && repeated.end === i + 1) {
       walk.report(`The "${repeated.name}" section can only be used once in an update expression;`);
     }
   });
-  return { problem: walk.problem, operators: walk.operators, paths: walk.paths };
+  return { problem: walk.problem, operators: walk.operators, placeholders: walk.placeholders, paths: walk.paths };
 });
 
 // ---------------------------------------------------------------- projections
 
-export const projectionFacts = perAst((ast: ProjectionAst): Pick<ExpressionFacts, 'problem'> => ({ problem: ast.map(pathProblem).find(Boolean) }));
+export const projectionFacts = perAst((ast: ProjectionAst): ExpressionFacts => {
+  const walk = new Walk();
+  for (const path of ast) walk.path(path);
+  return { problem: walk.problem, operators: 0, placeholders: walk.placeholders, paths: walk.paths };
+});

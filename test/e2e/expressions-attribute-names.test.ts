@@ -83,6 +83,38 @@ describeEachBackend('attribute names', (target) => {
     );
   });
 
+  test('ExpressionAttributeNames and ExpressionAttributeValues hold 2 MB each and together', async () => {
+    const scan = (names: Record<string, string> | undefined, values: Record<string, AttributeValue> | undefined) =>
+      target().ddb.send(
+        new ScanCommand({
+          TableName: table,
+          FilterExpression: [...Object.keys(names ?? {}).map((name) => `${name} = b`), ...Object.keys(values ?? {}).map((value) => `a = ${value}`)].join(' OR '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    // Keys plus value sizes: 20 * (100000 + 3 or 4) + 2 + 97080 = 2 MB exactly. Using
+    // them all would pass an expression's own 1 MB: the next check, on unused values, shows this one passed.
+    const values: Record<string, AttributeValue> = {};
+    for (let i = 0; i < 20; i++) values[`:v${i}`] = { S: 'x'.repeat(100000) };
+    const unused = await messageOf(() =>
+      target().ddb.send(new ScanCommand({ TableName: table, FilterExpression: 'a = :z', ExpressionAttributeValues: { ...values, ':z': { S: 'x'.repeat(97080) } } })),
+    );
+    assert.match(unused, /^Value provided in ExpressionAttributeValues unused in expressions/);
+    assert.equal(await messageOf(() => scan(undefined, { ...values, ':z': { S: 'x'.repeat(97081) } })), 'ExpressionAttributeValues exceeds max size');
+    const names: Record<string, string> = {};
+    for (let i = 0; i < 36; i++) names[`#n${i}`] = 'n'.repeat(60000);
+    assert.equal(await messageOf(() => scan(names, undefined)), 'ExpressionAttributeNames exceeds max size');
+    const half: Record<string, string> = {};
+    for (let i = 0; i < 18; i++) half[`#n${i}`] = 'n'.repeat(60000);
+    assert.equal(
+      await messageOf(() =>
+        target().ddb.send(new ScanCommand({ TableName: table, FilterExpression: '#n0 = :v0', ExpressionAttributeNames: half, ExpressionAttributeValues: values })),
+      ),
+      'Combined size of ExpressionAttributeNames and ExpressionAttributeValues exceeds max size',
+    );
+  });
+
   test('in ExpressionAttributeNames and inside ExpressionAttributeValues', async () => {
     const project = (names: Record<string, string>) =>
       target().ddb.send(new GetItemCommand({ TableName: table, Key: key, ProjectionExpression: '#a', ExpressionAttributeNames: names }));

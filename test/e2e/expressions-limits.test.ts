@@ -163,4 +163,35 @@ describeEachBackend('expression limits', (target) => {
     // As a SET value's whole (parenthesized or not) it is fine, and so is if_not_exists inside it.
     await update('SET l = (list_append(if_not_exists(l, :l), :l))', list);
   });
+
+  test('an expression holds at most 1 MB once its names and values are substituted, checked after its other checks', async () => {
+    // The text plus each use's name bytes or value size: 10 * 100000 + 48461 + 116 is 1 MB and 1 byte.
+    const values: Record<string, AttributeValue> = {};
+    for (let i = 0; i < 10; i++) values[`:v${i}`] = { S: 'x'.repeat(100000) };
+    const filter = (tail = '') => [...Object.keys(values).map((value) => `a = ${value}`), 'a = :z'].join(' OR ') + tail;
+    assert.equal(await filterCount(filter(), { ...values, ':z': { S: 'x'.repeat(48460) } }), 0);
+    const TOO_LARGE = 'Expression size has exceeded the maximum allowed size;';
+    assert.equal(await filterError(filter(), { ...values, ':z': { S: 'x'.repeat(48461) } }), `Invalid FilterExpression: ${TOO_LARGE}`);
+    const big = { ...values, ':z': { S: 'x'.repeat(100000) } };
+    assert.equal(
+      await filterError(filter(' OR n = n'), big),
+      'Invalid FilterExpression: The first operand must be distinct from the remaining operands for this operator or function; operator: =, first operand: [n]',
+    );
+    const names: Record<string, string> = {};
+    for (let i = 0; i < 18; i++) names[`#n${i}`] = 'n'.repeat(60000);
+    assert.equal(await filterError(Object.keys(names).map((name) => `${name} = b`).join(' OR '), null, names), `Invalid FilterExpression: ${TOO_LARGE}`);
+    // Each expression by itself, right after its own checks.
+    const error = await errorOf(() =>
+      target().ddb.send(
+        new UpdateItemCommand({
+          TableName: table,
+          Key: { pk: { S: 'k' } },
+          UpdateExpression: `SET ${Object.keys(big).map((value, i) => `s${i} = ${value}`).join(', ')}`,
+          ConditionExpression: '#nope = n',
+          ExpressionAttributeValues: big,
+        }),
+      ),
+    );
+    assert.equal(error.message, `Invalid UpdateExpression: ${TOO_LARGE}`);
+  });
 });
