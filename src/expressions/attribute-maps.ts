@@ -24,9 +24,7 @@ const MAX_MAPS_BYTES = 2 * 1024 * 1024;
 /**
  * An expression with its names and values substituted (text plus the bytes of
  * each name, the size of each value, once per use) holds at most 1 MB;
- * DynamoDB checks it after the expression's other checks (DynamoDB Local
- * 3.3.1; the message, without a size, is also the one AppSync users quote
- * from DynamoDB for long generated filters).
+ * DynamoDB checks it after the expression's other checks (DynamoDB Local 3.3.1).
  */
 const MAX_SUBSTITUTED_BYTES = 1024 * 1024;
 
