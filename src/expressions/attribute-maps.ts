@@ -47,21 +47,22 @@ export class AttributeMaps {
   }
 
   private checkSizes(): void {
-    let names = 0;
-    for (const [key, name] of this.names) {
-      const size = utf8Length(name);
-      names += key.length + size;
-      this.largestSubstitution = Math.max(this.largestSubstitution, size);
-    }
+    const names = this.mapSize(this.names, utf8Length);
     if (names > MAX_MAPS_BYTES) throw validation('ExpressionAttributeNames exceeds max size');
-    let values = 0;
-    for (const [key, value] of this.values) {
-      const size = attributeValueSize(value);
-      values += key.length + size;
-      this.largestSubstitution = Math.max(this.largestSubstitution, size);
-    }
+    const values = this.mapSize(this.values, attributeValueSize);
     if (values > MAX_MAPS_BYTES) throw validation('ExpressionAttributeValues exceeds max size');
     if (names + values > MAX_MAPS_BYTES) throw validation('Combined size of ExpressionAttributeNames and ExpressionAttributeValues exceeds max size');
+  }
+
+  /** Keys plus entry sizes, noting the largest entry. */
+  private mapSize<V>(map: ReadonlyMap<string, V>, entrySize: (entry: V) => number): number {
+    let total = 0;
+    for (const [key, entry] of map) {
+      const size = entrySize(entry);
+      total += key.length + size;
+      this.largestSubstitution = Math.max(this.largestSubstitution, size);
+    }
+    return total;
   }
 
   private loadNames(raw: unknown): void {
