@@ -195,7 +195,7 @@ function inProblem(operands: number): string | undefined {
 
 function checkCondition(root: ConditionNode, resolver: Resolver): string | undefined {
   const facts = conditionFacts(root);
-  return facts.problem ?? new ConditionCheck(resolver, new OperatorBudget(facts.operators)).node(root);
+  return facts.problem ?? new ConditionCheck(resolver, OperatorBudget.for(facts.operators)).node(root);
 }
 
 // ---------------------------------------------------------------- evaluation

@@ -24,10 +24,12 @@ export const MAX_OPERATORS = 300;
  * its text) nothing needs counting.
  */
 export class OperatorBudget {
-  private left: number;
+  private static readonly unlimited = new OperatorBudget(Infinity);
 
-  constructor(operators: number) {
-    this.left = operators > MAX_OPERATORS ? MAX_OPERATORS : Infinity;
+  private constructor(private left: number) {}
+
+  static for(operators: number): OperatorBudget {
+    return operators > MAX_OPERATORS ? new OperatorBudget(MAX_OPERATORS) : OperatorBudget.unlimited;
   }
 
   spend(): string | undefined {

@@ -110,15 +110,16 @@ function actionOperandProblem(action: UpdateAction, resolver: Resolver, budget: 
 function checkUpdate(ast: UpdateAst, resolver: Resolver, keyNames: readonly string[]): string | undefined {
   const facts = updateFacts(ast);
   if (facts.problem) return facts.problem;
-  const lastFirst = [...ast.actions].reverse();
+  const { actions } = ast;
   const targets = new PathSet();
-  for (const action of lastFirst) {
-    const found = resolver.pathProblem(action.path) ?? targets.add(resolver.path(action.path));
+  for (let i = actions.length - 1; i >= 0; i--) {
+    const { path } = actions[i] as UpdateAction;
+    const found = resolver.pathProblem(path) ?? targets.add(resolver.path(path));
     if (found) return found;
   }
-  const budget = new OperatorBudget(facts.operators);
-  for (const action of lastFirst) {
-    const found = actionOperandProblem(action, resolver, budget);
+  const budget = OperatorBudget.for(facts.operators);
+  for (let i = actions.length - 1; i >= 0; i--) {
+    const found = actionOperandProblem(actions[i] as UpdateAction, resolver, budget);
     if (found) return found;
   }
   const keyTouched = ast.actions.map((action) => resolver.path(action.path)[0] as string).find((head) => keyNames.includes(head));
