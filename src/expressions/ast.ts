@@ -7,9 +7,10 @@
 export type PathElement =
   | { readonly kind: 'name'; readonly name: string }
   | { readonly kind: 'alias'; readonly alias: string }
-  | { readonly kind: 'index'; readonly index: number };
+  /** `text` keeps the digits of an index beyond DynamoDB's range, which the error quotes as written. */
+  | { readonly kind: 'index'; readonly index: number; readonly text?: string };
 
-/** `parens` counts the parentheses directly around a node; two or more is an error. */
+/** `parens` counts the parentheses directly around a node (the parser refuses two or more). */
 interface Wrapped {
   readonly parens: number;
 }
@@ -58,9 +59,13 @@ export type UpdateAction =
   | { readonly kind: 'ADD' | 'DELETE'; readonly path: PathOperand; readonly value: ValueOperand };
 
 export interface UpdateAst {
-  /** Section keywords in the order written, repeats included (a repeat is a semantic error). */
-  readonly sections: readonly UpdateSectionName[];
   readonly actions: readonly UpdateAction[];
+  /**
+   * The first section keyword written twice, and how many actions precede the
+   * end of that second section: DynamoDB reports the repeat only after
+   * checking the actions before that point.
+   */
+  readonly repeatedSection?: { readonly name: UpdateSectionName; readonly end: number };
 }
 
 export type ProjectionAst = readonly PathOperand[];

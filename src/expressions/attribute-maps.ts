@@ -4,10 +4,32 @@
  * entries were used so that the unused ones can be reported at the end.
  */
 import type { AttributeValue } from '../model/attribute-value.js';
-import { validateAttributeValue } from '../model/validate-value.js';
+import { attributeValueSize, utf8Length } from '../model/item-size.js';
+import { attributeNameProblem, validateAttributeValue } from '../model/validate-value.js';
 import { validation } from '../protocol/errors.js';
 
 const KEY_PATTERN = /^[0-9A-Za-z_]+$/;
+/** `#name` and `:value` keys hold at most 255 bytes, checked before their syntax (DynamoDB Local 3.3.1, ExtendDB's captures of DynamoDB). */
+const MAX_KEY_BYTES = 255;
+
+const keyBytes = (key: string): number => (key.length * 3 > MAX_KEY_BYTES ? Buffer.byteLength(key, 'utf8') : key.length);
+
+/**
+ * The names and the values may each hold 2 MB, and so may both together,
+ * counted as an item's attributes are: keys plus names, keys plus value
+ * sizes. Checked once both maps are valid (DynamoDB Local 3.3.1).
+ */
+const MAX_MAPS_BYTES = 2 * 1024 * 1024;
+
+/** At least a value's size: a number's never exceeds its text plus 3 bytes. */
+const valueSizeBound = (value: AttributeValue): number => ('N' in value ? value.N.length + 3 : attributeValueSize(value));
+
+/**
+ * An expression with its names and values substituted (text plus the bytes of
+ * each name, the size of each value, once per use) holds at most 1 MB;
+ * DynamoDB checks it after the expression's other checks (DynamoDB Local 3.3.1).
+ */
+const MAX_SUBSTITUTED_BYTES = 1024 * 1024;
 
 function isRecord(raw: unknown): raw is Record<string, unknown> {
   return typeof raw === 'object' && raw !== null && !Array.isArray(raw);
@@ -18,20 +40,54 @@ export class AttributeMaps {
   private readonly values = new Map<string, AttributeValue>();
   private readonly unusedNames = new Set<string>();
   private readonly unusedValues = new Set<string>();
+  /** The most one substitution adds: bounds an expression's substituted size without computing it. */
+  private largestSubstitution = 0;
 
   constructor(names: unknown, values: unknown) {
     if (names !== undefined && names !== null) this.loadNames(names);
     if (values !== undefined && values !== null) this.loadValues(values);
+    this.checkSizes();
+  }
+
+  private checkSizes(): void {
+    const names = this.mapSize(this.names, utf8Length);
+    if (names > MAX_MAPS_BYTES) throw validation('ExpressionAttributeNames exceeds max size');
+    // Numbers are costly to measure: an upper bound settles all but large requests.
+    let values = this.mapSize(this.values, valueSizeBound);
+    if (names + values <= MAX_MAPS_BYTES) return;
+    values = this.mapSize(this.values, attributeValueSize);
+    if (values > MAX_MAPS_BYTES) throw validation('ExpressionAttributeValues exceeds max size');
+    if (names + values > MAX_MAPS_BYTES) throw validation('Combined size of ExpressionAttributeNames and ExpressionAttributeValues exceeds max size');
+  }
+
+  /** Keys plus entry sizes, noting the largest entry (a bound of it will do). */
+  private mapSize<V>(map: ReadonlyMap<string, V>, entrySize: (entry: V) => number): number {
+    let total = 0;
+    for (const [key, entry] of map) {
+      const size = entrySize(entry);
+      total += key.length + size;
+      this.largestSubstitution = Math.max(this.largestSubstitution, size);
+    }
+    return total;
   }
 
   private loadNames(raw: unknown): void {
     const entries = isRecord(raw) ? Object.entries(raw) : [];
     if (entries.length === 0) throw validation('ExpressionAttributeNames must not be empty');
-    for (const [key, name] of entries) {
+    for (const [key] of entries) {
+      const size = keyBytes(key);
+      if (size > MAX_KEY_BYTES) {
+        throw validation(`ExpressionAttributeNames contains invalid key: The expression attribute map contains a key that is too long; size of key: ${size}`);
+      }
       if (!key.startsWith('#') || !KEY_PATTERN.test(key.slice(1))) {
         throw validation(`ExpressionAttributeNames contains invalid key: Syntax error; key: "${key}"`);
       }
-      this.names.set(key, String(name));
+    }
+    for (const [key, raw] of entries) {
+      const name = String(raw);
+      const problem = attributeNameProblem(name);
+      if (problem !== undefined) throw validation(`ExpressionAttributeNames contains invalid value: ${problem} for key ${key}`);
+      this.names.set(key, name);
       this.unusedNames.add(key);
     }
   }
@@ -40,6 +96,8 @@ export class AttributeMaps {
     const entries = isRecord(raw) ? Object.entries(raw) : [];
     if (entries.length === 0) throw validation('ExpressionAttributeValues must not be empty');
     for (const [key] of entries) {
+      // DynamoDB Local 3.3.1 gives no size here, unlike for ExpressionAttributeNames.
+      if (keyBytes(key) > MAX_KEY_BYTES) throw validation('ExpressionAttributeValues contains invalid key: The expression attribute map contains a key that is too long;');
       if (!key.startsWith(':') || !KEY_PATTERN.test(key.slice(1))) {
         throw validation(`ExpressionAttributeValues contains invalid key: Syntax error; key: "${key}"`);
       }
@@ -63,6 +121,17 @@ export class AttributeMaps {
     const value = this.values.get(placeholder);
     if (value !== undefined) this.unusedValues.delete(placeholder);
     return value;
+  }
+
+  /** The problem of an expression too large once substituted; call after its placeholders were found defined. */
+  substitutedSizeProblem(text: string, placeholders: readonly string[]): string | undefined {
+    if (text.length * 3 + placeholders.length * this.largestSubstitution <= MAX_SUBSTITUTED_BYTES) return undefined;
+    let size = utf8Length(text);
+    for (const placeholder of placeholders) {
+      const name = this.names.get(placeholder);
+      size += name === undefined ? attributeValueSize(this.values.get(placeholder) as AttributeValue) : utf8Length(name);
+    }
+    return size > MAX_SUBSTITUTED_BYTES ? 'Expression size has exceeded the maximum allowed size;' : undefined;
   }
 
   /** Names are reported before values, as DynamoDB does. */

@@ -9,77 +9,19 @@ import type { CallOperand, ConditionNode, Operand } from './ast.js';
 import type { AttributeMaps } from './attribute-maps.js';
 import { compareValues, setHas, valuesEqual } from './compare.js';
 import { formatPath, samePath, valueAt, type DocumentPath } from './document-path.js';
-import {
-  arityProblem,
-  calls,
-  operandTypeProblem,
-  paths,
-  preOrder,
-  postOrder,
-  requiresPathProblem,
-  reservedWordIn,
-  Resolver,
-  tooDeepPathIn,
-} from './operands.js';
+import { CONDITION_FUNCTIONS as ARITY } from './functions.js';
+import { arityProblem, OperatorBudget, operandTypeProblem, requiresPathProblem, Resolver } from './operands.js';
 import { problem } from './problem.js';
+import { conditionFacts } from './static-checks.js';
 
 export type Predicate = (item: Item | undefined) => boolean;
 type Getter = (item: Item | undefined) => AttributeValue | undefined;
 
-const ARITY: Readonly<Record<string, number>> = {
-  attribute_exists: 1,
-  attribute_not_exists: 1,
-  attribute_type: 2,
-  begins_with: 2,
-  contains: 2,
-  size: 1,
-};
 const RESULT_TYPES: Readonly<Record<string, TypeTag>> = { size: 'N' };
 const TYPE_NAMES: readonly string[] = ['S', 'N', 'B', 'NULL', 'SS', 'BOOL', 'L', 'BS', 'NS', 'M'];
 export const MAX_IN_OPERANDS = 100;
 
-type Leaf = Extract<ConditionNode, { kind: 'compare' | 'between' | 'in' | 'function' }>;
-
-const isLeaf = (node: ConditionNode): node is Leaf => node.kind !== 'and' && node.kind !== 'or' && node.kind !== 'not';
-
-function* leaves(node: ConditionNode): Generator<Leaf> {
-  for (const child of conditionNodes(node)) if (isLeaf(child)) yield child;
-}
-
-function* conditionNodes(node: ConditionNode): Generator<ConditionNode> {
-  yield node;
-  if (node.kind === 'and' || node.kind === 'or') {
-    yield* conditionNodes(node.left);
-    yield* conditionNodes(node.right);
-  } else if (node.kind === 'not') yield* conditionNodes(node.operand);
-}
-
-function leafOperands(leaf: Leaf): Operand[] {
-  switch (leaf.kind) {
-    case 'compare':
-      return [leaf.left, leaf.right];
-    case 'between':
-      return [leaf.subject, leaf.low, leaf.high];
-    case 'in':
-      return [leaf.subject, ...leaf.list];
-    case 'function':
-      return [leaf.call];
-  }
-}
-
-const allOperands = (root: ConditionNode): Operand[] => [...leaves(root)].flatMap((leaf) => leafOperands(leaf).flatMap((o) => [...preOrder(o)]));
-
 // ---------------------------------------------------------------- checks
-
-function misusedFunction(leaf: Leaf): string | undefined {
-  const misuse = (name: string): string => `The function is not allowed to be used this way in an expression; function: ${name}`;
-  const asOperands = leaf.kind === 'function' ? leaf.call.args : leafOperands(leaf);
-  if (leaf.kind === 'function' && leaf.call.name === 'size') return misuse('size');
-  for (const call of calls(asOperands.flatMap((o) => [...preOrder(o)]))) {
-    if (call.name !== 'size') return misuse(call.name);
-  }
-  return undefined;
-}
 
 function distinctProblem(operator: string, operands: readonly Operand[], resolver: Resolver): string | undefined {
   const [first, second] = operands;
@@ -142,12 +84,8 @@ const ORDERED_TYPES: ReadonlySet<TypeTag> = new Set(['S', 'N', 'B']);
  * (alternator's tests, recorded against DynamoDB; message wording from
  * DynamoDB Local 3.3.1, which names the short type: BOOL, NULL, L, M, SS, NS, BS).
  */
-function unorderedOperandProblem(leaf: Leaf, resolver: Resolver): string | undefined {
-  let operator: string;
-  let operands: readonly Operand[];
-  if (leaf.kind === 'between') [operator, operands] = ['BETWEEN', [leaf.subject, leaf.low, leaf.high]];
-  else if (leaf.kind === 'compare' && Object.hasOwn(ORDERINGS, leaf.operator)) [operator, operands] = [leaf.operator, [leaf.left, leaf.right]];
-  else return undefined;
+function unorderedOperandProblem(operator: string, operands: readonly Operand[], resolver: Resolver): string | undefined {
+  if (operator !== 'BETWEEN' && !Object.hasOwn(ORDERINGS, operator)) return undefined;
   for (const operand of operands) {
     const type = resolver.staticType(operand, RESULT_TYPES);
     if (type !== undefined && !ORDERED_TYPES.has(type)) return operandTypeProblem(operator, type);
@@ -155,83 +93,109 @@ function unorderedOperandProblem(leaf: Leaf, resolver: Resolver): string | undef
   return undefined;
 }
 
-function leafProblem({ leaf, operands, calls: leafCalls }: LeafFacts, resolver: Resolver): string | undefined {
-  const undefinedRef = resolver.undefinedNameIn(operands) ?? resolver.undefinedValueIn(operands);
-  if (undefinedRef) return undefinedRef;
-  for (const call of leafCalls) {
-    const arity = arityProblem(call, ARITY[call.name]);
-    if (arity) return arity;
-  }
-  const distinct =
-    (leaf.kind === 'compare' ? distinctProblem(leaf.operator, [leaf.left, leaf.right], resolver) : undefined) ??
-    leafCalls.map((call) => distinctProblem(call.name, call.args, resolver)).find(Boolean);
-  if (distinct) return distinct;
-  for (const call of leafCalls) {
-    const found = functionProblem(call, resolver);
-    if (found) return found;
-  }
-  const unordered = unorderedOperandProblem(leaf, resolver);
-  if (unordered) return unordered;
-  if (leaf.kind === 'between') return betweenProblem(leaf.low, leaf.high, resolver);
-  if (leaf.kind === 'in' && leaf.list.length > MAX_IN_OPERANDS) {
-    return `The IN operator is provided with too many operands; number of operands: ${leaf.list.length}`;
-  }
-  return undefined;
+/** The members of an unparenthesized chain of ANDs (or of ORs), which DynamoDB checks as one list. */
+function chain(node: ConditionNode & { kind: 'and' | 'or' }): ConditionNode[] {
+  const members: ConditionNode[] = [];
+  const collect = (member: ConditionNode): void => {
+    if (member.kind === node.kind && (member === node || member.parens === 0)) {
+      collect(member.left);
+      collect(member.right);
+    } else members.push(member);
+  };
+  collect(node);
+  return members;
 }
 
-/** A leaf with its operands, innermost first, and the function calls among them. */
-interface LeafFacts {
-  readonly leaf: Leaf;
-  readonly operands: readonly Operand[];
-  readonly calls: readonly CallOperand[];
-}
+/**
+ * DynamoDB's checks of a condition against one request's names and values,
+ * in its order: children before their operator, left to right, the
+ * operators of an AND or OR chain counted after all its members, and each
+ * operator counted once its own checks pass (DynamoDB Local 3.3.1; e.g.
+ * `a = :undefined AND #undefined = b` reports `:undefined`).
+ */
+class ConditionCheck {
+  constructor(
+    private readonly resolver: Resolver,
+    private readonly budget: OperatorBudget,
+  ) {}
 
-/** What the checks need from the AST alone: worked out once per parsed (cached, frozen) AST. */
-interface ConditionFacts {
-  readonly leaves: readonly LeafFacts[];
-  /** Every operand in reading order. */
-  readonly operands: readonly Operand[];
-  /** Redundant parentheses, an unknown or misused function, a reserved word or a too deep path: found before any name or value is looked at. */
-  readonly syntaxProblem: string | undefined;
-}
-
-const factsCache = new WeakMap<ConditionNode, ConditionFacts>();
-
-function syntaxProblemIn(root: ConditionNode, leafList: readonly Leaf[], operands: readonly Operand[]): string | undefined {
-  if ([...conditionNodes(root), ...operands].some((node) => node.parens > 1)) {
-    return 'The expression has redundant parentheses;';
+  node(node: ConditionNode): string | undefined {
+    switch (node.kind) {
+      case 'and':
+      case 'or': {
+        const members = chain(node);
+        for (const member of members) {
+          const found = this.node(member);
+          if (found) return found;
+        }
+        for (let i = 1; i < members.length; i++) {
+          const found = this.budget.spend();
+          if (found) return found;
+        }
+        return undefined;
+      }
+      case 'not':
+        return this.node(node.operand) ?? this.budget.spend();
+      case 'function':
+        return this.operand(node.call);
+      case 'compare': {
+        const operands = [node.left, node.right];
+        return (
+          this.operands(operands) ??
+          distinctProblem(node.operator, operands, this.resolver) ??
+          unorderedOperandProblem(node.operator, operands, this.resolver) ??
+          this.budget.spend()
+        );
+      }
+      case 'between': {
+        const operands = [node.subject, node.low, node.high];
+        return (
+          this.operands(operands) ??
+          unorderedOperandProblem('BETWEEN', operands, this.resolver) ??
+          betweenProblem(node.low, node.high, this.resolver) ??
+          this.budget.spend()
+        );
+      }
+      case 'in':
+        return this.operands([node.subject, ...node.list]) ?? inProblem(node.list.length) ?? this.budget.spend();
+    }
   }
-  const unknown = calls(operands).find((call) => ARITY[call.name] === undefined);
-  if (unknown) return `Invalid function name; function: ${unknown.name}`;
-  return leafList.map(misusedFunction).find(Boolean) ?? reservedWordIn(operands) ?? tooDeepPathIn(operands);
+
+  private operands(operands: readonly Operand[]): string | undefined {
+    for (const operand of operands) {
+      const found = this.operand(operand);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  private operand(operand: Operand): string | undefined {
+    switch (operand.kind) {
+      case 'path':
+        return this.resolver.pathProblem(operand);
+      case 'value':
+        return this.resolver.valueProblem(operand);
+      case 'call':
+        return (
+          this.operands(operand.args) ??
+          arityProblem(operand, ARITY[operand.name]) ??
+          distinctProblem(operand.name, operand.args, this.resolver) ??
+          functionProblem(operand, this.resolver) ??
+          this.budget.spend()
+        );
+      case 'arithmetic':
+        return this.operands([operand.left, operand.right]);
+    }
+  }
 }
 
-function factsOf(root: ConditionNode): ConditionFacts {
-  let facts = factsCache.get(root);
-  if (facts === undefined) {
-    const leafList = [...leaves(root)];
-    const operands = allOperands(root);
-    facts = {
-      leaves: leafList.map((leaf) => {
-        const innermostFirst = leafOperands(leaf).flatMap((o) => [...postOrder(o)]);
-        return { leaf, operands: innermostFirst, calls: calls(innermostFirst) };
-      }),
-      operands,
-      syntaxProblem: syntaxProblemIn(root, leafList, operands),
-    };
-    factsCache.set(root, facts);
-  }
-  return facts;
+function inProblem(operands: number): string | undefined {
+  return operands > MAX_IN_OPERANDS ? `The IN operator is provided with too many operands; number of operands: ${operands}` : undefined;
 }
 
 function checkCondition(root: ConditionNode, resolver: Resolver): string | undefined {
-  const facts = factsOf(root);
-  if (facts.syntaxProblem) return facts.syntaxProblem;
-  for (const leaf of facts.leaves) {
-    const found = leafProblem(leaf, resolver);
-    if (found) return found;
-  }
-  return undefined;
+  const facts = conditionFacts(root);
+  return facts.problem ?? new ConditionCheck(resolver, OperatorBudget.for(facts.operators)).node(root);
 }
 
 // ---------------------------------------------------------------- evaluation
@@ -390,5 +354,5 @@ export function bindCondition(root: ConditionNode, maps: AttributeMaps): Predica
 /** The document paths a condition reads (after binding succeeded), for the rules on key attributes in filters. */
 export function conditionPaths(root: ConditionNode, maps: AttributeMaps): DocumentPath[] {
   const resolver = new Resolver(maps);
-  return paths(factsOf(root).operands).map((path) => resolver.path(path));
+  return conditionFacts(root).paths.map((path) => resolver.path(path));
 }

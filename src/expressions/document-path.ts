@@ -44,15 +44,26 @@ export function relatePaths(a: DocumentPath, b: DocumentPath): PathRelation {
   return 'overlap';
 }
 
-/** The first overlapping or conflicting pair, in DynamoDB's wording (without the `Invalid X: ` prefix). */
-export function findPathClash(paths: readonly DocumentPath[]): string | undefined {
-  for (let j = 1; j < paths.length; j++) {
-    for (let i = 0; i < j; i++) {
-      const relation = relatePaths(paths[i] as DocumentPath, paths[j] as DocumentPath);
-      if (relation === 'disjoint') continue;
-      const verb = relation === 'overlap' ? 'overlap' : 'conflict';
-      return `Two document paths ${verb} with each other; must remove or rewrite one of these paths; path one: ${formatPath(paths[i] as DocumentPath)}, path two: ${formatPath(paths[j] as DocumentPath)}`;
+/**
+ * The paths an expression writes (or projects), which must neither overlap
+ * nor conflict. DynamoDB adds them last to first and reports the first path
+ * that clashes with one added before it, as "path one", so of several clashes
+ * the one nearest the end of the expression wins, overlap or conflict alike
+ * (DynamoDB Local 3.3.1; dynalite's tests recorded against DynamoDB:
+ * `REMOVE a.#c SET a[1] = ...` reports path one [a, c], path two [a, [1]]).
+ */
+export class PathSet {
+  private readonly added: DocumentPath[] = [];
+
+  /** Adds the path written before the ones added so far; the clash it makes, in DynamoDB's wording (without `Invalid X: `). */
+  add(path: DocumentPath): string | undefined {
+    for (const other of this.added) {
+      const relation = relatePaths(path, other);
+      if (relation !== 'disjoint') {
+        return `Two document paths ${relation} with each other; must remove or rewrite one of these paths; path one: ${formatPath(path)}, path two: ${formatPath(other)}`;
+      }
     }
+    this.added.push(path);
+    return undefined;
   }
-  return undefined;
 }

@@ -11,17 +11,19 @@
  * same Condition / Projection / Update shapes.
  */
 import type { Item } from '../model/attribute-value.js';
+import type { ConditionNode } from './ast.js';
 import { validation } from '../protocol/errors.js';
 import { AttributeMaps } from './attribute-maps.js';
 import { bindCondition, conditionPaths } from './condition.js';
 import type { DocumentPath } from './document-path.js';
 import { bindKeyCondition, type KeyTerm } from './key-condition.js';
 import { parseCached } from './parse-cached.js';
-import { ExpressionProblem } from './problem.js';
+import { ExpressionProblem, problem } from './problem.js';
 import { bindProjection } from './projection.js';
+import { conditionFacts, projectionFacts, updateFacts, type ExpressionFacts } from './static-checks.js';
 import { applyActions, bindUpdate, updatePaths } from './update.js';
 
-export { expectedCondition } from './legacy-expected.js';
+export { expectedCondition, filterCondition } from './legacy-expected.js';
 export { attributesToGetProjection } from './legacy-projection.js';
 export { attributeUpdates } from './legacy-updates.js';
 export { keyAttributeUpdated } from './update.js';
@@ -88,28 +90,38 @@ function named<T>(param: string, bind: () => T): T {
 
 export function requestExpressions(names: unknown, values: unknown): RequestExpressions {
   const maps = new AttributeMaps(names, values);
+  /** Runs `bind`, then the check DynamoDB makes last: the expression's size once substituted. */
+  const sized = <T>(text: string, facts: ExpressionFacts, bind: () => T): T => {
+    const bound = bind();
+    const found = maps.substitutedSizeProblem(text, facts.placeholders);
+    return found ? problem(found) : bound;
+  };
+  const sizedCondition = <T>(text: string, bind: (root: ConditionNode) => T): T => {
+    const root = parseCached('condition', text);
+    return sized(text, conditionFacts(root), () => bind(root));
+  };
   const condition = (text: string, param: ConditionParameter): Filter =>
-    named(param, () => {
-      const root = parseCached('condition', text);
-      return { evaluate: bindCondition(root, maps), paths: conditionPaths(root, maps) };
-    });
+    named(param, () => sizedCondition(text, (root) => ({ evaluate: bindCondition(root, maps), paths: conditionPaths(root, maps) })));
   return {
     condition,
     keyCondition(text) {
-      return { terms: named('KeyConditionExpression', () => bindKeyCondition(parseCached('condition', text), maps)) };
+      return { terms: named('KeyConditionExpression', () => sizedCondition(text, (root) => bindKeyCondition(root, maps))) };
     },
     filter(text) {
       return condition(text, 'FilterExpression');
     },
     projection(text) {
-      return named('ProjectionExpression', () => bindProjection(parseCached('projection', text), maps));
+      return named('ProjectionExpression', () => {
+        const ast = parseCached('projection', text);
+        return sized(text, projectionFacts(ast), () => bindProjection(ast, maps));
+      });
     },
     // Key attributes are the caller's to check once the table is known and
     // the condition held (the order DynamoDB Local 3.3.1 reports them in).
     update(text) {
       return named('UpdateExpression', () => {
         const ast = parseCached('update', text);
-        const actions = bindUpdate(ast, maps, []);
+        const actions = sized(text, updateFacts(ast), () => bindUpdate(ast, maps, []));
         return {
           apply: (item: Item) => applyActions(actions, item),
           updatedPaths: Object.freeze(actions.map((action) => action.path)),

@@ -11,7 +11,7 @@ import { validation } from '../protocol/errors.js';
 import type { ConditionNode, Operand } from './ast.js';
 import type { AttributeMaps } from './attribute-maps.js';
 import { checkBinding } from './condition.js';
-import { expectedCondition } from './legacy-expected.js';
+import { filterCondition } from './legacy-expected.js';
 import { Resolver } from './operands.js';
 
 /** Legacy ComparisonOperator names; expressions map onto the indexable ones. */
@@ -141,7 +141,7 @@ function isRecord(raw: unknown): raw is Record<string, unknown> {
 
 /** The legacy KeyConditions map, validated with the messages Expected gets. */
 export function keyConditionsTerms(keyConditions: unknown): KeyTerm[] {
-  expectedCondition(keyConditions, 'AND');
+  filterCondition(keyConditions, 'AND');
   const terms = Object.entries(isRecord(keyConditions) ? keyConditions : {}).map(([name, raw]): KeyTerm => {
     const entry = isRecord(raw) ? raw : {};
     const values = Array.isArray(entry.AttributeValueList) ? (entry.AttributeValueList as AttributeValue[]) : [];

@@ -1,11 +1,12 @@
 /**
  * The legacy `Expected` parameter (with `ConditionalOperator`): per-attribute
  * checks written as Value/Exists or ComparisonOperator + AttributeValueList,
- * validated with DynamoDB's messages and evaluated like a ConditionExpression.
+ * validated with DynamoDB's messages and evaluated like a ConditionExpression;
+ * and the Condition maps of QueryFilter, ScanFilter and KeyConditions.
  */
 import type { AttributeValue, Item, TypeTag } from '../model/attribute-value.js';
 import { typeOf } from '../model/attribute-value.js';
-import { validateAttributeValue } from '../model/validate-value.js';
+import { checkAttributeName, validateAttributeValue } from '../model/validate-value.js';
 import { validation } from '../protocol/errors.js';
 import { compareValues, valuesEqual } from './compare.js';
 import { beginsWith, contains } from './condition.js';
@@ -64,13 +65,21 @@ function isRecord(raw: unknown): raw is Record<string, unknown> {
 
 type Check = (item: Item | undefined) => boolean;
 
-function comparisonCheck(name: string, entry: Record<string, unknown>): Check {
+/**
+ * An Expected entry may give its operand as Value; the Condition entries of
+ * QueryFilter, ScanFilter and KeyConditions have only AttributeValueList, and
+ * one left out is an empty list ("Invalid number of argument(s)", dynalite's
+ * tests recorded against DynamoDB).
+ */
+type Form = 'Expected' | 'Condition';
+
+function comparisonCheck(name: string, entry: Record<string, unknown>, form: Form): Check {
   if ('Exists' in entry) throw validation(`${INVALID}Exists and ComparisonOperator cannot be used together for Attribute: ${name}`);
   const operator = String(entry.ComparisonOperator);
   const rule = OPERATORS[operator];
   if (rule === undefined) throw validation(`${INVALID}Unsupported ComparisonOperator: ${operator}`);
   const hasList = 'AttributeValueList' in entry;
-  if (operator !== 'NULL' && operator !== 'NOT_NULL' && !hasList && !('Value' in entry)) {
+  if (form === 'Expected' && operator !== 'NULL' && operator !== 'NOT_NULL' && !hasList && !('Value' in entry)) {
     throw validation(`${INVALID}Value or AttributeValueList must be used with ComparisonOperator: ${operator} for Attribute: ${name}`);
   }
   const raw = hasList ? (Array.isArray(entry.AttributeValueList) ? entry.AttributeValueList : []) : 'Value' in entry ? [entry.Value] : [];
@@ -103,15 +112,26 @@ function existsCheck(name: string, entry: Record<string, unknown>): Check {
   return (item) => equal(item?.[name], [value]);
 }
 
-export function expectedCondition(expected: unknown, conditionalOperator: unknown): Condition {
+/** Each entry is checked before its attribute name (DynamoDB Local 3.3.1). */
+function legacyCondition(conditions: unknown, conditionalOperator: unknown, form: Form): Condition {
   const checks: Check[] = [];
-  for (const [name, entry] of Object.entries(isRecord(expected) ? expected : {})) {
+  for (const [name, entry] of Object.entries(isRecord(conditions) ? conditions : {})) {
     const fields = isRecord(entry) ? entry : {};
-    if ('AttributeValueList' in fields && 'Value' in fields) {
+    if (form === 'Expected' && 'AttributeValueList' in fields && 'Value' in fields) {
       throw validation(`${INVALID}Value and AttributeValueList cannot be used together for Attribute: ${name}`);
     }
-    checks.push('ComparisonOperator' in fields ? comparisonCheck(name, fields) : existsCheck(name, fields));
+    checks.push(form === 'Condition' || 'ComparisonOperator' in fields ? comparisonCheck(name, fields, form) : existsCheck(name, fields));
+    checkAttributeName(name);
   }
   const any = conditionalOperator === 'OR';
   return { evaluate: (item) => (any ? checks.some((check) => check(item)) : checks.every((check) => check(item))) };
+}
+
+export function expectedCondition(expected: unknown, conditionalOperator: unknown): Condition {
+  return legacyCondition(expected, conditionalOperator, 'Expected');
+}
+
+/** QueryFilter, ScanFilter and KeyConditions. */
+export function filterCondition(conditions: unknown, conditionalOperator: unknown): Condition {
+  return legacyCondition(conditions, conditionalOperator, 'Condition');
 }

@@ -5,7 +5,7 @@
 import type { AttributeValue, Item } from '../model/attribute-value.js';
 import { typeOf } from '../model/attribute-value.js';
 import { addNumbers } from '../model/numbers.js';
-import { validateAttributeValue } from '../model/validate-value.js';
+import { checkAttributeName, validateAttributeValue } from '../model/validate-value.js';
 import { DynamoError, validation } from '../protocol/errors.js';
 import type { DocumentPath } from './document-path.js';
 import type { Update } from './index.js';
@@ -58,6 +58,7 @@ function deleteAction(name: string, value: AttributeValue | undefined): Action {
 }
 
 function actionFor(name: string, raw: unknown): Action {
+  checkAttributeName(name);
   const entry = isRecord(raw) ? raw : {};
   const action = entry.Action === undefined || entry.Action === null ? 'PUT' : String(entry.Action);
   const hasValue = entry.Value !== undefined && entry.Value !== null;

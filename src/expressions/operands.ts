@@ -1,63 +1,41 @@
 /**
- * Shared by the condition and update binders: walking operand trees in
- * document order, resolving `#names`/`:values` against a request, and the
- * request-independent checks both expression kinds make.
+ * Shared by the condition, update and projection binders: resolving
+ * `#names`/`:values` against a request, the operator budget, and the
+ * per-operand checks both condition and update expressions make.
  */
 import type { AttributeValue, TypeTag } from '../model/attribute-value.js';
 import { typeOf } from '../model/attribute-value.js';
-import type { CallOperand, Operand, PathOperand } from './ast.js';
+import type { CallOperand, Operand, PathOperand, ValueOperand } from './ast.js';
 import type { AttributeMaps } from './attribute-maps.js';
 import type { DocumentPath } from './document-path.js';
-import { isReservedWord } from './reserved-words.js';
 
-/** Documents nest at most 32 levels deep, so a path has at most 32 steps below its head. */
+/**
+ * A document path names at most 32 levels, its head included: `a.b...` with
+ * 33 names is refused with "nesting levels: 33" (Alternator's tests against
+ * DynamoDB, DynamoDB Local 3.3.1).
+ */
 export const MAX_PATH_DEPTH = 32;
+export const MAX_OPERATORS = 300;
 
-/** Every operand inside `operand`, itself included, children before parents (evaluation order). */
-export function* postOrder(operand: Operand): Generator<Operand> {
-  if (operand.kind === 'call') for (const arg of operand.args) yield* postOrder(arg);
-  if (operand.kind === 'arithmetic') {
-    yield* postOrder(operand.left);
-    yield* postOrder(operand.right);
+/**
+ * The operators a check may still pass. DynamoDB counts operators as its
+ * checks walk the expression and stops at the 301st, so a problem met before
+ * that point wins; when the whole expression is within the limit (known from
+ * its text) nothing needs counting.
+ */
+export class OperatorBudget {
+  private static readonly unlimited = new OperatorBudget(Infinity);
+
+  private constructor(private left: number) {}
+
+  static for(operators: number): OperatorBudget {
+    return operators > MAX_OPERATORS ? new OperatorBudget(MAX_OPERATORS) : OperatorBudget.unlimited;
   }
-  yield operand;
-}
 
-/** Every operand inside `operand`, parents before children (reading order). */
-export function* preOrder(operand: Operand): Generator<Operand> {
-  yield operand;
-  if (operand.kind === 'call') for (const arg of operand.args) yield* preOrder(arg);
-  if (operand.kind === 'arithmetic') {
-    yield* preOrder(operand.left);
-    yield* preOrder(operand.right);
+  spend(): string | undefined {
+    this.left--;
+    return this.left < 0 ? `The expression contains too many operators; operator count: ${MAX_OPERATORS + 1}` : undefined;
   }
-}
-
-export function calls(operands: Iterable<Operand>): CallOperand[] {
-  return [...operands].filter((operand): operand is CallOperand => operand.kind === 'call');
-}
-
-export function paths(operands: Iterable<Operand>): PathOperand[] {
-  return [...operands].filter((operand): operand is PathOperand => operand.kind === 'path');
-}
-
-export function reservedWordIn(operands: Iterable<Operand>): string | undefined {
-  for (const path of paths(operands)) {
-    for (const element of path.elements) {
-      if (element.kind === 'name' && isReservedWord(element.name)) {
-        return `Attribute name is a reserved keyword; reserved keyword: ${element.name}`;
-      }
-    }
-  }
-  return undefined;
-}
-
-export function tooDeepPathIn(operands: Iterable<Operand>): string | undefined {
-  for (const path of paths(operands)) {
-    const levels = path.elements.length - 1;
-    if (levels > MAX_PATH_DEPTH) return `The document path has too many nesting levels; nesting levels: ${levels}`;
-  }
-  return undefined;
 }
 
 export function arityProblem(call: CallOperand, arity: number | undefined): string | undefined {
@@ -78,27 +56,25 @@ export function requiresPathProblem(call: CallOperand): string | undefined {
 export class Resolver {
   constructor(private readonly maps: AttributeMaps) {}
 
-  undefinedNameIn(operands: Iterable<Operand>): string | undefined {
-    for (const path of paths(operands)) {
-      for (const element of path.elements) {
-        if (element.kind === 'alias' && this.maps.name(element.alias) === undefined) {
-          return `An expression attribute name used in the document path is not defined; attribute name: ${element.alias}`;
-        }
+  /** A path's first fault: too many levels (counted before any alias is looked up), then an undefined alias. */
+  pathProblem(path: PathOperand): string | undefined {
+    if (path.elements.length > MAX_PATH_DEPTH) {
+      return `The document path has too many nesting levels; nesting levels: ${path.elements.length}`;
+    }
+    for (const element of path.elements) {
+      if (element.kind === 'alias' && this.maps.name(element.alias) === undefined) {
+        return `An expression attribute name used in the document path is not defined; attribute name: ${element.alias}`;
       }
     }
     return undefined;
   }
 
-  undefinedValueIn(operands: Iterable<Operand>): string | undefined {
-    for (const operand of operands) {
-      if (operand.kind === 'value' && this.maps.value(operand.name) === undefined) {
-        return `An expression attribute value used in expression is not defined; attribute value: ${operand.name}`;
-      }
-    }
-    return undefined;
+  valueProblem(value: ValueOperand): string | undefined {
+    if (this.maps.value(value.name) !== undefined) return undefined;
+    return `An expression attribute value used in expression is not defined; attribute value: ${value.name}`;
   }
 
-  /** Call only after `undefinedNameIn` found nothing. */
+  /** Call only after `pathProblem` found nothing. */
   path(operand: PathOperand): DocumentPath {
     return operand.elements.map((element) => {
       if (element.kind === 'index') return element.index;
@@ -107,7 +83,7 @@ export class Resolver {
     });
   }
 
-  /** Call only after `undefinedValueIn` found nothing. */
+  /** Call only after `valueProblem` found nothing. */
   value(name: string): AttributeValue {
     return this.maps.value(name) as AttributeValue;
   }

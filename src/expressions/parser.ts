@@ -3,6 +3,11 @@
  * Alternatives are tried in order with backtracking; on failure the error
  * names the furthest token any alternative could not accept, which is the
  * token DynamoDB reports.
+ *
+ * Doubled parentheses are refused as soon as the outer one closes, so
+ * `((a = :v)) AND` reports the redundant parentheses rather than the syntax
+ * error after them (DynamoDB Local 3.3.1; every alternative that closes
+ * `((x))` has parsed the same text, so backtracking cannot make this wrong).
  */
 import type {
   CallOperand,
@@ -19,8 +24,7 @@ import type {
 } from './ast.js';
 import { deepFreeze } from './ast.js';
 import { tokenize, type Token } from './lexer.js';
-import { ExpressionProblem } from './problem.js';
-
+import { ExpressionProblem, problem } from './problem.js';
 
 // DynamoDB's grammar shares one lexer: these words are never attribute names,
 // in any kind of expression (checked against DynamoDB Local).
@@ -31,7 +35,11 @@ const COMPARATORS: readonly string[] = ['=', '<>', '<', '<=', '>', '>='];
 /** Thrown inside the parser only; alternatives catch it to backtrack. */
 const FAIL = Symbol('parse failure');
 
+/** The largest list index DynamoDB accepts (a Java int); larger ones are a semantic error. */
+const MAX_LIST_INDEX = 2147483647;
+
 function withParens<T extends { readonly parens: number }>(node: T): T {
+  if (node.parens > 0) problem('The expression has redundant parentheses;');
   return { ...node, parens: node.parens + 1 };
 }
 
@@ -149,9 +157,10 @@ class Parser {
         elements.push(this.pathElementName());
       } else if (this.isPunctuation('[')) {
         this.pos++;
-        const index = this.take('number');
+        const { text } = this.take('number');
         this.punctuation(']');
-        elements.push({ kind: 'index', index: Number(index.text) });
+        const index = Number(text);
+        elements.push(index > MAX_LIST_INDEX ? { kind: 'index', index, text } : { kind: 'index', index });
       } else {
         return { kind: 'path', elements, parens: 0 };
       }
@@ -248,16 +257,18 @@ class Parser {
   // ---- updates --------------------------------------------------------------
 
   update(): UpdateAst {
-    const sections: UpdateSectionName[] = [];
+    const seen = new Set<UpdateSectionName>();
     const actions: UpdateAction[] = [];
+    let repeatedSection: UpdateAst['repeatedSection'];
     do {
-      const section = this.peek().text.toUpperCase();
+      const section = this.peek().text.toUpperCase() as UpdateSectionName;
       if (this.peek().kind !== 'identifier' || !UPDATE_KEYWORDS.has(section)) this.fail();
       this.pos++;
-      sections.push(section as UpdateSectionName);
-      actions.push(...this.list(() => this.updateAction(section as UpdateSectionName)));
+      actions.push(...this.list(() => this.updateAction(section)));
+      if (seen.has(section)) repeatedSection ??= { name: section, end: actions.length };
+      seen.add(section);
     } while (this.peek().kind !== 'eof');
-    return { sections, actions };
+    return repeatedSection === undefined ? { actions } : { actions, repeatedSection };
   }
 
   updateAction(section: UpdateSectionName): UpdateAction {
@@ -274,14 +285,17 @@ class Parser {
     }
   }
 
+  /** `a + b`, `(a) + (b)` and `(a + b)`, but not `(a + b) + c`. */
   setValue(): Operand {
-    const parenthesized = this.attempt(() => {
-      this.punctuation('(');
-      const inner = this.arithmetic();
-      this.punctuation(')');
-      return withParens(inner);
-    });
-    return parenthesized ?? this.arithmetic();
+    return (
+      this.attempt(() => this.arithmetic()) ??
+      (() => {
+        this.punctuation('(');
+        const inner = this.setValue();
+        this.punctuation(')');
+        return withParens(inner);
+      })()
+    );
   }
 
   arithmetic(): Operand {

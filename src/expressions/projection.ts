@@ -5,9 +5,10 @@
 import type { AttributeValue, Item } from '../model/attribute-value.js';
 import type { ProjectionAst } from './ast.js';
 import type { AttributeMaps } from './attribute-maps.js';
-import { findPathClash, type DocumentPath } from './document-path.js';
-import { reservedWordIn, Resolver, tooDeepPathIn } from './operands.js';
+import { PathSet, type DocumentPath } from './document-path.js';
+import { Resolver } from './operands.js';
 import { problem } from './problem.js';
+import { projectionFacts } from './static-checks.js';
 
 /** `true` marks a whole value; paths never overlap, so a node is either a leaf or has children. */
 interface Tree {
@@ -78,12 +79,20 @@ export class PathProjection {
   }
 }
 
+/**
+ * After the text-only problems, DynamoDB takes the paths last to first, each
+ * checked (depth, names) and then added to the others (DynamoDB Local 3.3.1:
+ * `#undefined, a, a` reports the overlap).
+ */
 export function bindProjection(ast: ProjectionAst, maps: AttributeMaps): PathProjection {
-  const resolver = new Resolver(maps);
-  const found = reservedWordIn(ast) ?? resolver.undefinedNameIn(ast) ?? tooDeepPathIn(ast);
+  const found = projectionFacts(ast).problem;
   if (found) problem(found);
-  const paths = ast.map((path) => resolver.path(path));
-  const clash = findPathClash(paths);
-  if (clash) problem(clash);
-  return new PathProjection(paths);
+  const resolver = new Resolver(maps);
+  const paths = new PathSet();
+  for (let i = ast.length - 1; i >= 0; i--) {
+    const path = ast[i] as ProjectionAst[number];
+    const clash = resolver.pathProblem(path) ?? paths.add(resolver.path(path));
+    if (clash) problem(clash);
+  }
+  return new PathProjection(ast.map((path) => resolver.path(path)));
 }

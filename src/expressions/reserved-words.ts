@@ -50,8 +50,15 @@ VIRTUAL VOID WAIT WHEN WHENEVER WHERE WHILE WINDOW WITH WITHIN WITHOUT WORK WRAP
 
 const RESERVED: ReadonlySet<string> = new Set(WORDS.split(/\s+/).filter((word) => word !== ''));
 
+/**
+ * SIZE is listed, but DynamoDB's grammar reads `size` as the function's own
+ * token, which may also name an attribute: `size = :v` and `a.size` are taken
+ * (DynamoDB Local 3.3.1, whose expression checks match DynamoDB's wherever
+ * they have been compared).
+ */
 export function isReservedWord(name: string): boolean {
-  return RESERVED.has(name.toUpperCase());
+  const word = name.toUpperCase();
+  return word !== 'SIZE' && RESERVED.has(word);
 }
 
 export const RESERVED_WORD_COUNT = RESERVED.size;

@@ -11,26 +11,16 @@ import { validation, type DynamoError } from '../protocol/errors.js';
 import type { Operand, UpdateAction, UpdateAst } from './ast.js';
 import type { AttributeMaps } from './attribute-maps.js';
 import { compareBinaries } from './compare.js';
-import { findPathClash, valueAt, type DocumentPath, type PathStep } from './document-path.js';
+import { PathSet, valueAt, type DocumentPath, type PathStep } from './document-path.js';
+import { UPDATE_FUNCTIONS as ARITY } from './functions.js';
 import { childOf, ItemDraft, removeChild, setChild } from './item-edit.js';
-import {
-  arityProblem,
-  calls,
-  operandTypeProblem,
-  paths,
-  postOrder,
-  preOrder,
-  requiresPathProblem,
-  reservedWordIn,
-  Resolver,
-  tooDeepPathIn,
-} from './operands.js';
+import { arityProblem, OperatorBudget, operandTypeProblem, requiresPathProblem, Resolver } from './operands.js';
 import { problem } from './problem.js';
+import { updateFacts } from './static-checks.js';
 
 export const INCORRECT_TYPE = 'An operand in the update expression has an incorrect data type';
 const MISSING_OPERAND = 'The provided expression refers to an attribute that does not exist in the item';
 
-const ARITY: Readonly<Record<string, number>> = { if_not_exists: 2, list_append: 2 };
 const RESULT_TYPES: Readonly<Record<string, TypeTag>> = { list_append: 'L' };
 const TYPE_WORDS: Readonly<Partial<Record<TypeTag, string>>> = {
   S: 'STRING',
@@ -48,12 +38,6 @@ export type BoundAction =
   | { readonly kind: 'SET'; readonly path: DocumentPath; readonly compute: Compute }
   | { readonly kind: 'REMOVE'; readonly path: DocumentPath }
   | { readonly kind: 'ADD' | 'DELETE'; readonly path: DocumentPath; readonly value: AttributeValue };
-
-function operandsOf(action: UpdateAction): Operand[] {
-  const own: Operand[] = [action.path];
-  if (action.kind !== 'REMOVE') own.push(action.value);
-  return own.flatMap((operand) => [...preOrder(operand)]);
-}
 
 // ---------------------------------------------------------------- checks
 
@@ -85,54 +69,59 @@ function setOperandProblem(action: UpdateAction, resolver: Resolver): string | u
   return `Incorrect operand type for operator or function; operator: ${action.kind}, operand type: ${word}, typeSet: ALLOWED_FOR_${action.kind}_OPERAND`;
 }
 
-/** What the checks need from the AST alone: worked out once per parsed (cached, frozen) AST. */
-interface UpdateFacts {
-  readonly operands: readonly Operand[];
-  /** The SET values' operands, innermost first. */
-  readonly setOperands: readonly Operand[];
-  /** A reserved word, unknown function or repeated section: found before any name or value is looked at. */
-  readonly syntaxProblem: string | undefined;
-  readonly tooDeep: string | undefined;
-}
-
-const factsCache = new WeakMap<UpdateAst, UpdateFacts>();
-
-function syntaxProblemIn(ast: UpdateAst, operands: readonly Operand[]): string | undefined {
-  const reserved = reservedWordIn(operands);
-  if (reserved) return reserved;
-  const unknown = calls(operands).find((call) => ARITY[call.name] === undefined);
-  if (unknown) return `Invalid function name; function: ${unknown.name}`;
-  const repeated = ast.sections.find((section, i) => ast.sections.indexOf(section) !== i);
-  if (repeated) return `The "${repeated}" section can only be used once in an update expression;`;
-  return undefined;
-}
-
-function factsOf(ast: UpdateAst): UpdateFacts {
-  let facts = factsCache.get(ast);
-  if (facts === undefined) {
-    const operands = ast.actions.flatMap(operandsOf);
-    facts = {
-      operands,
-      setOperands: ast.actions.flatMap((action) => (action.kind === 'SET' ? [...postOrder(action.value)] : [])),
-      syntaxProblem: syntaxProblemIn(ast, operands),
-      tooDeep: tooDeepPathIn(operands),
-    };
-    factsCache.set(ast, facts);
+/** A SET value's problems, children before the function or arithmetic that holds them. */
+function operandProblem(operand: Operand, resolver: Resolver, budget: OperatorBudget): string | undefined {
+  switch (operand.kind) {
+    case 'path':
+      return resolver.pathProblem(operand);
+    case 'value':
+      return resolver.valueProblem(operand);
+    case 'call':
+    case 'arithmetic': {
+      const children = operand.kind === 'call' ? operand.args : [operand.left, operand.right];
+      for (const child of children) {
+        const found = operandProblem(child, resolver, budget);
+        if (found) return found;
+      }
+      return functionProblem(operand, resolver) ?? budget.spend();
+    }
   }
-  return facts;
 }
 
+function actionOperandProblem(action: UpdateAction, resolver: Resolver, budget: OperatorBudget): string | undefined {
+  switch (action.kind) {
+    case 'SET':
+      return operandProblem(action.value, resolver, budget);
+    case 'REMOVE':
+      return undefined;
+    default:
+      return resolver.valueProblem(action.value) ?? setOperandProblem(action, resolver);
+  }
+}
+
+/**
+ * DynamoDB's checks of an update against one request, in its order
+ * (DynamoDB Local 3.3.1): the text-only problems; then the actions from last
+ * to first, each target path's depth and names, then its clash with the
+ * targets already seen; then again from last to first each action's
+ * operands, counting operators; last, updates of key attributes. So in
+ * `SET a = :undefined, b = #undefined` it is `#undefined` that is reported.
+ */
 function checkUpdate(ast: UpdateAst, resolver: Resolver, keyNames: readonly string[]): string | undefined {
-  const facts = factsOf(ast);
-  const found =
-    facts.syntaxProblem ??
-    resolver.undefinedNameIn(facts.operands) ??
-    resolver.undefinedValueIn(facts.operands) ??
-    facts.tooDeep ??
-    findPathClash(ast.actions.map((action) => resolver.path(action.path))) ??
-    ast.actions.map((action) => setOperandProblem(action, resolver)).find(Boolean) ??
-    facts.setOperands.map((operand) => functionProblem(operand, resolver)).find(Boolean);
-  if (found) return found;
+  const facts = updateFacts(ast);
+  if (facts.problem) return facts.problem;
+  const { actions } = ast;
+  const targets = new PathSet();
+  for (let i = actions.length - 1; i >= 0; i--) {
+    const { path } = actions[i] as UpdateAction;
+    const found = resolver.pathProblem(path) ?? targets.add(resolver.path(path));
+    if (found) return found;
+  }
+  const budget = OperatorBudget.for(facts.operators);
+  for (let i = actions.length - 1; i >= 0; i--) {
+    const found = actionOperandProblem(actions[i] as UpdateAction, resolver, budget);
+    if (found) return found;
+  }
   const keyTouched = ast.actions.map((action) => resolver.path(action.path)[0] as string).find((head) => keyNames.includes(head));
   if (keyTouched !== undefined) {
     throw keyAttributeUpdated(keyTouched);
@@ -299,5 +288,5 @@ export function bindUpdate(ast: UpdateAst, maps: AttributeMaps, keyNames: readon
 /** Every document path an update reads or writes (after binding succeeded), for the rules on key attributes. */
 export function updatePaths(ast: UpdateAst, maps: AttributeMaps): DocumentPath[] {
   const resolver = new Resolver(maps);
-  return paths(factsOf(ast).operands).map((path) => resolver.path(path));
+  return updateFacts(ast).paths.map((path) => resolver.path(path));
 }

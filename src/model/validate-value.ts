@@ -50,6 +50,28 @@ function nullValue(name: string | undefined): string {
 /** Containers may sit at levels 1..31, so values reach at most level 32. */
 export const MAX_NESTING_LEVEL = 32;
 
+/**
+ * Attribute names hold 1 to 65535 UTF-8 bytes, at every level of an item and
+ * wherever a request names an attribute. The empty-name message is DynamoDB
+ * Local 3.3.1's and Alternator's (tested against DynamoDB); the too-large one
+ * was measured against DynamoDB by ExtendDB (issue 365, 2026).
+ */
+export const MAX_ATTRIBUTE_NAME_BYTES = 65535;
+
+export function attributeNameProblem(name: string): string | undefined {
+  if (name === '') return 'Empty attribute name';
+  // A UTF-16 unit takes at most 3 UTF-8 bytes, so short names need no counting.
+  if (name.length * 3 > MAX_ATTRIBUTE_NAME_BYTES && Buffer.byteLength(name, 'utf8') > MAX_ATTRIBUTE_NAME_BYTES) {
+    return `Attribute name is too large, must be less than ${MAX_ATTRIBUTE_NAME_BYTES + 1} bytes`;
+  }
+  return undefined;
+}
+
+export function checkAttributeName(name: string): void {
+  const problem = attributeNameProblem(name);
+  if (problem !== undefined) throw validation(problem);
+}
+
 /** Rewrites a validation message for its context, e.g. to name the `:value`. */
 export type MessageContext = (inner: string) => string;
 
@@ -272,7 +294,10 @@ function checkMember(tag: string, payload: unknown, level: number): AttributeVal
       if (level >= MAX_NESTING_LEVEL) throw validation(MESSAGES.nesting);
       const entries = payload as Record<string, Shaped | null>;
       const out: Record<string, AttributeValue> = {};
-      for (const name of Object.keys(entries)) setOwn(out, name, checkShaped(entries[name] ?? null, level + 1, name));
+      for (const name of Object.keys(entries)) {
+        checkAttributeName(name);
+        setOwn(out, name, checkShaped(entries[name] ?? null, level + 1, name));
+      }
       return { M: out };
     }
   }
@@ -304,7 +329,23 @@ export function validateItem(raw: unknown, context?: MessageContext): Item {
   const shaped = shapeMap(raw);
   return inContext(context, () => {
     const item: Item = {};
-    for (const name of Object.keys(shaped)) setOwn(item, name, checkShaped(shaped[name] ?? null, 1, name));
+    for (const name of Object.keys(shaped)) {
+      checkAttributeName(name);
+      setOwn(item, name, checkShaped(shaped[name] ?? null, 1, name));
+    }
     return item;
   });
+}
+
+/**
+ * Validates a request's `Key` member before it is matched to the schema: its
+ * values in request order, then its names (DynamoDB Local 3.3.1 reports a bad
+ * value before an empty name that precedes it, unlike in an Item).
+ */
+export function validateKey(raw: unknown): Item {
+  const shaped = shapeMap(raw);
+  const key: Item = {};
+  for (const name of Object.keys(shaped)) setOwn(key, name, checkShaped(shaped[name] ?? null, 1, name));
+  for (const name of Object.keys(key)) checkAttributeName(name);
+  return key;
 }

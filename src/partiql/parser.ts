@@ -6,7 +6,7 @@
  * words of the expression language never get in the way (`SET data = 1`).
  */
 import { canonicalNumber } from '../model/numbers.js';
-import type { ConditionNode, Comparator, Operand, PathElement, PathOperand, UpdateAction, UpdateSectionName, ValueOperand } from '../expressions/ast.js';
+import type { ConditionNode, Comparator, Operand, PathElement, PathOperand, UpdateAction, ValueOperand } from '../expressions/ast.js';
 import { deepFreeze } from '../expressions/ast.js';
 import { LruCache } from '../expressions/cache.js';
 import { DynamoError } from '../protocol/errors.js';
@@ -156,7 +156,6 @@ class Parser {
 
   private update(): Statement {
     const target = this.target();
-    const sections: UpdateSectionName[] = [];
     const actions: UpdateAction[] = [];
     for (;;) {
       if (this.acceptWord('SET')) {
@@ -166,10 +165,9 @@ class Parser {
       } else break;
     }
     if (actions.length === 0) this.unexpected();
-    for (const action of actions) if (!sections.includes(action.kind)) sections.push(action.kind);
     const where = this.acceptWord('WHERE') ? this.condition() : undefined;
     const returning = this.returning();
-    return { kind: 'update', target, update: { sections, actions }, where, returning, symbols: this.symbols() };
+    return { kind: 'update', target, update: { actions }, where, returning, symbols: this.symbols() };
   }
 
   private delete(): Statement {

@@ -188,9 +188,10 @@ describe('condition errors', () => {
     assert.equal(check(`a IN (${Object.keys(values).slice(0, 100).join(', ')})`, { a: { N: '99' } }, Object.fromEntries(Object.entries(values).slice(0, 100))), true);
   });
 
-  test('nesting depth', () => {
-    const deep = `a${'.b'.repeat(33)}`;
-    fails(`attribute_exists(${deep})`, 'The document path has too many nesting levels; nesting levels: 33');
+  test('nesting depth: 32 levels, the head included', () => {
+    fails(`attribute_exists(a${'.b'.repeat(32)})`, 'The document path has too many nesting levels; nesting levels: 33');
+    fails(`attribute_exists(a${'[0]'.repeat(32)})`, 'The document path has too many nesting levels; nesting levels: 33');
+    assert.doesNotThrow(() => requestExpressions(undefined, undefined).filter(`attribute_exists(a${'.b'.repeat(31)})`));
   });
 
   test('earlier categories win over later ones', () => {

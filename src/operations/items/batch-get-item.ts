@@ -1,5 +1,6 @@
 import type { Item } from '../../model/attribute-value.js';
 import type { PrimaryKey } from '../../model/primary-key.js';
+import { validateKey } from '../../model/validate-value.js';
 import { validation } from '../../protocol/errors.js';
 import { attributeMap, bool, list, str, struct } from '../../protocol/shape.js';
 import type { Projection } from '../../expressions/index.js';
@@ -15,7 +16,6 @@ import {
   expressionAttributeNamesMember,
   resolveKey,
   returnConsumedCapacityMember,
-  validateKeyValues,
   type ReturnConsumedCapacity,
 } from './item-operation.js';
 import { CapacityByTable, DUPLICATE_KEYS, keyIdentity, requestEntries, requestItemsMember } from './batch-request.js';
@@ -67,7 +67,7 @@ function checkTableRead(name: string, request: KeysAndAttributes, seenKeys: { co
     if (raw === null) {
       throw validation(`The list of keys in RequestItems for BatchGetItem may not contain null or empty values: ${name} has one or more empty keys`);
     }
-    const key = validateKeyValues(raw);
+    const key = validateKey(raw);
     const identity = keyIdentity(key);
     if (identities.has(identity)) throw validation(DUPLICATE_KEYS);
     identities.add(identity);

@@ -1,7 +1,7 @@
 import type { Item } from '../../model/attribute-value.js';
 import { ITEM_TOO_LARGE, itemSize, MAX_ITEM_SIZE } from '../../model/item-size.js';
 import { KEY_SCHEMA_MISMATCH, keyFromItem, type KeySchema, type PrimaryKey } from '../../model/primary-key.js';
-import { validateItem } from '../../model/validate-value.js';
+import { validateItem, validateKey } from '../../model/validate-value.js';
 import { validation } from '../../protocol/errors.js';
 import { attributeMap, list, struct } from '../../protocol/shape.js';
 import { checkIndexKeys } from '../../engine/indexes.js';
@@ -15,7 +15,6 @@ import {
   returnConsumedCapacityMember,
   returnItemCollectionMetricsMember,
   tableKeySchema,
-  validateKeyValues,
   type ReturnConsumedCapacity,
 } from './item-operation.js';
 import { CapacityByTable, DUPLICATE_KEYS, keyIdentity, requestEntries, requestItemsMember } from './batch-request.js';
@@ -55,7 +54,7 @@ function checkTableWrites(writes: readonly WriteRequest[]): CheckedWrite[] {
     throw validation(NOT_ONE_REQUEST);
   }
   return writes.map((write) => {
-    if (write.DeleteRequest !== undefined) return { delete: validateKeyValues(write.DeleteRequest.Key) };
+    if (write.DeleteRequest !== undefined) return { delete: validateKey(write.DeleteRequest.Key) };
     const item = validateItem(write.PutRequest!.Item);
     if (itemSize(item) > MAX_ITEM_SIZE) throw validation(ITEM_TOO_LARGE);
     return { put: item };

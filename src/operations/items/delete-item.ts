@@ -1,4 +1,5 @@
 import type { Item } from '../../model/attribute-value.js';
+import { validateKey } from '../../model/validate-value.js';
 import { validation } from '../../protocol/errors.js';
 import { attributeMap, struct } from '../../protocol/shape.js';
 import { requestExpressions } from '../../expressions/index.js';
@@ -6,12 +7,12 @@ import { defineOperation } from '../operation.js';
 import { tableNameMember } from '../common-shapes.js';
 import {
   assertCondition,
+  checkConditionalOperator,
   checkExpressionParameters,
   conditionalWriteMembers,
   conditionOf,
   dataTable,
   resolveKey,
-  validateKeyValues,
   writeResponse,
   type ConditionalWriteRequest,
 } from './item-operation.js';
@@ -29,11 +30,12 @@ export const deleteItem = defineOperation<DeleteItemRequest>({
     ...conditionalWriteMembers,
   }),
   async execute(request, context) {
-    checkExpressionParameters(request, ['ConditionExpression'], ['Expected']);
-    const keyValues = validateKeyValues(request.Key);
+    checkExpressionParameters(request, ['ConditionExpression'], ['Expected', 'ConditionalOperator']);
+    const keyValues = validateKey(request.Key);
     if (request.ReturnValues !== undefined && request.ReturnValues !== 'NONE' && request.ReturnValues !== 'ALL_OLD') {
       throw validation('ReturnValues can only be ALL_OLD or NONE');
     }
+    checkConditionalOperator(request.ConditionalOperator, request.Expected);
     const expressions = requestExpressions(request.ExpressionAttributeNames, request.ExpressionAttributeValues);
     const condition = conditionOf(request, expressions);
     expressions.finish();

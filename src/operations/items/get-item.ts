@@ -1,4 +1,5 @@
 import { attributeMap, bool, str, struct } from '../../protocol/shape.js';
+import { validateKey } from '../../model/validate-value.js';
 import { consumedCapacity, readUnits } from '../../engine/capacity.js';
 import { defineOperation } from '../operation.js';
 import { tableNameMember } from '../common-shapes.js';
@@ -9,7 +10,6 @@ import {
   expressionAttributeNamesMember,
   resolveKey,
   returnConsumedCapacityMember,
-  validateKeyValues,
   type ReturnConsumedCapacity,
 } from './item-operation.js';
 import { checkKeyAttributePaths } from './key-paths.js';
@@ -39,7 +39,7 @@ export const getItem = defineOperation<GetItemRequest>({
   }),
   async execute(request, context) {
     checkExpressionParameters(request, ['ProjectionExpression'], ['AttributesToGet']);
-    const keyValues = validateKeyValues(request.Key);
+    const keyValues = validateKey(request.Key);
     const projection = projectionOf(request);
     const table = dataTable(context, request.TableName);
     // Before the key is matched to the schema (DynamoDB Local 3.3.1).

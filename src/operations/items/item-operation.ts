@@ -6,7 +6,6 @@
 import type { Item } from '../../model/attribute-value.js';
 import { itemSize, MAX_ITEM_SIZE } from '../../model/item-size.js';
 import { keyFromKeyParameter, type KeySchema, type PrimaryKey } from '../../model/primary-key.js';
-import { validateItem } from '../../model/validate-value.js';
 import { DynamoError, validation } from '../../protocol/errors.js';
 import { attributeMap, attributeValue, bool, list, map, str, struct } from '../../protocol/shape.js';
 import { keySchemaOf, type TableRecord } from '../../engine/table.js';
@@ -126,6 +125,17 @@ export function checkExpressionParameters(
   }
 }
 
+/**
+ * ConditionalOperator joins the conditions of Expected (or QueryFilter,
+ * ScanFilter); DynamoDB refuses it without them, an empty map included
+ * (Alternator's tests against DynamoDB; the message is DynamoDB Local 3.3.1's).
+ */
+export function checkConditionalOperator(conditionalOperator: string | undefined, conditions: Readonly<Record<string, unknown>> | undefined): void {
+  if (conditionalOperator !== undefined && (conditions === undefined || Object.keys(conditions).length === 0)) {
+    throw validation('ConditionalOperator cannot be used without Filter or Expected');
+  }
+}
+
 const keySchemas = new WeakMap<TableRecord, KeySchema>();
 
 /** The table's key schema resolved to names and types, computed once per table version. */
@@ -146,11 +156,6 @@ export function dataTable(context: OperationContext, name: string): TableRecord 
     throw new DynamoError('ResourceNotFoundException', 'Requested resource not found');
   }
   return table;
-}
-
-/** Validates a request's `Key` member's values (in request order) before it is matched to the schema. */
-export function validateKeyValues(key: Readonly<Record<string, unknown>>): Item {
-  return validateItem(key);
 }
 
 export function resolveKey(table: TableRecord, key: Item): PrimaryKey {

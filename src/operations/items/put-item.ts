@@ -10,6 +10,7 @@ import { defineOperation } from '../operation.js';
 import { tableNameMember } from '../common-shapes.js';
 import {
   assertCondition,
+  checkConditionalOperator,
   checkExpressionParameters,
   conditionalWriteMembers,
   conditionOf,
@@ -32,11 +33,12 @@ export const putItem = defineOperation<PutItemRequest>({
     ...conditionalWriteMembers,
   }),
   async execute(request, context) {
-    checkExpressionParameters(request, ['ConditionExpression'], ['Expected']);
+    checkExpressionParameters(request, ['ConditionExpression'], ['Expected', 'ConditionalOperator']);
     const item = validateItem(request.Item);
     if (request.ReturnValues !== undefined && request.ReturnValues !== 'NONE' && request.ReturnValues !== 'ALL_OLD') {
       throw validation('ReturnValues can only be ALL_OLD or NONE');
     }
+    checkConditionalOperator(request.ConditionalOperator, request.Expected);
     if (itemSize(item) > MAX_ITEM_SIZE) throw validation(ITEM_TOO_LARGE);
     const expressions = requestExpressions(request.ExpressionAttributeNames, request.ExpressionAttributeValues);
     const condition = conditionOf(request, expressions);

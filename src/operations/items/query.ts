@@ -13,10 +13,10 @@ import { readPage } from '../../engine/reader.js';
 import { entryKey, sourceKeyAttributes, tableItemFetcher, type ReadSource } from '../../engine/read-source.js';
 import { compareValues, valuesEqual } from '../../expressions/compare.js';
 import { beginsWith } from '../../expressions/condition.js';
-import { expectedCondition, keyConditionsTerms, requestExpressions, type KeyTerm } from '../../expressions/index.js';
+import { filterCondition, keyConditionsTerms, requestExpressions, type KeyTerm } from '../../expressions/index.js';
 import { defineOperation } from '../operation.js';
 import { tableNameMember } from '../common-shapes.js';
-import { checkExpressionParameters } from './item-operation.js';
+import { checkConditionalOperator, checkExpressionParameters } from './item-operation.js';
 import {
   checkGlobalProjection,
   checkGlobalSelect,
@@ -204,12 +204,14 @@ export const query = defineOperation<QueryRequest>({
     ExclusiveStartKey: attributeMap(),
   }),
   async execute(request, context) {
-    checkExpressionParameters(
-      request,
-      ['ProjectionExpression', 'FilterExpression', 'KeyConditionExpression'],
-      ['AttributesToGet', 'QueryFilter', 'ConditionalOperator', 'KeyConditions'],
-    );
-    const legacyFilter = request.QueryFilter === undefined ? undefined : expectedCondition(request.QueryFilter, request.ConditionalOperator);
+    // KeyConditions only clashes with KeyConditionExpression: beside a
+    // ProjectionExpression or FilterExpression alone it is taken (dynalite's
+    // tests recorded against DynamoDB, DynamoDB Local 3.3.1).
+    const legacy = ['AttributesToGet', 'QueryFilter', 'ConditionalOperator'];
+    if (request.KeyConditionExpression !== undefined) legacy.push('KeyConditions');
+    checkExpressionParameters(request, ['ProjectionExpression', 'FilterExpression', 'KeyConditionExpression'], legacy);
+    checkConditionalOperator(request.ConditionalOperator, request.QueryFilter);
+    const legacyFilter = request.QueryFilter === undefined ? undefined : filterCondition(request.QueryFilter, request.ConditionalOperator);
     const attributesToGet = legacyProjection(request);
     const startKey = validateStartKeyValues(request.ExclusiveStartKey);
     if (request.KeyConditions === undefined && request.KeyConditionExpression === undefined) {

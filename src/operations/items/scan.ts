@@ -8,10 +8,10 @@ import { validation } from '../../protocol/errors.js';
 import { attributeValue, int, list, map, str, struct } from '../../protocol/shape.js';
 import { readPage } from '../../engine/reader.js';
 import { entryKey, sourceKeyAttributes, tableItemFetcher, type ReadSource } from '../../engine/read-source.js';
-import { expectedCondition, requestExpressions } from '../../expressions/index.js';
+import { filterCondition, requestExpressions } from '../../expressions/index.js';
 import { defineOperation } from '../operation.js';
 import { tableNameMember } from '../common-shapes.js';
-import { checkExpressionParameters } from './item-operation.js';
+import { checkConditionalOperator, checkExpressionParameters } from './item-operation.js';
 import {
   checkGlobalProjection,
   checkGlobalSelect,
@@ -85,7 +85,8 @@ export const scan = defineOperation<ScanRequest>({
   }),
   async execute(request, context) {
     checkExpressionParameters(request, ['ProjectionExpression', 'FilterExpression'], ['AttributesToGet', 'ScanFilter', 'ConditionalOperator']);
-    const legacyFilter = request.ScanFilter === undefined ? undefined : expectedCondition(request.ScanFilter, request.ConditionalOperator);
+    checkConditionalOperator(request.ConditionalOperator, request.ScanFilter);
+    const legacyFilter = request.ScanFilter === undefined ? undefined : filterCondition(request.ScanFilter, request.ConditionalOperator);
     const attributesToGet = legacyProjection(request);
     const startKey = validateStartKeyValues(request.ExclusiveStartKey);
     checkSegments(request);

@@ -6,6 +6,7 @@
  * that does not match its table's schema cancels the transaction with a
  * ValidationError reason for that Get.
  */
+import { validateKey } from '../../model/validate-value.js';
 import type { PrimaryKey } from '../../model/primary-key.js';
 import { DynamoError } from '../../protocol/errors.js';
 import { attributeMap, list, str, struct } from '../../protocol/shape.js';
@@ -16,7 +17,6 @@ import {
   expressionAttributeNamesMember,
   resolveKey,
   returnConsumedCapacityMember,
-  validateKeyValues,
   type ReturnConsumedCapacity,
 } from './item-operation.js';
 import { checkKeyAttributePaths } from './key-paths.js';
@@ -58,7 +58,7 @@ export const transactGetItems = defineOperation<TransactGetItemsRequest>({
     ReturnConsumedCapacity: returnConsumedCapacityMember,
   }),
   async execute(request, context) {
-    const gets = request.TransactItems.map(({ Get }) => ({ values: validateKeyValues(Get.Key), projection: projectionOf(Get), name: Get.TableName }));
+    const gets = request.TransactItems.map(({ Get }) => ({ values: validateKey(Get.Key), projection: projectionOf(Get), name: Get.TableName }));
     const tables = gets.map((get) => dataTable(context, get.name));
     // For the whole request, before any key (DynamoDB Local 3.3.1).
     gets.forEach((get, i) => checkKeyAttributePaths(tables[i]!, get.projection?.paths ?? []));

@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import type { Item } from '../../model/attribute-value.js';
 import { ITEM_TOO_LARGE, attributeValueSize, itemSize, MAX_ITEM_SIZE } from '../../model/item-size.js';
 import { keyFromItem, type PrimaryKey } from '../../model/primary-key.js';
-import { validateItem } from '../../model/validate-value.js';
+import { validateItem, validateKey } from '../../model/validate-value.js';
 import { DynamoError, validation } from '../../protocol/errors.js';
 import { attributeMap, list, str, struct } from '../../protocol/shape.js';
 import { requestExpressions, type Filter, type Update } from '../../expressions/index.js';
@@ -40,7 +40,6 @@ import {
   returnValuesOnConditionCheckFailureMember,
   tableKeySchema,
   updatedItem,
-  validateKeyValues,
   type ReturnConsumedCapacity,
 } from './item-operation.js';
 import { checkKeyAttributePaths } from './key-paths.js';
@@ -133,7 +132,7 @@ function checkAction(entry: TransactWriteItem): CheckedAction {
     values = validateItem((members as PutAction).Item);
     if (itemSize(values) > MAX_ITEM_SIZE) throw validation(ITEM_TOO_LARGE);
   } else {
-    values = validateKeyValues((members as KeyedAction).Key);
+    values = validateKey((members as KeyedAction).Key);
   }
   const expressions = requestExpressions(members.ExpressionAttributeNames, members.ExpressionAttributeValues);
   const update = kind === 'Update' ? expressions.update((members as UpdateAction).UpdateExpression) : undefined;

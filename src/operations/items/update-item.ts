@@ -1,10 +1,12 @@
 import type { Item } from '../../model/attribute-value.js';
+import { validateKey } from '../../model/validate-value.js';
 import { attributeMap, attributeValue, map, str, struct } from '../../protocol/shape.js';
 import { attributeUpdates, requestExpressions, type Update } from '../../expressions/index.js';
 import { defineOperation } from '../operation.js';
 import { tableNameMember } from '../common-shapes.js';
 import {
   assertCondition,
+  checkConditionalOperator,
   checkExpressionParameters,
   conditionalWriteMembers,
   conditionOf,
@@ -12,7 +14,6 @@ import {
   updatedAttributes,
   updatedItem,
   resolveKey,
-  validateKeyValues,
   writeResponse,
   type ConditionalWriteRequest,
 } from './item-operation.js';
@@ -37,8 +38,9 @@ export const updateItem = defineOperation<UpdateItemRequest>({
     ...conditionalWriteMembers,
   }),
   async execute(request, context) {
-    checkExpressionParameters(request, ['UpdateExpression', 'ConditionExpression'], ['AttributeUpdates', 'Expected']);
-    const keyValues = validateKeyValues(request.Key);
+    checkExpressionParameters(request, ['UpdateExpression', 'ConditionExpression'], ['AttributeUpdates', 'Expected', 'ConditionalOperator']);
+    const keyValues = validateKey(request.Key);
+    checkConditionalOperator(request.ConditionalOperator, request.Expected);
     const expressions = requestExpressions(request.ExpressionAttributeNames, request.ExpressionAttributeValues);
     let update: Update | undefined;
     if (request.UpdateExpression !== undefined) update = expressions.update(request.UpdateExpression);
