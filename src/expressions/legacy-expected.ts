@@ -116,6 +116,10 @@ function existsCheck(name: string, entry: Record<string, unknown>): Check {
 function legacyCondition(conditions: unknown, conditionalOperator: unknown, form: Form): Condition {
   const checks: Check[] = [];
   for (const [name, entry] of Object.entries(isRecord(conditions) ? conditions : {})) {
+    // DynamoDB Local 3.3.1's wording; dropping the entry instead would drop a condition.
+    if (entry === null) {
+      throw validation(form === 'Expected' ? `${INVALID}ExpectedAttributeValue must not be null for Attribute: ${name}` : `The filter condition for an attribute cannot be null: ${name}`);
+    }
     const fields = isRecord(entry) ? entry : {};
     if (form === 'Expected' && 'AttributeValueList' in fields && 'Value' in fields) {
       throw validation(`${INVALID}Value and AttributeValueList cannot be used together for Attribute: ${name}`);

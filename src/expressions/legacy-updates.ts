@@ -59,6 +59,8 @@ function deleteAction(name: string, value: AttributeValue | undefined): Action {
 
 function actionFor(name: string, raw: unknown): Action {
   checkAttributeName(name);
+  // DynamoDB Local answers a 500 here; this wording follows Expected's for a null entry (a choice, no recording).
+  if (raw === null) throw validation(`${INVALID}AttributeValueUpdate must not be null for Attribute: ${name}`);
   const entry = isRecord(raw) ? raw : {};
   const action = entry.Action === undefined || entry.Action === null ? 'PUT' : String(entry.Action);
   const hasValue = entry.Value !== undefined && entry.Value !== null;

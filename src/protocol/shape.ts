@@ -90,6 +90,8 @@ export interface MapShape extends Constrained {
   /** Constraints on each value's length, reported as "Map value must satisfy constraint". */
   readonly valueMinLength?: number;
   readonly valueMaxLength?: number;
+  /** A null value is kept (as Jackson keeps it) for the operation to refuse with a message of its own. */
+  readonly keepsNullValues?: boolean;
 }
 
 export interface StructureShape extends Constrained {
@@ -201,7 +203,7 @@ export function deserialize(value: unknown, shape: Shape, depth = 0): unknown {
     case 'map': {
       if (kind === 'array') throw serialization(`Unrecognized collection type java.util.Map<${shape.valueType}>`);
       if (kind !== 'object') throw serialization('Unexpected field type');
-      return convertEntries(value as Record<string, unknown>, shape.value, depth, deserializeMember);
+      return convertEntries(value as Record<string, unknown>, shape.value, depth, shape.keepsNullValues === true ? keepNullMember : deserializeMember);
     }
     case 'structure': {
       if (kind === 'array') throw serialization(`Unrecognized collection type class ${NS}.${shape.name}`);
@@ -236,6 +238,10 @@ function deserializeList(input: unknown[], member: Shape, depth: number): unknow
 
 function deserializeMember(member: unknown, _key: string, shape: Shape, depth: number): unknown {
   return deserializeElement(member, shape, depth);
+}
+
+function keepNullMember(member: unknown, key: string, shape: Shape, depth: number): unknown {
+  return member === null ? null : deserializeMember(member, key, shape, depth);
 }
 
 /**
@@ -368,7 +374,7 @@ const VALUE_MAP = attributeMap();
 /** Every member of a shape that constrains values; a record, so a new constraint cannot be left out. */
 type ConstraintName = Exclude<
   keyof StringShape | keyof NumberShape | keyof ListShape | keyof MapShape,
-  'kind' | 'valueless' | 'member' | 'value' | 'valueType'
+  'kind' | 'valueless' | 'member' | 'value' | 'valueType' | 'keepsNullValues'
 >;
 const CONSTRAINT_MEMBERS: Readonly<Record<ConstraintName, true>> = {
   required: true,
@@ -474,7 +480,7 @@ function constraintErrors(value: unknown, shape: Shape, path: MemberPath, errors
       checkLength(keys.length, shape, fail);
       checkMapKeysAndValues(keys, members, shape, fail);
       if (mayFail(shape.value)) {
-        for (const key of keys) constraintErrors(members[key], shape.value, child(path, `${key}.member`), errors);
+        for (const key of keys) if (members[key] !== null) constraintErrors(members[key], shape.value, child(path, `${key}.member`), errors);
       }
       break;
     }

@@ -268,3 +268,44 @@ describeEachBackend('null attribute values', (target) => {
     await refused('ExecuteStatement', { Statement: `INSERT INTO "${table}" VALUE {'pk': 'p', 's': ?}`, Parameters: [{ SS: [null] }] }, NULL_IN_SS);
   });
 });
+
+describeEachBackend('null entries of the legacy condition and update maps', (target) => {
+  let table: string;
+  before(async () => {
+    table = await createTable(target().ddb, 'null_legacy', { hash: ['pk', 'S'], range: ['sk', 'S'] });
+    await target().ddb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: 'p' }, sk: { S: 's' }, a: { S: 'x' } } }));
+  });
+
+  const refused = async (operation: string, body: unknown, message: string) => {
+    const res = await rawRequest(target().endpoint, { target: `DynamoDB_20120810.${operation}`, body: JSON.stringify(body) });
+    assert.equal(res.status, 400, res.body.toString());
+    assert.deepEqual(res.json(), { __type: 'com.amazon.coral.validate#ValidationException', message });
+  };
+
+  test('a null entry is refused instead of dropped, so no condition is lost', async () => {
+    // DynamoDB Local 3.3.1's wording.
+    const key = { pk: { S: 'p' }, sk: { S: 's' } };
+    await refused(
+      'PutItem',
+      { TableName: table, Item: { ...key, a: { S: 'overwritten' } }, Expected: { a: null } },
+      'One or more parameter values were invalid: ExpectedAttributeValue must not be null for Attribute: a',
+    );
+    await refused(
+      'DeleteItem',
+      { TableName: table, Key: key, Expected: { a: { Value: { S: 'x' } }, b: null } },
+      'One or more parameter values were invalid: ExpectedAttributeValue must not be null for Attribute: b',
+    );
+    const eq = { ComparisonOperator: 'EQ', AttributeValueList: [{ S: 'p' }] };
+    await refused('Query', { TableName: table, KeyConditions: { pk: eq, sk: null } }, 'The filter condition for an attribute cannot be null: sk');
+    await refused('Query', { TableName: table, KeyConditions: { pk: eq }, QueryFilter: { a: null } }, 'The filter condition for an attribute cannot be null: a');
+    await refused('Scan', { TableName: table, ScanFilter: { a: null } }, 'The filter condition for an attribute cannot be null: a');
+    // Our choice, modelled on Expected's: DynamoDB Local 3.3.1 fails with a 500.
+    await refused(
+      'UpdateItem',
+      { TableName: table, Key: key, AttributeUpdates: { a: null } },
+      'One or more parameter values were invalid: AttributeValueUpdate must not be null for Attribute: a',
+    );
+    const { Item } = await target().ddb.send(new GetItemCommand({ TableName: table, Key: key }));
+    assert.deepEqual(Item, { ...key, a: { S: 'x' } });
+  });
+});

@@ -45,6 +45,7 @@ export const expectedMember = map(
     AttributeValueList: list(attributeValue()),
   }),
   'java.lang.String, com.amazonaws.dynamodb.v20120810.ExpectedAttributeValue',
+  { keepsNullValues: true },
 );
 
 export const attributesToGetMember = list(str(), { minLength: 1 });

@@ -51,6 +51,7 @@ const conditionMap = (name: string) =>
       ComparisonOperator: str({ required: true, enum: COMPARISON_OPERATORS }),
     }),
     `java.lang.String, com.amazonaws.dynamodb.v20120810.${name}`,
+    { keepsNullValues: true },
   );
 
 const NOT_INDEXABLE = new Set(['NULL', 'NOT_NULL', 'NE', 'CONTAINS', 'NOT_CONTAINS', 'IN']);

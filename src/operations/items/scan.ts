@@ -79,6 +79,7 @@ export const scan = defineOperation<ScanRequest>({
         ComparisonOperator: str({ required: true, enum: COMPARISON_OPERATORS }),
       }),
       'java.lang.String, com.amazonaws.dynamodb.v20120810.Condition',
+      { keepsNullValues: true },
     ),
     Segment: int({ min: 0, max: 999999 }),
     TotalSegments: int({ min: 1, max: 1000000 }),

@@ -33,6 +33,7 @@ export const updateItem = defineOperation<UpdateItemRequest>({
     AttributeUpdates: map(
       struct('AttributeValueUpdate', { Value: attributeValue(), Action: str({ enum: ['ADD', 'PUT', 'DELETE'] }) }),
       'java.lang.String, com.amazonaws.dynamodb.v20120810.AttributeValueUpdate',
+      { keepsNullValues: true },
     ),
     UpdateExpression: str(),
     ...conditionalWriteMembers,
