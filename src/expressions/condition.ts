@@ -23,11 +23,16 @@ export const MAX_IN_OPERANDS = 100;
 
 // ---------------------------------------------------------------- checks
 
+/**
+ * A first operand that is also one of the others: `a = a`, `contains(a, a)`,
+ * and for BETWEEN and IN any bound or list member (`a IN (b, a)`; DynamoDB
+ * Local 3.3.1, whose message says "the remaining operands").
+ */
 function distinctProblem(operator: string, operands: readonly Operand[], resolver: Resolver): string | undefined {
-  const [first, second] = operands;
-  if (operands.length !== 2 || first?.kind !== 'path' || second?.kind !== 'path') return undefined;
+  const [first, ...rest] = operands;
+  if (first?.kind !== 'path' || (operands.length !== 2 && operator !== 'BETWEEN' && operator !== 'IN')) return undefined;
   const path = resolver.path(first);
-  if (!samePath(path, resolver.path(second))) return undefined;
+  if (!rest.some((operand) => operand.kind === 'path' && samePath(path, resolver.path(operand)))) return undefined;
   return `The first operand must be distinct from the remaining operands for this operator or function; operator: ${operator}, first operand: ${formatPath(path)}`;
 }
 
@@ -152,12 +157,15 @@ class ConditionCheck {
         return (
           this.operands(operands) ??
           unorderedOperandProblem('BETWEEN', operands, this.resolver) ??
+          distinctProblem('BETWEEN', operands, this.resolver) ??
           betweenProblem(node.low, node.high, this.resolver) ??
           this.budget.spend()
         );
       }
-      case 'in':
-        return this.operands([node.subject, ...node.list]) ?? inProblem(node.list.length) ?? this.budget.spend();
+      case 'in': {
+        const operands = [node.subject, ...node.list];
+        return this.operands(operands) ?? distinctProblem('IN', operands, this.resolver) ?? inProblem(node.list.length) ?? this.budget.spend();
+      }
     }
   }
 

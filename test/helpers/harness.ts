@@ -54,9 +54,10 @@ async function startBackend(backend: 'memory' | 'lmdb'): Promise<{ server: Runni
 /**
  * Declares `body` once per target. `body` receives a getter: the target is
  * only known once the suite's `before` hook has started the server.
+ * `memoryOnly` is for suites whose subject storage cannot change (validation).
  */
-export function describeEachBackend(title: string, body: (target: () => Target) => void): void {
-  const backends = externalEndpoint ? (['external'] as const) : (['memory', 'lmdb'] as const);
+export function describeEachBackend(title: string, body: (target: () => Target) => void, options: { readonly memoryOnly?: boolean } = {}): void {
+  const backends = externalEndpoint ? (['external'] as const) : options.memoryOnly ? (['memory'] as const) : (['memory', 'lmdb'] as const);
   for (const backend of backends) {
     describe(`${title} [${backend}]`, () => {
       let target: Target | undefined;

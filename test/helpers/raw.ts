@@ -21,6 +21,8 @@ export interface RawOptions {
   readonly headers?: Record<string, string | string[]>;
   /** Leave out the Authorization header. */
   readonly unsigned?: boolean;
+  /** Fail with an error when no whole answer has come within this many ms. */
+  readonly deadlineMs?: number;
 }
 
 export function rawRequest(endpoint: string, options: RawOptions = {}): Promise<RawResponse> {
@@ -50,6 +52,10 @@ export function rawRequest(endpoint: string, options: RawOptions = {}): Promise<
       },
     );
     req.on('error', reject);
+    if (options.deadlineMs !== undefined) {
+      const deadline = options.deadlineMs;
+      req.setTimeout(deadline, () => req.destroy(new Error(`no answer within ${deadline} ms`)));
+    }
     req.end(options.body);
   });
 }

@@ -165,6 +165,21 @@ describe('condition errors', () => {
     fails('begins_with(x.y[1], #a.y[1])', 'The first operand must be distinct from the remaining operands for this operator or function; operator: begins_with, first operand: [x, y, [1]]', undefined, { '#a': 'x' });
   });
 
+  test('BETWEEN and IN refuse a first operand repeated among the others', () => {
+    // Found by the condition fuzzer; DynamoDB Local 3.3.1's answers.
+    const distinct = (operator: string, path: string) => `The first operand must be distinct from the remaining operands for this operator or function; operator: ${operator}, first operand: ${path}`;
+    fails('a IN (a)', distinct('IN', '[a]'));
+    fails('a IN (b, c, a)', distinct('IN', '[a]'));
+    fails('a[0] IN (b, #x[0])', distinct('IN', '[a, [0]]'), undefined, { '#x': 'a' });
+    fails('a BETWEEN a AND b', distinct('BETWEEN', '[a]'));
+    fails('a.b BETWEEN c AND a.b', distinct('BETWEEN', '[a, b]'));
+    // What comes first: undefined values, then (BETWEEN) operand types, then this, then (IN) the operand count.
+    fails('a IN (a, :u)', 'An expression attribute value used in expression is not defined; attribute value: :u');
+    fails('a BETWEEN a AND :t', 'Incorrect operand type for operator or function; operator or function: BETWEEN, operand type: BOOL', { ':t': { BOOL: true } });
+    fails(`a IN (a${', :v'.repeat(101)})`, distinct('IN', '[a]'), { ':v': { N: '1' } });
+    assert.doesNotThrow(() => requestExpressions(undefined, undefined).condition('size(a) IN (size(a)) AND b IN (a, c)', 'FilterExpression'));
+  });
+
   test('operand types', () => {
     fails('size(:a) > b', 'Incorrect operand type for operator or function; operator or function: size, operand type: N', { ':a': { N: '1' } });
     fails('begins_with(a, :a)', 'Incorrect operand type for operator or function; operator or function: begins_with, operand type: N', { ':a': { N: '1' } });
