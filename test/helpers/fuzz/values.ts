@@ -217,16 +217,17 @@ export function compareKeys(a: Value, b: Value): number {
   throw new Error('not two key values of one type');
 }
 
-/** A value with every set's members sorted, so values compare with deepEqual whatever order a set comes back in. */
-export function sortedSets(value: Value): Value {
+/** A value as DynamoDB answers it (numbers canonical), with every set's members sorted, so values compare with deepEqual. */
+export function canonical(value: Value): Value {
+  if ('N' in value) return { N: canonicalNumber(value.N) };
   if ('SS' in value) return { SS: [...value.SS].sort() };
-  if ('NS' in value) return { NS: [...value.NS].sort() };
+  if ('NS' in value) return { NS: value.NS.map(canonicalNumber).sort() };
   if ('BS' in value) return { BS: [...value.BS].sort() };
-  if ('L' in value) return { L: value.L.map(sortedSets) };
-  if ('M' in value) return { M: sortedItem(value.M) };
+  if ('L' in value) return { L: value.L.map(canonical) };
+  if ('M' in value) return { M: canonicalItem(value.M) };
   return value;
 }
 
-export function sortedItem(item: Readonly<Record<string, Value>>): Item {
-  return Object.fromEntries(Object.entries(item).map(([name, value]) => [name, sortedSets(value)]));
+export function canonicalItem(item: Readonly<Record<string, Value>>): Item {
+  return Object.fromEntries(Object.entries(item).map(([name, value]) => [name, canonical(value)]));
 }
