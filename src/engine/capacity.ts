@@ -7,6 +7,7 @@
  */
 import type { IndexWrite } from './indexes.js';
 import type { TableRecord } from './table.js';
+import { setOwn } from '../model/own-property.js';
 
 export type ReturnConsumedCapacity = 'INDEXES' | 'TOTAL' | 'NONE';
 
@@ -83,7 +84,7 @@ export class CapacityUsage {
 function byIndexName(units: ReadonlyMap<string, number>): Record<string, Units> | undefined {
   if (units.size === 0) return undefined;
   const out: Record<string, Units> = {};
-  for (const [name, capacityUnits] of units) out[name] = { CapacityUnits: capacityUnits };
+  for (const [name, capacityUnits] of units) setOwn(out, name, { CapacityUnits: capacityUnits });
   return out;
 }
 

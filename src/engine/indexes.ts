@@ -25,6 +25,7 @@ import { cachedItemPrefix } from './item-key.js';
 import { fitKey, indexPrefix, indexStatsKey } from './keyspace.js';
 import { keyPartsOf, keySchemaOf, type IndexRecord, type TableRecord } from './table.js';
 import { encodeStored } from './stored-item.js';
+import { own, setOwn } from '../model/own-property.js';
 
 export interface IndexDefinition {
   readonly record: IndexRecord;
@@ -150,7 +151,7 @@ function keyRoles(layout: KeyLayout): [KeyRole, readonly KeyAttribute[]][] {
 function indexable(item: Item, index: IndexDefinition): boolean {
   for (const [role, attributes] of keyRoles(index.layout)) {
     for (const attribute of attributes) {
-      const value = item[attribute.name] as Readonly<Record<string, unknown>> | undefined;
+      const value = own(item, attribute.name) as Readonly<Record<string, unknown>> | undefined;
       if (value === undefined || valueFault(value, attribute, role, '', false) !== undefined) return false;
     }
     if (aggregateFault(item, attributes, role, '') !== undefined) return false;
@@ -161,7 +162,7 @@ function indexable(item: Item, index: IndexDefinition): boolean {
 function project(item: Item, names: ReadonlySet<string> | undefined): Item {
   if (names === undefined) return item;
   const out: Item = {};
-  for (const name in item) if (names.has(name)) out[name] = item[name]!;
+  for (const name in item) if (names.has(name)) setOwn(out, name, item[name]!);
   return out;
 }
 
@@ -250,7 +251,7 @@ interface Violation {
 }
 
 function changed(item: Item, before: Item | undefined, attributes: readonly KeyAttribute[]): boolean {
-  return before === undefined || attributes.some((attribute) => JSON.stringify(before[attribute.name]) !== JSON.stringify(item[attribute.name]));
+  return before === undefined || attributes.some((attribute) => JSON.stringify(own(before, attribute.name)) !== JSON.stringify(own(item, attribute.name)));
 }
 
 /** The first fault of the index's key values in the item, attribute by attribute, then each key's total size. */
@@ -258,7 +259,7 @@ function indexViolation(index: IndexDefinition, item: Item, before: Item | undef
   const indexName = index.record.IndexName;
   for (const [role, attributes] of keyRoles(index.layout)) {
     for (const attribute of attributes) {
-      const value = item[attribute.name];
+      const value = own(item, attribute.name);
       if (value === undefined || !changed(item, before, [attribute])) continue;
       const fault = valueFault(value as Readonly<Record<string, unknown>>, attribute, role, indexName, before !== undefined);
       // The table's own key attributes have had the primary-key checks; only an index's tighter size limit can still refuse them.
@@ -266,7 +267,7 @@ function indexViolation(index: IndexDefinition, item: Item, before: Item | undef
     }
   }
   for (const [role, attributes] of keyRoles(index.layout)) {
-    if (attributes.some((attribute) => item[attribute.name] === undefined) || !changed(item, before, attributes)) continue;
+    if (attributes.some((attribute) => own(item, attribute.name) === undefined) || !changed(item, before, attributes)) continue;
     const fault = aggregateFault(item, attributes, role, indexName);
     if (fault !== undefined) return fault;
   }

@@ -25,6 +25,7 @@ import { createHash } from 'node:crypto';
 import type { Item } from '../model/attribute-value.js';
 import { encodeKeyPart, hash32, prefixEnd, type KeyRange, type KeyValue } from '../model/key-codec.js';
 import type { KeyAttribute } from '../model/primary-key.js';
+import { own } from '../model/own-property.js';
 
 export interface KeyLayout {
   /** Every key of the table's items, or of one index's entries, starts with this. */
@@ -77,7 +78,7 @@ export function tableKey(prefix: Uint8Array, hash: KeyValue, range: KeyValue | u
 }
 
 function valuesOf(item: Item, attributes: readonly KeyAttribute[]): KeyValue[] {
-  return attributes.map((attribute) => item[attribute.name] as KeyValue);
+  return attributes.map((attribute) => own(item, attribute.name) as KeyValue);
 }
 
 /**
@@ -86,7 +87,7 @@ function valuesOf(item: Item, attributes: readonly KeyAttribute[]): KeyValue[] {
  */
 export function layoutKey(layout: KeyLayout, item: Item): Uint8Array {
   const parts = [partitionStart(layout.prefix, valuesOf(item, layout.partition))];
-  for (const attribute of layout.sort) parts.push(encodeKeyPart(item[attribute.name] as KeyValue));
+  for (const attribute of layout.sort) parts.push(encodeKeyPart(own(item, attribute.name) as KeyValue));
   if (layout.suffix.length > 0) parts.push(inlineOrDigest(encodeAll(valuesOf(item, layout.suffix)), SUFFIX_INLINE_BYTES));
   return Buffer.concat(parts);
 }

@@ -3,6 +3,7 @@
  * walks over items that conditions, projections and updates share.
  */
 import type { AttributeValue, Item } from '../model/attribute-value.js';
+import { own } from '../model/own-property.js';
 
 export type PathStep = string | number;
 export type DocumentPath = readonly PathStep[];
@@ -19,11 +20,11 @@ export function samePath(a: DocumentPath, b: DocumentPath): boolean {
 /** The value a path points at, or undefined when any step is missing or of the wrong kind. */
 export function valueAt(item: Item | undefined, path: DocumentPath): AttributeValue | undefined {
   if (!item) return undefined;
-  let current: AttributeValue | undefined = item[path[0] as string];
+  let current = own(item, path[0] as string);
   for (let i = 1; i < path.length && current !== undefined; i++) {
     const step = path[i] as PathStep;
     if (typeof step === 'number') current = 'L' in current ? current.L[step] : undefined;
-    else current = 'M' in current && Object.hasOwn(current.M, step) ? current.M[step] : undefined;
+    else current = 'M' in current ? own(current.M, step) : undefined;
   }
   return current;
 }

@@ -9,7 +9,7 @@ import { checkAttributeName, validateAttributeValue } from '../model/validate-va
 import { DynamoError, validation } from '../protocol/errors.js';
 import type { DocumentPath } from './document-path.js';
 import type { Update } from './index.js';
-import { setOwn } from '../model/own-property.js';
+import { own, setOwn } from '../model/own-property.js';
 import { addTo, deleteFrom } from './update.js';
 
 const INVALID = 'One or more parameter values were invalid: ';
@@ -33,7 +33,7 @@ function asMismatch<T>(run: () => T): T {
 
 function addAction(name: string, value: AttributeValue): Action {
   return (item) => {
-    const existing = item[name];
+    const existing = own(item, name);
     if ('L' in value) {
       if (existing !== undefined && !('L' in existing)) throw validation(TYPE_MISMATCH);
       setOwn(item, name, { L: [...(existing && 'L' in existing ? existing.L : []), ...value.L] });
@@ -46,7 +46,7 @@ function addAction(name: string, value: AttributeValue): Action {
 
 function deleteAction(name: string, value: AttributeValue | undefined): Action {
   return (item) => {
-    const existing = item[name];
+    const existing = own(item, name);
     if (value === undefined || existing === undefined) {
       delete item[name];
       return;

@@ -5,6 +5,7 @@
 import type { AttributeValue, Item } from '../model/attribute-value.js';
 import type { ProjectionAst } from './ast.js';
 import type { AttributeMaps } from './attribute-maps.js';
+import { setOwn } from '../model/own-property.js';
 import { PathSet, type DocumentPath } from './document-path.js';
 import { Resolver } from './operands.js';
 import { problem } from './problem.js';
@@ -43,7 +44,7 @@ function project(value: AttributeValue, tree: Tree | true): AttributeValue | und
     for (const [name, sub] of tree.names) {
       const child = Object.hasOwn(value.M, name) ? value.M[name] : undefined;
       const projected = child === undefined ? undefined : project(child, sub);
-      if (projected !== undefined) map[name] = projected;
+      if (projected !== undefined) setOwn(map, name, projected);
     }
     return Object.keys(map).length > 0 ? { M: map } : undefined;
   }
@@ -73,7 +74,7 @@ export class PathProjection {
     for (const [name, sub] of this.tree.names) {
       const value = Object.hasOwn(item, name) ? item[name] : undefined;
       const projected = value === undefined ? undefined : project(value, sub);
-      if (projected !== undefined) result[name] = projected;
+      if (projected !== undefined) setOwn(result, name, projected);
     }
     return result;
   }

@@ -8,6 +8,7 @@
 import type { Item, KeyType } from './attribute-value.js';
 import { validation } from '../protocol/errors.js';
 import type { KeyValue } from './key-codec.js';
+import { own } from './own-property.js';
 
 export interface KeyAttribute {
   readonly name: string;
@@ -68,7 +69,7 @@ export function keyFromKeyParameter(key: Item, schema: KeySchema): PrimaryKey {
   if (Object.keys(key).length !== attributes.length) throw validation(KEY_SCHEMA_MISMATCH);
   return build(
     attributes.map(([attribute, isHash]) => {
-      const value = key[attribute.name];
+      const value = own(key, attribute.name);
       if (value === undefined || !(attribute.type in value)) throw validation(KEY_SCHEMA_MISMATCH);
       return checkKeyValue(value as KeyValue, attribute, isHash);
     }),
@@ -79,7 +80,7 @@ export function keyFromKeyParameter(key: Item, schema: KeySchema): PrimaryKey {
 export function keyFromItem(item: Item, schema: KeySchema): PrimaryKey {
   return build(
     attributesOf(schema).map(([attribute, isHash]) => {
-      const value = item[attribute.name];
+      const value = own(item, attribute.name);
       if (value === undefined) throw validation(`${INVALID}Missing the key ${attribute.name} in the item`);
       if (!(attribute.type in value)) {
         const actual = Object.keys(value)[0] ?? '';

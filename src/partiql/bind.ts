@@ -5,6 +5,7 @@
  * PartiQL compares, tests functions and updates exactly as expressions do.
  */
 import type { AttributeValue, Item } from '../model/attribute-value.js';
+import { setOwn } from '../model/own-property.js';
 import { validateAttributeValue } from '../model/validate-value.js';
 import { validation } from '../protocol/errors.js';
 import type { ConditionNode, Operand, PathOperand, UpdateAst } from '../expressions/ast.js';
@@ -43,7 +44,7 @@ export function resolveValue(node: ValueNode, parameters: readonly AttributeValu
       const map: Item = {};
       for (const [key, element] of node.entries) {
         const value = resolveValue(element, parameters);
-        if (value !== undefined) map[key] = value;
+        if (value !== undefined) setOwn(map, key, value);
       }
       return { M: map };
     }

@@ -24,6 +24,7 @@ import type { DocumentPath } from '../expressions/document-path.js';
 import type { ConditionNode } from '../expressions/ast.js';
 import type { DeleteStatement, ExistsStatement, InsertStatement, Returning, Statement, UpdateStatement, WriteStatement } from './ast.js';
 import { conjuncts, equalities, resolveValue, type Binding } from './bind.js';
+import { setOwn } from '../model/own-property.js';
 
 export const DUPLICATE_ITEM = 'Duplicate primary key exists in table';
 export const KEY_EQUALITY_REQUIRED = 'Where clause does not contain a mandatory equality on all key attributes';
@@ -54,7 +55,7 @@ function addressedKey(table: TableRecord, where: ConditionNode | undefined, bind
   for (const name of keyAttributeNames(tableKeySchema(table))) {
     const value = pinned.get(name);
     if (value === undefined) throw validation(KEY_EQUALITY_REQUIRED);
-    key[name] = value;
+    setOwn(key, name, value);
   }
   return resolveKey(table, key);
 }

@@ -27,6 +27,6 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 export function sameItem(a: Readonly<Record<string, AttributeValue>>, b: Readonly<Record<string, AttributeValue>>): boolean {
   const names = Object.keys(a);
   if (names.length !== Object.keys(b).length) return false;
-  return names.every((name) => b[name] !== undefined && sameValue(a[name]!, b[name]!));
+  return names.every((name) => Object.hasOwn(b, name) && sameValue(a[name]!, b[name]!));
 }
 

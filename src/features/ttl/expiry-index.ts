@@ -10,10 +10,11 @@ import type { TableRecord } from '../../engine/table.js';
 import { itemKey } from '../../engine/item-key.js';
 import type { ItemChangeHook } from '../streams/record-change.js';
 import { expiryKey } from './ttl-keys.js';
+import { own } from '../../model/own-property.js';
 
 /** The whole epoch second an item expires at, or undefined when its TTL attribute is not a usable Number. */
 export function expirySecond(item: Item | undefined, attribute: string): number | undefined {
-  const value = item?.[attribute];
+  const value = item === undefined ? undefined : own(item, attribute);
   if (value === undefined || !('N' in value)) return undefined;
   const seconds = Number(value.N);
   if (!Number.isFinite(seconds) || seconds < 0 || seconds > Number.MAX_SAFE_INTEGER) return undefined;

@@ -14,6 +14,7 @@ import { decodeStored } from '../../engine/stored-item.js';
 import { prefixEnd } from '../../model/key-codec.js';
 import { putExpiryEntry, expirySecond } from './expiry-index.js';
 import { pendingKey, tableExpiryRange } from './ttl-keys.js';
+import { own } from '../../model/own-property.js';
 
 const CHUNK = 500;
 /** The marker's value before the first chunk: shorter than any item key. */
@@ -67,7 +68,7 @@ export async function indexExistingItems(storage: Storage, table: TableRecord): 
 function primaryKeyOf(table: TableRecord, item: Item): PrimaryKey {
   const value = (type: 'HASH' | 'RANGE') => {
     const name = table.KeySchema.find((element) => element.KeyType === type)?.AttributeName;
-    return name === undefined ? undefined : (item[name] as KeyValue);
+    return name === undefined ? undefined : (own(item, name) as KeyValue);
   };
   const range = value('RANGE');
   return { hash: value('HASH')!, ...(range !== undefined ? { range } : {}) };

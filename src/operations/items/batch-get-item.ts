@@ -89,8 +89,9 @@ interface Answer {
  * would pass its size limit; the keys left over are unprocessed.
  */
 function answer(reads: readonly ResolvedRead[], get: (key: Uint8Array) => Uint8Array | undefined): Answer {
-  const responses: Record<string, string[]> = {};
-  const unprocessed: Record<string, Item[]> = {};
+  // Keyed by table name, and "__proto__" is one: no prototype to set by mistake.
+  const responses: Record<string, string[]> = Object.create(null);
+  const unprocessed: Record<string, Item[]> = Object.create(null);
   const capacity = new CapacityByTable();
   let responseBytes = 0;
   let full = false;
@@ -116,7 +117,7 @@ function answer(reads: readonly ResolvedRead[], get: (key: Uint8Array) => Uint8A
 
 /** The unprocessed keys of a table, with the table's read options as the client sent them, ready to resend. */
 function unprocessedKeys(reads: readonly ResolvedRead[], unprocessed: Record<string, Item[]>): Record<string, KeysAndAttributes> {
-  const out: Record<string, KeysAndAttributes> = {};
+  const out: Record<string, KeysAndAttributes> = Object.create(null);
   for (const { name, request } of reads) {
     const keys = unprocessed[name];
     if (keys !== undefined) out[name] = { ...request, Keys: keys };
@@ -153,7 +154,7 @@ export const batchGetItem = defineOperation<BatchGetItemRequest>({
     const { responses, unprocessed, capacity } = await context.services.storage.read((tx) =>
       answer(reads, (key) => tx.get(key)),
     );
-    const tables: Record<string, string> = {};
+    const tables: Record<string, string> = Object.create(null);
     for (const [name, texts] of Object.entries(responses)) tables[name] = jsonArray(texts);
     return splicedJson(
       { Responses: splicedJson(tables).text },

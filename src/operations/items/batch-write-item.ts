@@ -18,6 +18,7 @@ import {
   type ReturnConsumedCapacity,
 } from './item-operation.js';
 import { CapacityByTable, DUPLICATE_KEYS, keyIdentity, requestEntries, requestItemsMember } from './batch-request.js';
+import { own } from '../../model/own-property.js';
 
 /** DynamoDB's limit on write requests per table entry (Coral's map value constraint). */
 export const MAX_BATCH_WRITE_REQUESTS = 25;
@@ -64,7 +65,7 @@ function checkTableWrites(writes: readonly WriteRequest[]): CheckedWrite[] {
 /** A put item's key; unlike PutItem, a batch words a missing or mistyped key attribute as a schema mismatch. */
 function putKey(item: Item, schema: KeySchema): PrimaryKey {
   for (const attribute of schema.range === undefined ? [schema.hash] : [schema.hash, schema.range]) {
-    const value = item[attribute.name];
+    const value = own(item, attribute.name);
     if (value === undefined || !(attribute.type in value)) throw validation(KEY_SCHEMA_MISMATCH);
   }
   return keyFromItem(item, schema);
@@ -121,7 +122,8 @@ export const batchWriteItem = defineOperation<BatchWriteItemRequest>({
       planned.map(({ table, key, item }) => context.services.items.replace(table, key, item)),
     );
     const capacity = new CapacityByTable();
-    const metrics: Record<string, ItemCollectionMetrics[]> = {};
+    // Keyed by table name, and "__proto__" is one: no prototype to set by mistake.
+    const metrics: Record<string, ItemCollectionMetrics[]> = Object.create(null);
     planned.forEach(({ name, table, key }, i) => {
       const outcome = outcomes[i]!;
       capacity.of(table).addWrite(outcome);

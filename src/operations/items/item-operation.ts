@@ -24,6 +24,7 @@ import {
   type Update,
 } from '../../expressions/index.js';
 import { checkKeyAttributePaths } from './key-paths.js';
+import { setOwn } from '../../model/own-property.js';
 
 export const returnConsumedCapacityMember = str({ enum: ['INDEXES', 'TOTAL', 'NONE'] });
 export const returnItemCollectionMetricsMember = str({ enum: ['SIZE', 'NONE'] });
@@ -167,7 +168,7 @@ export function resolveKey(table: TableRecord, key: Item): PrimaryKey {
 export function keyItem(table: TableRecord, key: PrimaryKey): Item {
   const schema = tableKeySchema(table);
   const item: Item = { [schema.hash.name]: key.hash };
-  if (schema.range !== undefined && key.range !== undefined) item[schema.range.name] = key.range;
+  if (schema.range !== undefined && key.range !== undefined) setOwn(item, schema.range.name, key.range);
   return item;
 }
 

@@ -3,6 +3,7 @@
  * read as one storage range whose bounds come from the key condition, so the
  * cost depends on the items in range, never on the size of the table.
  */
+import { own } from '../../model/own-property.js';
 import type { AttributeValue, Item } from '../../model/attribute-value.js';
 import type { KeyValue } from '../../model/key-codec.js';
 import type { KeyAttribute } from '../../model/primary-key.js';
@@ -175,12 +176,12 @@ function checkStartKeyBounds(startKey: Item | undefined, source: ReadSource, pla
     const entries = Object.entries(startKey).map(([name, value]) => `${name}=${shown(value)}`);
     throw validation(`The provided exclusive start key is invalid: ExclusiveStartKey: {${entries.join(', ')}}`);
   }
-  const partitionMatches = plan.partitionTerms.every((term) => valuesEqual(startKey[term.name] as AttributeValue, term.values[0] as AttributeValue));
+  const partitionMatches = plan.partitionTerms.every((term) => valuesEqual(own(startKey, term.name) as AttributeValue, term.values[0] as AttributeValue));
   if (plan.sortTerms.length === 0) {
     if (!partitionMatches) throw validation('The provided starting key is outside query boundaries based on provided conditions');
     return;
   }
-  if (!plan.sortTerms.every((term) => termMatches(term, startKey[term.name] as AttributeValue))) {
+  if (!plan.sortTerms.every((term) => termMatches(term, own(startKey, term.name) as AttributeValue))) {
     throw validation('The provided starting key does not match the range key predicate');
   }
   if (!partitionMatches) throw validation('The query can return at most one row and cannot be restarted');

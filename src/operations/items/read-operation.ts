@@ -4,6 +4,7 @@
  * ExclusiveStartKey / LastEvaluatedKey, and turning a page of entries into
  * the response (filter, projection, counts, consumed capacity).
  */
+import { own, setOwn } from '../../model/own-property.js';
 import type { AttributeValue, Item } from '../../model/attribute-value.js';
 import { keyFromKeyParameter, KEY_SCHEMA_MISMATCH, type KeyAttribute } from '../../model/primary-key.js';
 import { validateItem } from '../../model/validate-value.js';
@@ -160,7 +161,7 @@ export function checkGlobalSelect(source: ReadSource, select: Select): void {
 /** Checks one key attribute of the read schema in an ExclusiveStartKey: present and of its type. */
 export function checkStartKeyAttribute(startKey: Item | undefined, attribute: KeyAttribute): void {
   if (startKey === undefined) return;
-  const value = startKey[attribute.name];
+  const value = own(startKey, attribute.name);
   if (value === undefined) throw validation('The provided starting key is invalid');
   if (!(attribute.type in value)) throw validation(KEY_SCHEMA_MISMATCH);
 }
@@ -174,8 +175,8 @@ export function checkStartKeyTablePart(startKey: Item | undefined, source: ReadS
   if (startKey === undefined) return;
   const tableKey: Item = {};
   for (const name of keyAttributeNames(source.tableSchema)) {
-    const value = startKey[name];
-    if (value !== undefined) tableKey[name] = value;
+    const value = own(startKey, name);
+    if (value !== undefined) setOwn(tableKey, name, value);
   }
   try {
     keyFromKeyParameter(tableKey, source.tableSchema);
@@ -237,7 +238,7 @@ export function needsTableItems(source: ReadSource, select: Select, expressions:
 
 function pickKey(item: Item, names: readonly string[]): Item {
   const key: Item = {};
-  for (const name of names) key[name] = item[name] as AttributeValue;
+  for (const name of names) setOwn(key, name, own(item, name) as AttributeValue);
   return key;
 }
 

@@ -6,10 +6,10 @@
 import fc from 'fast-check';
 import { base64, type Item, type Value } from './values.js';
 
-/** Top-level names; the last ones need an alias (a reserved word, a dot, a space, a non-ASCII letter). */
-export const TOP_NAMES = ['a', 'b', 'c', 'name', 'size', 'x.y', 'has space', 'é'] as const;
+/** Top-level names; the last ones need an alias (a reserved word, a dot, a space, a non-ASCII letter) or a JavaScript object cannot hold them naively. */
+export const TOP_NAMES = ['a', 'b', 'c', 'name', 'size', 'x.y', 'has space', 'é', '__proto__', 'constructor', 'toString'] as const;
 /** Names of map members. */
-export const MEMBER_NAMES = ['a', 'p', 'name'] as const;
+export const MEMBER_NAMES = ['a', 'p', 'name', '__proto__'] as const;
 
 const STRINGS = ['', 'a', 'ab', 'b', 'ba', 'é', 'A'];
 // Spelled several ways: 1 and 1.0 are one number.

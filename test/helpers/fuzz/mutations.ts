@@ -27,11 +27,19 @@ const BAD_VALUES: unknown[] = [
   JSON.parse(`${'{"L":['.repeat(40)}{"N":"1"}${']}'.repeat(40)}`),
 ];
 
-type Edit = (m: { tokens: string[]; names: Record<string, unknown>; values: Record<string, unknown>; text?: string }) => void;
+interface Editable {
+  tokens: string[];
+  names: Record<string, unknown>;
+  values: Record<string, unknown>;
+}
+
+type Edit = (m: Editable) => void;
 
 const at = (length: number, position: number) => (length === 0 ? 0 : position % length);
 
-const edit: fc.Arbitrary<Edit> = fc.oneof(
+/** Edits of the tokens alone, putting in `junk` and exchanging `operators`. */
+function tokenEdit(junk: readonly string[], operators: readonly string[]): fc.Arbitrary<Edit> {
+  return fc.oneof(
   fc.nat().map((i): Edit => (m) => void m.tokens.splice(at(m.tokens.length, i), 1)),
   fc.nat().map((i): Edit => (m) => {
     const j = at(m.tokens.length, i);
@@ -41,58 +49,82 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
     const [x, y] = [at(m.tokens.length, i), at(m.tokens.length, j)];
     [m.tokens[x], m.tokens[y]] = [m.tokens[y]!, m.tokens[x]!];
   }),
-  fc.tuple(fc.nat(), fc.constantFrom(...OPERATORS)).map(([i, operator]): Edit => (m) => {
-    const places = m.tokens.flatMap((t, k) => (OPERATORS.includes(t.toUpperCase()) || OPERATORS.includes(t) ? [k] : []));
+  fc.tuple(fc.nat(), fc.constantFrom(...operators)).map(([i, operator]): Edit => (m) => {
+    const places = m.tokens.flatMap((t, k) => (operators.includes(t.toUpperCase()) || operators.includes(t) ? [k] : []));
     const k = places.length > 0 ? places[at(places.length, i)]! : at(m.tokens.length, i);
     m.tokens[k] = operator;
   }),
-  fc.tuple(fc.nat(), fc.constantFrom(...JUNK)).map(([i, junk]): Edit => (m) => void m.tokens.splice(at(m.tokens.length + 1, i), 0, junk)),
+  fc.tuple(fc.nat(), fc.constantFrom(...junk)).map(([i, token]): Edit => (m) => void m.tokens.splice(at(m.tokens.length + 1, i), 0, token)),
   fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: 1, max: 6 })).map(([i, j, depth]): Edit => (m) => {
     const [x, y] = [at(m.tokens.length + 1, i), at(m.tokens.length + 1, j)].sort((p, q) => p - q) as [number, number];
     m.tokens.splice(y, 0, ...Array<string>(depth).fill(')'));
     m.tokens.splice(x, 0, ...Array<string>(depth).fill('('));
   }),
-  fc.tuple(fc.nat(), fc.constantFrom(...RESERVED)).map(([i, word]): Edit => (m) => {
-    const places = m.tokens.flatMap((t, k) => (t.startsWith('#') ? [k] : []));
-    if (places.length > 0) m.tokens[places[at(places.length, i)]!] = word;
-    else m.tokens.splice(at(m.tokens.length + 1, i), 0, word);
+  fc.tuple(fc.constantFrom(' AND ', ' OR ', ', ', ' '), fc.integer({ min: 2, max: 160 })).map(([glue, times]): Edit => (m) => {
+    const once = [...m.tokens];
+    // Past DynamoDB's limits (300 operators, 4 KB), but not without bound when repeats repeat.
+    for (let k = 1; k < times && m.tokens.length < 20_000; k++) m.tokens = m.tokens.concat(glue.trim() || ' ', once);
   }),
-  fc.tuple(fc.nat(), fc.constantFrom(':undefined', '#undefined')).map(([i, placeholder]): Edit => (m) => {
-    const places = m.tokens.flatMap((t, k) => (t[0] === placeholder[0] ? [k] : []));
-    if (places.length > 0) m.tokens[places[at(places.length, i)]!] = placeholder;
-  }),
-  fc.nat().map((i): Edit => (m) => {
-    const keys = Object.keys(m.names);
-    if (keys.length > 0) delete m.names[keys[at(keys.length, i)]!];
-  }),
+  );
+}
+
+/** Edits of the values: one left out, or replaced by a bad one. */
+const valueEdit: fc.Arbitrary<Edit> = fc.oneof(
   fc.nat().map((i): Edit => (m) => {
     const keys = Object.keys(m.values);
     if (keys.length > 0) delete m.values[keys[at(keys.length, i)]!];
   }),
-  fc.constantFrom<Edit>(
-    (m) => void (m.names['#unused'] = 'u'),
-    (m) => void (m.values[':unused'] = { S: 'u' }),
-    (m) => void (m.names['#e'] = ''),
-    (m) => void (m.names['bad'] = 'a'),
-    (m) => void (m.values['bad'] = { S: 'a' }),
-    (m) => void (m.names['#n0'] = 'x'.repeat(70_000)),
-    (m) => void (m.names['#n0'] = null),
-    (m) => void (m.values[':v0'] = null),
-  ),
   fc.tuple(fc.nat(), fc.constantFrom(...BAD_VALUES)).map(([i, value]): Edit => (m) => {
     const keys = Object.keys(m.values);
     m.values[keys.length > 0 ? keys[at(keys.length, i)]! : ':v0'] = value;
   }),
-  fc.tuple(fc.constantFrom(' AND ', ' OR ', ', ', ' '), fc.integer({ min: 2, max: 160 })).map(([glue, times]): Edit => (m) => {
-    const once = [...m.tokens];
-    for (let k = 1; k < times; k++) m.tokens.push(glue.trim() || ' ', ...once);
-  }),
 );
 
-/** The rendered expression with one to three edits, and now and then cut or given a stray character. */
-export function mutated(rendered: Rendered): fc.Arbitrary<Mutated> {
-  return fc.tuple(fc.array(edit, { minLength: 1, maxLength: 3 }), fc.option(fc.tuple(fc.nat(), fc.constantFrom('', '!', '\u0000', '\ud800', '"', ')', 'é')), { freq: 5 })).map(([edits, cut]) => {
-    const m = { tokens: [...rendered.tokens], names: { ...rendered.names } as Record<string, unknown>, values: { ...rendered.values } as Record<string, unknown> };
+const expressionEdit: fc.Arbitrary<Edit> = fc.oneof(
+  { weight: 6, arbitrary: tokenEdit(JUNK, OPERATORS) },
+  { weight: 2, arbitrary: valueEdit },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(fc.nat(), fc.constantFrom(...RESERVED)).map(([i, word]): Edit => (m) => {
+      const places = m.tokens.flatMap((t, k) => (t.startsWith('#') ? [k] : []));
+      if (places.length > 0) m.tokens[places[at(places.length, i)]!] = word;
+      else m.tokens.splice(at(m.tokens.length + 1, i), 0, word);
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(fc.nat(), fc.constantFrom(':undefined', '#undefined')).map(([i, placeholder]): Edit => (m) => {
+      const places = m.tokens.flatMap((t, k) => (t[0] === placeholder[0] ? [k] : []));
+      if (places.length > 0) m.tokens[places[at(places.length, i)]!] = placeholder;
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.nat().map((i): Edit => (m) => {
+      const keys = Object.keys(m.names);
+      if (keys.length > 0) delete m.names[keys[at(keys.length, i)]!];
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom<Edit>(
+      (m) => void (m.names['#unused'] = 'u'),
+      (m) => void (m.values[':unused'] = { S: 'u' }),
+      (m) => void (m.names['#e'] = ''),
+      (m) => void (m.names['bad'] = 'a'),
+      (m) => void (m.values['bad'] = { S: 'a' }),
+      (m) => void (m.names['#n0'] = 'x'.repeat(70_000)),
+      (m) => void (m.names['#n0'] = null),
+      (m) => void (m.names['__proto__'] = 'a'),
+      (m) => void (m.values[':v0'] = null),
+    ),
+  },
+);
+
+/** Applies one to three edits, and now and then cuts the text or puts a stray character in. */
+function edited(tokens: readonly string[], names: Record<string, unknown>, values: Record<string, unknown>, edit: fc.Arbitrary<Edit>): fc.Arbitrary<Editable & { text: string }> {
+  return fc.tuple(fc.array(edit, { minLength: 1, maxLength: 3 }), fc.option(fc.tuple(fc.nat(), fc.constantFrom('', '!', '\u0000', '\ud800', '"', "'", ')', 'é')), { freq: 5 })).map(([edits, cut]) => {
+    const m: Editable = { tokens: [...tokens], names: { ...names }, values: { ...values } };
     for (const e of edits) e(m);
     let text = m.tokens.join(' ');
     if (cut !== null) {
@@ -100,6 +132,24 @@ export function mutated(rendered: Rendered): fc.Arbitrary<Mutated> {
       const p = at(text.length + 1, position);
       text = `${text.slice(0, p)}${stray}${stray === '' ? '' : text.slice(p)}`;
     }
-    return { text, names: m.names, values: m.values };
+    return { ...m, text };
   });
+}
+
+export function mutated(rendered: Rendered): fc.Arbitrary<Mutated> {
+  return edited(rendered.tokens, rendered.names, rendered.values, expressionEdit).map(({ text, names, values }) => ({ text, names, values }));
+}
+
+const PARTIQL_OPERATORS = ['=', '<>', '!=', '<', '<=', '>', '>=', 'AND', 'OR', 'NOT', 'BETWEEN', 'IN', 'IS', 'MISSING', 'NULL', ',', '.', '*', 'SELECT', 'INSERT', 'UPDATE', 'DELETE', 'FROM', 'WHERE', 'SET', 'REMOVE', 'VALUE', 'INTO', 'RETURNING'];
+const PARTIQL_JUNK = [
+  ...JUNK.filter((token) => !token.startsWith('#') && !token.startsWith(':')),
+  "'", "''", '"', '""', '<<', '>>', '<<>>', '{', '}', '{}', '[]', '?', '??', 'MISSING', 'NULL', 'TRUE', '--', '/*', '*', 'EXISTS', 'EXISTS(', 'ORDER BY a', 'ORDER BY', 'DESC', 'LIMIT 1',
+  '"T"."idx"', '."x"', "['k']", '[1.5]', 'size(a)', 'set_add(a, <<1>>)', 'list_append(a, [1])', "'\u0000'", '1e999', '-', '- -1', '.5', '5.', `${'['.repeat(40)}${']'.repeat(40)}`, `${'{\'a\':'.repeat(40)}1${'}'.repeat(40)}`,
+];
+
+/** A statement with one to three edits of its tokens or its parameters. */
+export function mutatedStatement(tokens: readonly string[], parameters: readonly unknown[]): fc.Arbitrary<{ text: string; parameters: unknown[] }> {
+  const values = Object.fromEntries(parameters.map((p, i) => [String(i), p]));
+  const edit = fc.oneof({ weight: 5, arbitrary: tokenEdit(PARTIQL_JUNK, PARTIQL_OPERATORS) }, { weight: 1, arbitrary: valueEdit });
+  return edited(tokens, {}, values, edit).map(({ text, values: edited }) => ({ text, parameters: Object.values(edited) }));
 }
