@@ -30,6 +30,15 @@ const DEADLINE_MS = 30_000;
 // Texts that only a JavaScript error would put into a message.
 const INTERNALS = /\[object |undefined is not|Cannot read propert|is not a function|is not iterable|Maximum call stack|TypeError|RangeError|SyntaxError: /;
 
+/** The request that cost the most CPU since the last call of takeHeaviest(), for DYNALITH_FUZZ_REPORT. */
+let heaviest = { cpuMs: 0, request: '' };
+
+export function takeHeaviest(): { cpuMs: number; request: string } {
+  const taken = heaviest;
+  heaviest = { cpuMs: 0, request: '' };
+  return taken;
+}
+
 export interface Answer extends RawResponse {
   /** CPU spent by this process while the request was served (undefined against an external server). */
   readonly cpuMs: number | undefined;
@@ -55,6 +64,7 @@ export async function exchange(endpoint: string, target: string, body: string | 
   const spent = process.cpuUsage(before);
   const cpuMs = options.inProcess ? (spent.user + spent.system) / 1000 : undefined;
   const answer = checkAnswer(res, `${target} ${describe(body)}`, options.inProcess);
+  if (cpuMs !== undefined && cpuMs > heaviest.cpuMs) heaviest = { cpuMs, request: `${target} ${body.toString().slice(0, 200)}` };
   if (cpuMs !== undefined) assert.ok(cpuMs < CPU_BOUND_MS, `${cpuMs.toFixed(0)} ms of CPU (bound ${CPU_BOUND_MS}) for ${target} ${describe(body)}`);
   return { ...res, ...answer, cpuMs };
 }
