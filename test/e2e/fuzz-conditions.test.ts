@@ -17,7 +17,7 @@ import { holds } from '../helpers/fuzz/condition-model.js';
 import { poolAttributes } from '../helpers/fuzz/documents.js';
 import { attributeMaps, Renderer } from '../helpers/fuzz/render.js';
 import { fuzz } from '../helpers/fuzz/run.js';
-import { caller, ok } from '../helpers/fuzz/server.js';
+import { caller, ok, withItems } from '../helpers/fuzz/server.js';
 import type { Item } from '../helpers/fuzz/values.js';
 
 const case_ = fc.record({
@@ -45,9 +45,7 @@ describeEachBackend(
           const renderer = new Renderer(prng(style));
           const rendered = renderer.render(renderer.condition(c));
           const maps = attributeMaps(rendered.names, rendered.values);
-          const requests = stored.map((Item) => ({ PutRequest: { Item } }));
-          ok(await call('BatchWriteItem', { RequestItems: { [TableName]: requests } }), requests);
-          try {
+          await withItems(call, TableName, stored, (item) => ({ pk: item.pk }), async () => {
             const scan = { TableName, FilterExpression: rendered.text, ...maps, ConsistentRead: true };
             const { Items } = ok(await call('Scan', scan), scan) as { Items: Item[] };
             const expected = stored.filter((item) => holds(c, item)).map((item) => item.pk!);
@@ -58,10 +56,7 @@ describeEachBackend(
             const answer = await call('PutItem', put);
             const expectedError = holds(c, item) ? undefined : 'ConditionalCheckFailedException';
             assert.equal(answer.error, expectedError, `condition ${rendered.text} ${JSON.stringify(maps)} on ${JSON.stringify(item)}: ${answer.message}`);
-          } finally {
-            const deletes = stored.map((item) => ({ DeleteRequest: { Key: { pk: item.pk } } }));
-            await call('BatchWriteItem', { RequestItems: { [TableName]: deletes } });
-          }
+          });
         }),
       );
     });

@@ -20,7 +20,7 @@ import { mutatedStatement } from '../helpers/fuzz/mutations.js';
 import { projection } from '../helpers/fuzz/paths.js';
 import { anyStatement, insert, PartiqlWriter, select } from '../helpers/fuzz/partiql.js';
 import { fuzz } from '../helpers/fuzz/run.js';
-import { caller, ok } from '../helpers/fuzz/server.js';
+import { caller, ok, withItems } from '../helpers/fuzz/server.js';
 import { attributes, canonicalItem, type Item } from '../helpers/fuzz/values.js';
 
 describeEachBackend(
@@ -38,18 +38,13 @@ describeEachBackend(
         120,
         fc.asyncProperty(fc.array(poolAttributes, { minLength: 1, maxLength: 5 }), condition(2), fc.integer(), async (items, c, style) => {
           const stored: Item[] = items.map((attributes, i) => ({ ...attributes, pk: { S: `s${i}` } }));
-          const puts = stored.map((Item) => ({ PutRequest: { Item } }));
-          ok(await call('BatchWriteItem', { RequestItems: { [TableName]: puts } }), puts);
-          try {
+          await withItems(call, TableName, stored, (item) => ({ pk: item.pk }), async () => {
             const statement = select(new PartiqlWriter(prng(style)), TableName, c);
             const request = { Statement: statement.text, ConsistentRead: true, ...(statement.parameters.length > 0 ? { Parameters: statement.parameters } : {}) };
             const { Items } = ok(await call('ExecuteStatement', request), request) as { Items: Item[] };
             const expected = stored.filter((item) => holds(c, item)).map((item) => (item.pk as { S: string }).S);
             assert.deepEqual(new Set(Items.map((item) => (item.pk as { S: string }).S)), new Set(expected), JSON.stringify(request));
-          } finally {
-            const deletes = stored.map((item) => ({ DeleteRequest: { Key: { pk: item.pk } } }));
-            await call('BatchWriteItem', { RequestItems: { [TableName]: deletes } });
-          }
+          });
         }),
       );
     });

@@ -7,10 +7,10 @@
  * have no literal).
  */
 import fc from 'fast-check';
-import type { Random } from '../malformed.js';
 import { prng } from '../random.js';
-import type { Condition, Operand } from './conditions.js';
+import type { Comparator, Condition } from './conditions.js';
 import type { Path } from './documents.js';
+import { chance, commaSeparated, ConditionWriter } from './render.js';
 import type { Value } from './values.js';
 
 export interface Statement {
@@ -19,15 +19,12 @@ export interface Statement {
   readonly parameters: readonly Value[];
 }
 
-const chance = (random: Random, p: number) => random() < p;
 const PLAIN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // Words the statement grammar reads itself; an attribute so named is quoted.
 const WORDS = new Set(['SELECT', 'FROM', 'WHERE', 'AND', 'OR', 'NOT', 'IN', 'IS', 'BETWEEN', 'MISSING', 'NULL', 'TRUE', 'FALSE', 'SET', 'REMOVE', 'VALUE', 'INTO', 'ORDER', 'BY', 'SIZE', 'NAME']);
 
-export class PartiqlWriter {
+export class PartiqlWriter extends ConditionWriter {
   readonly parameters: Value[] = [];
-
-  constructor(private readonly random: Random) {}
 
   keyword(word: string): string {
     return chance(this.random, 0.7) ? word : chance(this.random, 0.5) ? word.toLowerCase() : `${word[0]}${word.slice(1).toLowerCase()}`;
@@ -57,65 +54,33 @@ export class PartiqlWriter {
   }
 
   /** A value as a literal where PartiQL has one (and the dice allow), else as a parameter. */
-  value(value: Value): string[] {
+  literal(value: Value): string[] {
     if (chance(this.random, 0.2) || 'B' in value || 'BS' in value) return [this.parameter(value)];
     if ('S' in value) return [this.string(value.S)];
     if ('N' in value) return value.N.startsWith('-') ? ['-', value.N.slice(1)] : [value.N];
     if ('BOOL' in value) return [this.keyword(value.BOOL ? 'TRUE' : 'FALSE')];
     if ('NULL' in value) return [this.keyword('NULL')];
-    const list = (parts: string[][]) => parts.flatMap((part, i) => (i > 0 ? [',', ...part] : part));
-    if ('L' in value) return ['[', ...list(value.L.map((v) => this.value(v))), ']'];
+    if ('L' in value) return ['[', ...commaSeparated(value.L.map((v) => this.literal(v))), ']'];
     if ('M' in value) return this.mapLiteral(value.M);
-    if ('SS' in value) return ['<<', ...list(value.SS.map((s) => [this.string(s)])), '>>'];
-    return ['<<', ...list(value.NS.map((n) => (n.startsWith('-') ? ['-', n.slice(1)] : [n]))), '>>'];
+    if ('SS' in value) return ['<<', ...commaSeparated(value.SS.map((s) => [this.string(s)])), '>>'];
+    return ['<<', ...commaSeparated(value.NS.map((n) => (n.startsWith('-') ? ['-', n.slice(1)] : [n]))), '>>'];
   }
 
   /** A map literal (never a parameter: INSERT's VALUE must be one). */
   mapLiteral(item: Readonly<Record<string, Value>>): string[] {
-    return ['{', ...Object.entries(item).flatMap(([k, v], i) => [...(i > 0 ? [','] : []), this.string(k), ':', ...this.value(v)]), '}'];
+    return ['{', ...Object.entries(item).flatMap(([k, v], i) => [...(i > 0 ? [','] : []), this.string(k), ':', ...this.literal(v)]), '}'];
   }
 
-  operand(operand: Operand): string[] {
-    switch (operand.kind) {
-      case 'path':
-        return this.path(operand.path);
-      case 'value':
-        return this.value(operand.value);
-      case 'size':
-        return ['size', '(', ...this.path(operand.path), ')'];
-    }
+  protected override comparator(operator: Comparator): string {
+    return operator === '<>' && chance(this.random, 0.5) ? '!=' : operator;
   }
 
-  condition(c: Condition, needsParens = false): string[] {
-    const tokens = this.conditionTokens(c);
-    return needsParens || chance(this.random, 0.1) ? ['(', ...tokens, ')'] : tokens;
+  protected override inList(members: string[][]): string[] {
+    return chance(this.random, 0.5) ? super.inList(members) : ['[', ...commaSeparated(members), ']'];
   }
 
-  private conditionTokens(c: Condition): string[] {
-    switch (c.kind) {
-      case 'compare':
-        return [...this.operand(c.left), c.operator === '<>' && chance(this.random, 0.5) ? '!=' : c.operator, ...this.operand(c.right)];
-      case 'between':
-        return [...this.operand(c.subject), this.keyword('BETWEEN'), ...this.operand(c.low), this.keyword('AND'), ...this.operand(c.high)];
-      case 'in': {
-        const [open, close] = chance(this.random, 0.5) ? ['(', ')'] : ['[', ']'];
-        return [...this.operand(c.subject), this.keyword('IN'), open, ...c.list.flatMap((o, i) => (i > 0 ? [',', ...this.operand(o)] : this.operand(o))), close];
-      }
-      case 'exists':
-        return ['attribute_exists', '(', ...this.path(c.path), ')'];
-      case 'not_exists':
-        return chance(this.random, 0.5) ? [...this.path(c.path), this.keyword('IS'), this.keyword('MISSING')] : ['attribute_not_exists', '(', ...this.path(c.path), ')'];
-      case 'type':
-        return ['attribute_type', '(', ...this.path(c.path), ',', this.string(c.type), ')'];
-      case 'begins_with':
-      case 'contains':
-        return [c.kind, '(', ...this.path(c.path), ',', ...this.operand(c.operand), ')'];
-      case 'not':
-        return [this.keyword('NOT'), ...this.condition(c.operand, c.operand.kind === 'and' || c.operand.kind === 'or')];
-      case 'and':
-      case 'or':
-        return [...this.condition(c.left, c.kind === 'and' && c.left.kind === 'or'), this.keyword(c.kind.toUpperCase()), ...this.condition(c.right, c.right.kind === 'or' || c.right.kind === c.kind)];
-    }
+  protected override notExists(path: Path): string[] {
+    return chance(this.random, 0.5) ? [...this.path(path), this.keyword('IS'), this.keyword('MISSING')] : super.notExists(path);
   }
 
   statement(tokens: readonly string[]): Statement {
@@ -152,7 +117,7 @@ export function anyStatement(tableName: string, where: fc.Arbitrary<Condition>, 
       case 1:
         return insert(writer, tableName, { ...attributes, pk: { S: 'k' } });
       case 2:
-        return writer.statement([writer.keyword('UPDATE'), table(tableName), writer.keyword('SET'), ...writer.path(projected[0]!), '=', ...writer.value(assigned), writer.keyword('WHERE'), 'pk', '=', "'k'", writer.keyword('AND'), ...writer.condition(c, true), ...back]);
+        return writer.statement([writer.keyword('UPDATE'), table(tableName), writer.keyword('SET'), ...writer.path(projected[0]!), '=', ...writer.literal(assigned), writer.keyword('WHERE'), 'pk', '=', "'k'", writer.keyword('AND'), ...writer.condition(c, true), ...back]);
       default:
         return writer.statement([writer.keyword('DELETE'), writer.keyword('FROM'), table(tableName), writer.keyword('WHERE'), 'pk', '=', "'k'", ...back]);
     }

@@ -7,7 +7,7 @@
  */
 import { isReservedWord } from '../../../src/expressions/reserved-words.js';
 import type { Random } from '../malformed.js';
-import type { Condition, Operand } from './conditions.js';
+import type { Comparator, Condition, Operand } from './conditions.js';
 import type { Path } from './documents.js';
 import type { Value } from './values.js';
 
@@ -23,15 +23,87 @@ const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]*$/;
 /** Whether an expression can name `name` without an alias. */
 export const spellable = (name: string): boolean => IDENTIFIER.test(name) && !isReservedWord(name);
 
-const chance = (random: Random, p: number) => random() < p;
+export const chance = (random: Random, p: number) => random() < p;
+
+/** Tokens joined by commas. */
+export const commaSeparated = (parts: readonly (readonly string[])[]): string[] => parts.flatMap((part, i) => (i > 0 ? [',', ...part] : [...part]));
+
+/**
+ * Writes condition trees as tokens; a dialect (expressions, PartiQL) says how
+ * it spells names, values and keywords, and may spell a few forms its own way.
+ */
+export abstract class ConditionWriter {
+  constructor(protected readonly random: Random) {}
+
+  abstract keyword(word: string): string;
+  abstract path(path: Path): string[];
+  /** A value operand. */
+  abstract literal(value: Value): string[];
+
+  operand(operand: Operand): string[] {
+    switch (operand.kind) {
+      case 'path':
+        return this.path(operand.path);
+      case 'value':
+        return this.literal(operand.value);
+      case 'size':
+        return ['size', '(', ...this.path(operand.path), ')'];
+    }
+  }
+
+  protected comparator(operator: Comparator): string {
+    return operator;
+  }
+
+  protected inList(members: string[][]): string[] {
+    return ['(', ...commaSeparated(members), ')'];
+  }
+
+  protected notExists(path: Path): string[] {
+    return ['attribute_not_exists', '(', ...this.path(path), ')'];
+  }
+
+  /** The condition, in parentheses when `needsParens` and now and then when not (never two pairs: DynamoDB refuses those). */
+  condition(c: Condition, needsParens = false): string[] {
+    const tokens = this.conditionTokens(c);
+    return needsParens || chance(this.random, 0.15) ? ['(', ...tokens, ')'] : tokens;
+  }
+
+  private conditionTokens(c: Condition): string[] {
+    switch (c.kind) {
+      case 'compare':
+        return [...this.operand(c.left), this.comparator(c.operator), ...this.operand(c.right)];
+      case 'between':
+        return [...this.operand(c.subject), this.keyword('BETWEEN'), ...this.operand(c.low), this.keyword('AND'), ...this.operand(c.high)];
+      case 'in':
+        return [...this.operand(c.subject), this.keyword('IN'), ...this.inList(c.list.map((o) => this.operand(o)))];
+      case 'exists':
+        return ['attribute_exists', '(', ...this.path(c.path), ')'];
+      case 'not_exists':
+        return this.notExists(c.path);
+      case 'type':
+        return ['attribute_type', '(', ...this.path(c.path), ',', ...this.literal({ S: c.type }), ')'];
+      case 'begins_with':
+      case 'contains':
+        return [c.kind, '(', ...this.path(c.path), ',', ...this.operand(c.operand), ')'];
+      case 'not':
+        return [this.keyword('NOT'), ...this.condition(c.operand, c.operand.kind === 'and' || c.operand.kind === 'or')];
+      case 'and':
+      case 'or': {
+        // AND binds tighter than OR; a right operand of the same kind keeps its shape in parentheses.
+        const left = this.condition(c.left, c.kind === 'and' && c.left.kind === 'or');
+        const right = this.condition(c.right, c.right.kind === 'or' || c.right.kind === c.kind);
+        return [...left, this.keyword(c.kind.toUpperCase()), ...right];
+      }
+    }
+  }
+}
 
 /** The tokens of one or more expressions sharing one set of names and values. */
-export class Renderer {
+export class Renderer extends ConditionWriter {
   private readonly aliases = new Map<string, string>();
   private readonly placeholders = new Map<string, string>();
   private readonly valueList: [string, Value][] = [];
-
-  constructor(private readonly random: Random) {}
 
   keyword(word: string): string {
     const roll = this.random();
@@ -66,53 +138,8 @@ export class Renderer {
     return placeholder;
   }
 
-  operand(operand: Operand): string[] {
-    switch (operand.kind) {
-      case 'path':
-        return this.path(operand.path);
-      case 'value':
-        return [this.value(operand.value)];
-      case 'size':
-        return ['size', '(', ...this.path(operand.path), ')'];
-    }
-  }
-
-  /** One pair of parentheses now and then, where the grammar allows it. */
-  private wrapped(tokens: string[], needed: boolean): string[] {
-    return needed || chance(this.random, 0.15) ? ['(', ...tokens, ')'] : tokens;
-  }
-
-  condition(c: Condition, needsParens = false): string[] {
-    return this.wrapped(this.conditionTokens(c), needsParens);
-  }
-
-  private conditionTokens(c: Condition): string[] {
-    switch (c.kind) {
-      case 'compare':
-        return [...this.operand(c.left), c.operator, ...this.operand(c.right)];
-      case 'between':
-        return [...this.operand(c.subject), this.keyword('BETWEEN'), ...this.operand(c.low), this.keyword('AND'), ...this.operand(c.high)];
-      case 'in':
-        return [...this.operand(c.subject), this.keyword('IN'), '(', ...c.list.flatMap((o, i) => (i > 0 ? [',', ...this.operand(o)] : this.operand(o))), ')'];
-      case 'exists':
-        return ['attribute_exists', '(', ...this.path(c.path), ')'];
-      case 'not_exists':
-        return ['attribute_not_exists', '(', ...this.path(c.path), ')'];
-      case 'type':
-        return ['attribute_type', '(', ...this.path(c.path), ',', this.value({ S: c.type }), ')'];
-      case 'begins_with':
-      case 'contains':
-        return [c.kind, '(', ...this.path(c.path), ',', ...this.operand(c.operand), ')'];
-      case 'not':
-        return [this.keyword('NOT'), ...this.condition(c.operand, c.operand.kind === 'and' || c.operand.kind === 'or')];
-      case 'and':
-      case 'or': {
-        // AND binds tighter than OR; a right operand of the same kind keeps its shape in parentheses.
-        const left = this.condition(c.left, c.kind === 'and' && c.left.kind === 'or');
-        const right = this.condition(c.right, c.right.kind === 'or' || c.right.kind === c.kind);
-        return [...left, this.keyword(c.kind.toUpperCase()), ...right];
-      }
-    }
+  literal(value: Value): string[] {
+    return [this.value(value)];
   }
 
   /** The tokens as text, with whitespace of any kind where it may go and where it must. */

@@ -16,3 +16,15 @@ export function ok(answer: Answer, context: unknown): Record<string, unknown> {
   assert.equal(answer.status, 200, `${describe(JSON.stringify(context))}\nanswer ${answer.status}: ${describe(answer.body)}`);
   return answer.body.length === 0 ? {} : answer.json();
 }
+
+/** Writes `items` (each with its key) to `TableName`, runs `body`, and deletes them again. */
+export async function withItems(call: Call, TableName: string, items: readonly Record<string, unknown>[], key: (item: Record<string, unknown>) => Record<string, unknown>, body: () => Promise<void>): Promise<void> {
+  const puts = items.map((Item) => ({ PutRequest: { Item } }));
+  ok(await call('BatchWriteItem', { RequestItems: { [TableName]: puts } }), puts);
+  try {
+    await body();
+  } finally {
+    const deletes = items.map((item) => ({ DeleteRequest: { Key: key(item) } }));
+    await call('BatchWriteItem', { RequestItems: { [TableName]: deletes } });
+  }
+}
