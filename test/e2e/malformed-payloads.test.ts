@@ -8,6 +8,7 @@
  * DYNALITH_FUZZ_RUNS explore further than the default run.
  */
 import { before, test } from 'node:test';
+import { deflateSync, gzipSync } from 'node:zlib';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { DescribeTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
@@ -100,6 +101,34 @@ describeEachBackend('malformed payloads', (target) => {
       assert.equal(res.status, 400, operation);
       assert.deepEqual(res.json(), { __type: 'com.amazon.coral.validate#ValidationException', message: nesting }, operation);
     }
+  });
+
+  test('compressed bodies: decoded as the uncompressed ones, or (only when they cannot be) a 500 InternalServerError', async () => {
+    const inProcess = target().backend !== 'external';
+    const getItem = await findOperation('GetItem')!;
+    const codings = ['gzip', 'deflate', 'GZIP', ' gzip ', 'identity', 'br', 'gzip, deflate', 'x-gzip', ''];
+    const compressors: Record<string, (b: Buffer) => Buffer> = { gzip: gzipSync, deflate: deflateSync };
+    await fuzz(
+      `compressed bodies ${target().backend}`,
+      60,
+      fc.asyncProperty(requestBody(getItem.shape, vocabulary), fc.constantFrom(...codings), fc.nat(4), fc.nat(), async (body, coding, damage, cut) => {
+        const plain = Buffer.from(body);
+        const known = compressors[coding.trim().toLowerCase()];
+        let bytes = known === undefined || damage === 0 ? plain : known(plain);
+        if (damage === 1) bytes = bytes.subarray(0, cut % (bytes.length + 1));
+        if (damage === 2 && bytes.length > 0) bytes = Buffer.concat([bytes.subarray(0, cut % bytes.length), Buffer.from([cut & 255]), bytes.subarray((cut % bytes.length) + 1)]);
+        const headers = coding === '' ? undefined : { 'Content-Encoding': coding };
+        const answer = await exchange(target().endpoint, 'DynamoDB_20120810.GetItem', bytes, { inProcess, mayBeUndecodable: true, ...(headers ? { headers } : {}) });
+        if (damage >= 3 && known !== undefined) {
+          // A body that decodes is answered as if it had been sent plain.
+          const direct = await exchange(target().endpoint, 'DynamoDB_20120810.GetItem', plain, { inProcess });
+          assert.equal(answer.status, direct.status, `${coding}: ${body}`);
+          assert.deepEqual(answer.body.toString(), direct.body.toString(), `${coding}: ${body}`);
+        } else if (known === undefined && coding !== '') {
+          assert.equal(answer.error, 'InternalServerError', `${coding} is no coding DynamoDB decodes: ${answer.body.toString()}`);
+        }
+      }),
+    );
   });
 
   for (const [prefix, lookup] of APIS) {
