@@ -56,7 +56,7 @@ describeEachBackend('malformed payloads', (target) => {
     const { Table } = await ddb.send(new DescribeTableCommand({ TableName: composite }));
     vocabulary = {
       tables: [simple, composite, 'fuzz_absent'],
-      attributes: ['pk', 'sk', 'lsk', 'gk', 'a', 'b'],
+      attributes: ['pk', 'sk', 'lsk', 'gk', 'a', 'b', '__proto__', 'constructor'],
       indexes: ['lsi', 'gsi', 'nope'],
       arns: [Table!.TableArn!, Table!.LatestStreamArn!, `${Table!.LatestStreamArn!}x`, 'arn:aws:dynamodb:us-east-1:000000000000:table/fuzz_absent', 'arn:aws'],
     };
