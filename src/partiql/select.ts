@@ -237,8 +237,11 @@ export async function runSelect(context: OperationContext, statement: SelectStat
     const limit = options.limit === undefined ? undefined : options.limit - entries.length;
     const exclusiveStart = r === start?.range ? start.after : undefined;
     const page = await readPage(context.services.storage, { range: ranges[r] as KeyRange, exclusiveStart, reverse, limit, maxBytes, keyOf: source.keyOf }, fetch);
-    entries.push(...page.entries);
-    for (const entry of page.entries) maxBytes -= entry.stored.size;
+    // One by one: a page of small items can hold more entries than a call takes arguments.
+    for (const entry of page.entries) {
+      entries.push(entry);
+      maxBytes -= entry.stored.size;
+    }
     const last = page.entries[page.entries.length - 1];
     if (page.cut && last !== undefined) {
       resume = { range: r, after: entryKey(source, last.stored.item) };
