@@ -6,6 +6,7 @@
 
 import { createHash } from 'node:crypto';
 import { MAX_KEY_BYTES } from '../storage/bytes.js';
+import { textBytes } from '../model/key-codec.js';
 
 const META = 0x00;
 const TABLE = 0x01;
@@ -71,10 +72,11 @@ export function collectionPrefix(tableId: number): Uint8Array {
 
 /**
  * A TransactWriteItems ClientRequestToken's record, by account, region and
- * token (tokens are 1..36 characters, so the key always fits).
+ * token (tokens are 1..36 characters, so the key always fits; a token's lone
+ * surrogates keep their own bytes, so two tokens never share a record).
  */
 export function idempotencyKey(account: string, region: string, token: string): Uint8Array {
-  return withPrefix(IDEMPOTENCY, utf8.encode(`${account}\u0000${region}\u0000${token}`));
+  return withPrefix(IDEMPOTENCY, textBytes(`${account}\u0000${region}\u0000${token}`));
 }
 
 /** Every item key of a table starts with this. */

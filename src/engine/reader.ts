@@ -20,6 +20,8 @@ export interface PageSpec {
   readonly exclusiveStart?: Uint8Array;
   readonly reverse: boolean;
   readonly limit?: number;
+  /** The bytes of entries the page may read: MAX_PAGE_BYTES unless a read of several ranges has used some. */
+  readonly maxBytes?: number;
   /** The whole key an entry is stored under: orders the entries whose stored keys were cut. */
   readonly keyOf: (entry: StoredItem) => Uint8Array;
 }
@@ -113,6 +115,7 @@ export function readPage(
   if (bounds.upper !== undefined && compareBytes(bounds.lower.key, bounds.upper.key) >= 0) return Promise.resolve({ entries: [], cut: false });
   const { start, end } = storeRange(bounds);
   const check = !exact(bounds.lower) || !exact(bounds.upper);
+  const maxBytes = spec.maxBytes ?? MAX_PAGE_BYTES;
   return storage.read((tx) => {
     const entries: PageEntry[] = [];
     let bytes = 0;
@@ -120,7 +123,7 @@ export function readPage(
     const take = (stored: StoredItem): boolean => {
       entries.push({ stored, base: fetch?.(stored.item, tx) });
       bytes += stored.size;
-      return entries.length === spec.limit || bytes >= MAX_PAGE_BYTES;
+      return entries.length === spec.limit || bytes >= maxBytes;
     };
     let run: { key: Uint8Array; stored: StoredItem }[] = [];
     const takeRun = (): boolean => {

@@ -70,10 +70,14 @@ export interface UpdateAst {
 
 export type ProjectionAst = readonly PathOperand[];
 
+/** Freezes a tree, walking it with a stack of its own: trees nest as deep as their text. */
 export function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (typeof node !== 'object' || node === null || Object.isFrozen(node)) continue;
+    Object.freeze(node);
+    for (const child of Object.values(node)) pending.push(child);
   }
   return value;
 }

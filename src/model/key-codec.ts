@@ -10,15 +10,23 @@
  *   N = 0   0x02
  *   N > 0   0x03, exponent + 130 (one byte: the range is -130..125),
  *           digit pairs as pair + 1 (1..100), terminator 0x00
- *   S       0x04, UTF-8 bytes with 0x00 escaped as 0x00 0xFF, 0x00 0x01
+ *   S       0x04, UTF-8 bytes (textBytes) with 0x00 escaped as 0x00 0xFF, 0x00 0x01
  *   B       0x05, raw bytes escaped and terminated the same way
  * A key attribute has one type per table, so the type byte never decides an
  * order DynamoDB would see; it only makes decoding schema-free.
  *
  * Storage keys put these parts together (engine/key-layout.ts).
  */
+import { isUtf8 } from 'node:buffer';
 import { checkNumberParts, formatNumber, parseNumber, type DecimalParts } from './numbers.js';
 import { hash32 } from './hash.js';
+
+declare global {
+  interface String {
+    /** ES2024, in Node since 20: false when the string holds a lone surrogate. */
+    isWellFormed(): boolean;
+  }
+}
 
 export { hash32 };
 
@@ -59,6 +67,68 @@ function utf8Rank(unit: number): number {
   if (unit >= 0xd800 && unit <= 0xdfff) return unit + 0x2000;
   if (unit >= 0xe000) return unit - 0x800;
   return unit;
+}
+
+// ---------------------------------------------------------------- text
+
+/**
+ * Lone surrogates are not text UTF-8 can hold, yet JSON lets a request carry
+ * them (`"\ud800"`), and UTF-8 encoders replace each with U+FFFD, which would
+ * store "\ud800", "\udfff" and "\ufffd" as one key. They get byte sequences
+ * no UTF-8 text has, placed where compareUtf8 orders them: a lone high
+ * surrogate as the first three bytes of the code points it would begin, then
+ * 0x7F (below any fourth byte); a lone low surrogate, which ranks above every
+ * other code unit, after the lead byte 0xF8, above every UTF-8 lead byte.
+ */
+const LONE_HIGH_END = 0x7f;
+const LONE_LOW_LEAD = 0xf8;
+
+const isHigh = (unit: number): boolean => unit >= 0xd800 && unit <= 0xdbff;
+const isLow = (unit: number): boolean => unit >= 0xdc00 && unit <= 0xdfff;
+
+/** The bytes a text is keyed by: its UTF-8, and distinct bytes for lone surrogates, in compareUtf8's order. */
+export function textBytes(text: string): Buffer {
+  if (text.isWellFormed()) return Buffer.from(text, 'utf8');
+  const parts: Buffer[] = [];
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (isHigh(unit) && isLow(text.charCodeAt(i + 1))) i++;
+    else if (isHigh(unit) || isLow(unit)) {
+      parts.push(Buffer.from(text.slice(from, i), 'utf8'));
+      if (isHigh(unit)) {
+        const first = 0x10000 + ((unit - 0xd800) << 10);
+        parts.push(Buffer.of(0xf0 | (first >> 18), 0x80 | ((first >> 12) & 0x3f), 0x80 | ((first >> 6) & 0x3f), LONE_HIGH_END));
+      } else {
+        parts.push(Buffer.of(LONE_LOW_LEAD, 0x80 | ((unit - 0xdc00) >> 6), 0x80 | ((unit - 0xdc00) & 0x3f)));
+      }
+      from = i + 1;
+    }
+  }
+  parts.push(Buffer.from(text.slice(from), 'utf8'));
+  return Buffer.concat(parts);
+}
+
+/** The lone surrogate textBytes wrote at `i`. */
+function loneUnit(bytes: Buffer, i: number): number {
+  if (bytes[i] === LONE_LOW_LEAD) return 0xdc00 + (((bytes[i + 1]! & 0x3f) << 6) | (bytes[i + 2]! & 0x3f));
+  const first = ((bytes[i]! & 0x07) << 18) | ((bytes[i + 1]! & 0x3f) << 12) | ((bytes[i + 2]! & 0x3f) << 6);
+  return 0xd800 + ((first - 0x10000) >> 10);
+}
+
+/** The text textBytes encoded. */
+export function bytesText(bytes: Buffer): string {
+  if (isUtf8(bytes)) return bytes.toString('utf8');
+  let text = '';
+  let from = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const length = bytes[i] === LONE_LOW_LEAD ? 3 : bytes[i]! >= 0xf0 && bytes[i + 3] === LONE_HIGH_END ? 4 : 0;
+    if (length === 0) continue;
+    text += bytes.toString('utf8', from, i) + String.fromCharCode(loneUnit(bytes, i));
+    from = i + length;
+    i = from - 1;
+  }
+  return text + bytes.toString('utf8', from);
 }
 
 /** Base64 texts in the unsigned byte order of what they encode. */
@@ -120,7 +190,7 @@ function encodeNumber(parts: DecimalParts): Uint8Array {
  * range or precision are rejected with its validation errors.
  */
 export function encodeKeyPart(value: KeyValue): Uint8Array {
-  if ('S' in value) return encodeEscaped(STRING, Buffer.from(value.S, 'utf8'));
+  if ('S' in value) return encodeEscaped(STRING, textBytes(value.S));
   if ('N' in value) return encodeNumber(parseNumber(value.N));
   return encodeEscaped(BINARY, Buffer.from(value.B, 'base64'));
 }
@@ -181,7 +251,7 @@ export function decodeKeyPart(bytes: Uint8Array, offset: number): DecodedPart {
       return decodeNumber(bytes, offset + 1, true);
     case STRING: {
       const { content, next } = decodeEscaped(bytes, offset + 1);
-      return { value: { S: content.toString('utf8') }, next };
+      return { value: { S: bytesText(content) }, next };
     }
     case BINARY: {
       const { content, next } = decodeEscaped(bytes, offset + 1);

@@ -8,6 +8,7 @@
 import { canonicalNumber } from '../model/numbers.js';
 import type { ConditionNode, Comparator, Operand, PathElement, PathOperand, UpdateAction, ValueOperand } from '../expressions/ast.js';
 import { deepFreeze } from '../expressions/ast.js';
+import { parseStatistics } from '../expressions/parser.js';
 import { LruCache } from '../expressions/cache.js';
 import { DynamoError } from '../protocol/errors.js';
 import type { ProjectedPath, Returning, SelectStatement, Statement, Target, ValueNode } from './ast.js';
@@ -49,6 +50,7 @@ class Parser {
   // ------------------------------------------------------------ tokens
 
   private peek(ahead = 0): Token {
+    parseStatistics.steps++;
     return this.tokens[Math.min(this.position + ahead, this.tokens.length - 1)] as Token;
   }
 

@@ -11,7 +11,7 @@ import { compareKeyValues, prefixEnd, type KeyRange, type KeyValue } from '../mo
 import type { KeyAttribute } from '../model/primary-key.js';
 import { validation } from '../protocol/errors.js';
 import { CapacityUsage, readUnits, type ConsumedCapacity, type ReturnConsumedCapacity } from '../engine/capacity.js';
-import { readPage, type PageEntry } from '../engine/reader.js';
+import { MAX_PAGE_BYTES, readPage, type PageEntry } from '../engine/reader.js';
 import type { TableRecord } from '../engine/table.js';
 import type { ConditionNode } from '../expressions/ast.js';
 import { valueAt } from '../expressions/document-path.js';
@@ -231,14 +231,17 @@ export async function runSelect(context: OperationContext, statement: SelectStat
 
   const entries: PageEntry[] = [];
   let resume: Resume | undefined;
+  // One page of 1 MB however many ranges (partitions named by IN) it reads.
+  let maxBytes = MAX_PAGE_BYTES;
   for (let r = start?.range ?? 0; r < ranges.length; r++) {
     const limit = options.limit === undefined ? undefined : options.limit - entries.length;
-    const page = await readPage(
-      context.services.storage,
-      { range: ranges[r] as KeyRange, exclusiveStart: r === start?.range ? start.after : undefined, reverse, limit, keyOf: source.keyOf },
-      fetch,
-    );
-    entries.push(...page.entries);
+    const exclusiveStart = r === start?.range ? start.after : undefined;
+    const page = await readPage(context.services.storage, { range: ranges[r] as KeyRange, exclusiveStart, reverse, limit, maxBytes, keyOf: source.keyOf }, fetch);
+    // One by one: a page of small items can hold more entries than a call takes arguments.
+    for (const entry of page.entries) {
+      entries.push(entry);
+      maxBytes -= entry.stored.size;
+    }
     const last = page.entries[page.entries.length - 1];
     if (page.cut && last !== undefined) {
       resume = { range: r, after: entryKey(source, last.stored.item) };

@@ -10,6 +10,15 @@ import { findStreamsOperation } from '../operations/streams/registry.js';
 import { RawJson, type Namespace } from '../operations/operation.js';
 import type { Services } from '../engine/services.js';
 
+/**
+ * A body that is not UTF-8 is not JSON text (RFC 8259). No answer of DynamoDB
+ * to one was found; it gets the answer to a body that does not parse
+ * (SerializationException, as recorded in dynalite's tests) rather than having
+ * what cannot be read replaced with U+FFFD, which made different keys one key.
+ * A byte order mark stays in the text, so it is refused as before.
+ */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 const SERVICE_PREFIX = 'DynamoDB_20120810.';
 const STREAMS_PREFIX = 'DynamoDBStreams_20120810.';
 
@@ -31,7 +40,7 @@ export async function dispatch(
   let body: unknown = undefined;
   if (bytes.length > 0) {
     try {
-      body = JSON.parse(bytes.toString('utf8'));
+      body = JSON.parse(utf8.decode(bytes));
     } catch {
       throw new DynamoError('SerializationException', '');
     }

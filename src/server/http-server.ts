@@ -9,6 +9,7 @@ import { DynamoError } from '../protocol/errors.js';
 import { authenticate } from './authentication.js';
 import { dispatch } from './dispatch.js';
 import { acceptedCoding, compress, COMPRESSION_THRESHOLD, decodeBody, tooLarge, type Coding } from './compression.js';
+import { inTurn } from './pipelining.js';
 import { crc32, requestId } from './wire.js';
 import type { Services } from '../engine/services.js';
 import type { Logger } from '../logger.js';
@@ -41,7 +42,7 @@ export interface HttpServerOptions {
 }
 
 export function createHttpServer(options: HttpServerOptions): Server {
-  const server = createServer({ keepAliveTimeout: 60_000, maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
+  const respond = (req: IncomingMessage, res: ServerResponse): void => {
     const id = requestId();
     handle(req, res, id, options).catch((error: unknown) => {
       options.logger.error({ err: error }, 'request failed unexpectedly');
@@ -52,7 +53,9 @@ export function createHttpServer(options: HttpServerOptions): Server {
       const failure = new DynamoError('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.');
       sendError(req, res, id, failure)?.catch(() => res.destroy());
     });
-  });
+  };
+  // Pipelined requests run one after another, so a client that does not read its answers cannot make us buffer them.
+  const server = createServer({ keepAliveTimeout: 60_000, maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => inTurn(req, res, respond));
   server.on('clientError', answerClientError);
   return server;
 }

@@ -20,8 +20,12 @@ const int = (n: number): number => Math.floor(random() * n);
 const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
 
 // Characters chosen to hit the encoding's edge cases: NUL (escaped), bytes
-// around the escape and terminator values, and the UTF-16/UTF-8 order split.
-const CHARACTERS = ['\u0000', '\u0001', '\u0002', 'a', 'b', '\u007f', '\u00ff', '\u0100', '\ue000', '\uffff', '\ud83d\ude00', '\ud800\udc00'];
+// around the escape and terminator values, the UTF-16/UTF-8 order split, and
+// lone surrogates (which JSON can carry and UTF-8 cannot).
+const CHARACTERS = [
+  '\u0000', '\u0001', '\u0002', 'a', 'b', '\u007f', '\u00ff', '\u0100', '\ue000', '\ufffd', '\uffff', '\ud83d\ude00', '\ud800\udc00', '\udbff\udfff',
+  '\ud800', '\ud83d', '\udbff', '\udc00', '\ude00', '\udfff',
+];
 
 function randomString(): string {
   let s = '';
@@ -89,7 +93,11 @@ function sign(n: number): number {
 }
 
 function expectedOrder(a: KeyValue, b: KeyValue): number {
-  if ('S' in a && 'S' in b) return Buffer.compare(Buffer.from(a.S, 'utf8'), Buffer.from(b.S, 'utf8'));
+  if ('S' in a && 'S' in b) {
+    // UTF-8 byte order; lone surrogates, which UTF-8 cannot hold, rank as compareUtf8 ranks them.
+    if (a.S.isWellFormed() && b.S.isWellFormed()) return Buffer.compare(Buffer.from(a.S, 'utf8'), Buffer.from(b.S, 'utf8'));
+    return a.S === b.S ? 0 : compareUtf8(a.S, b.S);
+  }
   if ('B' in a && 'B' in b) return Buffer.compare(Buffer.from(a.B, 'base64'), Buffer.from(b.B, 'base64'));
   if ('N' in a && 'N' in b) return new ExactDecimal(a.N).cmp(new ExactDecimal(b.N));
   throw new Error('mixed types');
@@ -152,6 +160,17 @@ describe('key codec', () => {
       const expected = first !== 0 ? first : sign(expectedOrder(c, d));
       assert.equal(sign(compareBytes(left, right)), expected, `${JSON.stringify([a, c])} vs ${JSON.stringify([b, d])}`);
     }
+  });
+
+  test('lone surrogates and U+FFFD are distinct keys, ordered as compareUtf8 orders them', () => {
+    const ordered = ['\ufffd\u0000', '\uffff', '\ud800', '\ud800\u0000', '\ud800\ud800', '\ud800\udc00', '\udbff', '\udbff\udfff', '\udc00', '\udfff', '\udfff\ud800'];
+    const texts = [...ordered, '\ufffd', '\ufffd\ufffd\ufffd'];
+    assert.equal(new Set(texts.map((S) => Buffer.from(encodeKeyPart({ S })).toString('hex'))).size, texts.length);
+    for (let i = 1; i < ordered.length; i++) {
+      assert.ok(compareUtf8(ordered[i - 1]!, ordered[i]!) < 0, `compareUtf8 at ${i}`);
+      assert.ok(compareBytes(encodeKeyPart({ S: ordered[i - 1]! }), encodeKeyPart({ S: ordered[i]! })) < 0, `encoding at ${i}`);
+    }
+    for (const S of texts) assert.equal((decodeKeyPart(encodeKeyPart({ S }), 0).value as { S: string }).S, S);
   });
 
   test('equal numbers written differently encode identically', () => {

@@ -86,12 +86,23 @@ export interface ShardPage {
   readonly texts: readonly string[];
   /** The sequence number after the last record read (or `from` when none was). */
   readonly next: number;
+  /** True when the page stopped at `limit` records or at 1 MB, so more may follow. */
+  readonly cut: boolean;
 }
 
 /**
- * Up to `limit` stored record texts of a shard from sequence `from`, read in
- * one snapshot with the stream's state so a shard that rolls over meanwhile
- * cannot lend its child's records. Undefined when the stream or shard is gone.
+ * "GetRecords can retrieve a maximum of 1 MB of data or 1000 stream records,
+ * whichever comes first" (DynamoDB Streams API Reference). Measured on the
+ * stored record texts; the record that reaches it is still part of the page,
+ * as with a Query's 1 MB.
+ */
+const MAX_RECORDS_BYTES = 1024 * 1024;
+
+/**
+ * Up to `limit` stored record texts (and about 1 MB) of a shard from sequence
+ * `from`, read in one snapshot with the stream's state so a shard that rolls
+ * over meanwhile cannot lend its child's records. Undefined when the stream or
+ * shard is gone.
  */
 export function readShardPage(storage: Storage, arn: string, shardId: string, from: number, limit: number): Promise<ShardPage | undefined> {
   return storage.read((tx) => {
@@ -101,10 +112,13 @@ export function readShardPage(storage: Storage, arn: string, shardId: string, fr
     const to = shard.end === undefined ? undefined : shard.end + 1;
     const texts: string[] = [];
     let next = from;
+    let bytes = 0;
     for (const { key, value } of tx.range({ ...recordRange(snapshot.name, from, to), limit })) {
       texts.push(decoder.decode(value));
       next = Number(new DataView(key.buffer, key.byteOffset + key.length - 8, 8).getBigUint64(0)) + 1;
+      bytes += value.length;
+      if (bytes >= MAX_RECORDS_BYTES) return { snapshot, shard, texts, next, cut: true };
     }
-    return { snapshot, shard, texts, next };
+    return { snapshot, shard, texts, next, cut: texts.length === limit };
   });
 }

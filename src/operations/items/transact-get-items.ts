@@ -1,11 +1,12 @@
 /**
  * TransactGetItems: up to 100 Gets on distinct items, all read from one
  * storage snapshot, so a concurrent TransactWriteItems is seen whole or not
- * at all. Request-level faults (shape, values, projections, tables, two Gets
+ * at all, and answering at most 4 MB of items. Request-level faults (shape, values, projections, tables, two Gets
  * of one item) are ValidationException / ResourceNotFoundException; a key
  * that does not match its table's schema cancels the transaction with a
  * ValidationError reason for that Get.
  */
+import { itemSize } from '../../model/item-size.js';
 import { validateKey } from '../../model/validate-value.js';
 import type { PrimaryKey } from '../../model/primary-key.js';
 import { DynamoError } from '../../protocol/errors.js';
@@ -71,13 +72,15 @@ export const transactGetItems = defineOperation<TransactGetItemsRequest>({
       }
     });
     const resolved = resolvedKeys(tables, keys);
-    const items = await readItems(context.services.storage, resolved.map((key, i) => ({ table: tables[i]!, key })));
     const capacity = new TransactionCapacity();
-    const responses = items.map((stored, i) => {
+    const targets = resolved.map((key, i) => ({ table: tables[i]!, key }));
+    const responses = await readItems(context.services.storage, targets, (stored, i) => {
       capacity.addRead(tables[i]!, stored?.size ?? 0);
+      if (stored === undefined) return { response: '{}', size: 0 };
       const projection = gets[i]!.projection;
-      const text = stored === undefined ? undefined : projection === undefined ? stored.text : JSON.stringify(projection.apply(stored.item));
-      return splicedJson({ Item: text }).text;
+      if (projection === undefined) return { response: splicedJson({ Item: stored.text }).text, size: stored.size };
+      const item = projection.apply(stored.item);
+      return { response: splicedJson({ Item: JSON.stringify(item) }).text, size: itemSize(item) };
     });
     return splicedJson({ Responses: jsonArray(responses) }, { ConsumedCapacity: capacity.report(request.ReturnConsumedCapacity) });
   },

@@ -96,14 +96,44 @@ export function checkDistinctItems(targets: readonly ItemTarget[], message = MUL
   }
 }
 
-/** The items under the targets, all read from one storage snapshot (a transactional read). */
-export function readItems(storage: Storage, targets: readonly ItemTarget[]): Promise<(StoredItem | undefined)[]> {
-  return storage.read((tx) =>
-    targets.map(({ table, key }) => {
+/** What a transactional read answers for one item: the response entry and the size of the item it holds. */
+export interface ReadResponse<T> {
+  readonly response: T;
+  /** The DynamoDB size of the item answered (after any projection); 0 for none. */
+  readonly size: number;
+}
+
+/** The most a transactional read may answer: "the aggregate size of the items in the transaction cannot exceed 4 MB". */
+const MAX_READ_RESPONSE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * DynamoDB Local 3.3.1 counts each Get as 4 bytes plus the size of the item it
+ * answers (a missing item only the 4), refuses once the running total passes
+ * 4 MB, and names that total. No response of live DynamoDB to an oversized
+ * transactional read was found; this follows DynamoDB Local.
+ */
+const RESPONSE_ENTRY_BYTES = 4;
+
+/**
+ * A transactional read: the items under the targets, all from one storage
+ * snapshot, each turned into its response by `respond` as it is read, so an
+ * answer past the 4 MB limit is refused before the rest is read or rendered.
+ */
+export function readItems<T>(
+  storage: Storage,
+  targets: readonly ItemTarget[],
+  respond: (stored: StoredItem | undefined, index: number) => ReadResponse<T>,
+): Promise<T[]> {
+  return storage.read((tx) => {
+    let total = 0;
+    return targets.map(({ table, key }, i) => {
       const bytes = tx.get(itemKey(table.id, key));
-      return bytes === undefined ? undefined : StoredItem.of(bytes);
-    }),
-  );
+      const { response, size } = respond(bytes === undefined ? undefined : StoredItem.of(bytes), i);
+      total += RESPONSE_ENTRY_BYTES + size;
+      if (total > MAX_READ_RESPONSE_BYTES) throw validation(`Payload in response is too large.${total}`);
+      return response;
+    });
+  });
 }
 
 /**

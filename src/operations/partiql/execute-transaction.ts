@@ -4,8 +4,10 @@
  * storage transaction through the same machinery as TransactWriteItems (one
  * cancellation reason per statement, ClientRequestToken idempotency, twice
  * the plain capacity); the reads, each of one item by its key, read one
- * snapshot like TransactGetItems.
+ * snapshot like TransactGetItems, within the same 4 MB response limit.
  */
+import type { Item } from '../../model/attribute-value.js';
+import { itemSize } from '../../model/item-size.js';
 import { DynamoError, validation } from '../../protocol/errors.js';
 import { list, str, struct } from '../../protocol/shape.js';
 import { idempotencyKey } from '../../engine/keyspace.js';
@@ -82,12 +84,13 @@ function readTarget(context: OperationContext, { statement, binding }: Prepared)
 async function readAll(context: OperationContext, prepared: readonly Prepared[], mode: ReturnConsumedCapacity | undefined) {
   const targets = prepared.map((statement, i) => inStatement(i, () => readTarget(context, statement)));
   checkDistinctItems(targets);
-  const items = await readItems(context.services.storage, targets);
   const capacity = new TransactionCapacity();
-  const responses = items.map((stored, i) => {
+  const responses = await readItems<{ Item?: Item }>(context.services.storage, targets, (stored, i) => {
     capacity.addRead(targets[i]!.table, stored?.size ?? 0);
     const { statement, binding } = prepared[i]!;
-    return { Item: stored === undefined || statement.kind !== 'select' ? undefined : project(statement, binding, stored.item) };
+    if (stored === undefined || statement.kind !== 'select') return { response: {}, size: 0 };
+    const item = project(statement, binding, stored.item);
+    return { response: { Item: item }, size: statement.projection === undefined ? stored.size : itemSize(item) };
   });
   return { Responses: responses, ConsumedCapacity: capacity.report(mode) };
 }

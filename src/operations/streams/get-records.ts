@@ -1,7 +1,7 @@
 /**
- * GetRecords: up to Limit records of a shard from the iterator's position, and
- * the iterator to continue with — none once a closed shard has been read to
- * its end. Records are sent as stored, without a parse/stringify round trip.
+ * GetRecords: up to Limit records (and about 1 MB) of a shard from the
+ * iterator's position, and the iterator to continue with — none once a closed
+ * shard has been read to its end. Records are sent as stored, without a parse/stringify round trip.
  */
 import { defineOperation, RawJson } from '../operation.js';
 import { int, str, struct } from '../../protocol/shape.js';
@@ -31,12 +31,12 @@ export const getRecords = defineOperation<GetRecordsRequest>({
     if (page === undefined) {
       throw new DynamoError('ResourceNotFoundException', `Requested resource not found: Stream: ${position.arn} not found`);
     }
-    const { snapshot, shard, texts, next } = page;
+    const { snapshot, shard, texts, next, cut } = page;
     if (position.next < snapshot.head.trimmedBelow) throw trimmedDataAccess();
     const open = isOpen(snapshot.meta, services.catalog.get(snapshot.meta, snapshot.meta.TableName));
     const end = shardEnd(snapshot, shard, open);
-    // A short page of a closed shard has read all it will ever hold.
-    const drained = shardClosed(shard, open) && (texts.length < limit || (end !== undefined && next > end));
+    // A page of a closed shard that stopped short of its limits has read all it will ever hold.
+    const drained = shardClosed(shard, open) && (!cut || (end !== undefined && next > end));
     const records = `{"Records":[${texts.join(',')}]`;
     if (drained) return new RawJson(`${records}}`);
     const iterator = encodeIterator({ ...position, next, issuedAt: Date.now() });
