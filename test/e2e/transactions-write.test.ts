@@ -123,6 +123,8 @@ describeEachBackend('TransactWriteItems and TransactGetItems', (target) => {
     const big = 'x'.repeat(350_000);
     const huge = await errorOf(() => send(Array.from({ length: 12 }, (_, i) => ({ Put: { TableName: table, Item: { pk: s(`c-big-${i}`), p: s(big) } } }))));
     assert.equal(huge.name, 'ValidationException');
+    // Counted up to the item that crosses 4 MB (here the last): 12 items of 2 + 7 or 8 + 1 + 350,000 bytes by DynamoDB's size rules.
+    assert.equal(huge.message, 'Transaction payload size cannot exceed 4MB. Payload Size: 4200122');
     assert.equal(await get(table, { pk: s('c-big-0') }), undefined);
     const large = await errorOf(() => send([{ Put: { TableName: table, Item: { pk: s('c-large'), p: s('x'.repeat(410_000)) } } }]));
     assert.equal(large.message, 'Item size has exceeded the maximum allowed size');

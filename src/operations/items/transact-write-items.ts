@@ -94,8 +94,12 @@ const keyMember = attributeMap({ required: true });
 
 const NO_ACTION = 'Invalid Request: TransactWriteRequest should contain Delete or Put or Update request';
 const SEVERAL_ACTIONS = 'TransactItems can only contain one of Check, Put, Update or Delete';
-const TOO_LARGE =
-  'Collection size of items exceeded, which can also be caused by the aggregate size of the items in the transaction exceeding the 4MB limit';
+/**
+ * DynamoDB Local 3.3.1's text, which counts the payload up to the action that
+ * crosses 4 MB; live DynamoDB's contains "size cannot exceed" (ScyllaDB
+ * Alternator's test_transact_write_items_put_5MB, run against DynamoDB).
+ */
+const tooLarge = (bytes: number) => `Transaction payload size cannot exceed 4MB. Payload Size: ${bytes}`;
 // The one key fault DynamoDB answers for the whole request rather than as an action's reason.
 const EMPTY_KEY_VALUE = 'One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty';
 
@@ -201,7 +205,11 @@ export const transactWriteItems = defineOperation<TransactWriteItemsRequest>({
   }),
   async execute(request, context) {
     const actions = request.TransactItems.map(checkAction);
-    if (actions.reduce((sum, action) => sum + payloadBytes(action), 0) > MAX_TRANSACTION_BYTES) throw validation(TOO_LARGE);
+    let payload = 0;
+    for (const action of actions) {
+      payload += payloadBytes(action);
+      if (payload > MAX_TRANSACTION_BYTES) throw validation(tooLarge(payload));
+    }
     const tables = actions.map((action) => dataTable(context, action.members.TableName));
     // For the whole request, ConditionCheck too (DynamoDB Local 3.3.1 refuses
     // these paths in Put, Update and Delete only, but its transactions differ
