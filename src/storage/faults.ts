@@ -14,3 +14,6 @@ export class DamagedValue extends StorageFault {
     super('a stored value fails its checksum: the data file is damaged (run dynalith check)');
   }
 }
+
+/** A commit the store could not write (a full disk, an I/O error): nothing of it was applied, and it may succeed later. */
+export class CommitFailed extends StorageFault {}

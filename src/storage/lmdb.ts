@@ -34,7 +34,7 @@ import type { Bytes, Entry, RangeOptions, ReadTransaction, Storage, WriteTransac
 import { checkKey } from './bytes.js';
 import { runScoped, type TransactionScope } from './scope.js';
 import { writeThroughOverlay } from './overlay.js';
-import { DamagedValue, StorageFault } from './faults.js';
+import { CommitFailed, DamagedValue } from './faults.js';
 import { checkDataFileForOpen, DamagedFile, DATA_FILE } from './lmdb-file.js';
 import { DataDirInUse, lockDataDir, type DataDirLock } from './data-dir-lock.js';
 
@@ -205,7 +205,7 @@ function commitFailure(error: unknown): never {
   const cause = (error as { commitError?: Promise<unknown> } | null)?.commitError;
   if (cause === undefined) throw error;
   cause.catch(() => undefined);
-  throw new StorageFault('a commit to the data file failed (is the disk full?); nothing of it was applied', { cause: error });
+  throw new CommitFailed('a commit to the data file failed (is the disk full?); nothing of it was applied', { cause: error });
 }
 
 function openDatabase(path: string, skipChecksums: boolean): Database<Bytes, Bytes> {
