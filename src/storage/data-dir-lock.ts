@@ -49,7 +49,7 @@ export class DataDirInUse extends Error {}
  */
 export async function lockDataDir(dir: string, serialize: (fn: () => boolean) => boolean): Promise<DataDirLock> {
   const dirFd = openSync(dir, 'r');
-  const base = join(dir, LOCK_FILE).length <= MAX_SOCKET_PATH ? dir : `/proc/self/fd/${dirFd}`;
+  const base = socketBase(dir, dirFd);
   const lockPath = join(dir, LOCK_FILE);
   const socketPath = `${base}/${LOCK_FILE}`;
   const ownName = `.${LOCK_FILE}.${process.pid}.${randomBytes(6).toString('hex')}`;
@@ -81,6 +81,23 @@ export async function lockDataDir(dir: string, serialize: (fn: () => boolean) =>
     closeSync(dirFd);
     throw error;
   }
+}
+
+/** The live process holding the lock on `dir`, if any (without taking it). */
+export async function lockHolder(dir: string): Promise<DataDirInUse | undefined> {
+  if (lstatSync(join(dir, LOCK_FILE), { throwIfNoEntry: false }) === undefined) return undefined;
+  const dirFd = openSync(dir, 'r');
+  try {
+    const holder = await probe(`${socketBase(dir, dirFd)}/${LOCK_FILE}`);
+    return holder === 'dead' ? undefined : inUse(dir, holder);
+  } finally {
+    closeSync(dirFd);
+  }
+}
+
+/** Where socket addresses in `dir` are spelled from: the directory, or its descriptor when its path is too long. */
+function socketBase(dir: string, dirFd: number): string {
+  return join(dir, LOCK_FILE).length <= MAX_SOCKET_PATH ? dir : `/proc/self/fd/${dirFd}`;
 }
 
 function held(server: Server, lockPath: string, ours: BigIntStats, dirFd: number): DataDirLock {

@@ -86,10 +86,17 @@ class DataFile {
     return Math.floor(this.size / this.meta.pageSize);
   }
 
-  /** The page `pgno` (a shared buffer, valid until the next read), or a problem. */
-  read(pgno: number): Buffer | string {
+  /** Why page `pgno` cannot be read, or undefined. */
+  misplaced(pgno: number): string | undefined {
     if (pgno < 2 || pgno > this.meta.lastPage) return `page ${pgno} is referenced but lies outside the snapshot (last page ${this.meta.lastPage})`;
     if (pgno >= this.pageCount) return `page ${pgno} is referenced but the file ends at page ${this.pageCount} (truncated)`;
+    return undefined;
+  }
+
+  /** The page `pgno` (a shared buffer, valid until the next read), or a problem. */
+  read(pgno: number): Buffer | string {
+    const misplaced = this.misplaced(pgno);
+    if (misplaced !== undefined) return misplaced;
     readSync(this.fd, this.page, 0, this.meta.pageSize, pgno * this.meta.pageSize);
     const stored = this.page.readBigUInt64LE(0);
     if (stored !== BigInt(pgno)) return `page ${pgno} is damaged (its header names page ${stored})`;
@@ -114,11 +121,11 @@ export function checkDataFileForOpen(path: string): void {
   withDataFile(path, (file) => {
     if (file === undefined) return;
     const problems: string[] = [];
-    walkTree(file, file.meta.trees[MAIN_DB], 'main', { compare: byBytes, leaves: false, problems, onEntry: undefined });
+    walkTree(file, file.meta.trees[MAIN_DB], 'main', { compare: byBytes, thorough: false, problems, onEntry: undefined });
     // LMDB may leave pages it freed in the transaction that allocated them unwritten at the
     // end of the file; anything short of the last page is otherwise a truncation.
     if (problems.length === 0 && file.pageCount <= file.meta.lastPage) {
-      walkTree(file, file.meta.trees[MAIN_DB], 'main', { compare: byBytes, leaves: true, problems, onEntry: undefined });
+      walkTree(file, file.meta.trees[MAIN_DB], 'main', { compare: byBytes, thorough: true, problems, onEntry: undefined });
     }
     if (problems.length > 0) throw new DamagedFile(`the data file ${path} is damaged: ${problems[0]}`);
   });
@@ -133,8 +140,8 @@ export function walkDataFile(path: string, onEntry: (entry: TreeEntry) => void):
     return withDataFile(path, (file) => {
       if (file === undefined) return { problems: [], entries: 0 };
       const problems: string[] = [];
-      walkTree(file, file.meta.trees[FREE_DB], 'free-page', { compare: byTxnId, leaves: true, problems, onEntry: undefined });
-      const entries = walkTree(file, file.meta.trees[MAIN_DB], 'main', { compare: byBytes, leaves: true, problems, onEntry });
+      walkTree(file, file.meta.trees[FREE_DB], 'free-page', { compare: byTxnId, thorough: true, problems, onEntry: undefined });
+      const entries = walkTree(file, file.meta.trees[MAIN_DB], 'main', { compare: byBytes, thorough: true, problems, onEntry });
       return { problems, entries };
     });
   } catch (error) {
@@ -212,20 +219,32 @@ function parseMeta(page: Buffer, pgno: number): Meta | string {
   };
 }
 
-/** How a tree orders its keys: the main tree as bytes, the free-page tree by transaction id (native integers). */
-type KeyCompare = (a: Buffer, b: Buffer) => number;
-const byBytes: KeyCompare = (a, b) => Buffer.compare(a, b);
-const byTxnId: KeyCompare = (a, b) => {
-  if (a.length !== 8 || b.length !== 8) return Buffer.compare(a, b);
-  const x = a.readBigUInt64LE(0);
-  const y = b.readBigUInt64LE(0);
+/**
+ * How a tree orders its keys: the main tree as bytes, the free-page tree by
+ * transaction id (native integers). Keys are compared where they lie, as
+ * ranges of their pages: a subarray per key made start-up's walk several
+ * times slower.
+ */
+interface KeyCompare {
+  (a: Buffer, aStart: number, aEnd: number, b: Buffer, bStart: number, bEnd: number): number;
+}
+const byBytes: KeyCompare = (a, aStart, aEnd, b, bStart, bEnd) => a.compare(b, bStart, bEnd, aStart, aEnd);
+const byTxnId: KeyCompare = (a, aStart, aEnd, b, bStart, bEnd) => {
+  if (aEnd - aStart !== 8 || bEnd - bStart !== 8) return byBytes(a, aStart, aEnd, b, bStart, bEnd);
+  const x = a.readBigUInt64LE(aStart);
+  const y = b.readBigUInt64LE(bStart);
   return x < y ? -1 : x > y ? 1 : 0;
 };
 
 interface WalkOptions {
   readonly compare: KeyCompare;
-  /** Read leaf pages (and overflow runs), or only check that they lie inside the file. */
-  readonly leaves: boolean;
+  /**
+   * Read every page, leaves and overflow runs included, and check key order
+   * and that no page is referenced twice (`dynalith check`); or, at start-up,
+   * read the branch pages only, checking their headers and nodes and that the
+   * leaves they name lie inside the file.
+   */
+  readonly thorough: boolean;
   readonly problems: string[];
   readonly onEntry: ((entry: TreeEntry) => void) | undefined;
 }
@@ -256,11 +275,6 @@ function walkTree(file: DataFile, tree: TreeInfo, name: string, options: WalkOpt
       continue;
     }
     seen.add(pgno);
-    if (!options.leaves && depth === tree.depth) {
-      // A leaf: only its place in the file is checked.
-      if (pgno < 2 || pgno > file.meta.lastPage || pgno >= file.pageCount) fail(`leaf page ${pgno} lies outside the file`);
-      continue;
-    }
     const page = file.read(pgno);
     if (typeof page === 'string') {
       fail(page);
@@ -281,7 +295,7 @@ function walkTree(file: DataFile, tree: TreeInfo, name: string, options: WalkOpt
       fail(`page ${pgno} is a ${isLeaf ? 'leaf' : 'branch'} page at depth ${depth} of a tree ${tree.depth} deep`);
       continue;
     }
-    const order = keyOrder(page, nodes, isLeaf, low, high, options.compare);
+    const order = options.thorough ? keyOrder(page, nodes, isLeaf, low, high, options.compare) : undefined;
     if (order !== undefined) {
       fail(`page ${pgno} is damaged (${order})`);
       continue;
@@ -293,6 +307,14 @@ function walkTree(file: DataFile, tree: TreeInfo, name: string, options: WalkOpt
       continue;
     }
     counts.branch++;
+    if (!options.thorough && depth + 1 === tree.depth) {
+      // Leaves are not read: only their place in the file is checked, by the furthest one.
+      let furthest = 0;
+      for (const node of nodes) furthest = Math.max(furthest, page.readUInt16LE(node) + page.readUInt16LE(node + 2) * 0x10000 + page.readUInt16LE(node + 4) * 0x100000000);
+      const misplaced = file.misplaced(furthest);
+      if (misplaced !== undefined) fail(misplaced);
+      continue;
+    }
     // Children go on the stack last to first, so leaves are visited in key order.
     for (let i = nodes.length - 1; i >= 0; i--) {
       const node = nodes[i]!;
@@ -300,12 +322,12 @@ function walkTree(file: DataFile, tree: TreeInfo, name: string, options: WalkOpt
       pending.push({
         pgno: child,
         depth: depth + 1,
-        low: i === 0 ? low : Buffer.from(nodeKey(page, node)),
-        high: i === nodes.length - 1 ? high : Buffer.from(nodeKey(page, nodes[i + 1]!)),
+        low: i === 0 || !options.thorough ? low : Buffer.from(nodeKey(page, node)),
+        high: i === nodes.length - 1 || !options.thorough ? high : Buffer.from(nodeKey(page, nodes[i + 1]!)),
       });
     }
   }
-  if (options.leaves && problems.length === 0) {
+  if (options.thorough && problems.length === 0) {
     const expected = `${tree.branchPages} branch, ${tree.leafPages} leaf and ${tree.overflowPages} overflow pages holding ${tree.entries} entries`;
     const found = `${counts.branch} branch, ${counts.leaf} leaf and ${counts.overflow} overflow pages holding ${counts.entries} entries`;
     if (expected !== found) fail(`its meta page records ${expected}, the walk found ${found}`);
@@ -343,13 +365,19 @@ function keyOrder(
   high: Buffer | undefined,
   compare: KeyCompare,
 ): string | undefined {
-  let previous = low;
+  let previous = -1;
   for (let i = isLeaf ? 0 : 1; i < nodes.length; i++) {
-    const key = nodeKey(page, nodes[i]!);
-    if (key.length === 0) return `entry ${i} has an empty key`;
-    if (previous !== undefined && compare(previous, key) > 0) return `keys out of order at entry ${i}`;
-    if (high !== undefined && compare(key, high) >= 0) return `entry ${i}'s key lies beyond its parent's bound`;
-    previous = key;
+    const start = nodes[i]! + NODE_HEADER;
+    const end = start + page.readUInt16LE(nodes[i]! + 6);
+    if (end === start) return `entry ${i} has an empty key`;
+    if (previous >= 0) {
+      const before = nodes[previous]! + NODE_HEADER;
+      if (compare(page, before, before + page.readUInt16LE(nodes[previous]! + 6), page, start, end) > 0) return `keys out of order at entry ${i}`;
+    } else if (low !== undefined && compare(low, 0, low.length, page, start, end) > 0) {
+      return `entry ${i}'s key lies before its parent's bound`;
+    }
+    if (high !== undefined && compare(page, start, end, high, 0, high.length) >= 0) return `entry ${i}'s key lies beyond its parent's bound`;
+    previous = i;
   }
   return undefined;
 }

@@ -195,6 +195,12 @@ function valueCodec(verify: boolean) {
   };
 }
 
+/** Whether a value as LMDB holds it (read from the file by `dynalith check`) passes its checksum. */
+export function checksumHolds(stored: Uint8Array): boolean {
+  const size = stored.length - CHECKSUM_BYTES;
+  return size >= 0 && crc32(stored.subarray(0, size)) === Buffer.from(stored.buffer, stored.byteOffset, stored.length).readUInt32LE(size);
+}
+
 /**
  * A commit LMDB could not complete (a full disk, an I/O error) rejects every
  * write of its batch with lmdb-js's "Commit failed"; the cause comes in
