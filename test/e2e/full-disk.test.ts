@@ -5,7 +5,7 @@
  * working, writes work again once there is space, and after a restart every
  * acknowledged write is there. A real process, on a tmpfs the test mounts.
  */
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import {
@@ -23,7 +23,7 @@ import {
 import AWS from 'aws-sdk';
 import { startChild, type ChildServer } from '../helpers/child-server.js';
 import { clientFor, externalEndpoint } from '../helpers/harness.js';
-import { mountTmpfs } from '../helpers/tmpfs.js';
+import { mountTmpfs, type Tmpfs } from '../helpers/tmpfs.js';
 
 const TABLE = 'filling';
 const PAD = 'x'.repeat(20_000);
@@ -49,13 +49,39 @@ async function ids(client: DynamoDBClient, source: 'table' | 'index' = 'table'):
   return found.sort();
 }
 
-test('full disk: InternalServerError for the writes that fail, reads and deletes go on, nothing acknowledged lost', { skip: externalEndpoint !== undefined, timeout: 60_000 }, async (t) => {
-  const tmpfs = mountTmpfs(8 * 1024 * 1024);
+/**
+ * Runs `body` with a tmpfs of `bytes` and a way to start servers, all of them
+ * killed (if still running) and the tmpfs unmounted afterwards. Skips the test
+ * where no tmpfs can be mounted.
+ */
+async function onTmpfs(t: TestContext, bytes: number, body: (tmpfs: Tmpfs, start: (args: string[]) => Promise<ChildServer>) => Promise<void>): Promise<void> {
+  const tmpfs = mountTmpfs(bytes);
   if (typeof tmpfs === 'string') return t.skip(tmpfs);
-  let server: ChildServer | undefined;
+  const started: ChildServer[] = [];
   try {
+    await body(tmpfs, async (args) => {
+      const server = await startChild(args);
+      started.push(server);
+      return server;
+    });
+  } finally {
+    for (const server of started) {
+      if (server.process.exitCode === null && server.process.signalCode === null) server.process.kill('SIGKILL');
+      await server.exited();
+    }
+    tmpfs.unmount();
+  }
+}
+
+async function stop(server: ChildServer): Promise<void> {
+  server.process.kill('SIGTERM');
+  assert.equal(await server.exited(), 0, server.output());
+}
+
+test('full disk: InternalServerError for the writes that fail, reads and deletes go on, nothing acknowledged lost', { skip: externalEndpoint !== undefined, timeout: 60_000 }, (t) =>
+  onTmpfs(t, 8 * 1024 * 1024, async (tmpfs, start) => {
     const args = ['--port', '0', '--data-dir', join(tmpfs.path, 'data'), '--log-level', 'error'];
-    server = await startChild(args);
+    let server = await start(args);
     const client = clientFor(server.endpoint);
     await client.send(
       new CreateTableCommand({
@@ -115,31 +141,20 @@ test('full disk: InternalServerError for the writes that fail, reads and deletes
     }
     assert.deepEqual(await ids(client), [...acknowledged].sort());
     client.destroy();
-    server.process.kill('SIGTERM');
-    assert.equal(await server.exited(), 0, server.output());
+    await stop(server);
     assert.doesNotMatch(server.output(), /unhandled|UnhandledPromiseRejection/i);
 
-    server = await startChild(args);
+    server = await start(args);
     const again = clientFor(server.endpoint);
     assert.deepEqual(await ids(again), [...acknowledged].sort());
     assert.deepEqual(await ids(again, 'index'), [...acknowledged].sort());
     again.destroy();
-    server.process.kill('SIGTERM');
-    assert.equal(await server.exited(), 0);
-    server = undefined;
-  } finally {
-    server?.process.kill('SIGKILL');
-    await server?.exited();
-    tmpfs.unmount();
-  }
-});
+    await stop(server);
+  }));
 
-test('full disk: an index backfill that cannot commit goes on once there is space', { skip: externalEndpoint !== undefined, timeout: 60_000 }, async (t) => {
-  const tmpfs = mountTmpfs(8 * 1024 * 1024);
-  if (typeof tmpfs === 'string') return t.skip(tmpfs);
-  let server: ChildServer | undefined;
-  try {
-    server = await startChild(['--port', '0', '--data-dir', join(tmpfs.path, 'data'), '--log-level', 'silent']);
+test('full disk: an index backfill that cannot commit goes on once there is space', { skip: externalEndpoint !== undefined, timeout: 60_000 }, (t) =>
+  onTmpfs(t, 8 * 1024 * 1024, async (tmpfs, start) => {
+    const server = await start(['--port', '0', '--data-dir', join(tmpfs.path, 'data'), '--log-level', 'silent']);
     const client = clientFor(server.endpoint);
     await client.send(
       new CreateTableCommand({
@@ -171,12 +186,5 @@ test('full disk: an index backfill that cannot commit goes on once there is spac
     }
     assert.equal((await ids(client, 'index')).length, count);
     client.destroy();
-    server.process.kill('SIGTERM');
-    assert.equal(await server.exited(), 0);
-    server = undefined;
-  } finally {
-    server?.process.kill('SIGKILL');
-    await server?.exited();
-    tmpfs.unmount();
-  }
-});
+    await stop(server);
+  }));
