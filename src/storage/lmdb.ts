@@ -36,7 +36,7 @@ import { runScoped, type TransactionScope } from './scope.js';
 import { writeThroughOverlay } from './overlay.js';
 import { CommitFailed, DamagedValue } from './faults.js';
 import { checkDataFileForOpen, DamagedFile, DATA_FILE } from './lmdb-file.js';
-import { DataDirInUse, lockDataDir, type DataDirLock } from './data-dir-lock.js';
+import { DataDirInUse, lockDataDir, lockHolder, type DataDirLock } from './data-dir-lock.js';
 
 // lmdb-js ships its CommonJS build as one bundled file, which loads in about
 // 20 ms where its ES modules take about 35 ms (2-core dev VM, Node 20); this
@@ -60,6 +60,11 @@ export interface LmdbStorageOptions {
 }
 
 export async function openLmdbStorage(options: LmdbStorageOptions): Promise<Storage> {
+  if (options.exclusive === true) {
+    // Asked first: the file check below reads pages a live holder may be rewriting.
+    const holder = await lockHolder(options.path);
+    if (holder !== undefined) throw holder;
+  }
   const db = openDatabase(options.path, options.skipChecksums === true);
   let lock: DataDirLock | undefined;
   if (options.exclusive === true) {
