@@ -8,8 +8,14 @@ import { DEFAULT_CONFIG, type Config } from './config.js';
 import { startServer } from './server/dynalith.js';
 
 const HELP = `Usage: dynalith [options]
+       dynalith check [--data-dir <path>]
 
 A DynamoDB-compatible database server.
+
+dynalith check reads a data directory no server is using and reports damage:
+LMDB's file page by page, every stored value's checksum, every table's items,
+indexes, counters, streams and TTL entries. Exit code 0: no damage found;
+1: damage found; 2: it could not check.
 
 Options (each also settable as an environment variable, e.g. DYNALITH_PORT=9000):
   --host <address>          address to listen on (default ${DEFAULT_CONFIG.host})
@@ -132,7 +138,38 @@ function version(): string {
   return pkg.version;
 }
 
+/** `dynalith check`: prints what it checked and found; exit code 0 (clean), 1 (damage) or 2 (could not check). */
+async function check(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<never> {
+  let dataDir: string;
+  try {
+    const { values } = parseArgs({ args: [...argv], options: { 'data-dir': OPTIONS['data-dir'], help: OPTIONS.help }, strict: true, allowPositionals: false });
+    if (values.help) {
+      process.stdout.write(HELP);
+      process.exit(0);
+    }
+    dataDir = values['data-dir'] ?? env[envName('data-dir')] ?? DEFAULT_CONFIG.dataDir;
+  } catch (error) {
+    process.stderr.write(`dynalith check: ${(error as Error).message.split('\n')[0]} (see --help)\n`);
+    process.exit(2);
+  }
+  // Loaded only for this command: it brings lmdb.
+  const { checkDataDir } = await import('./check/data-dir-check.js');
+  let report;
+  try {
+    report = await checkDataDir(dataDir);
+  } catch (error) {
+    process.stderr.write(`dynalith check: ${(error as Error).message.split('\n')[0]}\n`);
+    process.exit(2);
+  }
+  const lines = [`Checking ${report.path}`, ...report.summary, ...report.damage.map((line) => `damage: ${line}`), ...report.leftovers.map((line) => `leftover: ${line}`)];
+  const problems = report.damage.length;
+  lines.push(problems === 0 ? 'No damage found.' : `${problems} ${problems === 1 ? 'problem' : 'problems'} found: the data directory is damaged.`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+  process.exit(problems === 0 ? 0 : 1);
+}
+
 export async function main(argv: readonly string[]): Promise<void> {
+  if (argv[0] === 'check') return check(argv.slice(1), process.env);
   let config;
   try {
     config = parseConfig(argv, process.env);

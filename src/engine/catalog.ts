@@ -12,7 +12,8 @@ import type { Storage } from '../storage/storage.js';
 import type { Namespace } from '../operations/operation.js';
 import type { IndexRecord, TableRecord } from './table.js';
 import { prefixEnd } from '../model/key-codec.js';
-import type { WriteTransaction } from '../storage/storage.js';
+import type { ReadTransaction, WriteTransaction } from '../storage/storage.js';
+import { DamagedValue } from '../storage/faults.js';
 import {
   FORMAT_VERSION_KEY,
   NEXT_TABLE_ID_KEY,
@@ -28,8 +29,11 @@ import { backfillIndex, purgeIndex } from './index-backfill.js';
 import { pendingKey, tableExpiryRange } from '../features/ttl/ttl-keys.js';
 import { storeEnabledStream } from '../features/streams/stream-state.js';
 
-/** Bump when the stored layout changes incompatibly (2: item values carry their size, see stored-item.ts; 3: key-layout.ts). */
-export const FORMAT_VERSION = 3;
+/**
+ * Bump when the stored layout changes incompatibly (2: item values carry their size, see stored-item.ts; 3: key-layout.ts;
+ * 4: every value on disk carries a checksum, see storage/lmdb.ts).
+ */
+export const FORMAT_VERSION = 4;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -58,6 +62,16 @@ function isLive(index: IndexRecord): boolean {
   return index.IndexStatus !== 'DELETING';
 }
 
+/** The stored format version; a record that fails its checksum but reads as a number was written before format 4. */
+function storedFormat(tx: ReadTransaction): Uint8Array | undefined {
+  try {
+    return tx.get(FORMAT_VERSION_KEY);
+  } catch (error) {
+    if (error instanceof DamagedValue && /^\d+$/.test(decoder.decode(error.bytes))) return error.bytes;
+    throw error;
+  }
+}
+
 export class Catalog {
   private readonly tables = new Map<string, Map<string, TableRecord>>();
   /** Catalog updates run one at a time, so each starts from the record the previous one left. */
@@ -74,7 +88,7 @@ export class Catalog {
   static async open(storage: Storage, timings: Catalog['timings']): Promise<Catalog> {
     const catalog = new Catalog(storage, timings);
     const records = await storage.write((tx) => {
-      const stored = tx.get(FORMAT_VERSION_KEY);
+      const stored = storedFormat(tx);
       if (stored === undefined) {
         tx.put(FORMAT_VERSION_KEY, encoder.encode(String(FORMAT_VERSION)));
       } else if (Number(decoder.decode(stored)) !== FORMAT_VERSION) {

@@ -7,7 +7,8 @@
  * it simply starts again from the table's first item.
  */
 import { prefixEnd } from '../model/key-codec.js';
-import type { Entry, Storage } from '../storage/storage.js';
+import type { Entry, Storage, WriteTransaction } from '../storage/storage.js';
+import { CommitFailed } from '../storage/faults.js';
 import { addCounters } from './counters.js';
 import { backfillEntry, tableIndexes } from './indexes.js';
 import { indexPrefix, indexStatsKey, itemPrefix } from './keyspace.js';
@@ -30,6 +31,27 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** How long background index work waits before it tries a commit the disk could not take again. */
+const RETRY_AFTER_FAILED_COMMIT_MS = 1000;
+
+/** What writeBatch answers for a batch whose commit failed: the caller checks its target again and retries. */
+const RETRY = Symbol('retry');
+
+/**
+ * A batch of background work. A batch whose commit failed (a full disk;
+ * nothing of it was applied) answers RETRY after a pause, so the work goes on
+ * once there is space instead of leaving the index CREATING until a restart.
+ */
+async function writeBatch<T>(storage: Storage, fn: (tx: WriteTransaction) => T): Promise<T | typeof RETRY> {
+  try {
+    return await storage.write(fn);
+  } catch (error) {
+    if (!(error instanceof CommitFailed)) throw error;
+    await new Promise((resolve) => setTimeout(resolve, RETRY_AFTER_FAILED_COMMIT_MS).unref());
+    return RETRY;
+  }
+}
+
 /** Writes an entry for every existing item. Resolves true when done, false when the target went away. */
 export async function backfillIndex(storage: Storage, target: BackfillTarget, batchSize = BATCH_SIZE): Promise<boolean> {
   const initial = target();
@@ -42,7 +64,7 @@ export async function backfillIndex(storage: Storage, target: BackfillTarget, ba
     if (current === undefined) return false;
     const definition = tableIndexes(current.table).maintained.find((index) => index.record.id === current.index.id);
     if (definition === undefined) return false;
-    const next = await storage.write((tx) => {
+    const next = await writeBatch(storage, (tx) => {
       // Read the batch before writing: backends need not support writes during a range walk.
       const batch: Entry[] = [...tx.range({ start: from, ...(end !== undefined ? { end } : {}), limit: batchSize })];
       let count = 0;
@@ -57,6 +79,7 @@ export async function backfillIndex(storage: Storage, target: BackfillTarget, ba
       addCounters(tx, indexStatsKey(current.index.id), count, size);
       return batch.length < batchSize ? undefined : successor(batch[batch.length - 1]!.key);
     });
+    if (next === RETRY) continue;
     if (next === undefined) return true;
     from = next;
     await yieldToEventLoop();
@@ -68,12 +91,13 @@ export async function purgeIndex(storage: Storage, indexId: number, batchSize = 
   const start = indexPrefix(indexId);
   const end = prefixEnd(start)!;
   for (;;) {
-    const more = await storage.write((tx) => {
+    const more = await writeBatch(storage, (tx) => {
       const keys = [...tx.range({ start, end, limit: batchSize })].map((entry) => entry.key);
       for (const key of keys) tx.delete(key);
       if (keys.length < batchSize) tx.delete(indexStatsKey(indexId));
       return keys.length === batchSize;
     });
+    if (more === RETRY) continue;
     if (!more) return;
     await yieldToEventLoop();
   }

@@ -9,6 +9,7 @@ import { findOperation } from '../operations/registry.js';
 import { findStreamsOperation } from '../operations/streams/registry.js';
 import { RawJson, type Namespace } from '../operations/operation.js';
 import type { Services } from '../engine/services.js';
+import { StorageFault } from '../storage/faults.js';
 
 /**
  * A body that is not UTF-8 is not JSON text (RFC 8259). No answer of DynamoDB
@@ -54,6 +55,22 @@ export async function dispatch(
   // A rarely used operation's module is loaded on its first request.
   const operation = found instanceof Promise ? await found : found;
   const request = checkShape(body, operation.shape);
-  const result = await operation.execute(request, { namespace, requestId, services });
+  let result;
+  try {
+    result = await operation.execute(request, { namespace, requestId, services });
+  } catch (error) {
+    throw error instanceof StorageFault ? storageFault(error, services, requestId) : error;
+  }
   return result instanceof RawJson ? result.text : JSON.stringify(result);
+}
+
+/**
+ * What DynamoDB answers when it fails for a reason of its own: a 500
+ * InternalServerError, which the SDKs retry (its body as recorded from live
+ * DynamoDB in aws/aws-sdk-java#1881 and aws/aws-sdk-js#3891). The log says
+ * what really happened.
+ */
+function storageFault(error: StorageFault, services: Services, requestId: string): DynamoError {
+  services.logger.error({ err: error, requestId }, error.message);
+  return new DynamoError('InternalServerError', 'Internal server error');
 }

@@ -32,7 +32,7 @@ export async function openStorage(config: Config): Promise<Storage> {
   }
   // Loaded only for a store on disk: lmdb's modules are a large share of start-up.
   const { openLmdbStorage } = await import('../storage/lmdb.js');
-  return openLmdbStorage({ path });
+  return openLmdbStorage({ path, exclusive: true });
 }
 
 export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningServer> {

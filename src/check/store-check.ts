@@ -1,0 +1,332 @@
+/**
+ * `dynalith check`'s walk of a store, inside one read snapshot and through the
+ * Storage interface (so any backend): every record must decode, and what the
+ * server derives from items must equal a recomputation from the items.
+ *
+ * - the format version and table records (each under the key its table's
+ *   account, region and name give);
+ * - each table's items: a stored value of the size-prefixed format whose size
+ *   is the item's size, under the key its key attributes give (key-layout.ts),
+ *   and the table's counters equal to a recount;
+ * - each index (every LSI, and every GSI not being deleted or backfilled):
+ *   its entries equal to the entries recomputed from the items (key, projected
+ *   item and size), its counters equal to a recount; the item collection
+ *   sizes of tables with local indexes likewise;
+ * - the TTL expiry index: one entry per item with a Number TTL attribute
+ *   (fewer while existing items are still being indexed), each naming its item;
+ * - streams: description, head, shards and records decode, records lie
+ *   between the trim horizon and the head, the open shard's record count is
+ *   right, and every ARN entry names a stored stream;
+ * - nothing stored under a table or index id the catalog does not know
+ *   ("leftovers": no harm to what is served, but space not given back), and
+ *   no record of a kind the keyspace does not define.
+ */
+import type { Item } from '../model/attribute-value.js';
+import { itemSize } from '../model/item-size.js';
+import { keyFromItem } from '../model/primary-key.js';
+import type { ReadTransaction } from '../storage/storage.js';
+import { FORMAT_VERSION } from '../engine/catalog.js';
+import {
+  FORMAT_VERSION_KEY,
+  NEXT_TABLE_ID_KEY,
+  STREAM_PREFIX,
+  TABLE_RECORDS,
+  TTL_PREFIX,
+  collectionPrefix,
+  indexPrefix,
+  indexStatsKey,
+  itemPrefix,
+  tableRecordKey,
+  tableStatsKey,
+} from '../engine/keyspace.js';
+import { decodeCounters, type Counters } from '../engine/counters.js';
+import { storedSize, storedText } from '../engine/stored-item.js';
+import { indexEntry, tableIndexes, type IndexDefinition } from '../engine/indexes.js';
+import { itemKey } from '../engine/item-key.js';
+import { partitionStart } from '../engine/key-layout.js';
+import { prefixEnd } from '../model/key-codec.js';
+import type { TableRecord } from '../engine/table.js';
+import { expirySecond } from '../features/ttl/expiry-index.js';
+import { expiryKey, pendingKey, tableExpiryRange } from '../features/ttl/ttl-keys.js';
+import { ARN_KEYS, arnOfKey, headKey, recordRange, shardRange, streamName } from '../features/streams/stream-keys.js';
+import type { Shard, StreamHead, StreamMeta } from '../features/streams/stream-state.js';
+
+export interface StoreFindings {
+  /** Records that are wrong: what is served from them is wrong or missing. */
+  readonly damage: string[];
+  /** Records no table owns any more: harmless, but their space is not given back. */
+  readonly leftovers: string[];
+  /** What was checked, one line per table. */
+  readonly summary: string[];
+}
+
+const decoder = new TextDecoder();
+const KEY_PREFIXES = { TABLE_STATS: 0x02, INDEX_STATS: 0x03, COLLECTION: 0x04, IDEMPOTENCY: 0x05, ITEM: 0x10, INDEX_ENTRY: 0x11 } as const;
+const KNOWN_PREFIXES = new Set<number>([0x00, 0x01, ...Object.values(KEY_PREFIXES), ...Object.values(STREAM_PREFIX), ...Object.values(TTL_PREFIX)]);
+
+export function hex(key: Uint8Array): string {
+  const text = Buffer.from(key).toString('hex');
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+}
+
+function json(value: Uint8Array): unknown {
+  return JSON.parse(decoder.decode(value));
+}
+
+/** Walks the store; values under `skip` (hex keys) are already reported as damaged and are not read. */
+export function checkStore(tx: ReadTransaction, skip: ReadonlySet<string> = new Set()): StoreFindings {
+  const findings: StoreFindings = { damage: [], leftovers: [], summary: [] };
+  const readable = (key: Uint8Array) => !skip.has(hex(key));
+  checkFormat(tx, findings);
+  const tables = readTables(tx, findings, readable);
+  const ids = new Set<number>();
+  for (const table of tables) {
+    ids.add(table.id);
+    for (const index of [...table.LocalSecondaryIndexes, ...table.GlobalSecondaryIndexes]) ids.add(index.id);
+  }
+  const next = tx.get(NEXT_TABLE_ID_KEY);
+  if (tables.length > 0 && (next === undefined || Number(decoder.decode(next)) <= Math.max(...ids))) {
+    findings.damage.push(`the next table id (${next === undefined ? 'missing' : decoder.decode(next)}) is not above every id in use`);
+  }
+  for (const table of tables) checkTable(tx, table, findings, readable);
+  checkStreams(tx, findings, readable);
+  checkIdempotency(tx, findings, readable);
+  checkOwners(tx, ids, findings);
+  return findings;
+}
+
+function checkFormat(tx: ReadTransaction, findings: StoreFindings): void {
+  const stored = tx.get(FORMAT_VERSION_KEY);
+  if (stored === undefined) {
+    if (tx.range({ limit: 1 })[Symbol.iterator]().next().done !== true) findings.damage.push('the storage format record is missing');
+    return;
+  }
+  if (decoder.decode(stored) !== String(FORMAT_VERSION)) findings.damage.push(`the storage format record says ${JSON.stringify(decoder.decode(stored))}, not ${FORMAT_VERSION}`);
+}
+
+function readTables(tx: ReadTransaction, findings: StoreFindings, readable: (key: Uint8Array) => boolean): TableRecord[] {
+  const tables: TableRecord[] = [];
+  for (const { key, value } of tx.range(TABLE_RECORDS)) {
+    if (!readable(key)) continue;
+    try {
+      const table = json(value) as TableRecord;
+      if (!Buffer.from(tableRecordKey(table.account, table.region, table.TableName)).equals(key)) throw new Error(`it describes table ${table.TableName}`);
+      tables.push(table);
+    } catch (error) {
+      findings.damage.push(`table record ${hex(key)} is unreadable: ${(error as Error).message}`);
+    }
+  }
+  return tables;
+}
+
+/** What the items of a table say their derived records must be. */
+interface Expected {
+  counters: Counters;
+  /** Per checked index id: entry key (hex) → the entry's stored value text and size. */
+  readonly entries: Map<number, Map<string, { text: string; size: number; item: string }>>;
+  /** Item collection key (hex) → counters. */
+  readonly collections: Map<string, { itemCount: number; sizeBytes: number }>;
+  /** Expiry entry key (hex) → the item key JSON it must hold. */
+  readonly expiries: Map<string, string>;
+}
+
+function checkTable(tx: ReadTransaction, table: TableRecord, findings: StoreFindings, readable: (key: Uint8Array) => boolean): void {
+  const name = `table ${table.TableName} (${table.region})`;
+  const indexes = tableIndexes(table);
+  // A GSI being backfilled or deleted holds a part of its entries by design.
+  const checked = indexes.maintained.filter((index) => index.record.Backfilling !== true);
+  const expected: Expected = { counters: { itemCount: 0, sizeBytes: 0 }, entries: new Map(checked.map((index) => [index.record.id, new Map()])), collections: new Map(), expiries: new Map() };
+  const ttl = table.TimeToLive?.AttributeName;
+  const start = itemPrefix(table.id);
+  let items = 0;
+  for (const { key, value } of tx.range({ start, end: prefixEnd(start)! })) {
+    items++;
+    if (!readable(key)) continue;
+    const where = `${name}: item ${hex(key)}`;
+    let item: Item;
+    try {
+      item = json(value.subarray(4)) as Item;
+      if (item === null || typeof item !== 'object' || Array.isArray(item)) throw new Error('not an item');
+    } catch (error) {
+      findings.damage.push(`${where} is unreadable: ${(error as Error).message}`);
+      continue;
+    }
+    const size = itemSize(item);
+    if (value.length < 4 || storedSize(value) !== size) findings.damage.push(`${where}: stored size ${storedSize(value)} differs from the item's size ${size}`);
+    let primaryKey;
+    try {
+      primaryKey = keyFromItem(item, indexes.tableSchema);
+    } catch (error) {
+      findings.damage.push(`${where}: ${(error as Error).message}`);
+      continue;
+    }
+    const label = JSON.stringify(primaryKey);
+    if (!Buffer.from(itemKey(table.id, primaryKey)).equals(key)) findings.damage.push(`${name}: item ${label} is stored under the key ${hex(key)}, not under its own`);
+    expected.counters = { itemCount: expected.counters.itemCount + 1, sizeBytes: expected.counters.sizeBytes + size };
+    let localBytes = 0;
+    for (const index of checked) {
+      const entry = indexEntry(index, item);
+      if (entry === undefined) continue;
+      expected.entries.get(index.record.id)!.set(hex(entry.key), { text: entry.text, size: entry.size, item: label });
+      if (index.local) localBytes += entry.size;
+    }
+    if (table.LocalSecondaryIndexes.length > 0) {
+      const collection = hex(partitionStart(collectionPrefix(table.id), [primaryKey.hash]));
+      const counts = expected.collections.get(collection) ?? { itemCount: 0, sizeBytes: 0 };
+      expected.collections.set(collection, { itemCount: counts.itemCount + 1, sizeBytes: counts.sizeBytes + size + localBytes });
+    }
+    const second = ttl === undefined ? undefined : expirySecond(item, ttl);
+    if (second !== undefined) expected.expiries.set(hex(expiryKey(table.id, second, key)), label);
+  }
+  compareCounters(tx, tableStatsKey(table.id), expected.counters, `${name}: its item counters`, findings);
+  for (const index of checked) checkIndex(tx, index, expected.entries.get(index.record.id)!, `${name}, index ${index.record.IndexName}`, findings, readable);
+  if (table.LocalSecondaryIndexes.length > 0) checkCollections(tx, table, expected.collections, name, findings);
+  checkExpiries(tx, table, expected.expiries, name, findings);
+  const skipped = indexes.maintained.length - checked.length;
+  findings.summary.push(`${name}: ${items} items, ${checked.length} indexes checked${skipped > 0 ? ` (${skipped} being backfilled, not checked)` : ''}`);
+}
+
+function compareCounters(tx: ReadTransaction, key: Uint8Array, recount: Counters, what: string, findings: StoreFindings): void {
+  const stored = decodeCounters(tx.get(key));
+  if (stored.itemCount !== recount.itemCount || stored.sizeBytes !== recount.sizeBytes) {
+    findings.damage.push(`${what} say ${stored.itemCount} (${stored.sizeBytes} bytes), a recount finds ${recount.itemCount} (${recount.sizeBytes} bytes)`);
+  }
+}
+
+function checkIndex(
+  tx: ReadTransaction,
+  index: IndexDefinition,
+  expected: Map<string, { text: string; size: number; item: string }>,
+  name: string,
+  findings: StoreFindings,
+  readable: (key: Uint8Array) => boolean,
+): void {
+  const start = indexPrefix(index.record.id);
+  const recount = { itemCount: 0, sizeBytes: 0 };
+  for (const { key, value } of tx.range({ start, end: prefixEnd(start)! })) {
+    const id = hex(key);
+    const wanted = expected.get(id);
+    expected.delete(id);
+    if (!readable(key)) continue;
+    recount.itemCount++;
+    recount.sizeBytes += value.length >= 4 ? storedSize(value) : 0;
+    if (wanted === undefined) findings.damage.push(`${name}: entry ${id} belongs to no item`);
+    else if (value.length < 4 || storedSize(value) !== wanted.size || storedText(value) !== wanted.text) findings.damage.push(`${name}: the entry of item ${wanted.item} differs from the item`);
+  }
+  for (const { item } of expected.values()) findings.damage.push(`${name}: the entry of item ${item} is missing`);
+  compareCounters(tx, indexStatsKey(index.record.id), recount, `${name}: its entry counters`, findings);
+}
+
+function checkCollections(tx: ReadTransaction, table: TableRecord, expected: Map<string, Counters>, name: string, findings: StoreFindings): void {
+  const start = collectionPrefix(table.id);
+  for (const { key, value } of tx.range({ start, end: prefixEnd(start)! })) {
+    const id = hex(key);
+    const stored = decodeCounters(value);
+    const wanted = expected.get(id) ?? { itemCount: 0, sizeBytes: 0 };
+    expected.delete(id);
+    if (stored.itemCount !== wanted.itemCount || stored.sizeBytes !== wanted.sizeBytes) {
+      findings.damage.push(`${name}: item collection ${id} is recorded as ${stored.itemCount} items (${stored.sizeBytes} bytes), a recount finds ${wanted.itemCount} (${wanted.sizeBytes} bytes)`);
+    }
+  }
+  for (const id of expected.keys()) findings.damage.push(`${name}: item collection ${id} has no size record`);
+}
+
+function checkExpiries(tx: ReadTransaction, table: TableRecord, expected: Map<string, string>, name: string, findings: StoreFindings): void {
+  const indexing = tx.get(pendingKey(table.id)) !== undefined;
+  const enabled = table.TimeToLive !== undefined;
+  for (const { key, value } of tx.range(tableExpiryRange(table.id))) {
+    const id = hex(key);
+    const wanted = expected.get(id);
+    expected.delete(id);
+    if (!enabled) findings.leftovers.push(`${name}: expiry entry ${id} although Time to Live is off`);
+    else if (wanted === undefined) findings.damage.push(`${name}: expiry entry ${id} names no item expiring then`);
+    else if (JSON.stringify(JSON.parse(decoder.decode(value))) !== wanted) findings.damage.push(`${name}: the expiry entry of item ${wanted} names another item`);
+  }
+  if (!indexing) for (const item of expected.values()) findings.damage.push(`${name}: the expiry entry of item ${item} is missing`);
+}
+
+function checkStreams(tx: ReadTransaction, findings: StoreFindings, readable: (key: Uint8Array) => boolean): void {
+  const metas = new Set<string>();
+  for (const { key, value } of tx.range({ start: new Uint8Array([STREAM_PREFIX.META]), end: new Uint8Array([STREAM_PREFIX.META + 1]) })) {
+    if (!readable(key)) continue;
+    let meta: StreamMeta;
+    try {
+      meta = json(value) as StreamMeta;
+    } catch (error) {
+      findings.damage.push(`stream description ${hex(key)} is unreadable: ${(error as Error).message}`);
+      continue;
+    }
+    metas.add(meta.arn);
+    checkStream(tx, meta, findings, readable);
+  }
+  for (const { key, value } of tx.range(ARN_KEYS)) {
+    if (!readable(key)) continue;
+    if (!metas.has(arnOfKey(key))) findings.damage.push(`stream ARN entry ${arnOfKey(key)} names no stored stream (${decoder.decode(value)})`);
+  }
+}
+
+function checkStream(tx: ReadTransaction, meta: StreamMeta, findings: StoreFindings, readable: (key: Uint8Array) => boolean): void {
+  const name = streamName(meta.tableId, meta.label);
+  const where = `stream ${meta.arn}`;
+  try {
+    const headBytes = tx.get(headKey(name));
+    if (headBytes === undefined) throw new Error('its head is missing');
+    const head = json(headBytes) as StreamHead;
+    const shards: Shard[] = [];
+    for (const { key, value } of tx.range(shardRange(name))) if (readable(key)) shards.push(json(value) as Shard);
+    const open = shards.find((shard) => shard.index === head.openShard);
+    let inOpen = 0;
+    for (const { key, value } of tx.range(recordRange(name, 0))) {
+      if (!readable(key)) continue;
+      const sequence = Number(Buffer.from(key).readBigUInt64BE(key.length - 8));
+      json(value);
+      if (sequence < head.trimmedBelow || sequence >= head.nextSequence) findings.damage.push(`${where}: record ${sequence} lies outside ${head.trimmedBelow}..${head.nextSequence - 1}`);
+      if (open !== undefined && sequence > open.start) inOpen++;
+    }
+    if (open === undefined) findings.damage.push(`${where}: its open shard ${head.openShard} is missing`);
+    else if (inOpen !== head.openCount) findings.damage.push(`${where}: its open shard holds ${inOpen} records, its head says ${head.openCount}`);
+  } catch (error) {
+    findings.damage.push(`${where} is unreadable: ${(error as Error).message}`);
+  }
+}
+
+function checkIdempotency(tx: ReadTransaction, findings: StoreFindings, readable: (key: Uint8Array) => boolean): void {
+  for (const { key, value } of tx.range({ start: new Uint8Array([KEY_PREFIXES.IDEMPOTENCY]), end: new Uint8Array([KEY_PREFIXES.IDEMPOTENCY + 1]) })) {
+    if (!readable(key)) continue;
+    try {
+      json(value);
+    } catch (error) {
+      findings.damage.push(`transaction token record ${hex(key)} is unreadable: ${(error as Error).message}`);
+    }
+  }
+}
+
+/**
+ * Every key under a per-table or per-index prefix belongs to a known id, and
+ * every key starts with a known prefix. One range seek per id and prefix.
+ */
+function checkOwners(tx: ReadTransaction, ids: ReadonlySet<number>, findings: StoreFindings): void {
+  const first = (start: Uint8Array) => tx.range({ start, limit: 1 })[Symbol.iterator]().next().value?.key;
+  const owned = [KEY_PREFIXES.TABLE_STATS, KEY_PREFIXES.INDEX_STATS, KEY_PREFIXES.COLLECTION, KEY_PREFIXES.ITEM, KEY_PREFIXES.INDEX_ENTRY, TTL_PREFIX.EXPIRY, TTL_PREFIX.PENDING];
+  for (let key = first(new Uint8Array([0])); key !== undefined; ) {
+    const prefix = key[0]!;
+    if (!KNOWN_PREFIXES.has(prefix)) {
+      findings.damage.push(`records of an unknown kind (prefix 0x${prefix.toString(16).padStart(2, '0')}), the first under ${hex(key)}`);
+      key = prefix === 0xff ? undefined : first(new Uint8Array([prefix + 1]));
+      continue;
+    }
+    if (!owned.includes(prefix) || key.length < 5) {
+      key = first(new Uint8Array([prefix + 1]));
+      continue;
+    }
+    const id = Buffer.from(key).readUInt32BE(1);
+    if (!ids.has(id)) findings.leftovers.push(`records under prefix 0x${prefix.toString(16).padStart(2, '0')} of id ${id}, which no table or index has`);
+    const after = Buffer.alloc(5);
+    after[0] = prefix;
+    if (id === 0xffffffff) key = first(new Uint8Array([prefix + 1]));
+    else {
+      after.writeUInt32BE(id + 1, 1);
+      key = first(after);
+    }
+  }
+}
