@@ -1,8 +1,8 @@
 /**
  * Filling a global secondary index created on a table that already has items,
- * and emptying the entries of a deleted index. Both run in the background in
- * small transactions, yielding to the event loop between them, so the table
- * stays usable meanwhile. A backfill is idempotent (an entry a concurrent
+ * and emptying the entries of a deleted index (with table-purge.ts's chunks).
+ * Both run in the background in small transactions, yielding to the event
+ * loop between them, so the table stays usable meanwhile. A backfill is idempotent (an entry a concurrent
  * write already put is left alone and not counted twice), so after a restart
  * it simply starts again from the table's first item.
  */
@@ -13,8 +13,9 @@ import { backfillEntry, tableIndexes } from './indexes.js';
 import { indexPrefix, indexStatsKey, itemPrefix } from './keyspace.js';
 import type { IndexRecord, TableRecord } from './table.js';
 import { decodeStored } from './stored-item.js';
+import { PURGE_CHUNK, purgeChunk, purgeInChunks, yieldToEventLoop, type ChunkLimit } from './table-purge.js';
 
-/** Items (or entries) per transaction: small enough not to hold up other writes for long. */
+/** Items per transaction: small enough not to hold up other writes for long. */
 export const BATCH_SIZE = 256;
 
 /** The table and index a backfill works for, as they are now; undefined once it should stop. */
@@ -24,10 +25,6 @@ function successor(key: Uint8Array): Uint8Array {
   const out = new Uint8Array(key.length + 1);
   out.set(key);
   return out;
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Writes an entry for every existing item. Resolves true when done, false when the target went away. */
@@ -63,18 +60,9 @@ export async function backfillIndex(storage: Storage, target: BackfillTarget, ba
   }
 }
 
-/** Deletes every entry and the counters of an index that no longer exists. */
-export async function purgeIndex(storage: Storage, indexId: number, batchSize = BATCH_SIZE): Promise<void> {
+/** Deletes every entry and the counters of an index that no longer exists (until `stopped()`). */
+export function purgeIndex(storage: Storage, indexId: number, stopped: () => boolean = () => false, limit: ChunkLimit = PURGE_CHUNK): Promise<void> {
   const start = indexPrefix(indexId);
-  const end = prefixEnd(start)!;
-  for (;;) {
-    const more = await storage.write((tx) => {
-      const keys = [...tx.range({ start, end, limit: batchSize })].map((entry) => entry.key);
-      for (const key of keys) tx.delete(key);
-      if (keys.length < batchSize) tx.delete(indexStatsKey(indexId));
-      return keys.length === batchSize;
-    });
-    if (!more) return;
-    await yieldToEventLoop();
-  }
+  const target = { ranges: [{ start, end: prefixEnd(start)! }], keys: [indexStatsKey(indexId)] };
+  return purgeInChunks(storage, (tx) => purgeChunk(tx, target, limit), stopped);
 }

@@ -78,6 +78,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       closing ??= (async () => {
         await closed;
         await sweeper.stop();
+        await catalog.stop();
         await storage.close();
       })();
       if (options?.cutOff === true) stopping.cutOff();

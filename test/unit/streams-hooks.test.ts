@@ -270,6 +270,7 @@ for (const backend of ['memory', 'lmdb'] as const) {
       for (const table of [doomed, other]) await put(table, { pk: { S: 'a' }, exp: { N: String(later) } });
       await markForIndexing(storage, doomed.id);
       await catalog.delete(doomed);
+      await catalog.settled();
       const entries = (tableId: number) => storage.read((tx) => [...tx.range(tableExpiryRange(tableId))].length);
       assert.equal(await entries(doomed.id), 0);
       assert.equal(await entries(other.id), 1);
