@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { DEFAULT_CONFIG, type Config } from './config.js';
 import { startServer } from './server/dynalith.js';
 
@@ -37,6 +38,10 @@ Options (each also settable as an environment variable, e.g. DYNALITH_PORT=9000)
                             ...or once it is this old (default ${DEFAULT_CONFIG.streamShardMaxAgeMs}: 4 hours)
   --stream-retention-ms <ms>
                             how long stream records are kept (default ${DEFAULT_CONFIG.streamRetentionMs}: 24 hours)
+  --shutdown-timeout-ms <ms>
+                            on SIGTERM or SIGINT, how long requests in flight may take
+                            before their connections are cut (default ${DEFAULT_CONFIG.shutdownTimeoutMs});
+                            a second signal exits at once
   --help                    show this help
   --version                 show the version
 `;
@@ -55,6 +60,7 @@ const OPTIONS = {
   'stream-shard-records': { type: 'string' },
   'stream-shard-age-ms': { type: 'string' },
   'stream-retention-ms': { type: 'string' },
+  'shutdown-timeout-ms': { type: 'string' },
   help: { type: 'boolean' },
   version: { type: 'boolean' },
 } as const;
@@ -109,6 +115,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
     return value === undefined ? fallback : Math.max(1, integer(flag, value, max));
   };
   const collectionLimit = text('item-collection-limit-bytes');
+  const shutdownTimeout = text('shutdown-timeout-ms');
   const port = text('port');
   const dataDir = text('data-dir') ?? DEFAULT_CONFIG.dataDir;
   if (dataDir === '') throw new UsageError('--data-dir must not be empty');
@@ -130,6 +137,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
     streamShardMaxRecords: positive('stream-shard-records', DEFAULT_CONFIG.streamShardMaxRecords, 1_000_000_000),
     streamShardMaxAgeMs: positive('stream-shard-age-ms', DEFAULT_CONFIG.streamShardMaxAgeMs, 30 * 86_400_000),
     streamRetentionMs: positive('stream-retention-ms', DEFAULT_CONFIG.streamRetentionMs, 30 * 86_400_000),
+    shutdownTimeoutMs: shutdownTimeout === undefined ? DEFAULT_CONFIG.shutdownTimeoutMs : integer('shutdown-timeout-ms', shutdownTimeout, 86_400_000),
   };
 }
 
@@ -187,7 +195,12 @@ export async function main(argv: readonly string[]): Promise<void> {
     process.stderr.write(`dynalith: ${(error as Error).message.split('\n')[0]}\n`);
     process.exit(2);
   }
-  const stop = () => {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    // A second signal means now: acknowledged writes are already durable, and
+    // LMDB survives an exit in the middle of a commit (see durability.test.ts).
+    if (stopping) process.exit(128 + osConstants.signals[signal]);
+    stopping = true;
     server.close().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -196,8 +209,8 @@ export async function main(argv: readonly string[]): Promise<void> {
       },
     );
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   const where = config.inMemory ? 'in memory' : `data in ${config.dataDir}`;
   process.stdout.write(`Dynalith listening on ${server.endpoint} (${where})\n`);
 }

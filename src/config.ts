@@ -20,6 +20,8 @@ export interface Config {
   readonly streamShardMaxRecords: number;
   readonly streamShardMaxAgeMs: number;
   readonly streamRetentionMs: number;
+  /** How long a shutdown lets open connections finish before it cuts them off. */
+  readonly shutdownTimeoutMs: number;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -38,4 +40,5 @@ export const DEFAULT_CONFIG: Config = {
   streamShardMaxRecords: 10_000,
   streamShardMaxAgeMs: 4 * 3600_000,
   streamRetentionMs: 24 * 3600_000,
+  shutdownTimeoutMs: 10_000,
 };

@@ -3,30 +3,20 @@
  * share them later) and are cached here. Transitional statuses (CREATING,
  * UPDATING, DELETING) carry the time they end and are resolved when read, so
  * no timer has to survive a restart. The catalog also runs the background
- * work of index changes: backfilling a new global index (restarted on open
- * for indexes still backfilling) and purging a deleted one.
+ * work of table and index changes: backfilling a new global index (restarted
+ * on open for indexes still backfilling), purging a deleted index, and
+ * purging a deleted table's data (table-purge.ts; resumed on open).
  */
 import { randomUUID } from 'node:crypto';
 import { DynamoError } from '../protocol/errors.js';
 import type { Storage } from '../storage/storage.js';
 import type { Namespace } from '../operations/operation.js';
 import type { IndexRecord, TableRecord } from './table.js';
-import { prefixEnd } from '../model/key-codec.js';
 import type { ReadTransaction, WriteTransaction } from '../storage/storage.js';
 import { DamagedValue } from '../storage/faults.js';
-import {
-  FORMAT_VERSION_KEY,
-  NEXT_TABLE_ID_KEY,
-  TABLE_RECORDS,
-  collectionPrefix,
-  indexPrefix,
-  indexStatsKey,
-  itemPrefix,
-  tableRecordKey,
-  tableStatsKey,
-} from './keyspace.js';
+import { FORMAT_VERSION_KEY, NEXT_TABLE_ID_KEY, TABLE_RECORDS, tableRecordKey } from './keyspace.js';
 import { backfillIndex, purgeIndex } from './index-backfill.js';
-import { pendingKey, tableExpiryRange } from '../features/ttl/ttl-keys.js';
+import { markForPurge, purgeMarkers, purgeTable } from './table-purge.js';
 import { storeEnabledStream } from '../features/streams/stream-state.js';
 
 /**
@@ -76,8 +66,12 @@ export class Catalog {
   private readonly tables = new Map<string, Map<string, TableRecord>>();
   /** Catalog updates run one at a time, so each starts from the record the previous one left. */
   private updates: Promise<unknown> = Promise.resolve();
-  /** Ids of the indexes being backfilled by this process. */
+  /** Ids of the indexes being backfilled, and of the tables being purged, by this process. */
   private readonly building = new Set<number>();
+  private readonly purging = new Set<number>();
+  /** Background work under way (backfills, purges), and whether it should stop after its current transaction. */
+  private readonly background = new Set<Promise<unknown>>();
+  private stopped = false;
 
   private constructor(
     private readonly storage: Storage,
@@ -87,7 +81,7 @@ export class Catalog {
   /** Opens the catalog, refusing a store written in another format. */
   static async open(storage: Storage, timings: Catalog['timings']): Promise<Catalog> {
     const catalog = new Catalog(storage, timings);
-    const records = await storage.write((tx) => {
+    const { records, purges } = await storage.write((tx) => {
       const stored = storedFormat(tx);
       if (stored === undefined) {
         tx.put(FORMAT_VERSION_KEY, encoder.encode(String(FORMAT_VERSION)));
@@ -98,12 +92,22 @@ export class Catalog {
       }
       const out: TableRecord[] = [];
       for (const { value } of tx.range(TABLE_RECORDS)) out.push(JSON.parse(decoder.decode(value)) as TableRecord);
-      return out;
+      const marked = new Set(purgeMarkers(tx).map((marker) => marker.tableId));
+      // A DELETING table without a marker was deleted by a build that purged
+      // only once the transition ended, or was purged already (then this finds nothing).
+      for (const record of out) {
+        if (record.TableStatus === 'DELETING' && !marked.has(record.id)) {
+          markForPurge(tx, record);
+          marked.add(record.id);
+        }
+      }
+      return { records: out, purges: marked };
     });
     for (const record of records) {
       catalog.cache(record);
       catalog.startBackfills(record);
     }
+    for (const tableId of purges) catalog.startPurge(tableId);
     return catalog;
   }
 
@@ -213,7 +217,7 @@ export class Catalog {
     this.cache(next);
     const remaining = new Set(next.GlobalSecondaryIndexes.filter(isLive).map((index) => index.id));
     for (const index of current.GlobalSecondaryIndexes) {
-      if (isLive(index) && !remaining.has(index.id)) purgeIndex(this.storage, index.id).catch(() => undefined);
+      if (isLive(index) && !remaining.has(index.id)) this.inBackground(purgeIndex(this.storage, index.id, () => this.stopped));
     }
     this.startBackfills(next);
     return next;
@@ -222,20 +226,48 @@ export class Catalog {
   /** Starts filling every index of the table that still needs it and is not being filled already. */
   private startBackfills(record: TableRecord): void {
     for (const index of record.GlobalSecondaryIndexes) {
-      if (index.Backfilling !== true || this.building.has(index.id)) continue;
+      if (index.Backfilling !== true || this.building.has(index.id) || this.stopped) continue;
       this.building.add(index.id);
       const target = () => {
-        const table = this.get(record, record.TableName);
-        if (table === undefined || table.id !== record.id) return undefined;
+        const table = this.stopped ? undefined : this.get(record, record.TableName);
+        if (table === undefined || table.id !== record.id || table.TableStatus === 'DELETING') return undefined;
         const now = table.GlobalSecondaryIndexes.find((candidate) => candidate.id === index.id && candidate.Backfilling === true);
         return now === undefined ? undefined : { table, index: now };
       };
-      backfillIndex(this.storage, target)
-        .then((done) => (done ? this.finishBackfill(record, index.id) : undefined))
-        // A backfill stops when the store closes; the next start resumes it.
-        .catch(() => undefined)
-        .finally(() => this.building.delete(index.id));
+      this.inBackground(
+        backfillIndex(this.storage, target)
+          .then((done) => (done ? this.finishBackfill(record, index.id) : undefined))
+          .finally(() => this.building.delete(index.id)),
+      );
     }
+  }
+
+  /** Starts purging a marked table's data, unless this process is at it already. */
+  private startPurge(tableId: number): void {
+    if (this.purging.has(tableId) || this.stopped) return;
+    this.purging.add(tableId);
+    this.inBackground(purgeTable(this.storage, tableId, () => this.stopped).finally(() => this.purging.delete(tableId)));
+  }
+
+  /**
+   * Tracks background work. A failure (the store closed under it) only stops
+   * it: what it was doing is marked in storage or restarts from scratch, so
+   * the next start resumes it.
+   */
+  private inBackground(work: Promise<unknown>): void {
+    const tracked = work.catch(() => undefined).finally(() => this.background.delete(tracked));
+    this.background.add(tracked);
+  }
+
+  /** Resolves once no background work is under way (tests). */
+  async settled(): Promise<void> {
+    while (this.background.size > 0) await Promise.all(this.background);
+  }
+
+  /** Stops the background work after its current transaction; the next start resumes it. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.settled();
   }
 
   /** A filled index becomes ACTIVE, or stays CREATING until its configured transition ends. */
@@ -256,49 +288,57 @@ export class Catalog {
     );
   }
 
-  /** Starts deleting a table: gone at once, or DELETING for the configured time. Returns the record as DELETING. */
-  async delete(table: TableRecord): Promise<TableRecord> {
-    const deleting: TableRecord = { ...table, TableStatus: 'DELETING', statusUntil: Date.now() + this.timings.deleteTableMs };
-    if (this.timings.deleteTableMs > 0) {
-      await this.storage.write((tx) => {
-        tx.put(tableRecordKey(table.account, table.region, table.TableName), encoder.encode(JSON.stringify(deleting)));
-      });
-      this.cache(deleting);
-    } else {
-      await this.purge(table);
+  /**
+   * Deletes a table: its record goes at once, or shows DELETING for the
+   * configured time, and its data is purged in the background from now on
+   * (data-plane operations already refuse a DELETING table). Returns the
+   * record as DELETING.
+   */
+  delete(table: TableRecord): Promise<TableRecord> {
+    const run = this.updates.then(() => this.applyDelete(table));
+    this.updates = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applyDelete(table: TableRecord): Promise<TableRecord> {
+    const current = this.get(table, table.TableName);
+    if (current === undefined || current.id !== table.id) {
+      throw new DynamoError('ResourceNotFoundException', `Requested resource not found: Table: ${table.TableName} not found`);
     }
+    if (current.TableStatus === 'DELETING') return current;
+    const transitional = this.timings.deleteTableMs > 0;
+    const deleting: TableRecord = { ...current, TableStatus: 'DELETING', statusUntil: Date.now() + this.timings.deleteTableMs };
+    await this.storage.write((tx) => {
+      const key = tableRecordKey(current.account, current.region, current.TableName);
+      if (transitional) tx.put(key, encoder.encode(JSON.stringify(deleting)));
+      else tx.delete(key);
+      markForPurge(tx, current);
+    });
+    if (transitional) this.cache(deleting);
+    else this.uncache(current);
+    this.startPurge(current.id);
     return deleting;
   }
 
   /**
-   * Removes a table's record and data (items, index entries, counters, TTL
-   * expiry index and indexing marker) in one transaction. Its streams stay:
-   * they are readable until retention trims them, as in DynamoDB.
+   * Removes the record of a table whose DELETING time is over (its data is
+   * being purged already), unless a new table of that name has taken its place.
    */
-  private async purge(table: TableRecord): Promise<void> {
-    this.uncache(table);
-    const indexes = [...table.LocalSecondaryIndexes, ...table.GlobalSecondaryIndexes];
+  private async removeRecord(record: TableRecord): Promise<void> {
     await this.storage.write((tx) => {
-      tx.delete(tableRecordKey(table.account, table.region, table.TableName));
-      tx.delete(tableStatsKey(table.id));
-      tx.delete(pendingKey(table.id));
-      for (const index of indexes) tx.delete(indexStatsKey(index.id));
-      const prefixes = [itemPrefix(table.id), collectionPrefix(table.id), ...indexes.map((index) => indexPrefix(index.id))];
-      const ranges = [...prefixes.map((start) => ({ start, end: prefixEnd(start) })), tableExpiryRange(table.id)];
-      for (const range of ranges) {
-        const keys: Uint8Array[] = [];
-        for (const { key } of tx.range(range)) keys.push(key);
-        for (const key of keys) tx.delete(key);
-      }
+      const key = tableRecordKey(record.account, record.region, record.TableName);
+      const stored = tx.get(key);
+      if (stored !== undefined && (JSON.parse(decoder.decode(stored)) as TableRecord).id === record.id) tx.delete(key);
     });
   }
 
-  /** Applies a finished transition; a finished deletion purges the table in the background. */
+  /** Applies a finished transition; a finished deletion removes the table's record in the background. */
   private settle(record: TableRecord): TableRecord | undefined {
     const now = Date.now();
     if (record.TableStatus === 'DELETING') {
       if (record.statusUntil !== undefined && now < record.statusUntil) return record;
-      this.purge(record).catch(() => undefined);
+      this.uncache(record);
+      this.inBackground(this.removeRecord(record));
       return undefined;
     }
     // An index still backfilling stays CREATING past its time, until the backfill ends.

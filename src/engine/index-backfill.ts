@@ -1,21 +1,23 @@
 /**
  * Filling a global secondary index created on a table that already has items,
- * and emptying the entries of a deleted index. Both run in the background in
- * small transactions, yielding to the event loop between them, so the table
- * stays usable meanwhile. A backfill is idempotent (an entry a concurrent
- * write already put is left alone and not counted twice), so after a restart
- * it simply starts again from the table's first item.
+ * and emptying the entries of a deleted index (with table-purge.ts's chunks).
+ * Both run in the background in small transactions, yielding to the event
+ * loop between them, so the table stays usable meanwhile. A backfill is
+ * idempotent (an entry a concurrent write already put is left alone and not
+ * counted twice), so after a restart it simply starts again from the table's
+ * first item.
  */
 import { prefixEnd } from '../model/key-codec.js';
-import type { Entry, Storage, WriteTransaction } from '../storage/storage.js';
-import { CommitFailed } from '../storage/faults.js';
+import type { Entry, Storage } from '../storage/storage.js';
 import { addCounters } from './counters.js';
 import { backfillEntry, tableIndexes } from './indexes.js';
 import { indexPrefix, indexStatsKey, itemPrefix } from './keyspace.js';
 import type { IndexRecord, TableRecord } from './table.js';
 import { decodeStored } from './stored-item.js';
+import { PURGE_CHUNK, purgeChunk, purgeInChunks, type ChunkLimit } from './table-purge.js';
+import { RETRY, writeBatch, yieldToEventLoop } from './background-work.js';
 
-/** Items (or entries) per transaction: small enough not to hold up other writes for long. */
+/** Items per transaction: small enough not to hold up other writes for long. */
 export const BATCH_SIZE = 256;
 
 /** The table and index a backfill works for, as they are now; undefined once it should stop. */
@@ -25,31 +27,6 @@ function successor(key: Uint8Array): Uint8Array {
   const out = new Uint8Array(key.length + 1);
   out.set(key);
   return out;
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
-/** How long background index work waits before it tries a commit the disk could not take again. */
-const RETRY_AFTER_FAILED_COMMIT_MS = 1000;
-
-/** What writeBatch answers for a batch whose commit failed: the caller checks its target again and retries. */
-const RETRY = Symbol('retry');
-
-/**
- * A batch of background work. A batch whose commit failed (a full disk;
- * nothing of it was applied) answers RETRY after a pause, so the work goes on
- * once there is space instead of leaving the index CREATING until a restart.
- */
-async function writeBatch<T>(storage: Storage, fn: (tx: WriteTransaction) => T): Promise<T | typeof RETRY> {
-  try {
-    return await storage.write(fn);
-  } catch (error) {
-    if (!(error instanceof CommitFailed)) throw error;
-    await new Promise((resolve) => setTimeout(resolve, RETRY_AFTER_FAILED_COMMIT_MS).unref());
-    return RETRY;
-  }
 }
 
 /** Writes an entry for every existing item. Resolves true when done, false when the target went away. */
@@ -86,19 +63,9 @@ export async function backfillIndex(storage: Storage, target: BackfillTarget, ba
   }
 }
 
-/** Deletes every entry and the counters of an index that no longer exists. */
-export async function purgeIndex(storage: Storage, indexId: number, batchSize = BATCH_SIZE): Promise<void> {
+/** Deletes every entry and the counters of an index that no longer exists (until `stopped()`). */
+export function purgeIndex(storage: Storage, indexId: number, stopped: () => boolean = () => false, limit: ChunkLimit = PURGE_CHUNK): Promise<void> {
   const start = indexPrefix(indexId);
-  const end = prefixEnd(start)!;
-  for (;;) {
-    const more = await writeBatch(storage, (tx) => {
-      const keys = [...tx.range({ start, end, limit: batchSize })].map((entry) => entry.key);
-      for (const key of keys) tx.delete(key);
-      if (keys.length < batchSize) tx.delete(indexStatsKey(indexId));
-      return keys.length === batchSize;
-    });
-    if (more === RETRY) continue;
-    if (!more) return;
-    await yieldToEventLoop();
-  }
+  const target = { ranges: [{ start, end: prefixEnd(start)! }], keys: [indexStatsKey(indexId)] };
+  return purgeInChunks(storage, (tx) => purgeChunk(tx, target, limit), stopped);
 }

@@ -14,6 +14,7 @@ const TABLE_STATS = 0x02;
 const INDEX_STATS = 0x03;
 const COLLECTION_SIZE = 0x04;
 const IDEMPOTENCY = 0x05;
+const PURGE = 0x06;
 const ITEM = 0x10;
 const INDEX_ENTRY = 0x11;
 
@@ -78,6 +79,16 @@ export function collectionPrefix(tableId: number): Uint8Array {
 export function idempotencyKey(account: string, region: string, token: string): Uint8Array {
   return withPrefix(IDEMPOTENCY, textBytes(`${account}\u0000${region}\u0000${token}`));
 }
+
+/**
+ * The marker of a deleted table whose data is still being deleted, by table
+ * id; its value names the table's indexes (see engine/table-purge.ts).
+ */
+export function purgeMarkerKey(tableId: number): Uint8Array {
+  return withPrefix(PURGE, u32(tableId));
+}
+
+export const PURGE_MARKERS = { start: new Uint8Array([PURGE]), end: new Uint8Array([PURGE + 1]) };
 
 /** Every item key of a table starts with this. */
 export function itemPrefix(tableId: number): Uint8Array {

@@ -1,6 +1,8 @@
 /**
  * A whole Dynalith server: storage, services and the HTTP listener, with an
- * orderly shutdown (stop accepting, finish requests in flight, close the store).
+ * orderly shutdown: stop accepting, answer the requests in flight (each with
+ * `Connection: close`), cut off what is left after the shutdown timeout, then
+ * stop the background work and close the store.
  */
 import type { AddressInfo } from 'node:net';
 import { mkdirSync } from 'node:fs';
@@ -10,7 +12,7 @@ import { createLogger, type Logger } from '../logger.js';
 import { createServices } from '../engine/services.js';
 import { createMemoryStorage } from '../storage/memory.js';
 import type { Storage } from '../storage/storage.js';
-import { createHttpServer } from './http-server.js';
+import { createHttpServer, stopServing } from './http-server.js';
 import { startTtlSweeper } from '../features/ttl/sweeper.js';
 import { expiredItemRemover } from '../features/ttl/remove-expired.js';
 import { trimStreams } from '../features/streams/retention.js';
@@ -19,7 +21,8 @@ export interface RunningServer {
   /** e.g. http://127.0.0.1:8000 */
   readonly endpoint: string;
   readonly port: number;
-  close(): Promise<void>;
+  /** Shuts down as described above; `cutOff` ends the open connections now instead of after the timeout. */
+  close(options?: { readonly cutOff?: boolean }): Promise<void>;
 }
 
 export async function openStorage(config: Config): Promise<Storage> {
@@ -64,19 +67,21 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   }
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  let stopping: ReturnType<typeof stopServing> | undefined;
   let closing: Promise<void> | undefined;
   return {
     endpoint: `http://${host}:${port}`,
     port,
-    close() {
+    close(options) {
+      stopping ??= stopServing(server, config.shutdownTimeoutMs);
+      const { closed } = stopping;
       closing ??= (async () => {
-        await new Promise<void>((done) => {
-          server.close(() => done());
-          server.closeIdleConnections();
-        });
+        await closed;
         await sweeper.stop();
+        await catalog.stop();
         await storage.close();
       })();
+      if (options?.cutOff === true) stopping.cutOff();
       return closing;
     },
   };

@@ -4,6 +4,7 @@
  * headers; what a request means is decided by the operation it names.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { DynamoError } from '../protocol/errors.js';
 import { authenticate } from './authentication.js';
@@ -79,9 +80,29 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex & { _htt
  * writeHead call. A header set before it with setHeader sends Node down its
  * slower merging path (a few microseconds per request), which only CORS
  * requests still take. DynamoDB names itself "Server" in its Server header.
+ * Once the server has stopped listening (see stopServing), no connection is
+ * kept alive: Node then answers `Connection: close` and ends the socket.
  */
 function head(res: ServerResponse, status: number, id: string, headers: Record<string, string>): void {
+  if ((res.socket as (Socket & { server?: Server }) | null)?.server?.listening !== true) res.shouldKeepAlive = false;
   res.writeHead(status, { Server: 'Server', 'x-amzn-RequestId': id, ...headers });
+}
+
+/**
+ * Shuts the listener: new connections are refused, idle keep-alive ones are
+ * closed now, and a busy one closes once its request is answered (see head).
+ * Connections still open after `timeoutMs`, or when `cutOff` is called, are
+ * destroyed, so a shutdown is bounded even by clients that never finish a
+ * request. `closed` resolves once no connection is left.
+ */
+export function stopServing(server: Server, timeoutMs: number): { readonly closed: Promise<void>; cutOff(): void } {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Node's close() closes the connections idle at this moment; those that
+  // become idle later end after their answer.
+  const cutOff = () => server.closeAllConnections();
+  const timer = setTimeout(cutOff, timeoutMs);
+  void closed.then(() => clearTimeout(timer));
+  return { closed, cutOff };
 }
 
 /** Only / is DynamoDB's endpoint; a query string may carry presigned credentials. */

@@ -1,8 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  BatchWriteItemCommand,
   CreateTableCommand,
   DeleteTableCommand,
+  PutItemCommand,
+  QueryCommand,
+  ScanCommand,
   DescribeTableCommand,
   ListTablesCommand,
   UpdateTableCommand,
@@ -56,6 +60,38 @@ describeEachBackend('DescribeTable, DeleteTable, ListTables', (target) => {
     await assert.rejects(target().ddb.send(new DescribeTableCommand({ TableName: name })), { name: 'ResourceNotFoundException' });
     const { TableNames } = await target().ddb.send(new ListTablesCommand({}));
     assert.ok(!TableNames?.includes(name));
+  });
+
+  test('a table created at once under a deleted one\'s name starts empty, its index too, while the old data is purged', async () => {
+    const name = uniqueName('tl');
+    const input: CreateTableCommandInput = {
+      TableName: name,
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'g', AttributeType: 'S' },
+      ],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [{ IndexName: 'byG', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }],
+      BillingMode: 'PAY_PER_REQUEST',
+    };
+    await target().ddb.send(new CreateTableCommand(input));
+    const writes = [];
+    for (let i = 0; i < 2000; i += 25) {
+      const requests = Array.from({ length: 25 }, (_, j) => ({ PutRequest: { Item: { pk: { S: `old${i + j}` }, g: { S: 'same' } } } }));
+      writes.push(target().ddb.send(new BatchWriteItemCommand({ RequestItems: { [name]: requests } })));
+    }
+    await Promise.all(writes);
+    const { TableDescription } = await target().ddb.send(new DeleteTableCommand({ TableName: name }));
+    assert.equal(TableDescription?.ItemCount, 2000);
+    await target().ddb.send(new CreateTableCommand(input));
+    await target().ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: 'new' }, g: { S: 'same' } } }));
+    const scanned = await target().ddb.send(new ScanCommand({ TableName: name }));
+    assert.deepEqual(scanned.Items, [{ pk: { S: 'new' }, g: { S: 'same' } }]);
+    const queried = await target().ddb.send(new QueryCommand({ TableName: name, IndexName: 'byG', KeyConditionExpression: 'g = :g', ExpressionAttributeValues: { ':g': { S: 'same' } } }));
+    assert.deepEqual(queried.Items, [{ pk: { S: 'new' }, g: { S: 'same' } }]);
+    const { Table } = await target().ddb.send(new DescribeTableCommand({ TableName: name }));
+    assert.equal(Table?.ItemCount, 1);
+    await target().ddb.send(new DeleteTableCommand({ TableName: name }));
   });
 
   test("DeleteTable's description leaves out the schema, the indexes and the creation time", async () => {

@@ -234,6 +234,25 @@ for (const backend of ['memory', 'lmdb'] as const) {
       );
     });
 
+    test('indexing existing items for TTL stops between chunks when asked (a shutdown), and the next run goes on', async () => {
+      const { storage, catalog } = await setup();
+      const created = await createTable(catalog, 'ttl_stop');
+      const { put } = writer(storage);
+      const later = Math.floor(Date.now() / 1000) + 3600;
+      for (let i = 0; i < 1200; i++) await put(created, { pk: { S: `k${i}` }, exp: { N: String(later) } });
+      const table = await catalog.update(created, (t) => ({ ...t, TimeToLive: { AttributeName: 'exp' } }), false);
+      await markForIndexing(storage, table.id);
+      const entries = () => storage.read((tx) => [...tx.range(tableExpiryRange(table.id))].length);
+      let asked = 0;
+      // Asked before each chunk: one chunk of 500, then stopped.
+      await indexExistingItems(storage, table, () => asked++ > 0);
+      assert.equal(await entries(), 500);
+      assert.notEqual(await storage.get(pendingKey(table.id)), undefined);
+      await indexExistingItems(storage, table);
+      assert.equal(await entries(), 1200);
+      assert.equal(await storage.get(pendingKey(table.id)), undefined);
+    });
+
     test('the TTL sweep deletes only due Number expiries (not older than five years) and records REMOVE as the service', async () => {
       const { storage, catalog } = await setup();
       const created = await createTable(catalog, 'ttl');
@@ -270,6 +289,7 @@ for (const backend of ['memory', 'lmdb'] as const) {
       for (const table of [doomed, other]) await put(table, { pk: { S: 'a' }, exp: { N: String(later) } });
       await markForIndexing(storage, doomed.id);
       await catalog.delete(doomed);
+      await catalog.settled();
       const entries = (tableId: number) => storage.read((tx) => [...tx.range(tableExpiryRange(tableId))].length);
       assert.equal(await entries(doomed.id), 0);
       assert.equal(await entries(other.id), 1);

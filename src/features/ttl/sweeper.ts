@@ -76,7 +76,7 @@ export function startTtlSweeper(
   const sweep = async () => {
     for (const table of await ttlTables(storage, catalog)) {
       if (stopped) return;
-      await indexExistingItems(storage, table);
+      await indexExistingItems(storage, table, () => stopped);
       await sweepTable(storage, table, remove, Date.now(), () => stopped);
     }
     if (!stopped) await alsoRun();

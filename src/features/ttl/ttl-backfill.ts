@@ -12,6 +12,7 @@ import type { KeyValue } from '../../model/key-codec.js';
 import { itemPrefix } from '../../engine/keyspace.js';
 import { decodeStored } from '../../engine/stored-item.js';
 import { prefixEnd } from '../../model/key-codec.js';
+import { yieldToEventLoop } from '../../engine/background-work.js';
 import { putExpiryEntry, expirySecond } from './expiry-index.js';
 import { pendingKey, tableExpiryRange } from './ttl-keys.js';
 import { own } from '../../model/own-property.js';
@@ -34,12 +35,15 @@ export async function dropExpiryIndex(storage: Storage, tableId: number): Promis
   });
 }
 
-/** Indexes the table's existing items, if marked, chunk by chunk until done. */
-export async function indexExistingItems(storage: Storage, table: TableRecord): Promise<void> {
+/**
+ * Indexes the table's existing items, if marked, chunk by chunk (yielding to
+ * the event loop between chunks) until done or `stopped()`.
+ */
+export async function indexExistingItems(storage: Storage, table: TableRecord, stopped: () => boolean = () => false): Promise<void> {
   const attribute = table.TimeToLive?.AttributeName;
   if (attribute === undefined) return;
   const prefix = itemPrefix(table.id);
-  for (;;) {
+  while (!stopped()) {
     const more = await storage.write((tx) => {
       const marker = tx.get(pendingKey(table.id));
       if (marker === undefined) return false;
@@ -61,6 +65,7 @@ export async function indexExistingItems(storage: Storage, table: TableRecord): 
       return true;
     });
     if (!more) return;
+    await yieldToEventLoop();
   }
 }
 
