@@ -110,10 +110,11 @@ function checkPurges(tx: ReadTransaction, findings: StoreFindings, readable: (ke
     try {
       const { indexes } = json(value) as { indexes: unknown };
       if (key.length !== 5 || !Array.isArray(indexes) || !indexes.every((id) => Number.isInteger(id))) throw new Error('it does not name a table and its indexes');
-      const tableId = Buffer.from(key).readUInt32BE(1);
-      ids.add(tableId);
-      for (const id of indexes as number[]) ids.add(id);
-      findings.summary.push(`deleted table id ${tableId}: its data is still being purged (a server start goes on with it)`);
+      const id = Buffer.from(key).readUInt32BE(1);
+      ids.add(id);
+      for (const index of indexes as number[]) ids.add(index);
+      const what = (json(value) as { table?: unknown }).table === false ? 'deleted index' : 'deleted table';
+      findings.summary.push(`${what} id ${id}: its data is still being purged (a server start goes on with it)`);
     } catch (error) {
       findings.damage.push(`purge marker ${hex(key)} is unreadable: ${(error as Error).message}`);
     }

@@ -15,8 +15,8 @@ import type { IndexRecord, TableRecord } from './table.js';
 import type { ReadTransaction, WriteTransaction } from '../storage/storage.js';
 import { DamagedValue } from '../storage/faults.js';
 import { FORMAT_VERSION_KEY, NEXT_TABLE_ID_KEY, TABLE_RECORDS, tableRecordKey } from './keyspace.js';
-import { backfillIndex, purgeIndex } from './index-backfill.js';
-import { markForPurge, purgeMarkers, purgeTable } from './table-purge.js';
+import { backfillIndex } from './index-backfill.js';
+import { markForPurge, markIndexForPurge, purgeMarked, purgeMarkers } from './table-purge.js';
 import { storeEnabledStream } from '../features/streams/stream-state.js';
 
 /**
@@ -50,6 +50,12 @@ function allocateId(tx: WriteTransaction): number {
 
 function isLive(index: IndexRecord): boolean {
   return index.IndexStatus !== 'DELETING';
+}
+
+/** The global indexes an update deletes (or turns DELETING): their entries are purged. */
+function removedIndexes(current: TableRecord, next: TableRecord): IndexRecord[] {
+  const remaining = new Set(next.GlobalSecondaryIndexes.filter(isLive).map((index) => index.id));
+  return current.GlobalSecondaryIndexes.filter((index) => isLive(index) && !remaining.has(index.id));
 }
 
 /** The stored format version; a record that fails its checksum but reads as a number was written before format 4. */
@@ -92,7 +98,7 @@ export class Catalog {
       }
       const out: TableRecord[] = [];
       for (const { value } of tx.range(TABLE_RECORDS)) out.push(JSON.parse(decoder.decode(value)) as TableRecord);
-      const marked = new Set(purgeMarkers(tx).map((marker) => marker.tableId));
+      const marked = new Set(purgeMarkers(tx));
       // A DELETING table without a marker was deleted by a build that purged
       // only once the transition ended, or was purged already (then this finds nothing).
       for (const record of out) {
@@ -212,13 +218,11 @@ export class Catalog {
       }
       tx.put(tableRecordKey(changed.account, changed.region, changed.TableName), encoder.encode(JSON.stringify(changed)));
       storeEnabledStream(tx, changed);
+      for (const index of removedIndexes(current, changed)) markIndexForPurge(tx, index.id);
       return changed;
     });
     this.cache(next);
-    const remaining = new Set(next.GlobalSecondaryIndexes.filter(isLive).map((index) => index.id));
-    for (const index of current.GlobalSecondaryIndexes) {
-      if (isLive(index) && !remaining.has(index.id)) this.inBackground(purgeIndex(this.storage, index.id, () => this.stopped));
-    }
+    for (const index of removedIndexes(current, next)) this.startPurge(index.id);
     this.startBackfills(next);
     return next;
   }
@@ -246,7 +250,7 @@ export class Catalog {
   private startPurge(tableId: number): void {
     if (this.purging.has(tableId) || this.stopped) return;
     this.purging.add(tableId);
-    this.inBackground(purgeTable(this.storage, tableId, () => this.stopped).finally(() => this.purging.delete(tableId)));
+    this.inBackground(purgeMarked(this.storage, tableId, () => this.stopped).finally(() => this.purging.delete(tableId)));
   }
 
   /**

@@ -1,7 +1,6 @@
 /**
- * Filling a global secondary index created on a table that already has items,
- * and emptying the entries of a deleted index (with table-purge.ts's chunks).
- * Both run in the background in small transactions, yielding to the event
+ * Filling a global secondary index created on a table that already has items
+ * (a deleted index's entries are purged by table-purge.ts). It runs in the background in small transactions, yielding to the event
  * loop between them, so the table stays usable meanwhile. A backfill is
  * idempotent (an entry a concurrent write already put is left alone and not
  * counted twice), so after a restart it simply starts again from the table's
@@ -11,10 +10,9 @@ import { prefixEnd } from '../model/key-codec.js';
 import type { Entry, Storage } from '../storage/storage.js';
 import { addCounters } from './counters.js';
 import { backfillEntry, tableIndexes } from './indexes.js';
-import { indexPrefix, indexStatsKey, itemPrefix } from './keyspace.js';
+import { indexStatsKey, itemPrefix } from './keyspace.js';
 import type { IndexRecord, TableRecord } from './table.js';
 import { decodeStored } from './stored-item.js';
-import { PURGE_CHUNK, purgeChunk, purgeInChunks, type ChunkLimit } from './table-purge.js';
 import { RETRY, writeBatch, yieldToEventLoop } from './background-work.js';
 
 /** Items per transaction: small enough not to hold up other writes for long. */
@@ -63,9 +61,3 @@ export async function backfillIndex(storage: Storage, target: BackfillTarget, ba
   }
 }
 
-/** Deletes every entry and the counters of an index that no longer exists (until `stopped()`). */
-export function purgeIndex(storage: Storage, indexId: number, stopped: () => boolean = () => false, limit: ChunkLimit = PURGE_CHUNK): Promise<void> {
-  const start = indexPrefix(indexId);
-  const target = { ranges: [{ start, end: prefixEnd(start)! }], keys: [indexStatsKey(indexId)] };
-  return purgeInChunks(storage, (tx) => purgeChunk(tx, target, limit), stopped);
-}

@@ -88,8 +88,10 @@ export async function purgeInChunks(storage: Storage, chunk: (tx: WriteTransacti
 }
 
 interface Marker {
-  /** The ids of the table's local and global indexes. */
+  /** The ids of the indexes whose entries go: all the table's, or the one deleted index. */
   readonly indexes: readonly number[];
+  /** False for the marker of a deleted index (stored under the index's id): its table lives on. */
+  readonly table?: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -105,36 +107,42 @@ export function markForPurge(tx: WriteTransaction, table: TableRecord): void {
   tx.delete(pendingKey(table.id));
 }
 
-/** The tables whose data is still to be purged (marker values that do not decode are left to `dynalith check`). */
-export function purgeMarkers(tx: ReadTransaction): { readonly tableId: number; readonly indexes: readonly number[] }[] {
-  return [...tx.range(PURGE_MARKERS)].map(({ key, value }) => ({
-    tableId: new DataView(key.buffer, key.byteOffset, key.byteLength).getUint32(1),
-    indexes: (JSON.parse(decoder.decode(value)) as Marker).indexes,
-  }));
+/**
+ * Marks a deleted global index's entries for purging, in the transaction that
+ * takes it out of its table's record, so a restart resumes the purge.
+ */
+export function markIndexForPurge(tx: WriteTransaction, indexId: number): void {
+  const marker: Marker = { indexes: [indexId], table: false };
+  tx.put(purgeMarkerKey(indexId), encoder.encode(JSON.stringify(marker)));
+}
+
+/** The ids (of tables or deleted indexes) whose data is still to be purged. */
+export function purgeMarkers(tx: ReadTransaction): number[] {
+  return [...tx.range(PURGE_MARKERS)].map(({ key }) => new DataView(key.buffer, key.byteOffset, key.byteLength).getUint32(1));
 }
 
 /**
  * Items first: a backfill or TTL indexing still running over them then finds
  * nothing more to copy into the index and expiry ranges purged after them.
  */
-function tableTarget(tableId: number, marker: Marker): PurgeTarget {
+function tableTarget(id: number, marker: Marker): PurgeTarget {
   const prefixRange = (start: Uint8Array): KeyRange => ({ start, end: prefixEnd(start)! });
+  const indexes: PurgeTarget = {
+    ranges: marker.indexes.map((index) => prefixRange(indexPrefix(index))),
+    keys: [...marker.indexes.map(indexStatsKey), purgeMarkerKey(id)],
+  };
+  if (marker.table === false) return indexes;
   return {
-    ranges: [
-      prefixRange(itemPrefix(tableId)),
-      prefixRange(collectionPrefix(tableId)),
-      tableExpiryRange(tableId),
-      ...marker.indexes.map((id) => prefixRange(indexPrefix(id))),
-    ],
-    keys: [tableStatsKey(tableId), ...marker.indexes.map(indexStatsKey), purgeMarkerKey(tableId)],
+    ranges: [prefixRange(itemPrefix(id)), prefixRange(collectionPrefix(id)), tableExpiryRange(id), ...indexes.ranges],
+    keys: [tableStatsKey(id), ...indexes.keys],
   };
 }
 
 /**
- * Purges a marked table until its marker is gone (here or in another
- * process), or until `stopped()`; the marker stays for the next run.
+ * Purges a marked table (or deleted index) until its marker is gone (here or
+ * in another process), or until `stopped()`; the marker stays for the next run.
  */
-export function purgeTable(storage: Storage, tableId: number, stopped: () => boolean, limit: ChunkLimit = PURGE_CHUNK): Promise<void> {
+export function purgeMarked(storage: Storage, tableId: number, stopped: () => boolean, limit: ChunkLimit = PURGE_CHUNK): Promise<void> {
   return purgeInChunks(
     storage,
     (tx) => {

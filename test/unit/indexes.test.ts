@@ -6,8 +6,8 @@ import { itemSize } from '../../src/model/item-size.js';
 import { createMemoryStorage } from '../../src/storage/memory.js';
 import type { Storage } from '../../src/storage/storage.js';
 import { checkIndexKeys, indexEntry, tableIndexes } from '../../src/engine/indexes.js';
-import { backfillIndex, purgeIndex } from '../../src/engine/index-backfill.js';
-import { PURGE_CHUNK } from '../../src/engine/table-purge.js';
+import { backfillIndex } from '../../src/engine/index-backfill.js';
+import { markIndexForPurge, PURGE_CHUNK, purgeMarked } from '../../src/engine/table-purge.js';
 import { ItemStore } from '../../src/engine/items.js';
 import { indexPrefix } from '../../src/engine/keyspace.js';
 import { storedText } from '../../src/engine/stored-item.js';
@@ -208,7 +208,8 @@ describe('index maintenance and backfill (model test)', () => {
       for (const text of expected.values()) size += itemSize(JSON.parse(text) as Item);
       assert.equal(stats.sizeBytes, size);
 
-      await purgeIndex(storage, 9, () => false, { ...PURGE_CHUNK, keys: 5 });
+      await storage.write((tx) => markIndexForPurge(tx, 9));
+      await purgeMarked(storage, 9, () => false, { ...PURGE_CHUNK, keys: 5 });
       assert.equal((await indexContents(storage, 9)).size, 0);
       assert.deepEqual(await store.indexStats(index), { itemCount: 0, sizeBytes: 0 });
     });

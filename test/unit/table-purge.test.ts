@@ -251,6 +251,42 @@ for (const backend of ['memory', 'lmdb'] as const) {
         await reopened.close();
       });
 
+      test("a deleted global index's purge cut short by a shutdown resumes after a restart, and leaves the table whole", async () => {
+        const path = newDir();
+        let writes = -1;
+        let services: Services | undefined;
+        let stopAsked: (stopped: Promise<void>) => void = () => undefined;
+        const stopping = new Promise<void>((resolve) => (stopAsked = resolve));
+        const { storage } = counted(await openBackend(backend, path), () => {
+          // UpdateTable's transaction and two chunks of the purge, then a shutdown.
+          if (writes >= 0 && ++writes === 3) stopAsked(services!.catalog.stop());
+        });
+        services = await createServices(config, createLogger('silent'), storage);
+        const table = await fullTable(services, 'kept', ITEMS);
+        const index = table.GlobalSecondaryIndexes[0]!;
+        const entries = async (store: Storage) => [...(await allKeys(store))].filter((key) => key.startsWith('11' + u32(index.id)) || key.startsWith('03' + u32(index.id)));
+        const before = (await entries(storage)).length;
+        const tableKeysBefore = tableKeys(await allKeys(storage), { ...table, GlobalSecondaryIndexes: [] }).length;
+        writes = 0;
+        await call(services, 'UpdateTable', { TableName: 'kept', GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: 'global' } }] });
+        await stopping;
+        const left = (await entries(storage)).length;
+        assert.ok(left > 0 && left < before, `${left} of ${before} index keys left`);
+        assert.notEqual(await storage.get(purgeMarkerKey(index.id)), undefined);
+        await storage.close();
+
+        const reopened = await openBackend(backend, path);
+        const restarted = await createServices(config, createLogger('silent'), reopened);
+        await restarted.catalog.settled();
+        assert.deepEqual(await entries(reopened), []);
+        assert.equal(await reopened.get(purgeMarkerKey(index.id)), undefined);
+        assert.equal(tableKeys(await allKeys(reopened), { ...table, GlobalSecondaryIndexes: [] }).length, tableKeysBefore);
+        const scanned = (await call(restarted, 'Scan', { TableName: 'kept', Select: 'COUNT' })) as { Count: number };
+        assert.equal(scanned.Count, ITEMS);
+        await restarted.catalog.stop();
+        await reopened.close();
+      });
+
       test('a DELETING table left by a build without purge markers is purged on start', async () => {
         const path = newDir();
         const storage = await openBackend(backend, path);
