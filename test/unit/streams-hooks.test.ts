@@ -268,7 +268,7 @@ for (const backend of ['memory', 'lmdb'] as const) {
       await put(table, { pk: { S: 'ancient' }, exp: { N: String(now - 6 * 365 * 86_400) } });
       await put(table, { pk: { S: 'moved' }, exp: { N: String(now - 5) } });
       await put(table, { pk: { S: 'moved' }, exp: { N: String(now + 3600) } });
-      await sweepTable(storage, table, expiredItemRemover(write), Date.now());
+      await sweepTable(storage, () => table, expiredItemRemover(write), Date.now());
       const left = await storage.read((tx) =>
         ['before-enable', 'due', 'future', 'string', 'ancient', 'moved'].filter((pk) => tx.get(itemKey(table.id, { hash: { S: pk } })) !== undefined),
       );
@@ -277,6 +277,27 @@ for (const backend of ['memory', 'lmdb'] as const) {
       const removals = (await readAll(arn, catalog, storage)).filter((r) => r.eventName === 'REMOVE');
       assert.deepEqual(removals.map((r) => (r.dynamodb.Keys.pk as { S: string }).S).sort(), ['before-enable', 'due']);
       assert.ok(removals.every((r) => r.userIdentity?.Type === 'Service' && r.userIdentity.PrincipalId === 'dynamodb.amazonaws.com'));
+    });
+
+    test('a long sweep deletes each group with the table as it is then, and stops when the table is gone', async () => {
+      const { storage, catalog } = await setup();
+      const table = await catalog.update(await createTable(catalog, 'ttl-long'), (t) => ({ ...t, TimeToLive: { AttributeName: 'exp' } }), false);
+      const { put } = writer(storage);
+      const due = String(Math.floor(Date.now() / 1000) - 5);
+      for (let n = 0; n < 200; n++) await put(table, { pk: { S: `k${n}` }, exp: { N: due } });
+      // The second record stands for the table after an index was created during the sweep.
+      const later: TableRecord = {
+        ...table,
+        GlobalSecondaryIndexes: [{ id: 999, IndexName: 'late', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' }, IndexStatus: 'ACTIVE' }],
+      };
+      // Asked once to start, then once per group of 64: the index appears before the second group, the table is gone before the fourth.
+      const records = [table, table, later, later, undefined];
+      let asked = 0;
+      const seen: TableRecord[] = [];
+      await sweepTable(storage, () => records[asked++], async (record) => void seen.push(record), Date.now());
+      assert.equal(seen.length, 192);
+      assert.ok(seen.slice(0, 64).every((record) => record === table));
+      assert.ok(seen.slice(64).every((record) => record === later));
     });
 
     test("deleting a table drops its expiry index and indexing marker, not another table's, and keeps its stream", async () => {

@@ -25,25 +25,41 @@ const DELETE_GROUP = 64;
 const decoder = new TextDecoder();
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Tables (as the catalog has them now) with TTL enabled. */
-async function ttlTables(storage: Storage, catalog: Catalog): Promise<TableRecord[]> {
-  const stored = await storage.read((tx) => [...tx.range(TABLE_RECORDS)].map(({ value }) => JSON.parse(decoder.decode(value)) as TableRecord));
-  return stored.flatMap((record) => {
+/** The table as the catalog has it now, if it still exists with TTL enabled. */
+type CurrentTable = () => TableRecord | undefined;
+
+function currentTtlTable(catalog: Catalog, record: TableRecord): CurrentTable {
+  return () => {
     const live = catalog.get(record, record.TableName);
-    return live !== undefined && live.id === record.id && live.TimeToLive !== undefined && live.TableStatus !== 'DELETING' ? [live] : [];
-  });
+    return live !== undefined && live.id === record.id && live.TimeToLive !== undefined && live.TableStatus !== 'DELETING' ? live : undefined;
+  };
 }
 
-/** Deletes every item of the table due at `nowMs`; returns how many index entries were visited. */
-export async function sweepTable(storage: Storage, table: TableRecord, remove: ExpiredItemRemover, nowMs: number, stopped: () => boolean = () => false): Promise<number> {
+/** Tables with TTL enabled, each as a function giving its current record. */
+async function ttlTables(storage: Storage, catalog: Catalog): Promise<CurrentTable[]> {
+  const stored = await storage.read((tx) => [...tx.range(TABLE_RECORDS)].map(({ value }) => JSON.parse(decoder.decode(value)) as TableRecord));
+  return stored.map((record) => currentTtlTable(catalog, record)).filter((current) => current() !== undefined);
+}
+
+/**
+ * Deletes every item of the table due at `nowMs`; returns how many index entries were visited.
+ * Each group of deletions takes the table's record as it is then: an index created during a long
+ * sweep must be maintained by the deletions after it (the crash test found entries left behind in
+ * an index whose backfill ran while a sweep deleted with the record from before it existed).
+ */
+export async function sweepTable(storage: Storage, current: CurrentTable, remove: ExpiredItemRemover, nowMs: number, stopped: () => boolean = () => false): Promise<number> {
+  const first = current();
+  if (first === undefined) return 0;
   const nowSeconds = nowMs / 1000;
-  const { start, end } = expiryRange(table.id, Math.floor(nowSeconds) - FIVE_YEARS_SECONDS, Math.floor(nowSeconds));
+  const { start, end } = expiryRange(first.id, Math.floor(nowSeconds) - FIVE_YEARS_SECONDS, Math.floor(nowSeconds));
   let from = start;
   let visited = 0;
   while (!stopped()) {
     const entries = await storage.read((tx) => [...tx.range({ start: from, end, limit: READ_BATCH })]);
     if (entries.length === 0) break;
     for (let i = 0; i < entries.length && !stopped(); i += DELETE_GROUP) {
+      const table = current();
+      if (table === undefined) return visited;
       const group = entries.slice(i, i + DELETE_GROUP);
       await Promise.all(group.map(({ value }) => remove(table, JSON.parse(decoder.decode(value)) as PrimaryKey, nowSeconds)));
       await tick();
@@ -74,10 +90,12 @@ export function startTtlSweeper(
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
   const sweep = async () => {
-    for (const table of await ttlTables(storage, catalog)) {
+    for (const current of await ttlTables(storage, catalog)) {
       if (stopped) return;
+      const table = current();
+      if (table === undefined) continue;
       await indexExistingItems(storage, table, () => stopped);
-      await sweepTable(storage, table, remove, Date.now(), () => stopped);
+      await sweepTable(storage, current, remove, Date.now(), () => stopped);
     }
     if (!stopped) await alsoRun();
   };
