@@ -7,7 +7,7 @@
 import { DescribeTableCommand, ScanCommand, type DynamoDBClient, type ScanCommandInput, type TableDescription } from '@aws-sdk/client-dynamodb';
 import { itemSize } from '../../src/model/item-size.js';
 import type { Item as StoredItem } from '../../src/model/attribute-value.js';
-import { keyId, type TableRole } from './model.js';
+import { keyId, tableName, type TableRole } from './model.js';
 import { LATE_INDEX, MAIN, MAIN_INDEXES, TTL_ATTRIBUTE, expectedEntry, type IndexShape } from './schema.js';
 import { canonicalItem, show, type Item } from './values.js';
 import { Violation } from './violation.js';
@@ -63,18 +63,18 @@ export async function settle(client: DynamoDBClient, timeoutMs: number): Promise
   });
 }
 
-/** The table holds exactly `expected` (by key id): nothing missing, nothing extra, every value as acknowledged. */
-export function checkItems(role: TableRole, expected: ReadonlyMap<string, Item>, scanned: readonly Item[]): void {
+/** The table (or index) holds exactly `expected` (by key id): nothing missing, nothing extra, every value as acknowledged. */
+export function checkItems(role: TableRole, expected: ReadonlyMap<string, Item>, scanned: readonly Item[], where = `table ${tableName(role)}`): void {
   const seen = new Set<string>();
   for (const item of scanned) {
     const id = keyId(role, item);
-    if (seen.has(id)) throw new Violation(`Scan returned ${id} twice`);
+    if (seen.has(id)) throw new Violation(`a Scan of ${where} returned ${id} twice`);
     seen.add(id);
     const want = expected.get(id);
-    if (want === undefined) throw new Violation(`${id} is in the table but no write left it there: ${show(item)}`);
-    if (canonicalItem(want) !== canonicalItem(item)) throw new Violation(`${id} is ${show(item)}, the acknowledged writes left ${show(want)}`);
+    if (want === undefined) throw new Violation(`${id} is in ${where}, but no write left it there: ${show(item)}`);
+    if (canonicalItem(want) !== canonicalItem(item)) throw new Violation(`${id} is ${show(item)} in ${where}, the acknowledged writes left ${show(want)}`);
   }
-  for (const [id, item] of expected) if (!seen.has(id)) throw new Violation(`${id} is missing; the acknowledged writes left ${show(item)}`);
+  for (const [id, item] of expected) if (!seen.has(id)) throw new Violation(`${id} is missing from ${where}; the acknowledged writes left ${show(item)}`);
 }
 
 const sizeOf = (items: readonly Item[]) => items.reduce((sum, item) => sum + itemSize(item as unknown as StoredItem), 0);
@@ -107,12 +107,7 @@ export async function checkIndexes(client: DynamoDBClient, table: TableDescripti
       if (entry !== undefined) expected.set(keyId('main', item), entry);
     }
     const scanned = await scanAll(client, { TableName: MAIN, IndexName: index.name });
-    try {
-      checkItems('main', expected, scanned);
-    } catch (error) {
-      if (error instanceof Violation) throw new Violation(`index ${index.name}: ${error.message}`);
-      throw error;
-    }
+    checkItems('main', expected, scanned, `index ${index.name}`);
     const described = [...(table.LocalSecondaryIndexes ?? []), ...(table.GlobalSecondaryIndexes ?? [])].find((candidate) => candidate.IndexName === index.name);
     checkCount(`index ${index.name}`, { ItemCount: described?.ItemCount, SizeBytes: described?.IndexSizeBytes }, scanned);
     entries += scanned.length;
