@@ -203,33 +203,55 @@ function checkReturned(returned: ReturnedImage, change: Change): (answer: unknow
   return noProblem;
 }
 
+/** The members PutItem, UpdateItem and DeleteItem share in a request. */
+interface SingleRequest {
+  readonly TableName: string;
+  readonly ConditionExpression?: string;
+  readonly ExpressionAttributeNames?: Record<string, string>;
+  readonly ExpressionAttributeValues?: Record<string, AttributeValue>;
+  readonly ReturnValues: ReturnedImage;
+  readonly ReturnValuesOnConditionCheckFailure?: 'ALL_OLD';
+}
+
+/** A PutItem, UpdateItem or DeleteItem of `change` under `condition`; `send` adds what is its own to the shared members. */
+function singleWrite(
+  draw: Draw,
+  kind: string,
+  change: Change,
+  condition: Condition | undefined,
+  expression: Expression,
+  returned: ReturnedImage,
+  send: (client: DynamoDBClient, request: SingleRequest) => Promise<unknown>,
+): Single {
+  const returnsItemOnFailure = chance(draw, 50);
+  // The condition's names and values join the expression's before its parameters are taken.
+  const conditionExpression = condition === undefined ? {} : { ConditionExpression: conditionText(condition, expression) };
+  const request: SingleRequest = {
+    TableName: tableName(change.ref.table),
+    ...conditionExpression,
+    ...expression.parameters(),
+    ReturnValues: returned,
+    ...(returnsItemOnFailure ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } : {}),
+  };
+  return {
+    kind,
+    change,
+    refusal: holds(condition, change.before) ? undefined : CONDITION_FAILED,
+    returnsItemOnFailure,
+    send: (client) => send(client, request),
+    checkAnswer: checkReturned(returned, change),
+  };
+}
+
 function putItem(draw: Draw, ref: KeyRef, id: number): Single {
   const before = draw.model.state(ref);
   const item = newItem(draw, ref, writeId(id, 0));
   const condition = ref.expiring ? undefined : drawCondition(draw, before, { none: 40, absent: 30, v: 20, exists: 10 });
-  const expression = new Expression();
-  const conditionExpression = condition === undefined ? {} : { ConditionExpression: conditionText(condition, expression) };
   const returned: ReturnedImage = !ref.expiring && chance(draw, 50) ? 'ALL_OLD' : 'NONE';
-  const returnsItemOnFailure = chance(draw, 50);
-  const change = { ref, before, after: item };
-  return {
-    kind: ref.table === 'side' ? 'PutItem (side)' : ref.expiring ? 'PutItem (expiring)' : 'PutItem',
-    change,
-    refusal: holds(condition, before) ? undefined : CONDITION_FAILED,
-    returnsItemOnFailure,
-    send: (client) =>
-      client.send(
-        new PutItemCommand({
-          TableName: tableName(ref.table),
-          Item: item,
-          ...conditionExpression,
-          ...expression.parameters(),
-          ReturnValues: returned,
-          ...(returnsItemOnFailure ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } : {}),
-        }),
-      ),
-    checkAnswer: checkReturned(returned, change),
-  };
+  const kind = ref.table === 'side' ? 'PutItem (side)' : ref.expiring ? 'PutItem (expiring)' : 'PutItem';
+  return singleWrite(draw, kind, { ref, before, after: item }, condition, new Expression(), returned, (client, request) =>
+    client.send(new PutItemCommand({ ...request, Item: item })),
+  );
 }
 
 /** SET w, v = if_not_exists(v, 0) + d and fill, and sets or removes each optional attribute now and then. */
@@ -264,58 +286,20 @@ function updateItem(draw: Draw, ref: KeyRef, id: number): Single {
   const expression = new Expression();
   const update = updateExpression(draw, ref, before, writeId(id, 0), expression);
   const condition = drawCondition(draw, before, { none: 30, exists: 30, v: 30, absent: 10 });
-  const conditionExpression = condition === undefined ? {} : { ConditionExpression: conditionText(condition, expression) };
+  // ALL_OLD of an item that did not exist is no Attributes at all.
   const returned = pick<ReturnedImage>(draw, ['NONE', 'ALL_OLD', 'ALL_NEW']);
-  const returnsItemOnFailure = chance(draw, 50);
-  const change = { ref, before, after: update.after };
-  return {
-    kind: 'UpdateItem',
-    change,
-    refusal: holds(condition, before) ? undefined : CONDITION_FAILED,
-    returnsItemOnFailure,
-    send: (client) =>
-      client.send(
-        new UpdateItemCommand({
-          TableName: tableName(ref.table),
-          Key: ref.key,
-          UpdateExpression: update.text,
-          ...conditionExpression,
-          ...expression.parameters(),
-          ReturnValues: returned,
-          ...(returnsItemOnFailure ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } : {}),
-        }),
-      ),
-    // ALL_OLD of an item that did not exist is no Attributes at all.
-    checkAnswer: checkReturned(returned, change),
-  };
+  return singleWrite(draw, 'UpdateItem', { ref, before, after: update.after }, condition, expression, returned, (client, request) =>
+    client.send(new UpdateItemCommand({ ...request, Key: ref.key, UpdateExpression: update.text })),
+  );
 }
 
 function deleteItem(draw: Draw, ref: KeyRef): Single {
   const before = draw.model.state(ref);
   const condition = drawCondition(draw, before, ref.table === 'side' ? { none: 60, exists: 40, absent: 0, v: 0 } : { none: 50, v: 30, exists: 20, absent: 0 });
-  const expression = new Expression();
-  const conditionExpression = condition === undefined ? {} : { ConditionExpression: conditionText(condition, expression) };
   const returned: ReturnedImage = chance(draw, 50) ? 'ALL_OLD' : 'NONE';
-  const returnsItemOnFailure = chance(draw, 50);
-  const change = { ref, before, after: undefined };
-  return {
-    kind: ref.table === 'side' ? 'DeleteItem (side)' : 'DeleteItem',
-    change,
-    refusal: holds(condition, before) ? undefined : CONDITION_FAILED,
-    returnsItemOnFailure,
-    send: (client) =>
-      client.send(
-        new DeleteItemCommand({
-          TableName: tableName(ref.table),
-          Key: ref.key,
-          ...conditionExpression,
-          ...expression.parameters(),
-          ReturnValues: returned,
-          ...(returnsItemOnFailure ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } : {}),
-        }),
-      ),
-    checkAnswer: checkReturned(returned, change),
-  };
+  return singleWrite(draw, ref.table === 'side' ? 'DeleteItem (side)' : 'DeleteItem', { ref, before, after: undefined }, condition, new Expression(), returned, (client, request) =>
+    client.send(new DeleteItemCommand({ ...request, Key: ref.key })),
+  );
 }
 
 /** Puts and deletes, each standing alone; `items` chooses puts of fresh items for the keys given (the initial load). */
