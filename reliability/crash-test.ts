@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CrashRun, RoundViolation, type RunOptions, type Summary } from './crash/runner.js';
-import { runHeader } from './run-header.js';
+import { runHeader, runStart } from './run-header.js';
 
 const FLAGS = {
   rounds: { type: 'string' },
@@ -119,7 +119,7 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   // The SDK's notice that it will need Node 22 from 2027 says nothing about the run.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const startedAt = new Date();
+  const started = runStart();
   const run = new CrashRun(options);
   const interrupted = () => {
     run.killServer();
@@ -141,10 +141,10 @@ async function main(argv: readonly string[]): Promise<void> {
     );
     process.exit(1);
   }
-  const seconds = (Date.now() - startedAt.getTime()) / 1000;
+  const seconds = (Date.now() - started.at.getTime()) / 1000;
   if (!options.keep) rmSync(options.ownDir ? join(options.dataDir, '..') : options.dataDir, { recursive: true, force: true });
   process.stdout.write(
-    `\n${runHeader('Crash test', `npm run crash-test -- ${quoted(argv)}`.trim(), startedAt)}\n${renderSummary(run.summary, options, seconds)}\n`,
+    `\n${runHeader('Crash test', `npm run crash-test -- ${quoted(argv)}`.trim(), started)}\n${renderSummary(run.summary, options, seconds)}\n`,
   );
 }
 

@@ -15,7 +15,7 @@ import { cpuSeconds, memory } from '../bench/lib/proc.js';
 import { percentile, seededRandom } from '../bench/lib/stats.js';
 import { COLLECTION_TABLE, KV_TABLE, PER_PARTITION, collectionItem, createTable, kvItem, load, workloads, type Workload } from '../bench/workloads.js';
 import { startChild, type ChildServer } from '../test/helpers/child-server.js';
-import { runHeader } from './run-header.js';
+import { runHeader, runStart } from './run-header.js';
 import { PacedLoad } from './soak/paced-load.js';
 import type { ProbeLine } from './soak/probe.js';
 import { trend, type Point, type Trend } from './soak/verdict.js';
@@ -209,7 +209,7 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stderr.write(`soak: ${(error as Error).message.split('\n')[0]} (see --help)\n`);
     process.exit(2);
   }
-  const startedAt = new Date();
+  const started = runStart();
   const scratch = mkdtempSync(join(tmpdir(), 'dynalith-soak-'));
   const probeFile = join(scratch, 'probe.jsonl');
   const probeModule = new URL('./soak/probe.js', import.meta.url).href;
@@ -285,7 +285,7 @@ async function main(argv: readonly string[]): Promise<void> {
     const held = achieved >= target * 0.95 && errors === 0;
     verdictOk = rss.flat && p99.flat && held;
     block = [
-      runHeader('Soak', `npm run soak -- ${argv.join(' ')}`.trim(), startedAt),
+      runHeader('Soak', `npm run soak -- ${argv.join(' ')}`.trim(), started),
       `- Server: \`node bin/dynalith.js\` (LMDB on disk, durable), ${options.kvItems.toLocaleString('en-US')} + ${(options.partitions * PER_PARTITION).toLocaleString('en-US')} items loaded first; ` +
         `heap and event-loop lag measured inside it (node --import reliability/soak/probe.js), RSS and CPU from /proc`,
       `- Load: ${Object.entries(MIX).map(([name, weight]) => `${name} ${weight}`).join(', ')} (weights); ramp 1–64 connections, best ${best.toFixed(0)} req/s at ${connections}; ` +
