@@ -142,7 +142,11 @@ async function main(argv: readonly string[]): Promise<void> {
     process.exit(1);
   }
   const seconds = (Date.now() - started.at.getTime()) / 1000;
-  if (!options.keep) rmSync(options.ownDir ? join(options.dataDir, '..') : options.dataDir, { recursive: true, force: true });
+  if (!options.keep) {
+    // A directory given may be a mount point: empty it, keep it.
+    if (options.ownDir) rmSync(join(options.dataDir, '..'), { recursive: true, force: true });
+    else for (const name of readdirSync(options.dataDir)) rmSync(join(options.dataDir, name), { recursive: true, force: true });
+  }
   process.stdout.write(
     `\n${runHeader('Crash test', `npm run crash-test -- ${quoted(argv)}`.trim(), started)}\n${renderSummary(run.summary, options, seconds)}\n`,
   );

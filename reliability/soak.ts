@@ -279,6 +279,8 @@ async function main(argv: readonly string[]): Promise<void> {
     const rss = trend(samples.map((s): Point => ({ t: s.t, y: s.rssMiB })), holdSeconds, options.rssLimitPercent);
     const heap = trend(samples.flatMap((s) => s.probes.map((p): Point => ({ t: s.t, y: p.heapUsedMiB }))), holdSeconds, Number.POSITIVE_INFINITY);
     const p99 = trend(samples.filter((s) => s.latencies.length > 0).map((s): Point => ({ t: s.t, y: sampleP99(s) })), holdSeconds, options.p99LimitPercent);
+    // Not part of the verdict, but what a busy machine leaves alone: the server's own cost per request.
+    const cpu = trend(samples.map((s): Point => ({ t: s.t, y: (s.serverCpuSeconds / Math.max(1, s.requests + s.errors)) * 1e6 })), holdSeconds, Number.POSITIVE_INFINITY);
     const answered = samples.reduce((sum, s) => sum + s.requests + s.errors, 0);
     const errors = samples.reduce((sum, s) => sum + s.errors, 0);
     const achieved = answered / samples.reduce((sum, s) => sum + s.seconds, 0);
@@ -298,6 +300,7 @@ async function main(argv: readonly string[]): Promise<void> {
       `- ${describeTrend('memory', rss, 'MiB RSS', options.rssLimitPercent)}; V8 heap used ${heap.rise >= 0 ? '+' : ''}${heap.rise.toFixed(2)} MiB (median ${heap.level.toFixed(1)} MiB)`,
       `- ${describeTrend('p99', p99, 'ms', options.p99LimitPercent)}`,
       `- rate ${held ? 'held' : 'NOT held'}: ${achieved.toFixed(0)} of ${target.toFixed(0)} req/s answered, ${errors} errors`,
+      `- (server CPU per request ${cpu.rise >= 0 ? '+' : ''}${cpu.rise.toFixed(0)} µs fitted over the second half, median ${cpu.level.toFixed(0)} µs)`,
     ].join('\n');
   } finally {
     client.close();
