@@ -137,7 +137,8 @@ async function main(argv: readonly string[]): Promise<void> {
       `\ncrash-test: VIOLATION in round ${error.round} (seed ${options.seed}): ${error.message}\n` +
         `  reproduce: npm run crash-test -- ${quoted(reproduce)}\n` +
         '  (the seed fixes the operations drawn and the kill times; the interleaving of concurrent requests is up to timing)\n' +
-        `  data directory kept: ${options.dataDir}\n`,
+        `  data directory kept: ${options.dataDir}\n` +
+        `  the server's last output:\n${run.serverOutput().replace(/^/gm, '    ')}\n`,
     );
     process.exit(1);
   }

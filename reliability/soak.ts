@@ -37,7 +37,7 @@ const FLAGS = {
 const USAGE = `Usage: npm run soak -- [options]   (or node dist/reliability/soak.js [options])
   --minutes n              how long to hold the load, after the ramp (default 30)
   --percent n              the load as a share of the ramp's best throughput (default 80)
-  --ramp-seconds n         per step of the ramp, 1 to 64 connections (default 5)
+  --ramp-seconds n         per step of the ramp, 1 to 256 connections (default 5)
   --sample-seconds n       how often memory, lag, latency and CPU are sampled (default 10; a line per minute)
   --kv-items n, --partitions n   sizes of bench's tables, loaded first (default 50000, 100 of 100 items)
   --rss-limit-percent n    memory is flat if RSS rises less than this over the second half (default 5)
@@ -59,8 +59,9 @@ const MIX: Readonly<Record<string, number>> = {
   Scan: 1,
 };
 
-const RAMP = [1, 2, 4, 8, 16, 32, 64];
-const MAX_OUTSTANDING = 256;
+/** Connections per ramp step: a durable server gains from concurrency (larger group commits) well past the cores it has. */
+const RAMP = [1, 2, 4, 8, 16, 32, 64, 128, 256];
+const MAX_OUTSTANDING = 512;
 
 interface Options {
   readonly minutes: number;
@@ -221,7 +222,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const stopServer = () => server.process.kill('SIGKILL');
   process.once('SIGINT', () => (stopServer(), process.exit(130)));
   const pid = server.process.pid!;
-  const client = new Client(server.endpoint, 64);
+  const client = new Client(server.endpoint, RAMP[RAMP.length - 1]!);
   const holdSeconds = options.minutes * 60;
   let verdictOk = false;
   let block = '';
@@ -290,7 +291,7 @@ async function main(argv: readonly string[]): Promise<void> {
       runHeader('Soak', `npm run soak -- ${argv.join(' ')}`.trim(), started),
       `- Server: \`node bin/dynalith.js\` (LMDB on disk, durable), ${options.kvItems.toLocaleString('en-US')} + ${(options.partitions * PER_PARTITION).toLocaleString('en-US')} items loaded first; ` +
         `heap and event-loop lag measured inside it (node --import reliability/soak/probe.js), RSS and CPU from /proc`,
-      `- Load: ${Object.entries(MIX).map(([name, weight]) => `${name} ${weight}`).join(', ')} (weights); ramp 1–64 connections, best ${best.toFixed(0)} req/s at ${connections}; ` +
+      `- Load: ${Object.entries(MIX).map(([name, weight]) => `${name} ${weight}`).join(', ')} (weights); ramp 1–256 connections, best ${best.toFixed(0)} req/s at ${connections}; ` +
         `held ${options.percent} % = ${target.toFixed(0)} req/s open-loop for ${options.minutes} min`,
       '',
       ...TABLE_HEAD,

@@ -242,7 +242,7 @@ export class CrashRun {
     const { killMinMs, killMaxMs, concurrency } = this.options;
     const killAfter = killMinMs + random(killMaxMs - killMinMs + 1);
     // A creation late in the load, so the kill often lands in its backfill; a deletion anywhere.
-    const indexAfter = this.lateIndex === 'absent' ? Math.max(0, killAfter - random(1500)) : random(killAfter);
+    const indexAfter = this.lateIndex === 'absent' ? Math.max(0, killAfter - random(500)) : random(killAfter);
     const server = this.server!;
     const { ddb } = clients(server.endpoint);
     const draw = this.draw(random);
@@ -368,6 +368,11 @@ export class CrashRun {
     this.server!.process.kill('SIGTERM');
     await this.server!.exited();
     return this.summary;
+  }
+
+  /** The end of what the current (or last) server process wrote, for a violation's report. */
+  serverOutput(): string {
+    return this.server?.output().slice(-3000) ?? '';
   }
 
   /** For an interrupted run: the server must not outlive it. */
