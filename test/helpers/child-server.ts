@@ -13,10 +13,10 @@ export interface ChildServer {
   exited(): Promise<number | null>;
 }
 
-/** Starts `dynalith` with `args` and waits for the line that names its endpoint. */
-export function startChild(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<ChildServer> {
+/** Starts `dynalith` with `args` (and Node with `nodeFlags`) and waits for the line that names its endpoint. */
+export function startChild(args: readonly string[], env: NodeJS.ProcessEnv = {}, nodeFlags: readonly string[] = []): Promise<ChildServer> {
   const started = performance.now();
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeFlags, BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
