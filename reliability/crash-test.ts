@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CrashRun, RoundViolation, type RunOptions, type Summary } from './crash/runner.js';
 import { runHeader, runStart } from './run-header.js';
+import { mountTmpfs, type Tmpfs } from '../test/helpers/tmpfs.js';
 
 const FLAGS = {
   rounds: { type: 'string' },
@@ -24,6 +25,8 @@ const FLAGS = {
   'side-keys': { type: 'string' },
   'settle-timeout-ms': { type: 'string' },
   keep: { type: 'boolean' },
+  'full-disk': { type: 'boolean' },
+  'disk-mb': { type: 'string' },
   help: { type: 'boolean' },
 } as const;
 
@@ -41,11 +44,15 @@ const USAGE = `Usage: npm run crash-test -- [options]   (or node dist/reliabilit
   --side-keys n            keys of the table without indexes or stream (default 1000)
   --settle-timeout-ms n    how long a backfill or TTL sweep may take after a restart (default 120000)
   --keep                   keep the data directory (it is always kept after a violation)
+  --full-disk              the data directory on a tmpfs of its own (needs root), filled during each round's load
+                           and given space again at a random later moment, sometimes after the kill
+  --disk-mb n              that tmpfs's size (default 2048; it takes memory only for what is stored)
 `;
 
 interface Parsed extends RunOptions {
   readonly keep: boolean;
   readonly ownDir: boolean;
+  readonly tmpfs?: Tmpfs;
 }
 
 function parse(argv: readonly string[]): Parsed {
@@ -57,6 +64,13 @@ function parse(argv: readonly string[]): Parsed {
     return Number(text);
   };
   const given = values['data-dir'];
+  let tmpfs: Tmpfs | undefined;
+  if (values['full-disk'] === true) {
+    if (given !== undefined) throw new Error('--full-disk mounts a data directory of its own: leave out --data-dir');
+    const mounted = mountTmpfs(integer('disk-mb', 2048, 64) * 1024 * 1024);
+    if (typeof mounted === 'string') throw new Error(mounted);
+    tmpfs = mounted;
+  }
   if (given !== undefined && existsSync(given) && readdirSync(given).length > 0) throw new Error(`--data-dir ${given} is not empty; the crash test starts from nothing`);
   const killMinMs = integer('kill-min-ms', 200);
   const killMaxMs = integer('kill-max-ms', Math.max(2500, killMinMs));
@@ -64,8 +78,9 @@ function parse(argv: readonly string[]): Parsed {
   return {
     rounds: integer('rounds', 100, 1),
     seed: integer('seed', Math.floor(Math.random() * 2 ** 31)),
-    dataDir: given === undefined ? join(mkdtempSync(join(tmpdir(), 'dynalith-crash-')), 'data') : resolve(given),
-    ownDir: given === undefined,
+    dataDir: tmpfs !== undefined ? join(tmpfs.path, 'data') : given === undefined ? join(mkdtempSync(join(tmpdir(), 'dynalith-crash-')), 'data') : resolve(given),
+    ownDir: given === undefined && tmpfs === undefined,
+    ...(tmpfs === undefined ? {} : { tmpfs, disk: tmpfs }),
     serverArgs: (values['server-args'] ?? '').split(' ').filter(Boolean),
     concurrency: integer('concurrency', 16, 1),
     killMinMs,
@@ -91,7 +106,8 @@ export function renderSummary(summary: Summary, options: RunOptions, seconds: nu
   const { inFlight } = summary;
   return [
     `- Seed ${options.seed}; ${options.concurrency} operations in flight at once; kill ${options.killMinMs}–${options.killMaxMs} ms into each round's load; ` +
-      `${count(options.sizes.mainKeys)} + ${count(options.sizes.expiringKeys)} expiring keys in the main table, ${count(options.sizes.sideKeys)} in the side table`,
+      `${count(options.sizes.mainKeys)} + ${count(options.sizes.expiringKeys)} expiring keys in the main table, ${count(options.sizes.sideKeys)} in the side table` +
+      (options.disk === undefined ? '' : '; the data directory on a tmpfs filled during each round (up to 1 MB left) and freed later'),
     '',
     '| | |',
     '|---|---|',
@@ -99,6 +115,12 @@ export function renderSummary(summary: Summary, options: RunOptions, seconds: nu
     `| operations sent | ${count(summary.operations)} |`,
     `| acknowledged (item writes) | ${count(summary.acknowledged)} (${count(summary.itemWrites)}) |`,
     `| refused by their condition, as the model predicted | ${count(summary.refused)} |`,
+    ...(options.disk === undefined
+      ? []
+      : [
+          `| refused for a full disk (InternalServerError; none took effect) | ${count(summary.refusedDiskFull)} |`,
+          `| kills while the disk was full (restart on a full disk) | ${summary.killsOnFullDisk} |`,
+        ]),
     `| in flight at a kill | ${count(inFlight.operations)}: ${count(inFlight.happened)} took effect, ${count(inFlight.didNot)} did not, ` +
       `${count(inFlight.partly)} batches in part, ${count(inFlight.invisible)} could change nothing |`,
     `| kills during the backfill of a new index | ${summary.killsDuringBackfill} (index created ${summary.lateIndexCreates} times, deleted ${summary.lateIndexDeletes}) |`,
@@ -123,6 +145,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const run = new CrashRun(options);
   const interrupted = () => {
     run.killServer();
+    if (!options.keep) options.tmpfs?.unmount();
     process.exit(130);
   };
   process.once('SIGINT', interrupted);
@@ -137,7 +160,7 @@ async function main(argv: readonly string[]): Promise<void> {
       `\ncrash-test: VIOLATION in round ${error.round} (seed ${options.seed}): ${error.message}\n` +
         `  reproduce: npm run crash-test -- ${quoted(reproduce)}\n` +
         '  (the seed fixes the operations drawn and the kill times; the interleaving of concurrent requests is up to timing)\n' +
-        `  data directory kept: ${options.dataDir}\n` +
+        `  data directory kept: ${options.dataDir}${options.tmpfs === undefined ? '' : ` (a tmpfs: umount ${options.tmpfs.path} when done)`}\n` +
         `  the server's last output:\n${run.serverOutput().replace(/^/gm, '    ')}\n`,
     );
     process.exit(1);
@@ -146,6 +169,7 @@ async function main(argv: readonly string[]): Promise<void> {
   if (!options.keep) {
     // A directory given may be a mount point: empty it, keep it.
     if (options.ownDir) rmSync(join(options.dataDir, '..'), { recursive: true, force: true });
+    else if (options.tmpfs !== undefined) options.tmpfs.unmount();
     else for (const name of readdirSync(options.dataDir)) rmSync(join(options.dataDir, name), { recursive: true, force: true });
   }
   process.stdout.write(

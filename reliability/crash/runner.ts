@@ -15,6 +15,7 @@ import { CREATE_MAIN, CREATE_SIDE, LATE_INDEX, MAIN, SIDE, TTL_ATTRIBUTE, indexD
 import { changesItem, StreamCheck, StreamLog } from './stream.js';
 import { sameItem, show, type Item } from './values.js';
 import { Violation } from './violation.js';
+import { checkDataDir } from '../../src/check/data-dir-check.js';
 import { batchWrite, nextOperation, type Change, type Draw, type Operation, type ServiceFailure } from './workload.js';
 
 export interface RunOptions {
@@ -32,7 +33,15 @@ export interface RunOptions {
   readonly sizes: Sizes;
   /** How long background work (backfill, TTL sweep) may take after a restart. */
   readonly settleTimeoutMs: number;
+  /** With a disk to fill: each round fills it for a while (the kill may come while it is full). */
+  readonly disk?: Disk;
   readonly log: (line: string) => void;
+}
+
+/** The data directory's disk, made full and given space again (test/helpers/tmpfs.ts). */
+export interface Disk {
+  fill(leaveBytes: number): void;
+  free(): void;
 }
 
 export interface InFlightOutcomes {
@@ -54,6 +63,10 @@ export interface Summary {
   itemWrites: number;
   /** Operations answered with the refusal their condition called for. */
   refused: number;
+  /** Operations refused because the disk was full (InternalServerError), which must not have happened. */
+  refusedDiskFull: number;
+  /** Rounds whose kill came while the disk was full. */
+  killsOnFullDisk: number;
   inFlight: InFlightOutcomes;
   killsDuringBackfill: number;
   lateIndexCreates: number;
@@ -102,6 +115,8 @@ export class CrashRun {
     acknowledged: 0,
     itemWrites: 0,
     refused: 0,
+    refusedDiskFull: 0,
+    killsOnFullDisk: 0,
     inFlight: { operations: 0, happened: 0, didNot: 0, partly: 0, invisible: 0 },
     killsDuringBackfill: 0,
     lateIndexCreates: 0,
@@ -149,6 +164,12 @@ export class CrashRun {
         return;
       }
       const failure = error as unknown as ServiceFailure;
+      if (failure.name === 'InternalServerError' && this.options.disk !== undefined) {
+        // A commit the disk could not take: nothing of it was written (the stream check sees to it).
+        this.summary.refusedDiskFull++;
+        this.model.unlock(op.changes.map((change) => change.ref));
+        return;
+      }
       if (failure.name !== op.refusal) {
         const expected = op.refusal === undefined ? 'success' : op.refusal;
         throw new Violation(`${label(op)} answered ${failure.name} (${failure.message}), expected ${expected}; items before: ${op.changes.map((c) => `${c.ref.id} ${show(c.before)}`).join(', ')}`);
@@ -233,7 +254,8 @@ export class CrashRun {
       if (create) this.summary.lateIndexCreates++;
       else this.summary.lateIndexDeletes++;
     } catch (error) {
-      if (error instanceof DynamoDBServiceException || !this.killed) this.violation ??= new Violation(`UpdateTable (${create ? 'create' : 'delete'} index late): ${(error as Error).message}`);
+      const diskFull = error instanceof DynamoDBServiceException && error.name === 'InternalServerError' && this.options.disk !== undefined;
+      if (!diskFull && (error instanceof DynamoDBServiceException || !this.killed)) this.violation ??= new Violation(`UpdateTable (${create ? 'create' : 'delete'} index late): ${(error as Error).message}`);
     }
   }
 
@@ -248,6 +270,7 @@ export class CrashRun {
     const draw = this.draw(random);
     let stopping = false;
     const indexChange = sleep(indexAfter).then(() => (stopping ? undefined : this.changeLateIndex(ddb)));
+    const diskFreed = this.fillDisk(random, killAfter);
     const load = this.load(ddb, () => nextOperation(draw), concurrency, () => stopping);
     await Promise.race([sleep(killAfter), server.exited()]);
     stopping = true;
@@ -259,9 +282,17 @@ export class CrashRun {
     ddb.destroy();
     if (this.violation !== undefined) throw new RoundViolation(round, this.violation);
     const inFlight = this.inFlight.length;
+    try {
+      await this.checkStore();
+    } catch (error) {
+      if (error instanceof Violation) throw new RoundViolation(round, error);
+      throw error;
+    }
+    // The restart may find the disk still full; the checks wait until it has space, as they need background work done.
     const restarted = await this.start();
     const after = clients(restarted.endpoint);
     try {
+      await diskFreed;
       if (lateIndexState(await describe(after.ddb, MAIN)) === 'backfilling') this.summary.killsDuringBackfill++;
       await this.check(round, after.ddb, after.streams);
     } catch (error) {
@@ -277,6 +308,31 @@ export class CrashRun {
       `round ${round}/${this.options.rounds}: killed after ${killAfter} ms with ${inFlight} operations in flight; ` +
         `${this.summary.acknowledged} acknowledged so far; late index ${this.lateIndex}; ${items} items, ${indexEntries} index entries checked`,
     );
+  }
+
+  /**
+   * With a disk: fills it at a random moment of the round's load, leaving up to 1 MB, and frees it at a later one,
+   * which may come after the kill (then the server restarts on a full disk). Resolves once freed.
+   */
+  private async fillDisk(random: (limit: number) => number, killAfter: number): Promise<void> {
+    const disk = this.options.disk;
+    if (disk === undefined) return;
+    const fillAfter = random(killAfter);
+    const freeAfter = fillAfter + 1 + random(killAfter + 1500 - fillAfter);
+    const leave = random(1 << 20);
+    await sleep(fillAfter);
+    disk.fill(leave);
+    if (freeAfter > killAfter) this.summary.killsOnFullDisk++;
+    await sleep(freeAfter - fillAfter);
+    disk.free();
+  }
+
+  /** `dynalith check` on the killed server's data directory: no damage, nothing left that no table owns. */
+  private async checkStore(): Promise<void> {
+    const report = await checkDataDir(this.options.dataDir);
+    const problems = [...report.damage, ...report.leftovers.map((line) => `leftover: ${line}`)];
+    if (problems.length > 0) throw new Violation(`dynalith check after the kill: ${problems.slice(0, 5).join('; ')}`);
+    this.passed('dynalith check: no damage, no leftovers');
   }
 
   /** After a restart: background work settles, then the stream, the tables, the indexes and the counts are checked. */

@@ -1,16 +1,24 @@
-/** A small tmpfs for tests of a full disk: mounted by the test itself (root with CAP_SYS_ADMIN), or a reason to skip. */
+/**
+ * A small tmpfs for tests of a full disk: mounted by the test itself (root with CAP_SYS_ADMIN), or a reason to skip.
+ * The disk is filled by shrinking the mount to what is used plus a little (a remount), not by writing a filler
+ * file: as quick for a large mount as for a small one, and it takes no memory.
+ */
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, statfsSync, unlinkSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface Tmpfs {
   readonly path: string;
-  /** Takes all the free space but `leaveBytes` with a filler file. */
+  /** Leaves only about `leaveBytes` free (whole pages). */
   fill(leaveBytes: number): void;
-  /** Removes the filler file. */
+  /** Gives the mount its whole size again. */
   free(): void;
   unmount(): void;
+}
+
+function remount(path: string, bytes: number): void {
+  execFileSync('mount', ['-o', `remount,size=${bytes}`, path], { stdio: 'pipe' });
 }
 
 /** Mounts a tmpfs of `bytes`, or answers why it cannot be done here. */
@@ -23,21 +31,21 @@ export function mountTmpfs(bytes: number): Tmpfs | string {
     const stderr = String((error as { stderr?: Buffer }).stderr ?? '').trim();
     return `cannot mount a tmpfs (needs root with CAP_SYS_ADMIN): ${stderr || (error as Error).message}`;
   }
-  const filler = join(path, 'filler');
   return {
     path,
     fill(leaveBytes) {
-      const { bavail, bsize } = statfsSync(path);
-      const fd = openSync(filler, 'a');
-      const chunk = Buffer.alloc(bsize, 0xff);
-      try {
-        for (let left = bavail * bsize - leaveBytes; left > 0; left -= chunk.length) writeSync(fd, chunk, 0, Math.min(chunk.length, left));
-      } finally {
-        closeSync(fd);
+      // The store may grow between the reading and the remount, which then refuses a size below what is used: read again.
+      for (let attempt = 0; ; attempt++) {
+        const { blocks, bfree, bsize } = statfsSync(path);
+        try {
+          return remount(path, (blocks - bfree) * bsize + Math.max(bsize, Math.ceil(leaveBytes / bsize) * bsize));
+        } catch (error) {
+          if (attempt === 10) throw error;
+        }
       }
     },
     free() {
-      unlinkSync(filler);
+      remount(path, bytes);
     },
     unmount() {
       execFileSync('umount', ['-l', path], { stdio: 'pipe' });

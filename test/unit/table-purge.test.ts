@@ -220,24 +220,35 @@ for (const backend of ['memory', 'lmdb'] as const) {
       await storage.close();
     });
 
+    /**
+     * Services on an LMDB store that shut down once the request given to `stopAfterThreeWrites` and two chunks
+     * of the purge it starts have committed: a purge cut short, as by a restart.
+     */
+    async function stoppableServices(path: string) {
+      let writes = -1;
+      let stopAsked: (stopped: Promise<void>) => void = () => undefined;
+      const stopping = new Promise<void>((resolve) => (stopAsked = resolve));
+      let services: Services | undefined;
+      const { storage } = counted(await openBackend(backend, path), () => {
+        if (writes >= 0 && ++writes === 3) stopAsked(services!.catalog.stop());
+      });
+      services = await createServices(config, createLogger('silent'), storage);
+      const stopAfterThreeWrites = async (request: () => Promise<unknown>) => {
+        writes = 0;
+        await request();
+        await stopping;
+        assert.equal(writes, 3);
+      };
+      return { storage, services, stopAfterThreeWrites };
+    }
+
     if (backend === 'lmdb') {
       test('a purge cut short by a shutdown resumes after a restart', async () => {
         const path = newDir();
-        let writes = -1;
-        let services: Services | undefined;
-        let stopAsked: (stopped: Promise<void>) => void = () => undefined;
-        const stopping = new Promise<void>((resolve) => (stopAsked = resolve));
-        const { storage } = counted(await openBackend(backend, path), () => {
-          // DeleteTable's transaction and two chunks of the purge, then a shutdown.
-          if (writes >= 0 && ++writes === 3) stopAsked(services!.catalog.stop());
-        });
-        services = await createServices(config, createLogger('silent'), storage);
+        const { storage, services, stopAfterThreeWrites } = await stoppableServices(path);
         const doomed = await fullTable(services, 'doomed', ITEMS);
         const total = tableKeys(await allKeys(storage), doomed).length;
-        writes = 0;
-        await call(services, 'DeleteTable', { TableName: 'doomed' });
-        await stopping;
-        assert.equal(writes, 3);
+        await stopAfterThreeWrites(() => call(services, 'DeleteTable', { TableName: 'doomed' }));
         const left = tableKeys(await allKeys(storage), doomed).length;
         assert.ok(left > 0 && left < total, `${left} of ${total} keys left`);
         assert.notEqual(await storage.get(purgeMarkerKey(doomed.id)), undefined);
@@ -253,23 +264,13 @@ for (const backend of ['memory', 'lmdb'] as const) {
 
       test("a deleted global index's purge cut short by a shutdown resumes after a restart, and leaves the table whole", async () => {
         const path = newDir();
-        let writes = -1;
-        let services: Services | undefined;
-        let stopAsked: (stopped: Promise<void>) => void = () => undefined;
-        const stopping = new Promise<void>((resolve) => (stopAsked = resolve));
-        const { storage } = counted(await openBackend(backend, path), () => {
-          // UpdateTable's transaction and two chunks of the purge, then a shutdown.
-          if (writes >= 0 && ++writes === 3) stopAsked(services!.catalog.stop());
-        });
-        services = await createServices(config, createLogger('silent'), storage);
+        const { storage, services, stopAfterThreeWrites } = await stoppableServices(path);
         const table = await fullTable(services, 'kept', ITEMS);
         const index = table.GlobalSecondaryIndexes[0]!;
         const entries = async (store: Storage) => [...(await allKeys(store))].filter((key) => key.startsWith('11' + u32(index.id)) || key.startsWith('03' + u32(index.id)));
         const before = (await entries(storage)).length;
         const tableKeysBefore = tableKeys(await allKeys(storage), { ...table, GlobalSecondaryIndexes: [] }).length;
-        writes = 0;
-        await call(services, 'UpdateTable', { TableName: 'kept', GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: 'global' } }] });
-        await stopping;
+        await stopAfterThreeWrites(() => call(services, 'UpdateTable', { TableName: 'kept', GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: 'global' } }] }));
         const left = (await entries(storage)).length;
         assert.ok(left > 0 && left < before, `${left} of ${before} index keys left`);
         assert.notEqual(await storage.get(purgeMarkerKey(index.id)), undefined);
