@@ -29,7 +29,7 @@ import { statSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { createRequire } from 'node:module';
-import type { Database, RangeOptions as LmdbRangeOptions, Transaction } from 'lmdb';
+import type { Database, RangeOptions as LmdbRangeOptions } from 'lmdb';
 import type { Bytes, Entry, RangeOptions, ReadTransaction, Storage, WriteTransaction } from './storage.js';
 import { checkKey } from './bytes.js';
 import { runScoped, type TransactionScope } from './scope.js';
@@ -84,18 +84,17 @@ export async function openLmdbStorage(options: LmdbStorageOptions): Promise<Stor
   }
 
   /**
-   * Reads through `txn`, or without one through the write transaction that
-   * lmdb-js makes current while a write callback runs.
+   * Reads through the transaction lmdb-js makes current: its shared read
+   * transaction, or the write transaction while a write callback runs.
    */
-  function reader(scope: TransactionScope, txn?: Transaction): ReadTransaction {
-    const via = txn === undefined ? {} : { transaction: txn };
+  function reader(scope: TransactionScope): ReadTransaction {
     return {
       get(key) {
         scope.check();
         checkKey(key);
-        return plain(db.get(key, via));
+        return plain(db.get(key));
       },
-      range: (range) => scope.iterable(() => entries(db, { ...lmdbRange(range), ...via })),
+      range: (range) => scope.iterable(() => entries(db, lmdbRange(range))),
     };
   }
 
@@ -114,12 +113,11 @@ export async function openLmdbStorage(options: LmdbStorageOptions): Promise<Stor
 
     async read(fn) {
       ensureOpen();
-      const txn = db.useReadTransaction();
-      try {
-        return runScoped((scope) => fn(reader(scope, txn)));
-      } finally {
-        txn.done();
-      }
+      // lmdb-js's shared read transaction, not one of our own: the callback is synchronous, so the shared one
+      // cannot be renewed under it (one snapshot throughout), and only ranges on the shared one reuse a cursor;
+      // with a transaction of our own every range opened and closed a native cursor
+      // (Query of 10 items in process: about 50 µs of CPU against about 35 µs this way).
+      return runScoped((scope) => fn(reader(scope)));
     },
 
     write(fn) {
