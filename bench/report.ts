@@ -29,6 +29,8 @@ export function describeMachine(): Machine {
 }
 
 const fixed = (value: number | undefined, digits: number) => (value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits));
+/** A core share, cut (not rounded) to two decimals, so a flagged 0.896 never reads 0.90. */
+const share = (value: number) => (Number.isFinite(value) ? (Math.floor(value * 100) / 100).toFixed(2) : '–');
 const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || !(b > 0) ? '–' : `${(a / b).toFixed(2)}×`);
 
 /** The cells of one throughput row from CPU per request to the harness's own CPU. */
@@ -43,7 +45,7 @@ function throughputCells(results: readonly TargetResult[], result: TargetResult,
     const cell = ratio(m.requestsPerSecond, theirs?.requestsPerSecond);
     return dynalith && theirs !== undefined && theirs.requestsPerSecond > 0 ? `${cell} ${mark(m.requestsPerSecond / theirs.requestsPerSecond >= min)}` : cell;
   });
-  const share = `${fixed(m.serverCoreShare, 2)}${m.saturated === false ? ' not saturated' : ''}`;
+  const coreShare = `${share(m.serverCoreShare)}${m.saturated === false ? ' not saturated' : ''}`;
   return [
     fixed(m.cpuMicrosPerRequest, 0),
     cpu === undefined ? '–' : `${cpu.toFixed(2)}×`,
@@ -52,7 +54,7 @@ function throughputCells(results: readonly TargetResult[], result: TargetResult,
     fixed(m.requestsPerSecond, 0),
     ratio(m.requestsPerSecond, ceiling?.requestsPerSecond),
     ...peerCells,
-    share,
+    coreShare,
     fixed(m.p50Ms, 2),
     fixed(m.p99Ms, 2),
     String(m.errors),
@@ -129,8 +131,10 @@ export function renderMarkdown(results: readonly TargetResult[]): string {
     lines.push('', "### Issue 13's targets", '', '| target | server | measured | met? |', '|---|---|---|---|');
     for (const v of checked) lines.push(`| ${v.goal} | ${v.target} | ${v.measured} | ${v.met ? 'yes' : 'no'} |`);
   }
-  const unsaturated = results.flatMap((r) => r.throughput.filter((m) => m.saturated === false).map((m) => `${r.target} ${m.workload} (${fixed(m.serverCoreShare, 2)})`));
-  if (unsaturated.length > 0) lines.push('', `Windows whose server was not saturated: ${unsaturated.join(', ')}.`);
+  const unsaturated = results.flatMap((r) =>
+    r.throughput.filter((m) => m.saturated === false).map((m) => `${r.target} ${m.workload} (${share(m.serverCoreShare)}; harness ${share(m.harnessCpuSeconds / m.seconds)}, rest of the machine ${share(m.otherCoreShare)})`),
+  );
+  if (unsaturated.length > 0) lines.push('', `Windows whose server was not saturated (server's core share; the harness's and the rest of the machine's, in cores): ${unsaturated.join(', ')}.`);
   const notes = [
     ...results.flatMap((r) => r.notMeasured.map((n) => `- ${r.target}: ${n.workload} not measured: ${n.reason}`)),
     ...results.filter((r) => r.failure !== undefined).map((r) => `- ${r.target} failed: ${r.failure}`),

@@ -5,7 +5,7 @@
  */
 import { Client } from './lib/client.js';
 import { collect, summarise, type Tally, type Window } from './lib/load.js';
-import { cpuSeconds, memory, type Memory } from './lib/proc.js';
+import { cpuSeconds, machineBusySeconds, memory, type Memory } from './lib/proc.js';
 import { seededRandom } from './lib/stats.js';
 import { driveThreads } from './load-threads.js';
 import { createAndLoad, createTable, load, type Sizes, type Workload } from './operations.js';
@@ -56,6 +56,12 @@ export interface Measured extends Window {
   /** CPU time of the harness process (all its threads) in the window: what the load cost. */
   readonly harnessCpuSeconds: number;
   readonly harnessCpuMicrosPerRequest: number;
+  /**
+   * The rest of the machine's busy time in the window (other processes, and
+   * kernel work charged to neither), in cores: on a shared machine, what else
+   * competed for the two cores.
+   */
+  readonly otherCoreShare: number;
   /** Items each request moved (the batches), and the server's CPU per item. */
   readonly items?: number;
   readonly cpuMicrosPerItem?: number;
@@ -101,18 +107,22 @@ const SEED = 0x5eed;
 interface Readings {
   readonly serverCpuSeconds: number;
   readonly harnessCpuSeconds: number;
+  readonly machineCpuSeconds: number;
   readonly wallSeconds: number;
 }
 
 /** Starts reading the server's CPU time and this process's (all its threads'); the function it returns ends the reading. */
 function meter(pid: number): () => Readings {
-  const began = performance.now();
-  const own = process.cpuUsage();
+  // Read in the reverse order at the end, so each interval spans the ones inside it.
+  const machine = machineBusySeconds();
   const server = cpuSeconds(pid);
+  const own = process.cpuUsage();
+  const began = performance.now();
   return () => {
-    const serverCpuSeconds = cpuSeconds(pid) - server;
+    const wallSeconds = (performance.now() - began) / 1000;
     const { user, system } = process.cpuUsage(own);
-    return { serverCpuSeconds, harnessCpuSeconds: (user + system) / 1e6, wallSeconds: (performance.now() - began) / 1000 };
+    const serverCpuSeconds = cpuSeconds(pid) - server;
+    return { serverCpuSeconds, harnessCpuSeconds: (user + system) / 1e6, machineCpuSeconds: machineBusySeconds() - machine, wallSeconds };
   };
 }
 
@@ -149,7 +159,7 @@ async function measure(running: Running, client: Client, ref: WorkloadRef, shape
   }
   const window = summarise(tallies, reading.wallSeconds);
   const answered = window.requests + window.errors;
-  const perRequest = (cpuSeconds: number) => (answered > 0 ? (cpuSeconds / answered) * 1e6 : Number.NaN);
+  const perRequest = (spent: number) => (answered > 0 ? (spent / answered) * 1e6 : Number.NaN);
   const cpuMicrosPerRequest = perRequest(reading.serverCpuSeconds);
   const serverCoreShare = reading.serverCpuSeconds / reading.wallSeconds;
   return {
@@ -163,6 +173,7 @@ async function measure(running: Running, client: Client, ref: WorkloadRef, shape
     ...(connections > 1 ? { saturated: serverCoreShare >= SATURATED_SHARE } : {}),
     harnessCpuSeconds: reading.harnessCpuSeconds,
     harnessCpuMicrosPerRequest: perRequest(reading.harnessCpuSeconds),
+    otherCoreShare: Math.max(0, reading.machineCpuSeconds - reading.serverCpuSeconds - reading.harnessCpuSeconds) / reading.wallSeconds,
     ...(workload.items === undefined ? {} : { items: workload.items, cpuMicrosPerItem: cpuMicrosPerRequest / workload.items }),
   };
 }
@@ -171,9 +182,9 @@ async function measure(running: Running, client: Client, ref: WorkloadRef, shape
 function describe(m: Measured): string {
   const saturation = m.saturated === false ? ' NOT SATURATED' : '';
   return (
-    `server CPU ${m.cpuMicrosPerRequest.toFixed(0)} µs/req (${(m.serverCoreShare * 100).toFixed(0)} % of a core${saturation})  ` +
+    `server CPU ${m.cpuMicrosPerRequest.toFixed(0)} µs/req (${Math.floor(m.serverCoreShare * 100)} % of a core${saturation})  ` +
     `${m.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${m.p50Ms.toFixed(2)} ms  p99 ${m.p99Ms.toFixed(2)} ms  errors ${m.errors}  ` +
-    `harness CPU ${m.harnessCpuMicrosPerRequest.toFixed(0)} µs/req`
+    `harness CPU ${m.harnessCpuMicrosPerRequest.toFixed(0)} µs/req  rest of the machine ${(m.otherCoreShare * 100).toFixed(0)} % of a core`
   );
 }
 
