@@ -2,8 +2,9 @@
  * A keep-alive DynamoDB JSON client on undici's `Pool.dispatch`, the cheapest
  * HTTP client Node has: the load generator shares two cores with the server
  * under test, and every microsecond it spends per request is one the server
- * cannot use. (node:http's client cost about as much CPU per request as the
- * ceiling server itself, so it, not the server, set the pace.)
+ * cannot use. (node:http's client needed 60–100 µs of CPU per request on the
+ * 2-core VM, about twice the ceiling server's own, so it, not the server, set
+ * the pace; undici needs about as much as the ceiling: see docs/performance.md.)
  * Requests carry a well-formed but fake SigV4 header: every target accepts any
  * credentials.
  */
