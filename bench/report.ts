@@ -68,8 +68,9 @@ export function renderMarkdown(results: readonly TargetResult[]): string {
   const workloadNames = [...new Set(ran.flatMap((r) => r.throughput.map((m) => m.workload)))];
   const measured = ran.flatMap((r) => r.throughput);
   const threads = [...new Set(measured.map((m) => m.clients))].join(' or ');
+  const source = threads === '' ? '' : `, load from ${threads} thread${threads === '1' ? '' : 's'}`;
   lines.push(
-    `### Throughput (${measured[0]?.connections ?? 32} connections, load from ${threads} thread${threads === '1' ? '' : 's'})`,
+    `### Throughput (${measured[0]?.connections ?? 32} connections${source})`,
     '',
     "Server CPU is the server process's user+system time over the measured window (/proc/<pid>/stat), per request answered: the headline figure, " +
       'since the load generator shares the cores and can hold requests/s down. CPU × ceiling is per item moved for the batches (the ceiling answers as many). ' +
