@@ -9,12 +9,14 @@ import { join } from 'node:path';
 import { ensurePeers } from './peers.js';
 import { describeMachine, renderMarkdown, type Machine } from './report.js';
 import { runBench, type Options, type TargetResult } from './run.js';
+import { SET_NAMES, type SetName } from './sets.js';
 import { BENCH_DIR, TARGETS, type TargetName } from './targets.js';
 
 export interface RunRecord {
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly mode: 'full' | 'quick' | 'custom';
+  readonly set: SetName;
   readonly settings: Omit<Options, 'scaleSteps' | 'log'> & { readonly scaleSteps: Record<string, readonly number[]> };
   readonly machine: Machine;
   /** 1/5/15-minute load averages before and after: other work on the machine skews every number. */
@@ -24,6 +26,8 @@ export interface RunRecord {
 
 const FLAGS = {
   quick: { type: 'boolean' },
+  set: { type: 'string' },
+  clients: { type: 'string' },
   targets: { type: 'string' },
   workloads: { type: 'string' },
   seconds: { type: 'string' },
@@ -41,6 +45,11 @@ const FLAGS = {
 
 const USAGE = `Usage: npm run bench -- [options]   (or node dist/bench/harness.js [options])
   --quick                    Dynalith (disk, memory) and the ceiling only, short windows
+  --set name                 the workload set: standard (default) or independent, issue 13's
+                             method: one pk S + sk N table of 20,000 items in 200 partitions,
+                             six workloads, targets dynalith-disk, ceiling and the peers, no
+                             large-table phase
+  --clients n                load from n threads sharing the 32 connections (default 1)
   --targets a,b              of ${TARGETS.map((t) => t.name).join(', ')}
   --workloads A,B            e.g. GetItem,Query (default: all)
   --seconds n, --warmup n    measured window and warm-up per workload
@@ -53,9 +62,18 @@ const USAGE = `Usage: npm run bench -- [options]   (or node dist/bench/harness.j
   --profile dir              run Node-based targets under node --cpu-prof, profiles into dir
 `;
 
+/** The targets a set runs by default; --quick leaves out the peers. */
+function defaultTargets(set: SetName, quick: boolean): TargetName[] {
+  const names = set === 'independent' ? ['dynalith-disk', 'ceiling', 'dynalite', 'dynamodb-local'] : TARGETS.map((t) => t.name);
+  return TARGETS.filter((t) => names.includes(t.name) && !(quick && t.peer)).map((t) => t.name);
+}
+
 export function parseOptions(argv: readonly string[], log: (line: string) => void): { options: Options; mode: RunRecord['mode']; out: string } {
   const { values } = parseArgs({ args: [...argv], options: FLAGS, strict: true });
   const quick = values.quick === true;
+  const set = (values.set ?? 'standard') as SetName;
+  if (!SET_NAMES.includes(set)) throw new Error(`unknown set ${set}; known: ${SET_NAMES.join(', ')}`);
+  const independent = set === 'independent';
   const number = (text: string | undefined, fallback: number) => {
     if (text === undefined) return fallback;
     const value = Number(text);
@@ -63,24 +81,29 @@ export function parseOptions(argv: readonly string[], log: (line: string) => voi
     return value;
   };
   const list = (text: string | undefined) => (text === undefined ? [] : text.split(',').map((s) => s.trim()).filter(Boolean));
-  const targets = (list(values.targets).length > 0 ? list(values.targets) : TARGETS.filter((t) => !quick || !t.peer).map((t) => t.name)) as TargetName[];
+  const targets = (list(values.targets).length > 0 ? list(values.targets) : defaultTargets(set, quick)) as TargetName[];
   for (const name of targets) if (!TARGETS.some((t) => t.name === name)) throw new Error(`unknown target ${name}; known: ${TARGETS.map((t) => t.name).join(', ')}`);
-  const scale = values['no-scale'] !== true;
-  const custom = values.targets !== undefined || values.workloads !== undefined || values.seconds !== undefined || values.profile !== undefined || !scale;
+  // The independent method has no large-table phase.
+  const scale = values['no-scale'] !== true && !independent;
+  const custom =
+    values.targets !== undefined || values.workloads !== undefined || values.seconds !== undefined || values.profile !== undefined || values['no-scale'] === true;
   return {
     mode: custom ? 'custom' : quick ? 'quick' : 'full',
     out: values.out ?? join(BENCH_DIR, 'results'),
     options: {
       targets,
+      set,
       workloads: list(values.workloads),
       connections: 32,
+      clients: Math.max(1, Math.round(number(values.clients, 1))),
       warmupSeconds: number(values.warmup, quick ? 0.5 : 1),
       seconds: number(values.seconds, quick ? 2 : 3),
       sequentialSeconds: number(values['sequential-seconds'], quick ? 0.5 : 1),
-      sizes: { kvItems: number(values['kv-items'], 10_000), partitions: Math.max(10, number(values.partitions, 100)) },
+      sizes: { kvItems: number(values['kv-items'], 10_000), partitions: Math.max(10, number(values.partitions, independent ? 200 : 100)) },
       // A million items takes the peers minutes to load, so they stop at 100,000.
       scaleSteps: (target) => (!scale ? [] : quick || !target.startsWith('dynalith') ? [100_000] : [100_000, 1_000_000]),
-      startups: number(values.startups, quick ? 2 : 3),
+      // The independent method measures throughput only: the start before loading is its one sample.
+      startups: number(values.startups, independent ? 1 : quick ? 2 : 3),
       basePort: number(values['base-port'], 8201),
       profileDir: values.profile,
       log,
@@ -90,7 +113,8 @@ export function parseOptions(argv: readonly string[], log: (line: string) => voi
 
 export function saveRun(record: RunRecord, dir: string): string {
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, `${record.startedAt.replace(/[:.]/g, '-')}-${record.mode}.json`);
+  const set = record.set === 'standard' ? '' : `${record.set}-`;
+  const path = join(dir, `${record.startedAt.replace(/[:.]/g, '-')}-${set}${record.mode}.json`);
   writeFileSync(path, JSON.stringify(record, null, 2) + '\n');
   return path;
 }
@@ -104,6 +128,7 @@ export async function record(options: Options, mode: RunRecord['mode']): Promise
     startedAt,
     finishedAt: new Date().toISOString(),
     mode,
+    set: options.set,
     settings: { ...settings, scaleSteps: Object.fromEntries(options.targets.map((t) => [t, scaleSteps(t)])) },
     machine: describeMachine(),
     loadAverage: { before, after: loadavg() },
@@ -127,7 +152,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   const path = saveRun(run, out);
   const { machine } = run;
   process.stdout.write(
-    `\n## Benchmark ${run.startedAt} (${mode})\n\n${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.kernel}, Node ${machine.node}, ${machine.java}; ` +
+    `\n## Benchmark ${run.startedAt} (${run.set === 'standard' ? '' : `${run.set} set, `}${mode})\n\n${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.kernel}, Node ${machine.node}, ${machine.java}; ` +
       `load average ${run.loadAverage.before.map((l) => l.toFixed(2)).join('/')} before, ${run.loadAverage.after.map((l) => l.toFixed(2)).join('/')} after\n\n` +
       renderMarkdown(run.results) +
       `\nraw results: ${path}\n`,

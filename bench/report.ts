@@ -1,9 +1,9 @@
 /** The run as Markdown tables: per workload and target, with ratios to the ceiling and to each peer. */
 import { cpus, totalmem } from 'node:os';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { CPU_GOALS, PEER_GOALS, cpuRatio, find, isDynalith, mark, verdicts } from './goals.js';
 import { median } from './lib/stats.js';
-import type { Measured, TargetResult } from './run.js';
-import type { TargetName } from './targets.js';
+import { SATURATED_SHARE, type Measured, type TargetResult } from './run.js';
 
 export interface Machine {
   readonly cpu: string;
@@ -29,37 +29,62 @@ export function describeMachine(): Machine {
 }
 
 const fixed = (value: number | undefined, digits: number) => (value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits));
+/** A core share, cut (not rounded) to two decimals, so a flagged 0.896 never reads 0.90. */
+const share = (value: number) => (Number.isFinite(value) ? (Math.floor(value * 100) / 100).toFixed(2) : '–');
 const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || !(b > 0) ? '–' : `${(a / b).toFixed(2)}×`);
 
-function find(results: readonly TargetResult[], target: TargetName, workload: string, kind: 'throughput' | 'sequential'): Measured | undefined {
-  return results.find((r) => r.target === target)?.[kind].find((m) => m.workload === workload);
+/** The cells of one throughput row from CPU per request to the harness's own CPU. */
+function throughputCells(results: readonly TargetResult[], result: TargetResult, m: Measured): string[] {
+  const ceiling = find(results, 'ceiling', m.workload, 'throughput');
+  const dynalith = isDynalith(result.target);
+  const cpu = cpuRatio(m, ceiling);
+  const cpuGoal = CPU_GOALS[m.workload];
+  const goalCell = dynalith && cpuGoal !== undefined && cpu !== undefined ? `≤ ${cpuGoal}× ${mark(cpu <= cpuGoal)}` : '–';
+  const peerCells = PEER_GOALS.map(({ peer, min }) => {
+    const theirs = find(results, peer, m.workload, 'throughput');
+    const cell = ratio(m.requestsPerSecond, theirs?.requestsPerSecond);
+    return dynalith && theirs !== undefined && theirs.requestsPerSecond > 0 ? `${cell} ${mark(m.requestsPerSecond / theirs.requestsPerSecond >= min)}` : cell;
+  });
+  const coreShare = `${share(m.serverCoreShare)}${m.saturated === false ? ' not saturated' : ''}`;
+  return [
+    fixed(m.cpuMicrosPerRequest, 0),
+    cpu === undefined ? '–' : `${cpu.toFixed(2)}×`,
+    goalCell,
+    fixed(m.cpuMicrosPerItem, 1),
+    fixed(m.requestsPerSecond, 0),
+    ratio(m.requestsPerSecond, ceiling?.requestsPerSecond),
+    ...peerCells,
+    coreShare,
+    fixed(m.p50Ms, 2),
+    fixed(m.p99Ms, 2),
+    String(m.errors),
+    fixed(m.harnessCpuMicrosPerRequest, 0),
+  ];
 }
 
 export function renderMarkdown(results: readonly TargetResult[]): string {
   const lines: string[] = [];
   const ran = results.filter((r) => r.throughput.length > 0);
   const workloadNames = [...new Set(ran.flatMap((r) => r.throughput.map((m) => m.workload)))];
+  const measured = ran.flatMap((r) => r.throughput);
+  const threads = [...new Set(measured.map((m) => m.clients))].join(' or ');
+  const source = threads === '' ? '' : `, load from ${threads} thread${threads === '1' ? '' : 's'}`;
   lines.push(
-    '### Throughput (32 connections)',
+    `### Throughput (${measured[0]?.connections ?? 32} connections${source})`,
     '',
-    'req/s counts answered requests without errors; CPU is the server process\'s user+system time per request (µs), ' +
-      'from /proc/<pid>/stat before and after the measured window.',
+    "Server CPU is the server process's user+system time over the measured window (/proc/<pid>/stat), per request answered: the headline figure, " +
+      'since the load generator shares the cores and can hold requests/s down. CPU × ceiling is per item moved for the batches (the ceiling answers as many). ' +
+      `Core share is server CPU seconds per wall second; below ${SATURATED_SHARE} the server was not saturated (the load generator, or the disk, set the pace) ` +
+      "and its requests/s are not its best. Harness CPU is the load generator's own (all its threads), per request. " +
+      "✓/✗: issue 13's targets, for Dynalith's rows.",
     '',
-    '| workload | target | req/s | × ceiling | × dynalite | × DDB Local | p50 ms | p99 ms | errors | CPU µs/req | CPU × ceiling |',
-    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| workload | server | CPU µs/req | CPU × ceiling | CPU target | CPU µs/item | req/s | × ceiling | × dynalite | × DDB Local | core share | p50 ms | p99 ms | errors | harness CPU µs/req |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   );
   for (const workload of workloadNames) {
-    const ceiling = find(results, 'ceiling', workload, 'throughput');
-    const dynalite = find(results, 'dynalite', workload, 'throughput');
-    const local = find(results, 'dynamodb-local', workload, 'throughput');
     for (const result of ran) {
       const m = result.throughput.find((t) => t.workload === workload);
-      if (!m) continue;
-      lines.push(
-        `| ${workload} | ${result.target} | ${fixed(m.requestsPerSecond, 0)} | ${ratio(m.requestsPerSecond, ceiling?.requestsPerSecond)} | ` +
-          `${ratio(m.requestsPerSecond, dynalite?.requestsPerSecond)} | ${ratio(m.requestsPerSecond, local?.requestsPerSecond)} | ` +
-          `${fixed(m.p50Ms, 2)} | ${fixed(m.p99Ms, 2)} | ${m.errors} | ${fixed(m.cpuMicrosPerRequest, 0)} | ${ratio(m.cpuMicrosPerRequest, ceiling?.cpuMicrosPerRequest)} |`,
-      );
+      if (m) lines.push(`| ${workload} | ${result.target} | ${throughputCells(results, result, m).join(' | ')} |`);
     }
   }
   const sequential = ran.filter((r) => r.sequential.length > 0);
@@ -102,6 +127,15 @@ export function renderMarkdown(results: readonly TargetResult[]): string {
         `${fixed(median(r.idleMemory.map((m) => m.rssMiB)), 0)} | ${rssAt(100_000)} | ${rssAt(1_000_000)} | ${loadRate} | ${getCost} |`,
     );
   }
+  const checked = verdicts(results);
+  if (checked.length > 0) {
+    lines.push('', "### Issue 13's targets", '', '| target | server | measured | met? |', '|---|---|---|---|');
+    for (const v of checked) lines.push(`| ${v.goal} | ${v.target} | ${v.measured} | ${v.met ? 'yes' : 'no'} |`);
+  }
+  const unsaturated = results.flatMap((r) =>
+    r.throughput.filter((m) => m.saturated === false).map((m) => `${r.target} ${m.workload} (${share(m.serverCoreShare)}; harness ${share(m.harnessCpuSeconds / m.seconds)}, rest of the machine ${share(m.otherCoreShare)})`),
+  );
+  if (unsaturated.length > 0) lines.push('', `Windows whose server was not saturated (server's core share; the harness's and the rest of the machine's, in cores): ${unsaturated.join(', ')}.`);
   const notes = [
     ...results.flatMap((r) => r.notMeasured.map((n) => `- ${r.target}: ${n.workload} not measured: ${n.reason}`)),
     ...results.filter((r) => r.failure !== undefined).map((r) => `- ${r.target} failed: ${r.failure}`),

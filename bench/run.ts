@@ -4,17 +4,24 @@
  * and memory read from /proc; then each target's memory at scale and start-up.
  */
 import { Client } from './lib/client.js';
-import { drive, type Window } from './lib/load.js';
-import { cpuSeconds, memory, type Memory } from './lib/proc.js';
+import { collect, summarise, type Tally, type Window } from './lib/load.js';
+import { cpuSeconds, machineBusySeconds, memory, type Memory } from './lib/proc.js';
 import { seededRandom } from './lib/stats.js';
+import { driveThreads } from './load-threads.js';
+import { createAndLoad, createTable, load, type Sizes, type Workload } from './operations.js';
+import { findWorkload, workloadSet, type SetName, type WorkloadRef } from './sets.js';
 import { start, unavailable, TARGETS, type Running, type Target, type TargetName } from './targets.js';
-import { BIG_TABLE, COLLECTION_TABLE, KV_TABLE, PER_PARTITION, collectionItem, createTable, getItem, kvItem, load, workloads, type Sizes, type Workload } from './workloads.js';
+import { BIG_TABLE, kvItem, kvTable } from './workloads.js';
 
 export interface Options {
   readonly targets: readonly TargetName[];
+  /** Which workload set runs (`--set`). */
+  readonly set: SetName;
   /** Workload names; empty for all. */
   readonly workloads: readonly string[];
   readonly connections: number;
+  /** Load-generating threads the connections are shared among (`--clients`); 1 runs the load in the main thread. */
+  readonly clients: number;
   readonly warmupSeconds: number;
   readonly seconds: number;
   /** Single-client sequential latency window per workload (0 to skip). */
@@ -33,9 +40,35 @@ export interface Options {
 export interface Measured extends Window {
   readonly workload: string;
   readonly connections: number;
+  /** Threads the load came from. */
+  readonly clients: number;
   readonly serverCpuSeconds: number;
+  /** The headline figure: what the server spent per request, whatever else ran on the machine. */
   readonly cpuMicrosPerRequest: number;
+  /** Server CPU seconds / wall seconds of the window: 1 is one core kept busy. */
+  readonly serverCoreShare: number;
+  /**
+   * Closed-loop windows (more than one connection) only: false when the server
+   * used less than SATURATED_SHARE of a core, i.e. something else, the load
+   * generator or the disk, set the pace, and its requests/s are not its best.
+   */
+  readonly saturated?: boolean;
+  /** CPU time of the harness process (all its threads) in the window: what the load cost. */
+  readonly harnessCpuSeconds: number;
+  readonly harnessCpuMicrosPerRequest: number;
+  /**
+   * The rest of the machine's busy time in the window (other processes, and
+   * kernel work charged to neither), in cores: on a shared machine, what else
+   * competed for the two cores.
+   */
+  readonly otherCoreShare: number;
+  /** Items each request moved (the batches), and the server's CPU per item. */
+  readonly items?: number;
+  readonly cpuMicrosPerItem?: number;
 }
+
+/** Below this share of one core a loaded server's window is flagged as not saturated. */
+export const SATURATED_SHARE = 0.9;
 
 export interface ScaleStep {
   readonly items: number;
@@ -69,15 +102,90 @@ const IDLE_SETTLE_MS = 500;
 const SETTLE_AFTER_LOAD_MS = 3000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function measure(running: Running, client: Client, workload: Workload, connections: number, warmup: number, seconds: number): Promise<Measured> {
-  const random = seededRandom(0x5eed);
-  const next = () => workload.next(random);
-  if (warmup > 0) await drive(client, next, connections, warmup);
-  const cpuBefore = cpuSeconds(running.pid);
-  const window = await drive(client, next, connections, seconds);
-  const serverCpuSeconds = cpuSeconds(running.pid) - cpuBefore;
+const SEED = 0x5eed;
+
+interface Readings {
+  readonly serverCpuSeconds: number;
+  readonly harnessCpuSeconds: number;
+  readonly machineCpuSeconds: number;
+  readonly wallSeconds: number;
+}
+
+/** Starts reading the server's CPU time and this process's (all its threads'); the function it returns ends the reading. */
+function meter(pid: number): () => Readings {
+  // Read in the reverse order at the end, so each interval spans the ones inside it.
+  const machine = machineBusySeconds();
+  const server = cpuSeconds(pid);
+  const own = process.cpuUsage();
+  const began = performance.now();
+  return () => {
+    const wallSeconds = (performance.now() - began) / 1000;
+    const { user, system } = process.cpuUsage(own);
+    const serverCpuSeconds = cpuSeconds(pid) - server;
+    return { serverCpuSeconds, harnessCpuSeconds: (user + system) / 1e6, machineCpuSeconds: machineBusySeconds() - machine, wallSeconds };
+  };
+}
+
+interface LoadShape {
+  readonly connections: number;
+  readonly clients: number;
+  readonly warmupSeconds: number;
+  readonly seconds: number;
+}
+
+const closedLoopShape = (options: Options): LoadShape => ({
+  connections: options.connections,
+  clients: options.clients,
+  warmupSeconds: options.warmupSeconds,
+  seconds: options.seconds,
+});
+
+/** A warm-up, then the measured window; in this thread on `client`, or on threads of their own when `clients` > 1. */
+async function measure(running: Running, client: Client, ref: WorkloadRef, shape: LoadShape): Promise<Measured> {
+  const workload = findWorkload(ref);
+  const { connections, warmupSeconds, seconds } = shape;
+  const clients = Math.max(1, Math.min(shape.clients, connections));
+  let tallies: Tally[];
+  let reading: Readings;
+  if (clients === 1) {
+    const random = seededRandom(SEED);
+    const next = () => workload.next(random);
+    if (warmupSeconds > 0) await collect(client, next, connections, warmupSeconds);
+    const stop = meter(running.pid);
+    tallies = [await collect(client, next, connections, seconds)];
+    reading = stop();
+  } else {
+    ({ tallies, reading } = await driveThreads({ endpoint: running.endpoint, ref, connections, clients, seed: SEED, warmupSeconds, seconds }, () => meter(running.pid)));
+  }
+  const window = summarise(tallies, reading.wallSeconds);
   const answered = window.requests + window.errors;
-  return { workload: workload.name, connections, ...window, serverCpuSeconds, cpuMicrosPerRequest: answered > 0 ? (serverCpuSeconds / answered) * 1e6 : Number.NaN };
+  const perRequest = (spent: number) => (answered > 0 ? (spent / answered) * 1e6 : Number.NaN);
+  const cpuMicrosPerRequest = perRequest(reading.serverCpuSeconds);
+  const serverCoreShare = reading.serverCpuSeconds / reading.wallSeconds;
+  return {
+    workload: workload.name,
+    connections,
+    clients,
+    ...window,
+    serverCpuSeconds: reading.serverCpuSeconds,
+    cpuMicrosPerRequest,
+    serverCoreShare,
+    ...(connections > 1 ? { saturated: serverCoreShare >= SATURATED_SHARE } : {}),
+    harnessCpuSeconds: reading.harnessCpuSeconds,
+    harnessCpuMicrosPerRequest: perRequest(reading.harnessCpuSeconds),
+    otherCoreShare: Math.max(0, reading.machineCpuSeconds - reading.serverCpuSeconds - reading.harnessCpuSeconds) / reading.wallSeconds,
+    ...(workload.items === undefined ? {} : { items: workload.items, cpuMicrosPerItem: cpuMicrosPerRequest / workload.items }),
+  };
+}
+
+/** One line of progress for a window. */
+function describe(m: Measured): string {
+  const saturation = m.saturated === false ? ' NOT SATURATED' : '';
+  return (
+    `server CPU ${m.cpuMicrosPerRequest.toFixed(0)} µs/req (${Math.floor(m.serverCoreShare * 100)} % of a core${saturation})  ` +
+    `${m.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${m.p50Ms.toFixed(2)} ms  p99 ${m.p99Ms.toFixed(2)} ms  errors ${m.errors}  ` +
+    `harness CPU ${m.harnessCpuMicrosPerRequest.toFixed(0)} µs/req  rest of the machine ${(m.otherCoreShare * 100).toFixed(0)} % of a core`
+  );
 }
 
 /** One request of the workload, checked for the expected answer, so a broken workload fails loudly instead of measuring errors. */
@@ -113,12 +221,9 @@ async function prepare(target: Target, options: Options, port: number, result: T
   const prepared = { result, running, client: new Client(running.endpoint, options.connections), single: new Client(running.endpoint, 1), measurable: new Set<string>() };
   const { client } = prepared;
   try {
-    await createTable(client, KV_TABLE);
-    await load(client, KV_TABLE, 0, options.sizes.kvItems, kvItem, options.connections);
-    if (selected.some((w) => w.name === 'Query' || w.name === 'QueryIndex' || w.name === 'Scan')) {
-      await createTable(client, COLLECTION_TABLE);
-      const total = options.sizes.partitions * PER_PARTITION;
-      await load(client, COLLECTION_TABLE, 0, total, (i) => collectionItem(Math.floor(i / PER_PARTITION), i % PER_PARTITION), options.connections);
+    const used = new Set(selected.map((w) => w.table));
+    for (const table of workloadSet(options.set).tables(options.sizes)) {
+      if (used.has(table.definition.TableName)) await createAndLoad(client, table, options.connections);
     }
   } catch (error) {
     // A target that cannot be loaded is reported as failed; its process must not outlive the run.
@@ -138,8 +243,8 @@ async function prepare(target: Target, options: Options, port: number, result: T
 }
 
 async function release(prepared: Prepared): Promise<void> {
-  prepared.client.close();
-  prepared.single.close();
+  await prepared.client.close();
+  await prepared.single.close();
   await prepared.running.stop();
 }
 
@@ -151,7 +256,11 @@ async function release(prepared: Prepared): Promise<void> {
  * target only.
  */
 async function mainPhase(targets: readonly { target: Target; port: number; result: TargetResult }[], options: Options): Promise<void> {
-  const selected = workloads(options.sizes).filter((w) => options.workloads.length === 0 || options.workloads.includes(w.name));
+  const selected = workloadSet(options.set)
+    .workloads(options.sizes)
+    .filter((w) => options.workloads.length === 0 || options.workloads.includes(w.name));
+  const ref = (workload: Workload): WorkloadRef => ({ set: options.set, name: workload.name, sizes: options.sizes });
+  const closedLoop = closedLoopShape(options);
   const prepared: Prepared[] = [];
   try {
     for (const { target, port, result } of targets) {
@@ -169,12 +278,9 @@ async function mainPhase(targets: readonly { target: Target; port: number; resul
       options.log(`${workload.name}:`);
       for (const { result, running, client, measurable } of prepared) {
         if (!measurable.has(workload.name)) continue;
-        const measured = await measure(running, client, workload, options.connections, options.warmupSeconds, options.seconds);
+        const measured = await measure(running, client, ref(workload), closedLoop);
         result.throughput.push(measured);
-        options.log(
-          `  ${result.target.padEnd(16)} ${measured.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${measured.p50Ms.toFixed(2)} ms  p99 ${measured.p99Ms.toFixed(2)} ms  ` +
-            `errors ${measured.errors}  server CPU ${measured.cpuMicrosPerRequest.toFixed(0)} µs/req`,
-        );
+        options.log(`  ${result.target.padEnd(16)} ${describe(measured)}`);
         for (const sample of measured.errorSamples) options.log(`    error: ${sample}`);
       }
     }
@@ -182,7 +288,8 @@ async function mainPhase(targets: readonly { target: Target; port: number; resul
       for (const workload of selected) {
         for (const { result, running, single, measurable } of prepared) {
           if (!measurable.has(workload.name)) continue;
-          result.sequential.push(await measure(running, single, workload, 1, Math.min(0.5, options.sequentialSeconds / 4), options.sequentialSeconds));
+          const sequential = { connections: 1, clients: 1, warmupSeconds: Math.min(0.5, options.sequentialSeconds / 4), seconds: options.sequentialSeconds };
+          result.sequential.push(await measure(running, single, ref(workload), sequential));
         }
       }
       for (const { result } of prepared) {
@@ -200,12 +307,13 @@ async function scalePhase(target: Target, options: Options, port: number, steps:
   const client = new Client(running.endpoint, options.connections);
   const scale = { steps: [] as ScaleStep[], getItem: [] as (Measured & { items: number })[] };
   const measureGet = async (items: number) => {
-    const measured = await measure(running, client, getItem(BIG_TABLE, items), options.connections, options.warmupSeconds, options.seconds);
+    const ref: WorkloadRef = { set: 'scale', name: 'GetItem', sizes: { ...options.sizes, kvItems: items } };
+    const measured = await measure(running, client, ref, closedLoopShape(options));
     scale.getItem.push({ ...measured, items });
-    options.log(`  GetItem at ${items} items: ${measured.requestsPerSecond.toFixed(0)} req/s, server CPU ${measured.cpuMicrosPerRequest.toFixed(0)} µs/req`);
+    options.log(`  GetItem at ${items} items: ${describe(measured)}`);
   };
   try {
-    await createTable(client, BIG_TABLE);
+    await createTable(client, kvTable(BIG_TABLE, 0).definition);
     const small = Math.min(options.sizes.kvItems, steps[0]!);
     await load(client, BIG_TABLE, 0, small, kvItem, options.connections);
     await measureGet(small);
@@ -221,7 +329,7 @@ async function scalePhase(target: Target, options: Options, port: number, steps:
     }
     await measureGet(loaded);
   } finally {
-    client.close();
+    await client.close();
     await running.stop();
   }
   result.scale = scale;

@@ -13,7 +13,8 @@ import { Client } from '../bench/lib/client.js';
 import { drive, type Request } from '../bench/lib/load.js';
 import { cpuSeconds, memory } from '../bench/lib/proc.js';
 import { percentile, seededRandom } from '../bench/lib/stats.js';
-import { COLLECTION_TABLE, KV_TABLE, PER_PARTITION, collectionItem, createTable, kvItem, load, workloads, type Workload } from '../bench/workloads.js';
+import { createAndLoad } from '../bench/operations.js';
+import { KV_TABLE, PER_PARTITION, collectionTable, kvTable, workloads, type Workload } from '../bench/workloads.js';
 import { startChild, type ChildServer } from '../test/helpers/child-server.js';
 import { runHeader, runStart } from './run-header.js';
 import { PacedLoad } from './soak/paced-load.js';
@@ -261,10 +262,8 @@ async function main(argv: readonly string[]): Promise<void> {
   let block = '';
   try {
     log(`soak: server ${server.endpoint}, loading ${options.kvItems} + ${options.partitions * PER_PARTITION} items`);
-    await createTable(client, KV_TABLE);
-    await load(client, KV_TABLE, 0, options.kvItems, kvItem, 32);
-    await createTable(client, COLLECTION_TABLE);
-    await load(client, COLLECTION_TABLE, 0, options.partitions * PER_PARTITION, (i) => collectionItem(Math.floor(i / PER_PARTITION), i % PER_PARTITION), 32);
+    await createAndLoad(client, kvTable(KV_TABLE, options.kvItems), 32);
+    await createAndLoad(client, collectionTable(options.partitions), 32);
     const next = await mixedLoad(client, options);
     const { best, connections } = await ramp(server, client, next, options);
     const maximum = await sustainedMaximum(client, next, best, options);
@@ -338,7 +337,7 @@ async function main(argv: readonly string[]): Promise<void> {
       `- (server CPU per request ${cpu.rise >= 0 ? '+' : ''}${cpu.rise.toFixed(0)} µs fitted over the second half, median ${cpu.level.toFixed(0)} µs)`,
     ].join('\n');
   } finally {
-    client.close();
+    await client.close();
     server.process.kill('SIGTERM');
     await server.exited();
     rmSync(scratch, { recursive: true, force: true });

@@ -1,18 +1,24 @@
 /**
- * A keep-alive DynamoDB JSON client on bare node:http, cheap enough that the
- * load generator leaves as much of the shared cores as it can to the server under test.
+ * A keep-alive DynamoDB JSON client on undici's `Pool.dispatch`, the cheapest
+ * HTTP client Node has: the load generator shares two cores with the server
+ * under test, and every microsecond it spends per request is one the server
+ * cannot use. (node:http's client needed 60–100 µs of CPU per request on the
+ * 2-core VM, about twice the ceiling server's own, so it, not the server, set
+ * the pace; undici needs about as much as the ceiling: see docs/performance.md.)
  * Requests carry a well-formed but fake SigV4 header: every target accepts any
  * credentials.
  */
-import { Agent, request } from 'node:http';
+import { Pool, type Dispatcher } from 'undici';
 
-const HEADERS = {
-  'Content-Type': 'application/x-amz-json-1.0',
-  'X-Amz-Date': '20260101T000000Z',
-  Authorization:
-    'AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/dynamodb/aws4_request, ' +
+const COMMON_HEADERS = [
+  'content-type',
+  'application/x-amz-json-1.0',
+  'x-amz-date',
+  '20260101T000000Z',
+  'authorization',
+  'AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/dynamodb/aws4_request, ' +
     `SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=${'0'.repeat(64)}`,
-};
+];
 
 export interface Reply {
   readonly status: number;
@@ -20,44 +26,66 @@ export interface Reply {
   readonly body: string | undefined;
 }
 
-export class Client {
-  private readonly agent: Agent;
-  private readonly host: string;
-  private readonly port: number;
+/**
+ * Collects one answer. It implements undici's original handler callbacks
+ * (onHeaders/onData/onComplete) rather than the newer controller-based ones:
+ * undici 7 wraps a new-style handler in an adapter that also parses every
+ * response's headers into an object, work this client never needs.
+ */
+class ReplyHandler implements Dispatcher.DispatchHandler {
+  private status = 0;
+  private chunks: Buffer[] | undefined;
 
+  constructor(
+    private readonly keepBody: boolean,
+    private readonly resolve: (reply: Reply) => void,
+    private readonly reject: (error: Error) => void,
+  ) {}
+
+  onConnect(): void {}
+
+  onHeaders(statusCode: number): boolean {
+    this.status = statusCode;
+    if (this.keepBody || statusCode !== 200) this.chunks = [];
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.chunks?.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    this.resolve({ status: this.status, body: this.chunks === undefined ? undefined : Buffer.concat(this.chunks).toString('utf8') });
+  }
+
+  onError(error: Error): void {
+    this.reject(error);
+  }
+}
+
+export class Client {
+  private readonly pool: Pool;
+  /** Header lists per operation, built once: only X-Amz-Target differs between them. */
+  private readonly headers = new Map<string, string[]>();
+
+  /** `connections` keep-alive sockets, one request at a time on each (no pipelining, as SDK clients do). */
   constructor(endpoint: string, connections: number) {
-    const url = new URL(endpoint);
-    this.host = url.hostname;
-    this.port = Number(url.port);
-    this.agent = new Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections });
+    this.pool = new Pool(endpoint, { connections, pipelining: 1, keepAliveTimeout: 60_000, keepAliveMaxTimeout: 60_000 });
+  }
+
+  private headersFor(operation: string): string[] {
+    let headers = this.headers.get(operation);
+    if (headers === undefined) {
+      headers = [...COMMON_HEADERS, 'x-amz-target', `DynamoDB_20120810.${operation}`];
+      this.headers.set(operation, headers);
+    }
+    return headers;
   }
 
   send(operation: string, payload: string, keepBody = false): Promise<Reply> {
     return new Promise((resolve, reject) => {
-      const req = request(
-        {
-          agent: this.agent,
-          host: this.host,
-          port: this.port,
-          method: 'POST',
-          path: '/',
-          headers: { ...HEADERS, 'X-Amz-Target': `DynamoDB_20120810.${operation}`, 'Content-Length': Buffer.byteLength(payload) },
-        },
-        (res) => {
-          const status = res.statusCode ?? 0;
-          res.once('error', reject);
-          if (status === 200 && !keepBody) {
-            res.resume();
-            res.once('end', () => resolve({ status, body: undefined }));
-            return;
-          }
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.once('end', () => resolve({ status, body: Buffer.concat(chunks).toString('utf8') }));
-        },
-      );
-      req.once('error', reject);
-      req.end(payload);
+      this.pool.dispatch({ method: 'POST', path: '/', headers: this.headersFor(operation), body: payload }, new ReplyHandler(keepBody, resolve, reject));
     });
   }
 
@@ -68,7 +96,8 @@ export class Client {
     return JSON.parse(reply.body!) as Record<string, unknown>;
   }
 
-  close(): void {
-    this.agent.destroy();
+  /** Closes the sockets; requests still in flight fail. */
+  async close(): Promise<void> {
+    await this.pool.destroy();
   }
 }

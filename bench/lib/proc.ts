@@ -21,6 +21,18 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / clockTicks();
 }
 
+/**
+ * CPU seconds the whole machine has been busy so far, all cores: user, nice,
+ * system, irq and softirq time from /proc/stat. What is left after the server's
+ * and the harness's own time is other work on a shared machine.
+ */
+export function machineBusySeconds(): number {
+  const cpu = readFileSync('/proc/stat', 'utf8');
+  const fields = cpu.slice(0, cpu.indexOf('\n')).trim().split(/\s+/).slice(1).map(Number);
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0] = fields;
+  return (user + nice + system + irq + softirq) / clockTicks();
+}
+
 export interface Memory {
   /** Resident set size in MiB. */
   readonly rssMiB: number;

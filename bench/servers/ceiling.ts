@@ -1,50 +1,78 @@
 /**
  * The ceiling: a bare node:http server that reads and parses each JSON request
  * body like a DynamoDB server must, then answers a fixed response of the shape
- * the real operation would return. No server on Node's HTTP stack can do less
- * work per request. Usage: node dist/bench/servers/ceiling.js <port>
+ * and size the real operation would return for the table asked about. No
+ * server on Node's HTTP stack can do less work per request.
+ * Usage: node dist/bench/servers/ceiling.js <port>
  */
 import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { crc32 } from 'node:zlib';
-import { collectionItem, kvItem, KV_TABLE } from '../workloads.js';
-
-const items = (n: number, item: (i: number) => string) => Array.from({ length: n }, (_, i) => item(i)).join(',');
-const table = (name: string) =>
-  `{"TableName":"${name}","TableStatus":"ACTIVE","ItemCount":0,"TableSizeBytes":0,"GlobalSecondaryIndexes":[],` +
-  `"TableArn":"arn:aws:dynamodb:us-east-1:000000000000:table/${name}"}`;
-
-const ANSWERS: Record<string, string> = {
-  GetItem: `{"Item":${kvItem(0)}}`,
-  PutItem: '{}',
-  UpdateItem: '{}',
-  TransactWriteItems: '{}',
-  BatchWriteItem: '{"UnprocessedItems":{}}',
-  BatchGetItem: `{"Responses":{"${KV_TABLE}":[${items(100, kvItem)}]},"UnprocessedKeys":{}}`,
-  Query: `{"Items":[${items(10, (j) => collectionItem(0, j))}],"Count":10,"ScannedCount":10}`,
-  Scan: `{"Items":[${items(100, (j) => collectionItem(0, j))}],"Count":100,"ScannedCount":100,"LastEvaluatedKey":{"pk":{"S":"p0000"},"sk":{"S":"s099"}}}`,
-  ListTables: '{"TableNames":[]}',
-};
+import { independentSet } from '../independent.js';
+import type { ItemTable } from '../operations.js';
+import { standardSet } from '../workloads.js';
 
 interface Answer {
   readonly body: Buffer;
   readonly crc: string;
 }
 
-const prepared = new Map<string, Answer>();
 function prepare(text: string): Answer {
   const body = Buffer.from(text);
   return { body, crc: String(crc32(body)) };
 }
-for (const [operation, text] of Object.entries(ANSWERS)) prepared.set(operation, prepare(text));
 
-/** Table-level answers name the table asked about, so setup sees its own tables ACTIVE. */
-function answer(operation: string, request: { TableName?: unknown }): Answer {
-  const fixed = prepared.get(operation);
+const describeTable = (name: string) =>
+  `{"TableName":"${name}","TableStatus":"ACTIVE","ItemCount":0,"TableSizeBytes":0,"GlobalSecondaryIndexes":[],` +
+  `"TableArn":"arn:aws:dynamodb:us-east-1:000000000000:table/${name}"}`;
+
+/** Answers that do not depend on the table. */
+const WRITES = new Map(
+  Object.entries({
+    PutItem: '{}',
+    UpdateItem: '{}',
+    TransactWriteItems: '{}',
+    BatchWriteItem: '{"UnprocessedItems":{}}',
+    ListTables: '{"TableNames":[]}',
+  }).map(([operation, text]) => [operation, prepare(text)]),
+);
+
+/** The reads of one table, with as many of its items as the workloads ask for. */
+function readsOf(table: ItemTable): Map<string, Answer> {
+  const name = table.definition.TableName;
+  const items = (n: number) => Array.from({ length: n }, (_, i) => table.item(i)).join(',');
+  return new Map(
+    Object.entries({
+      GetItem: `{"Item":${table.item(0)}}`,
+      BatchGetItem: `{"Responses":{"${name}":[${items(100)}]},"UnprocessedKeys":{}}`,
+      Query: `{"Items":[${items(10)}],"Count":10,"ScannedCount":10}`,
+      Scan: `{"Items":[${items(100)}],"Count":100,"ScannedCount":100,"LastEvaluatedKey":${table.key(99)}}`,
+    }).map(([operation, text]) => [operation, prepare(text)]),
+  );
+}
+
+const SIZES = { kvItems: 100, partitions: 10 };
+const READS = new Map([...standardSet.tables(SIZES), ...independentSet.tables(SIZES)].map((table) => [table.definition.TableName, readsOf(table)]));
+
+interface Parsed {
+  readonly TableName?: unknown;
+  readonly RequestItems?: Record<string, unknown>;
+}
+
+/** The table a request names: TableName, or the first of a batch's RequestItems. */
+function tableOf(request: Parsed): string | undefined {
+  if (typeof request.TableName === 'string') return request.TableName;
+  for (const name in request.RequestItems) return name;
+  return undefined;
+}
+
+function answer(operation: string, request: Parsed): Answer {
+  const name = tableOf(request);
+  const fixed = WRITES.get(operation) ?? (name === undefined ? undefined : READS.get(name)?.get(operation));
   if (fixed) return fixed;
-  const name = typeof request.TableName === 'string' ? request.TableName : 'table';
-  if (operation === 'CreateTable') return prepare(`{"TableDescription":${table(name)}}`);
-  if (operation === 'DescribeTable') return prepare(`{"Table":${table(name)}}`);
+  // Table-level answers name the table asked about, so setup sees its own tables ACTIVE.
+  if (operation === 'CreateTable') return prepare(`{"TableDescription":${describeTable(name ?? 'table')}}`);
+  if (operation === 'DescribeTable') return prepare(`{"Table":${describeTable(name ?? 'table')}}`);
   return prepare('{}');
 }
 
@@ -53,7 +81,7 @@ const server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
   req.on('end', () => {
     const target = String(req.headers['x-amz-target'] ?? '');
-    const request = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { TableName?: unknown };
+    const request = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Parsed;
     const { body, crc } = answer(target.slice(target.indexOf('.') + 1), request);
     res.writeHead(200, {
       'Content-Type': 'application/x-amz-json-1.0',
