@@ -64,7 +64,7 @@ const USAGE = `Usage: npm run bench -- [options]   (or node dist/bench/harness.j
 
 /** The targets a set runs by default; --quick leaves out the peers. */
 function defaultTargets(set: SetName, quick: boolean): TargetName[] {
-  const names = set === 'independent' ? ['dynalith-disk', 'ceiling', 'dynalite', 'dynamodb-local'] : TARGETS.map((t) => t.name);
+  const names = set === 'independent' ? ['dynalith-disk', 'ceiling', 'ceiling-net', 'dynalite', 'dynamodb-local'] : TARGETS.map((t) => t.name);
   return TARGETS.filter((t) => names.includes(t.name) && !(quick && t.peer)).map((t) => t.name);
 }
 

@@ -13,7 +13,7 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BENCH_DIR = join(ROOT, 'bench');
 const SERVERS = fileURLToPath(new URL('./servers/', import.meta.url));
 
-export type TargetName = 'dynalith-disk' | 'dynalith-memory' | 'ceiling' | 'dynalite' | 'dynamodb-local';
+export type TargetName = 'dynalith-disk' | 'dynalith-memory' | 'ceiling' | 'ceiling-net' | 'dynalite' | 'dynamodb-local';
 
 export interface Target {
   readonly name: TargetName;
@@ -28,6 +28,7 @@ export const TARGETS: readonly Target[] = [
   { name: 'dynalith-disk', label: 'Dynalith (LMDB on disk)', peer: false, stores: true },
   { name: 'dynalith-memory', label: 'Dynalith (--in-memory)', peer: false, stores: true },
   { name: 'ceiling', label: 'ceiling (bare node:http)', peer: false, stores: false },
+  { name: 'ceiling-net', label: "ceiling on Dynalith's HTTP layer (node:net)", peer: false, stores: false },
   { name: 'dynalite', label: 'dynalite (in memory)', peer: true, stores: true },
   { name: 'dynamodb-local', label: 'DynamoDB Local (-inMemory)', peer: true, stores: true },
 ];
@@ -73,6 +74,8 @@ function command(name: TargetName, port: number, dataDir: string, nodeFlags: rea
       return node(dynalith, '--port', String(port), '--in-memory');
     case 'ceiling':
       return node(join(SERVERS, 'ceiling.js'), String(port));
+    case 'ceiling-net':
+      return node(join(SERVERS, 'ceiling.js'), String(port), 'dynalith-http');
     case 'dynalite':
       return node(join(SERVERS, 'dynalite.js'), String(port));
     case 'dynamodb-local':

@@ -1,11 +1,14 @@
 /**
- * The ceiling: a bare node:http server that reads and parses each JSON request
- * body like a DynamoDB server must, then answers a fixed response of the shape
- * and size the real operation would return for the table asked about. No
- * server on Node's HTTP stack can do less work per request.
- * Usage: node dist/bench/servers/ceiling.js <port>
+ * The ceiling: a bare server that reads and parses each JSON request body like
+ * a DynamoDB server must, then answers a fixed response of the shape and size
+ * the real operation would return for the table asked about. On node:http (the
+ * default) no server on Node's HTTP stack can do less work per request; with
+ * `dynalith-http` it runs on Dynalith's own HTTP layer (src/server/http), so
+ * Dynalith's cost over it is exactly the DynamoDB work.
+ * Usage: node dist/bench/servers/ceiling.js <port> [node-http|dynalith-http]
  */
 import { createServer } from 'node:http';
+import { createHttpListener } from '../../src/server/http/listener.js';
 import { randomUUID } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { independentSet } from '../independent.js';
@@ -76,20 +79,36 @@ function answer(operation: string, request: Parsed): Answer {
   return prepare('{}');
 }
 
-const server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
-  const chunks: Buffer[] = [];
-  req.on('data', (chunk: Buffer) => chunks.push(chunk));
-  req.on('end', () => {
-    const target = String(req.headers['x-amz-target'] ?? '');
-    const request = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Parsed;
-    const { body, crc } = answer(target.slice(target.indexOf('.') + 1), request);
-    res.writeHead(200, {
-      'Content-Type': 'application/x-amz-json-1.0',
-      'x-amzn-RequestId': randomUUID(),
-      'x-amz-crc32': crc,
-      'Content-Length': String(body.length),
+function parse(target: string | undefined, body: Buffer): Answer {
+  const name = String(target ?? '');
+  return answer(name.slice(name.indexOf('.') + 1), JSON.parse(body.toString('utf8') || '{}') as Parsed);
+}
+
+const port = Number(process.argv[2]);
+if (process.argv[3] === 'dynalith-http') {
+  const listener = createHttpListener(
+    (req, reply) => {
+      const { body, crc } = parse(req.headers['x-amz-target'], req.body ?? Buffer.alloc(0));
+      const headers = `Content-Type: application/x-amz-json-1.0\r\nx-amzn-RequestId: ${randomUUID()}\r\nx-amz-crc32: ${crc}\r\nContent-Length: ${body.length}\r\n`;
+      reply.send(200, headers, body);
+    },
+    { headerBytes: 16 * 1024, bodyBytes: 16 * 1024 * 1024, keepAliveMs: 60_000, headersMs: 60_000, requestMs: 300_000, refusalHeaders: '' },
+  );
+  listener.server.listen(port, '127.0.0.1');
+} else {
+  const server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const { body, crc } = parse(req.headers['x-amz-target'] as string | undefined, Buffer.concat(chunks));
+      res.writeHead(200, {
+        'Content-Type': 'application/x-amz-json-1.0',
+        'x-amzn-RequestId': randomUUID(),
+        'x-amz-crc32': crc,
+        'Content-Length': String(body.length),
+      });
+      res.end(body);
     });
-    res.end(body);
   });
-});
-server.listen(Number(process.argv[2]), '127.0.0.1');
+  server.listen(port, '127.0.0.1');
+}

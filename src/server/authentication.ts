@@ -4,16 +4,16 @@
  * only says which region's tables the request addresses. Real signature
  * verification and policies will hook in here.
  */
-import type { IncomingMessage } from 'node:http';
+import type { HttpRequest } from './http/request-parser.js';
 import { DynamoError } from '../protocol/errors.js';
 import type { Namespace } from '../operations/operation.js';
 import type { Config } from '../config.js';
 
 const CREDENTIAL = /Credential=([^/,\s]*)\/[^/,\s]*\/([^/,\s]*)\//;
 
-export function authenticate(req: IncomingMessage, config: Config): Namespace {
+export function authenticate(req: HttpRequest, config: Config): Namespace {
   const header = req.headers.authorization;
-  const query = req.url?.includes('X-Amz-Credential=') ? new URL(req.url, 'http://localhost').searchParams : undefined;
+  const query = req.url.includes('X-Amz-Credential=') ? new URL(req.url, 'http://localhost').searchParams : undefined;
   if (header === undefined && query === undefined) {
     throw new DynamoError('MissingAuthenticationTokenException', 'Request is missing Authentication Token');
   }

@@ -9,7 +9,6 @@
  */
 import { deflate, gunzip, gzip, inflate } from 'node:zlib';
 import { promisify } from 'node:util';
-import type { IncomingMessage } from 'node:http';
 import { DynamoError } from '../protocol/errors.js';
 
 /** DynamoDB compresses responses of 4 KB and more; smaller ones go as they are. */
@@ -52,19 +51,8 @@ export function tooLarge(limit: number): DynamoError {
 }
 
 /**
- * The coding to compress a response in, from the request's first
- * Accept-Encoding header (DynamoDB ignores any later one).
- */
-export function acceptedCoding(req: IncomingMessage): Coding | undefined {
-  const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]!.length === 15 && raw[i]!.toLowerCase() === 'accept-encoding') return preferredCoding(raw[i + 1]!);
-  }
-  return undefined;
-}
-
-/**
- * The coding an Accept-Encoding value prefers, as DynamoDB reads it: gzip and
+ * The coding an Accept-Encoding value prefers, as DynamoDB reads it (from
+ * the request's first Accept-Encoding header; it ignores any later one): gzip and
  * deflate only; the highest q wins, a coding named outright beats `*`, and
  * ties go to the one named first (`*` alone means gzip); `identity` is never
  * preferred over compressing. A malformed entry is ignored, a q above 1

@@ -51,7 +51,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const sweeper = startTtlSweeper(storage, catalog, expiredItemRemover((table, key, apply, origin) => items.write(table, key, apply, origin)), config.ttlIntervalMs, () =>
     trimStreams(storage, catalog, config.streamRetentionMs),
   );
-  const server = createHttpServer({ services, logger });
+  const listener = createHttpServer({ services, logger });
+  const { server } = listener;
   try {
     await new Promise<void>((resolveListen, reject) => {
       server.once('error', reject);
@@ -73,7 +74,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     endpoint: `http://${host}:${port}`,
     port,
     close(options) {
-      stopping ??= stopServing(server, config.shutdownTimeoutMs);
+      stopping ??= stopServing(listener, config.shutdownTimeoutMs);
       const { closed } = stopping;
       closing ??= (async () => {
         await closed;

@@ -6,6 +6,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { crc32, deflateSync, gunzipSync, gzipSync, inflateSync } from 'node:zlib';
+import { request } from 'node:http';
 import {
   DynamoDBClient,
   GetItemCommand,
@@ -15,7 +16,7 @@ import {
   type DynamoDBServiceException,
 } from '@aws-sdk/client-dynamodb';
 import { describeEachBackend } from '../helpers/harness.js';
-import { rawRequest, type RawOptions } from '../helpers/raw.js';
+import { FAKE_AUTHORIZATION, rawRequest, type RawOptions } from '../helpers/raw.js';
 import { createTable, errorOf } from '../helpers/tables.js';
 
 const TARGET = 'DynamoDB_20120810.';
@@ -247,6 +248,35 @@ describeEachBackend('wire: compression', (target) => {
 });
 
 describeEachBackend('wire: routing and headers', (target) => {
+  test('a chunked body sent after 100 Continue, as curl and node:http send large bodies, is read whole', async () => {
+    const table = await createTable(target().ddb, 'wire_chunked');
+    const url = new URL(target().endpoint);
+    const item = JSON.stringify({ TableName: table, Item: { pk: { S: 'chunked' }, v: { S: 'é'.repeat(3000) } } });
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request({
+        host: url.hostname,
+        port: url.port,
+        method: 'POST',
+        path: '/',
+        headers: { 'Content-Type': 'application/x-amz-json-1.0', 'X-Amz-Target': `${TARGET}PutItem`, Authorization: FAKE_AUTHORIZATION, Expect: '100-continue' },
+      });
+      // Without a length, node:http frames the body in chunks; it sends them only after the go-ahead.
+      req.on('continue', () => {
+        const bytes = Buffer.from(item);
+        req.write(bytes.subarray(0, 1001));
+        req.end(bytes.subarray(1001));
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+    });
+    assert.equal(status, 200);
+    const { Item } = await target().ddb.send(new GetItemCommand({ TableName: table, Key: { pk: { S: 'chunked' } } }));
+    assert.equal(Item?.v?.S, 'é'.repeat(3000));
+  });
+
   test('GET / answers with the Host it was asked by, and a length', async () => {
     // dynalite's test/connection.js (trailing space) and ScyllaDB's test_health.py, against DynamoDB.
     const res = await rawRequest(target().endpoint, { method: 'GET', unsigned: true, headers: { Host: 'dynamodb.eu-west-3.amazonaws.com' } });
