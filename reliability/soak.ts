@@ -285,7 +285,8 @@ async function main(argv: readonly string[]): Promise<void> {
     paced.start();
     log(TABLE_HEAD.join('\n'));
     while ((last - holdStarted) / 1000 < holdSeconds - 1e-3) {
-      const until = Math.min(holdSeconds, (last - holdStarted) / 1000 + options.sampleSeconds);
+      // On a fixed schedule from the start: a sleep that overshoots does not push the later samples back.
+      const until = Math.min(holdSeconds, (samples.length + 1) * options.sampleSeconds);
       await sleep(holdStarted + until * 1000 - performance.now());
       const now = performance.now();
       const taken = paced.sample();
@@ -304,7 +305,7 @@ async function main(argv: readonly string[]): Promise<void> {
       for (const sample of taken.errorSamples) log(`  error: ${sample}`);
       [serverCpu, loadCpu, last] = [cpuNow, ownNow, now];
       const elapsed = (now - holdStarted) / 1000;
-      if (elapsed - minuteStart >= 60 - 1e-3 || elapsed >= holdSeconds - 1e-3) {
+      if (elapsed >= (rows.length + 1) * 60 - 1e-3 || elapsed >= holdSeconds - 1e-3) {
         const minute = samples.filter((s) => s.t > minuteStart);
         rows.push(row(rows.length + 1, minute));
         log(rows[rows.length - 1]!);
