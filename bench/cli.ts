@@ -44,7 +44,7 @@ const FLAGS = {
 } as const;
 
 const USAGE = `Usage: npm run bench -- [options]   (or node dist/bench/harness.js [options])
-  --quick                    Dynalith (disk, memory) and the ceiling only, short windows
+  --quick                    Dynalith (disk, memory) and the ceilings only, short windows
   --set name                 the workload set: standard (default) or independent, issue 13's
                              method: one pk S + sk N table of 20,000 items in 200 partitions,
                              six workloads, targets dynalith-disk, ceiling and the peers, no

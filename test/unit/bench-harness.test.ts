@@ -64,7 +64,7 @@ test('a tiny GetItem run against Dynalith and the ceiling produces numbers, JSON
 test('options: --quick leaves out the peers and keeps the large-table phase to 100,000 items', () => {
   const { options, mode } = parseOptions(['--quick'], () => {});
   assert.equal(mode, 'quick');
-  assert.deepEqual(options.targets, ['dynalith-disk', 'dynalith-memory', 'ceiling']);
+  assert.deepEqual(options.targets, ['dynalith-disk', 'dynalith-memory', 'ceiling', 'ceiling-net']);
   assert.deepEqual(options.scaleSteps('dynalith-disk'), [100_000]);
   const full = parseOptions([], () => {});
   assert.equal(full.mode, 'full');
@@ -93,17 +93,17 @@ test('--clients 2 shares the connections between two load threads', { timeout: 3
   assert.ok(Math.abs(batch.cpuMicrosPerItem! * 100 - batch.cpuMicrosPerRequest) < 1e-6);
 });
 
-test('options: --set independent runs issue 13\'s method: its four targets, 200 partitions, no large-table phase', () => {
+test('options: --set independent runs issue 13\'s method: its targets and both ceilings, 200 partitions, no large-table phase', () => {
   const { options, mode } = parseOptions(['--set', 'independent'], () => {});
   assert.equal(mode, 'full');
   assert.equal(options.set, 'independent');
-  assert.deepEqual(options.targets, ['dynalith-disk', 'ceiling', 'dynalite', 'dynamodb-local']);
+  assert.deepEqual(options.targets, ['dynalith-disk', 'ceiling', 'ceiling-net', 'dynalite', 'dynamodb-local']);
   assert.equal(options.sizes.partitions, 200);
   assert.equal(options.connections, 32);
   assert.equal(options.clients, 1);
   assert.deepEqual(options.scaleSteps('dynalith-disk'), []);
   assert.equal(options.startups, 1);
-  assert.deepEqual(parseOptions(['--set', 'independent', '--quick'], () => {}).options.targets, ['dynalith-disk', 'ceiling']);
+  assert.deepEqual(parseOptions(['--set', 'independent', '--quick'], () => {}).options.targets, ['dynalith-disk', 'ceiling', 'ceiling-net']);
   assert.equal(parseOptions(['--clients', '3'], () => {}).options.clients, 3);
   assert.throws(() => parseOptions(['--set', 'nope'], () => {}), /unknown set nope/);
 });
