@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // Runs every compiled test file (dist/test/**/*.test.js) in one `node --test`
 // invocation so the runner prints one summary. Arguments filter files by substring.
+// A throwaway PostgreSQL server (scripts/postgres.js) serves the suites that
+// run on the PostgreSQL backend; its URL reaches them in DYNALITH_TEST_POSTGRES.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { startPostgres } from './postgres.js';
 
 function walk(dir) {
   const out = [];
@@ -23,5 +26,17 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+const postgres = await startPostgres();
+const stop = () => postgres.stop();
+process.on('SIGINT', () => {
+  stop();
+  process.exit(130);
+});
+let status;
+try {
+  const env = { ...process.env, DYNALITH_TEST_POSTGRES: postgres.url };
+  status = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit', env }).status;
+} finally {
+  stop();
+}
+process.exit(status ?? 1);

@@ -23,6 +23,8 @@ Options (each also settable as an environment variable, e.g. DYNALITH_PORT=9000)
   --port <number>           port to listen on, 0 for any free port (default ${DEFAULT_CONFIG.port})
   --data-dir <path>         where data is stored (default ${DEFAULT_CONFIG.dataDir})
   --in-memory               keep everything in memory; nothing is written to disk
+  --storage <url>           keep everything in PostgreSQL (postgres://user:password@host:port/db,
+                            also CockroachDB or YugabyteDB): any number of nodes may serve it
   --log-level <level>       fatal, error, warn, info, debug, trace or silent (default ${DEFAULT_CONFIG.logLevel})
   --create-table-ms <ms>    how long new tables stay CREATING (default 0: ACTIVE at once)
   --delete-table-ms <ms>    how long deleted tables stay DELETING (default 0)
@@ -51,6 +53,7 @@ const OPTIONS = {
   port: { type: 'string' },
   'data-dir': { type: 'string' },
   'in-memory': { type: 'boolean' },
+  storage: { type: 'string' },
   'log-level': { type: 'string' },
   'create-table-ms': { type: 'string' },
   'delete-table-ms': { type: 'string' },
@@ -119,12 +122,19 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
   const port = text('port');
   const dataDir = text('data-dir') ?? DEFAULT_CONFIG.dataDir;
   if (dataDir === '') throw new UsageError('--data-dir must not be empty');
+  const storageUrl = text('storage');
+  if (storageUrl !== undefined && !/^postgres(ql)?:\/\//.test(storageUrl)) {
+    throw new UsageError(`--storage must be a postgres:// or postgresql:// URL, got '${storageUrl}'`);
+  }
+  const inMemory = flagOrEnvBoolean('in-memory');
+  if (storageUrl !== undefined && inMemory) throw new UsageError('--storage and --in-memory exclude each other');
   return {
     ...DEFAULT_CONFIG,
     host: text('host') ?? DEFAULT_CONFIG.host,
     port: port === undefined ? DEFAULT_CONFIG.port : integer('port', port, 65535),
     dataDir,
-    inMemory: flagOrEnvBoolean('in-memory'),
+    inMemory,
+    ...(storageUrl === undefined ? {} : { storageUrl }),
     logLevel,
     createTableMs: ms('create-table-ms'),
     deleteTableMs: ms('delete-table-ms'),
@@ -211,6 +221,17 @@ export async function main(argv: readonly string[]): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  const where = config.inMemory ? 'in memory' : `data in ${config.dataDir}`;
+  const where = config.inMemory ? 'in memory' : config.storageUrl !== undefined ? `data in ${withoutPassword(config.storageUrl)}` : `data in ${config.dataDir}`;
   process.stdout.write(`Dynalith listening on ${server.endpoint} (${where})\n`);
+}
+
+/** A URL as it may be printed: its password replaced. */
+function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
+  }
 }

@@ -4,6 +4,8 @@ export interface Config {
   readonly port: number;
   readonly dataDir: string;
   readonly inMemory: boolean;
+  /** A PostgreSQL URL: the node keeps nothing of its own and serves the tables in that database (src/storage/postgres.ts). */
+  readonly storageUrl?: string;
   readonly logLevel: string;
   /** How long a new table stays CREATING (0: ACTIVE at once). */
   readonly createTableMs: number;

@@ -68,6 +68,12 @@ function storedFormat(tx: ReadTransaction): Uint8Array | undefined {
   }
 }
 
+/** A table's record as stored, without the cache: what a transaction callback reads (it must not touch the cache). */
+export function storedTableRecord(tx: ReadTransaction, account: string, region: string, name: string): TableRecord | undefined {
+  const stored = tx.get(tableRecordKey(account, region, name));
+  return stored === undefined ? undefined : (JSON.parse(decoder.decode(stored)) as TableRecord);
+}
+
 export class Catalog {
   private readonly tables = new Map<string, Map<string, TableRecord>>();
   /** Catalog updates run one at a time, so each starts from the record the previous one left. */
@@ -330,9 +336,9 @@ export class Catalog {
    */
   private async removeRecord(record: TableRecord): Promise<void> {
     await this.storage.write((tx) => {
-      const key = tableRecordKey(record.account, record.region, record.TableName);
-      const stored = tx.get(key);
-      if (stored !== undefined && (JSON.parse(decoder.decode(stored)) as TableRecord).id === record.id) tx.delete(key);
+      if (storedTableRecord(tx, record.account, record.region, record.TableName)?.id === record.id) {
+        tx.delete(tableRecordKey(record.account, record.region, record.TableName));
+      }
     });
   }
 

@@ -116,9 +116,11 @@ export function readPage(
   const { start, end } = storeRange(bounds);
   const check = !exact(bounds.lower) || !exact(bounds.upper);
   const maxBytes = spec.maxBytes ?? MAX_PAGE_BYTES;
-  return storage.read((tx) => {
+  // Counted in the callback and added once the read is done: a backend may run the callback more than once.
+  const counted = storage.read((tx) => {
     const entries: PageEntry[] = [];
     let bytes = 0;
+    let visited = 0;
     /** Takes an entry into the page; true once the page is full. */
     const take = (stored: StoredItem): boolean => {
       entries.push({ stored, base: fetch?.(stored.item, tx) });
@@ -133,12 +135,16 @@ export function readPage(
       return sorted.some(({ whole, stored }) => within(bounds, whole) && take(stored));
     };
     for (const { key, value } of tx.range({ start, end, reverse: spec.reverse })) {
-      readStatistics.entriesVisited++;
-      if (run.length > 0 && !sameRun(run[0]!.key, key) && takeRun()) return { entries, cut: true };
+      visited++;
+      if (run.length > 0 && !sameRun(run[0]!.key, key) && takeRun()) return { entries, cut: true, visited };
       const stored = StoredItem.of(value);
       if (ambiguous(key)) run.push({ key, stored });
-      else if ((!check || within(bounds, key)) && take(stored)) return { entries, cut: true };
+      else if ((!check || within(bounds, key)) && take(stored)) return { entries, cut: true, visited };
     }
-    return { entries, cut: run.length > 0 && takeRun() };
+    return { entries, cut: run.length > 0 && takeRun(), visited };
+  });
+  return counted.then(({ visited, ...page }) => {
+    readStatistics.entriesVisited += visited;
+    return page;
   });
 }

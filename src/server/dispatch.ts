@@ -9,7 +9,7 @@ import { findOperation } from '../operations/registry.js';
 import { findStreamsOperation } from '../operations/streams/registry.js';
 import { RawJson, type Namespace } from '../operations/operation.js';
 import type { Services } from '../engine/services.js';
-import { StorageFault } from '../storage/faults.js';
+import { StorageFault, StorageUnavailable } from '../storage/faults.js';
 
 /**
  * A body that is not UTF-8 is not JSON text (RFC 8259). No answer of DynamoDB
@@ -72,5 +72,7 @@ export async function dispatch(
  */
 function storageFault(error: StorageFault, services: Services, requestId: string): DynamoError {
   services.logger.error({ err: error, requestId }, error.message);
+  // AWS's list of common errors: ServiceUnavailable, 503, "The request has failed due to a temporary failure of the server."
+  if (error instanceof StorageUnavailable) return new DynamoError('ServiceUnavailable', 'The request has failed due to a temporary failure of the server.');
   return new DynamoError('InternalServerError', 'Internal server error');
 }

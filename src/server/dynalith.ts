@@ -25,8 +25,12 @@ export interface RunningServer {
   close(options?: { readonly cutOff?: boolean }): Promise<void>;
 }
 
-export async function openStorage(config: Config): Promise<Storage> {
+export async function openStorage(config: Config, logger?: Logger): Promise<Storage> {
   if (config.inMemory) return createMemoryStorage();
+  if (config.storageUrl !== undefined) {
+    const { openPostgresStorage } = await import('../storage/postgres.js');
+    return openPostgresStorage({ url: config.storageUrl, onWarning: (message, error) => logger?.warn({ err: error }, message) });
+  }
   const path = resolve(config.dataDir);
   try {
     mkdirSync(path, { recursive: true });
@@ -39,7 +43,7 @@ export async function openStorage(config: Config): Promise<Storage> {
 }
 
 export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
-  const storage = await openStorage(config);
+  const storage = await openStorage(config, logger);
   let services;
   try {
     services = await createServices(config, logger, storage);
@@ -49,7 +53,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   }
   const { items, catalog } = services;
   const sweeper = startTtlSweeper(storage, catalog, expiredItemRemover((table, key, apply, origin) => items.write(table, key, apply, origin)), config.ttlIntervalMs, () =>
-    trimStreams(storage, catalog, config.streamRetentionMs),
+    trimStreams(storage, config.streamRetentionMs),
   );
   const listener = createHttpServer({ services, logger });
   const { server } = listener;

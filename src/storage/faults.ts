@@ -17,3 +17,6 @@ export class DamagedValue extends StorageFault {
 
 /** A commit the store could not write (a full disk, an I/O error): nothing of it was applied, and it may succeed later. */
 export class CommitFailed extends StorageFault {}
+
+/** The store's database cannot be reached (a remote backend): answered 503, which clients retry. */
+export class StorageUnavailable extends StorageFault {}

@@ -1,5 +1,5 @@
 /**
- * The storage contract every backend fulfils (LMDB on disk, memory, later
+ * The storage contract every backend fulfils (LMDB on disk, memory,
  * PostgreSQL). Keys and values are bytes; keys sort as unsigned bytes, which
  * the key codec turns into DynamoDB's order.
  *
@@ -7,6 +7,16 @@
  * transaction the callback runs synchronously over the backend's own
  * transaction: it reads the old state, decides, and writes; it must not keep
  * references to the transaction object after it returns.
+ *
+ * A callback must be a pure function of what it reads through the
+ * transaction (and of its arguments): a backend may run it more than once
+ * and keep only the last run. LMDB and memory answer every read at once and
+ * run it once; PostgreSQL runs it over the data fetched so far, notes what a
+ * run missed (a read of it answers as if absent, a range ends early), fetches
+ * that and runs it again, all in one database transaction
+ * (fetching-snapshot.ts). So a callback changes nothing outside the
+ * transaction (no captured state, caches or counters): what it decides, it
+ * returns.
  */
 
 /**

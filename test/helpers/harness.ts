@@ -1,6 +1,7 @@
 /**
  * End-to-end test harness. Each suite runs against a real Dynalith server over
- * HTTP through the AWS SDK: once per storage backend (memory, LMDB), or only
+ * HTTP through the AWS SDK: once per storage backend (memory, LMDB, and
+ * PostgreSQL when `npm test` started one: DYNALITH_TEST_POSTGRES), or only
  * against DYNALITH_TEST_ENDPOINT when it is set (e.g. DynamoDB Local, to check
  * the expectations themselves).
  */
@@ -13,9 +14,15 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_CONFIG } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/server/dynalith.js';
 import { createLogger } from '../../src/logger.js';
+import { freshPostgresUrl, postgresUrl } from './postgres.js';
+
+export type Backend = 'memory' | 'lmdb' | 'postgres';
+
+/** The storage backends this run tests: PostgreSQL only when a server was started for the tests. */
+export const storageBackends: readonly Backend[] = postgresUrl === undefined ? ['memory', 'lmdb'] : ['memory', 'lmdb', 'postgres'];
 
 export interface Target {
-  /** 'memory', 'lmdb' or 'external'. */
+  /** 'memory', 'lmdb', 'postgres' or 'external'. */
   readonly backend: string;
   readonly endpoint: string;
   readonly ddb: DynamoDBClient;
@@ -42,10 +49,11 @@ export function uniqueName(base: string): string {
   return `${base}_${process.pid}_${Date.now().toString(36)}_${counter++}`;
 }
 
-async function startBackend(backend: 'memory' | 'lmdb'): Promise<{ server: RunningServer; cleanup(): void }> {
+async function startBackend(backend: Backend): Promise<{ server: RunningServer; cleanup(): void }> {
   const dataDir = backend === 'lmdb' ? mkdtempSync(join(tmpdir(), 'dynalith-test-')) : '';
+  const storage = backend === 'postgres' ? { storageUrl: await freshPostgresUrl() } : {};
   const server = await startServer(
-    { ...DEFAULT_CONFIG, port: 0, inMemory: backend === 'memory', dataDir: dataDir || DEFAULT_CONFIG.dataDir, logLevel: 'silent' },
+    { ...DEFAULT_CONFIG, port: 0, inMemory: backend === 'memory', dataDir: dataDir || DEFAULT_CONFIG.dataDir, logLevel: 'silent', ...storage },
     createLogger('silent'),
   );
   return { server, cleanup: () => dataDir && rmSync(dataDir, { recursive: true, force: true }) };
@@ -57,7 +65,7 @@ async function startBackend(backend: 'memory' | 'lmdb'): Promise<{ server: Runni
  * `memoryOnly` is for suites whose subject storage cannot change (validation).
  */
 export function describeEachBackend(title: string, body: (target: () => Target) => void, options: { readonly memoryOnly?: boolean } = {}): void {
-  const backends = externalEndpoint ? (['external'] as const) : options.memoryOnly ? (['memory'] as const) : (['memory', 'lmdb'] as const);
+  const backends = externalEndpoint ? (['external'] as const) : options.memoryOnly ? (['memory'] as const) : storageBackends;
   for (const backend of backends) {
     describe(`${title} [${backend}]`, () => {
       let target: Target | undefined;

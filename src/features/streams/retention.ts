@@ -4,7 +4,7 @@
  * all gone are dropped, and a closed stream with nothing left disappears.
  */
 import type { ReadTransaction, Storage, WriteTransaction } from '../../storage/storage.js';
-import type { Catalog } from '../../engine/catalog.js';
+import { storedTableRecord } from '../../engine/catalog.js';
 import { ARN_KEYS, arnKey, arnOfKey, headKey, recordRange, shardKey, streamKey } from './stream-keys.js';
 import { putJson, readStreamByArn, type StreamSnapshot } from './stream-state.js';
 import { isOpen } from './stream-reader.js';
@@ -64,22 +64,27 @@ function trimBatch(tx: WriteTransaction, snapshot: StreamSnapshot, cutoffMs: num
  * streams with something due, so a tick costs no write transaction while
  * nothing has aged out.
  */
-export async function trimStreams(storage: Storage, catalog: Catalog, retentionMs: number, nowMs = Date.now()): Promise<void> {
+export async function trimStreams(storage: Storage, retentionMs: number, nowMs = Date.now()): Promise<void> {
   const cutoffMs = nowMs - retentionMs;
-  const openOf = (snapshot: StreamSnapshot) => isOpen(snapshot.meta, catalog.get(snapshot.meta, snapshot.meta.TableName));
+  // The stored table record, not the catalog's cache: a callback must not touch the cache, and every process sees storage.
+  const openOf = (tx: ReadTransaction, { meta }: StreamSnapshot) => {
+    const table = storedTableRecord(tx, meta.account, meta.region, meta.TableName);
+    const gone = table?.TableStatus === 'DELETING' && (table.statusUntil === undefined || nowMs >= table.statusUntil);
+    return isOpen(meta, gone ? undefined : table);
+  };
   const due = await storage.read((tx) =>
     [...tx.range(ARN_KEYS)]
       .map(({ key }) => arnOfKey(key))
       .filter((arn) => {
         const snapshot = readStreamByArn(tx, arn);
-        return snapshot !== undefined && trimDue(tx, snapshot, cutoffMs, openOf(snapshot));
+        return snapshot !== undefined && trimDue(tx, snapshot, cutoffMs, openOf(tx, snapshot));
       }),
   );
   for (const arn of due) {
     for (let more = true; more; ) {
       more = await storage.write((tx) => {
         const snapshot = readStreamByArn(tx, arn);
-        return snapshot !== undefined && trimBatch(tx, snapshot, cutoffMs, openOf(snapshot));
+        return snapshot !== undefined && trimBatch(tx, snapshot, cutoffMs, openOf(tx, snapshot));
       });
     }
   }

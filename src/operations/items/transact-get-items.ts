@@ -74,14 +74,14 @@ export const transactGetItems = defineOperation<TransactGetItemsRequest>({
     const resolved = resolvedKeys(tables, keys);
     const capacity = new TransactionCapacity();
     const targets = resolved.map((key, i) => ({ table: tables[i]!, key }));
-    const responses = await readItems(context.services.storage, targets, (stored, i) => {
-      capacity.addRead(tables[i]!, stored?.size ?? 0);
+    const { responses, storedSizes } = await readItems(context.services.storage, targets, (stored, i) => {
       if (stored === undefined) return { response: '{}', size: 0 };
       const projection = gets[i]!.projection;
       if (projection === undefined) return { response: splicedJson({ Item: stored.text }).text, size: stored.size };
       const item = projection.apply(stored.item);
       return { response: splicedJson({ Item: JSON.stringify(item) }).text, size: itemSize(item) };
     });
+    storedSizes.forEach((size, i) => capacity.addRead(tables[i]!, size));
     return splicedJson({ Responses: jsonArray(responses) }, { ConsumedCapacity: capacity.report(request.ReturnConsumedCapacity) });
   },
 });

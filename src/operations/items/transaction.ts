@@ -123,16 +123,20 @@ export function readItems<T>(
   storage: Storage,
   targets: readonly ItemTarget[],
   respond: (stored: StoredItem | undefined, index: number) => ReadResponse<T>,
-): Promise<T[]> {
+): Promise<{ readonly responses: T[]; readonly storedSizes: number[] }> {
   return storage.read((tx) => {
     let total = 0;
-    return targets.map(({ table, key }, i) => {
+    const storedSizes: number[] = [];
+    const responses = targets.map(({ table, key }, i) => {
       const bytes = tx.get(itemKey(table.id, key));
-      const { response, size } = respond(bytes === undefined ? undefined : StoredItem.of(bytes), i);
+      const stored = bytes === undefined ? undefined : StoredItem.of(bytes);
+      storedSizes.push(stored?.size ?? 0);
+      const { response, size } = respond(stored, i);
       total += RESPONSE_ENTRY_BYTES + size;
       if (total > MAX_READ_RESPONSE_BYTES) throw validation(`Payload in response is too large.${total}`);
       return response;
     });
+    return { responses, storedSizes };
   });
 }
 

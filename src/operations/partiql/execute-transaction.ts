@@ -85,13 +85,13 @@ async function readAll(context: OperationContext, prepared: readonly Prepared[],
   const targets = prepared.map((statement, i) => inStatement(i, () => readTarget(context, statement)));
   checkDistinctItems(targets);
   const capacity = new TransactionCapacity();
-  const responses = await readItems<{ Item?: Item }>(context.services.storage, targets, (stored, i) => {
-    capacity.addRead(targets[i]!.table, stored?.size ?? 0);
+  const { responses, storedSizes } = await readItems<{ Item?: Item }>(context.services.storage, targets, (stored, i) => {
     const { statement, binding } = prepared[i]!;
     if (stored === undefined || statement.kind !== 'select') return { response: {}, size: 0 };
     const item = project(statement, binding, stored.item);
     return { response: { Item: item }, size: statement.projection === undefined ? stored.size : itemSize(item) };
   });
+  storedSizes.forEach((size, i) => capacity.addRead(targets[i]!.table, size));
   return { Responses: responses, ConsumedCapacity: capacity.report(mode) };
 }
 
