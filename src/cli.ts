@@ -4,9 +4,10 @@
  */
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { constants as osConstants } from 'node:os';
+import { availableParallelism, constants as osConstants } from 'node:os';
 import { DEFAULT_CONFIG, type Config } from './config.js';
 import { startServer } from './server/dynalith.js';
+import { followPrimary, isWorker, reportStartupFailure, startPrimary } from './server/workers.js';
 
 const HELP = `Usage: dynalith [options]
        dynalith check [--data-dir <path>]
@@ -44,6 +45,8 @@ Options (each also settable as an environment variable, e.g. DYNALITH_PORT=9000)
                             on SIGTERM or SIGINT, how long requests in flight may take
                             before their connections are cut (default ${DEFAULT_CONFIG.shutdownTimeoutMs});
                             a second signal exits at once
+  --workers <n|auto>        server processes sharing the port and the store, to use
+                            more cores (default 1; auto: one per core)
   --help                    show this help
   --version                 show the version
 `;
@@ -54,6 +57,7 @@ const OPTIONS = {
   'data-dir': { type: 'string' },
   'in-memory': { type: 'boolean' },
   storage: { type: 'string' },
+  workers: { type: 'string' },
   'log-level': { type: 'string' },
   'create-table-ms': { type: 'string' },
   'delete-table-ms': { type: 'string' },
@@ -128,6 +132,10 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
   }
   const inMemory = flagOrEnvBoolean('in-memory');
   if (storageUrl !== undefined && inMemory) throw new UsageError('--storage and --in-memory exclude each other');
+  const workersText = text('workers');
+  const workers = workersText === undefined ? 1 : workersText === 'auto' ? availableParallelism() : integer('workers', workersText, 256);
+  if (workers < 1) throw new UsageError(`--workers must be at least 1 or auto, got '${workersText}'`);
+  if (workers > 1 && inMemory) throw new UsageError('--workers needs a store the processes share: not --in-memory');
   return {
     ...DEFAULT_CONFIG,
     host: text('host') ?? DEFAULT_CONFIG.host,
@@ -148,6 +156,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
     streamShardMaxAgeMs: positive('stream-shard-age-ms', DEFAULT_CONFIG.streamShardMaxAgeMs, 30 * 86_400_000),
     streamRetentionMs: positive('stream-retention-ms', DEFAULT_CONFIG.streamRetentionMs, 30 * 86_400_000),
     shutdownTimeoutMs: shutdownTimeout === undefined ? DEFAULT_CONFIG.shutdownTimeoutMs : integer('shutdown-timeout-ms', shutdownTimeout, 86_400_000),
+    workers,
   };
 }
 
@@ -198,20 +207,41 @@ export async function main(argv: readonly string[]): Promise<void> {
   }
   if (config === 'help') return void process.stdout.write(HELP);
   if (config === 'version') return void process.stdout.write(`dynalith ${version()}\n`);
+  const where = config.inMemory ? 'in memory' : config.storageUrl !== undefined ? `data in ${withoutPassword(config.storageUrl)}` : `data in ${config.dataDir}`;
+  if (config.workers > 1 && !isWorker()) return primary(config, where);
+  const worker = isWorker();
+  if (worker) followPrimary();
   let server;
   try {
-    server = await startServer(config);
+    server = await startServer(config, undefined, worker);
   } catch (error) {
-    process.stderr.write(`dynalith: ${(error as Error).message.split('\n')[0]}\n`);
+    const message = (error as Error).message.split('\n')[0]!;
+    if (worker) return void reportStartupFailure(message);
+    process.stderr.write(`dynalith: ${message}\n`);
     process.exit(2);
   }
+  // A second signal means now: acknowledged writes are already durable, and
+  // LMDB survives an exit in the middle of a commit (see durability.test.ts).
+  const stop = onSignals(() => server.close(), () => undefined);
+  // A terminal's Ctrl-C reaches every process of the group: a worker leaves stopping to its primary, which relays SIGTERM.
+  process.on('SIGINT', worker ? () => undefined : stop);
+  process.on('SIGTERM', stop);
+  if (!worker) process.stdout.write(`Dynalith listening on ${server.endpoint} (${where})\n`);
+}
+
+/**
+ * The handler of SIGINT and SIGTERM: the first signal stops gracefully and
+ * exits 0 (1 if stopping failed); a second one calls `now` and exits at once.
+ */
+function onSignals(graceful: () => Promise<void>, now: () => void): (signal: NodeJS.Signals) => void {
   let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    // A second signal means now: acknowledged writes are already durable, and
-    // LMDB survives an exit in the middle of a commit (see durability.test.ts).
-    if (stopping) process.exit(128 + osConstants.signals[signal]);
+  return (signal) => {
+    if (stopping) {
+      now();
+      process.exit(128 + osConstants.signals[signal]);
+    }
     stopping = true;
-    server.close().then(
+    graceful().then(
       () => process.exit(0),
       (error: unknown) => {
         process.stderr.write(`dynalith: shutdown failed: ${(error as Error).message}\n`);
@@ -219,10 +249,21 @@ export async function main(argv: readonly string[]): Promise<void> {
       },
     );
   };
+}
+
+/** `--workers N`: start the workers, relay the first signal as a graceful stop, a second one as a kill. */
+async function primary(config: Config, where: string): Promise<void> {
+  let started;
+  try {
+    started = await startPrimary(config, (line) => process.stderr.write(`${line}\n`));
+  } catch (error) {
+    process.stderr.write(`dynalith: ${(error as Error).message.split('\n')[0]}\n`);
+    process.exit(2);
+  }
+  const stop = onSignals(() => started.stop(), () => started.kill());
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  const where = config.inMemory ? 'in memory' : config.storageUrl !== undefined ? `data in ${withoutPassword(config.storageUrl)}` : `data in ${config.dataDir}`;
-  process.stdout.write(`Dynalith listening on ${server.endpoint} (${where})\n`);
+  process.stdout.write(`Dynalith listening on ${started.endpoint} (${where}, ${config.workers} workers)\n`);
 }
 
 /** A URL as it may be printed: its password replaced. */

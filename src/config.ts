@@ -24,6 +24,8 @@ export interface Config {
   readonly streamRetentionMs: number;
   /** How long a shutdown lets open connections finish before it cuts them off. */
   readonly shutdownTimeoutMs: number;
+  /** Server processes sharing the port and the store (server/workers.ts); 1: this process serves. */
+  readonly workers: number;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -43,4 +45,5 @@ export const DEFAULT_CONFIG: Config = {
   streamShardMaxAgeMs: 4 * 3600_000,
   streamRetentionMs: 24 * 3600_000,
   shutdownTimeoutMs: 10_000,
+  workers: 1,
 };

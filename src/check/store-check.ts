@@ -32,6 +32,7 @@ import {
   FORMAT_VERSION_KEY,
   NEXT_TABLE_ID_KEY,
   PURGE_MARKERS,
+  LEASE_PREFIX,
   STREAM_PREFIX,
   TABLE_RECORDS,
   TTL_PREFIX,
@@ -42,7 +43,7 @@ import {
   tableRecordKey,
   tableStatsKey,
 } from '../engine/keyspace.js';
-import { decodeCounters, type Counters } from '../engine/counters.js';
+import { decodeCounters, readSpreadCounters, type Counters } from '../engine/counters.js';
 import { storedSize, storedText } from '../engine/stored-item.js';
 import { indexEntry, tableIndexes, type IndexDefinition } from '../engine/indexes.js';
 import { itemKey } from '../engine/item-key.js';
@@ -65,7 +66,7 @@ export interface StoreFindings {
 
 const decoder = new TextDecoder();
 const KEY_PREFIXES = { TABLE_STATS: 0x02, INDEX_STATS: 0x03, COLLECTION: 0x04, IDEMPOTENCY: 0x05, ITEM: 0x10, INDEX_ENTRY: 0x11 } as const;
-const KNOWN_PREFIXES = new Set<number>([0x00, 0x01, PURGE_MARKERS.start[0]!, ...Object.values(KEY_PREFIXES), ...Object.values(STREAM_PREFIX), ...Object.values(TTL_PREFIX)]);
+const KNOWN_PREFIXES = new Set<number>([0x00, 0x01, PURGE_MARKERS.start[0]!, LEASE_PREFIX, ...Object.values(KEY_PREFIXES), ...Object.values(STREAM_PREFIX), ...Object.values(TTL_PREFIX)]);
 
 export function hex(key: Uint8Array): string {
   const text = Buffer.from(key).toString('hex');
@@ -214,7 +215,7 @@ function checkTable(tx: ReadTransaction, table: TableRecord, findings: StoreFind
 }
 
 function compareCounters(tx: ReadTransaction, key: Uint8Array, recount: Counters, what: string, findings: StoreFindings): void {
-  const stored = decodeCounters(tx.get(key));
+  const stored = readSpreadCounters(tx, key);
   if (stored.itemCount !== recount.itemCount || stored.sizeBytes !== recount.sizeBytes) {
     findings.damage.push(`${what} say ${stored.itemCount} (${stored.sizeBytes} bytes), a recount finds ${recount.itemCount} (${recount.sizeBytes} bytes)`);
   }

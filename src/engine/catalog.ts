@@ -14,7 +14,7 @@ import type { Namespace } from '../operations/operation.js';
 import type { IndexRecord, TableRecord } from './table.js';
 import type { ReadTransaction, WriteTransaction } from '../storage/storage.js';
 import { DamagedValue } from '../storage/faults.js';
-import { FORMAT_VERSION_KEY, NEXT_TABLE_ID_KEY, TABLE_RECORDS, tableRecordKey } from './keyspace.js';
+import { CATALOG_VERSION_KEY, FORMAT_VERSION_KEY, NEXT_TABLE_ID_KEY, TABLE_RECORDS, tableRecordKey } from './keyspace.js';
 import { backfillIndex } from './index-backfill.js';
 import { markForPurge, markIndexForPurge, purgeMarked, purgeMarkers } from './table-purge.js';
 import { storeEnabledStream } from '../features/streams/stream-state.js';
@@ -68,16 +68,49 @@ function storedFormat(tx: ReadTransaction): Uint8Array | undefined {
   }
 }
 
+/**
+ * Thrown inside a storage transaction that was about to act on a cached
+ * catalog older than storage's (another process changed a table): the
+ * transaction writes nothing; the dispatcher reloads the catalog and runs the
+ * request again.
+ */
+export class StaleCatalog extends Error {
+  constructor() {
+    super('the table catalog changed in another process');
+  }
+}
+
+/** The catalog's version as stored (0 before the first table change). */
+export function storedCatalogVersion(tx: ReadTransaction): number {
+  const stored = tx.get(CATALOG_VERSION_KEY);
+  return stored === undefined ? 0 : Number(decoder.decode(stored));
+}
+
 /** A table's record as stored, without the cache: what a transaction callback reads (it must not touch the cache). */
 export function storedTableRecord(tx: ReadTransaction, account: string, region: string, name: string): TableRecord | undefined {
   const stored = tx.get(tableRecordKey(account, region, name));
   return stored === undefined ? undefined : (JSON.parse(decoder.decode(stored)) as TableRecord);
 }
 
+interface StoredCatalog {
+  readonly version: number;
+  readonly records: TableRecord[];
+  readonly purges: Set<number>;
+}
+
+function readCatalog(tx: ReadTransaction): StoredCatalog {
+  const records: TableRecord[] = [];
+  for (const { value } of tx.range(TABLE_RECORDS)) records.push(JSON.parse(decoder.decode(value)) as TableRecord);
+  return { version: storedCatalogVersion(tx), records, purges: new Set(purgeMarkers(tx)) };
+}
+
 export class Catalog {
   private readonly tables = new Map<string, Map<string, TableRecord>>();
-  /** Catalog updates run one at a time, so each starts from the record the previous one left. */
+  /** The stored catalog version the cache shows; every process's catalog change bumps it in storage. */
+  private loadedVersion = 0;
+  /** Catalog changes (and reloads) run one at a time, so each starts from the state the previous one left. */
   private updates: Promise<unknown> = Promise.resolve();
+  private watcher: NodeJS.Timeout | undefined;
   /** Ids of the indexes being backfilled, and of the tables being purged, by this process. */
   private readonly building = new Set<number>();
   private readonly purging = new Set<number>();
@@ -93,7 +126,7 @@ export class Catalog {
   /** Opens the catalog, refusing a store written in another format. */
   static async open(storage: Storage, timings: Catalog['timings']): Promise<Catalog> {
     const catalog = new Catalog(storage, timings);
-    const { records, purges } = await storage.write((tx) => {
+    const loaded = await storage.write((tx) => {
       const stored = storedFormat(tx);
       if (stored === undefined) {
         tx.put(FORMAT_VERSION_KEY, encoder.encode(String(FORMAT_VERSION)));
@@ -102,25 +135,71 @@ export class Catalog {
           `the data directory was written in storage format ${decoder.decode(stored)}; this build reads format ${FORMAT_VERSION}`,
         );
       }
-      const out: TableRecord[] = [];
-      for (const { value } of tx.range(TABLE_RECORDS)) out.push(JSON.parse(decoder.decode(value)) as TableRecord);
-      const marked = new Set(purgeMarkers(tx));
+      const found = readCatalog(tx);
       // A DELETING table without a marker was deleted by a build that purged
       // only once the transition ended, or was purged already (then this finds nothing).
-      for (const record of out) {
-        if (record.TableStatus === 'DELETING' && !marked.has(record.id)) {
+      for (const record of found.records) {
+        if (record.TableStatus === 'DELETING' && !found.purges.has(record.id)) {
           markForPurge(tx, record);
-          marked.add(record.id);
+          found.purges.add(record.id);
         }
       }
-      return { records: out, purges: marked };
+      return found;
     });
-    for (const record of records) {
-      catalog.cache(record);
-      catalog.startBackfills(record);
-    }
-    for (const tableId of purges) catalog.startPurge(tableId);
+    catalog.apply(loaded);
     return catalog;
+  }
+
+  /** The version the cache shows. */
+  get version(): number {
+    return this.loadedVersion;
+  }
+
+  /**
+   * Reloads the cache when storage's catalog version differs from the cached
+   * one (another process changed a table); true when it did.
+   */
+  refreshIfStale(): Promise<boolean> {
+    return this.serially(async () => {
+      const loaded = await this.storage.read((tx) => (storedCatalogVersion(tx) === this.loadedVersion ? undefined : readCatalog(tx)));
+      if (loaded === undefined) return false;
+      this.apply(loaded);
+      return true;
+    });
+  }
+
+  /** Checks storage's catalog version every `intervalMs` (tables changed by other processes show up within it). */
+  watch(intervalMs: number): void {
+    this.watcher ??= setInterval(() => void this.refreshIfStale().catch(() => undefined), intervalMs).unref();
+  }
+
+  private apply({ version, records, purges }: StoredCatalog): void {
+    this.tables.clear();
+    this.loadedVersion = version;
+    for (const record of records) {
+      this.cache(record);
+      this.startBackfills(record);
+    }
+    for (const tableId of purges) this.startPurge(tableId);
+  }
+
+  /** Runs catalog changes one after the other. */
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.updates.then(work);
+    this.updates = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * In a catalog change's transaction: refuses a change decided on a stale
+   * cache, and bumps the stored version. The caller sets `loadedVersion` once
+   * the change has committed.
+   */
+  private bump(tx: WriteTransaction): number {
+    if (storedCatalogVersion(tx) !== this.loadedVersion) throw new StaleCatalog();
+    const next = this.loadedVersion + 1;
+    tx.put(CATALOG_VERSION_KEY, encoder.encode(String(next)));
+    return next;
   }
 
   private cache(record: TableRecord): void {
@@ -158,13 +237,18 @@ export class Catalog {
       .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
-  async create(ns: Namespace, table: NewTable): Promise<TableRecord> {
+  create(ns: Namespace, table: NewTable): Promise<TableRecord> {
+    return this.serially(() => this.applyCreate(ns, table));
+  }
+
+  private async applyCreate(ns: Namespace, table: NewTable): Promise<TableRecord> {
     if (this.get(ns, table.TableName) !== undefined) {
       throw new DynamoError('ResourceInUseException', `Table already exists: ${table.TableName}`);
     }
     const now = Date.now();
     const transitional = this.timings.createTableMs > 0;
-    const record = await this.storage.write((tx) => {
+    const { record, version } = await this.storage.write((tx) => {
+      const version = this.bump(tx);
       const id = allocateId(tx);
       const indexStatus = (index: NewIndex): IndexRecord => ({
         ...index,
@@ -185,8 +269,9 @@ export class Catalog {
       };
       tx.put(tableRecordKey(ns.account, ns.region, table.TableName), encoder.encode(JSON.stringify(created)));
       storeEnabledStream(tx, created, now);
-      return created;
+      return { record: created, version };
     });
+    this.loadedVersion = version;
     this.cache(record);
     return record;
   }
@@ -203,9 +288,7 @@ export class Catalog {
     change: (current: TableRecord, newIndexId: () => number) => TableRecord,
     transition = true,
   ): Promise<TableRecord> {
-    const run = this.updates.then(() => this.applyUpdate(table, change, transition));
-    this.updates = run.catch(() => undefined);
-    return run;
+    return this.serially(() => this.applyUpdate(table, change, transition));
   }
 
   private async applyUpdate(
@@ -217,7 +300,8 @@ export class Catalog {
     if (current === undefined || current.id !== table.id) {
       throw new DynamoError('ResourceNotFoundException', `Requested resource not found: Table: ${table.TableName} not found`);
     }
-    const next = await this.storage.write((tx) => {
+    const { next, version } = await this.storage.write((tx) => {
+      const version = this.bump(tx);
       let changed = change(current, () => allocateId(tx));
       if (transition && this.timings.updateTableMs > 0) {
         changed = { ...changed, TableStatus: 'UPDATING', statusUntil: Date.now() + this.timings.updateTableMs };
@@ -225,8 +309,9 @@ export class Catalog {
       tx.put(tableRecordKey(changed.account, changed.region, changed.TableName), encoder.encode(JSON.stringify(changed)));
       storeEnabledStream(tx, changed);
       for (const index of removedIndexes(current, changed)) markIndexForPurge(tx, index.id);
-      return changed;
+      return { next: changed, version };
     });
+    this.loadedVersion = version;
     this.cache(next);
     for (const index of removedIndexes(current, next)) this.startPurge(index.id);
     this.startBackfills(next);
@@ -277,6 +362,7 @@ export class Catalog {
   /** Stops the background work after its current transaction; the next start resumes it. */
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.watcher);
     await this.settled();
   }
 
@@ -305,9 +391,7 @@ export class Catalog {
    * record as DELETING.
    */
   delete(table: TableRecord): Promise<TableRecord> {
-    const run = this.updates.then(() => this.applyDelete(table));
-    this.updates = run.catch(() => undefined);
-    return run;
+    return this.serially(() => this.applyDelete(table));
   }
 
   private async applyDelete(table: TableRecord): Promise<TableRecord> {
@@ -318,11 +402,13 @@ export class Catalog {
     if (current.TableStatus === 'DELETING') return current;
     const transitional = this.timings.deleteTableMs > 0;
     const deleting: TableRecord = { ...current, TableStatus: 'DELETING', statusUntil: Date.now() + this.timings.deleteTableMs };
-    await this.storage.write((tx) => {
+    this.loadedVersion = await this.storage.write((tx) => {
+      const version = this.bump(tx);
       const key = tableRecordKey(current.account, current.region, current.TableName);
       if (transitional) tx.put(key, encoder.encode(JSON.stringify(deleting)));
       else tx.delete(key);
       markForPurge(tx, current);
+      return version;
     });
     if (transitional) this.cache(deleting);
     else this.uncache(current);

@@ -4,6 +4,7 @@
  * transaction as the change they count so they never drift from it.
  */
 import type { ReadTransaction, WriteTransaction } from '../storage/storage.js';
+import { prefixEnd } from '../model/key-codec.js';
 
 export interface Counters {
   readonly itemCount: number;
@@ -35,4 +36,53 @@ export function addCounters(tx: WriteTransaction, key: Uint8Array, itemCount: nu
   if (itemCount === 0 && sizeBytes === 0) return;
   const current = readCounters(tx, key);
   tx.put(key, encodeCounters({ itemCount: current.itemCount + itemCount, sizeBytes: current.sizeBytes + sizeBytes }));
+}
+
+/**
+ * A table's and an index's counters change with every write to them. Where
+ * transactions run concurrently and conflict (a database, see
+ * Storage.concurrent), one key would make every write to a table conflict
+ * with every other: there the counters are spread over SPREAD keys (the
+ * counter's key plus one byte), a write adding to the one its written key
+ * hashes to, and a read sums them. Where transactions are serial (LMDB,
+ * memory) only the counter's own key is used, as before.
+ */
+export const SPREAD = 32;
+
+/** The slot a write adds to: from the key it writes, so a re-run of the same write picks the same slot. */
+export function counterSlot(writtenKey: Uint8Array): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < writtenKey.length; i++) hash = Math.imul(hash ^ writtenKey[i]!, 0x01000193);
+  return (hash >>> 0) % SPREAD;
+}
+
+/** The key `slot` of a spread counter adds to (undefined: the counter's own key). */
+function slotKey(key: Uint8Array, slot: number | undefined): Uint8Array {
+  if (slot === undefined) return key;
+  const out = new Uint8Array(key.length + 1);
+  out.set(key);
+  out[key.length] = slot;
+  return out;
+}
+
+/** Adds to a spread counter, in `slot` (undefined where transactions are serial). */
+export function addSpreadCounters(tx: WriteTransaction, key: Uint8Array, slot: number | undefined, itemCount: number, sizeBytes: number): void {
+  addCounters(tx, slotKey(key, slot), itemCount, sizeBytes);
+}
+
+/** A spread counter's total: its own key and every slot. */
+export function readSpreadCounters(tx: ReadTransaction, key: Uint8Array): Counters {
+  let itemCount = 0;
+  let sizeBytes = 0;
+  for (const { value } of tx.range({ start: key, end: prefixEnd(key)! })) {
+    const counters = decodeCounters(value);
+    itemCount += counters.itemCount;
+    sizeBytes += counters.sizeBytes;
+  }
+  return { itemCount, sizeBytes };
+}
+
+/** Every key a spread counter may use: its own and its slots (for deleting it). */
+export function spreadCounterKeys(key: Uint8Array): Uint8Array[] {
+  return [key, ...Array.from({ length: SPREAD }, (_, slot) => slotKey(key, slot))];
 }

@@ -8,7 +8,7 @@
  */
 import { prefixEnd } from '../model/key-codec.js';
 import type { Entry, Storage } from '../storage/storage.js';
-import { addCounters } from './counters.js';
+import { addSpreadCounters, counterSlot } from './counters.js';
 import { backfillEntry, tableIndexes } from './indexes.js';
 import { indexStatsKey, itemPrefix } from './keyspace.js';
 import type { IndexRecord, TableRecord } from './table.js';
@@ -51,7 +51,8 @@ export async function backfillIndex(storage: Storage, target: BackfillTarget, ba
           size += entry.size;
         }
       }
-      addCounters(tx, indexStatsKey(current.index.id), count, size);
+      const slot = storage.concurrent === true && batch.length > 0 ? counterSlot(batch[0]!.key) : undefined;
+      addSpreadCounters(tx, indexStatsKey(current.index.id), slot, count, size);
       return batch.length < batchSize ? undefined : successor(batch[batch.length - 1]!.key);
     });
     if (next === RETRY) continue;

@@ -19,7 +19,7 @@ import type { KeyValue } from '../model/key-codec.js';
 import { MAX_HASH_KEY_BYTES, MAX_RANGE_KEY_BYTES, type KeyAttribute, type KeySchema } from '../model/primary-key.js';
 import { validation } from '../protocol/errors.js';
 import type { WriteTransaction } from '../storage/storage.js';
-import { addCounters } from './counters.js';
+import { addSpreadCounters } from './counters.js';
 import { layoutKey, type KeyLayout } from './key-layout.js';
 import { cachedItemPrefix } from './item-key.js';
 import { fitKey, indexPrefix, indexStatsKey } from './keyspace.js';
@@ -198,7 +198,8 @@ export interface IndexMaintenance {
  * backfilled may not hold it yet. An entry rewritten in place under the same
  * key is one write; an entry whose projection is unchanged is none.
  */
-export function maintainIndexes(tx: WriteTransaction, table: TableRecord, old: Item | undefined, next: Item | undefined): IndexMaintenance {
+/** `slot`: the counters' slot the item's write adds to (see counters.ts). */
+export function maintainIndexes(tx: WriteTransaction, table: TableRecord, old: Item | undefined, next: Item | undefined, slot?: number): IndexMaintenance {
   const { maintained } = tableIndexes(table);
   let localGrowth = 0;
   const writes: IndexWrite[] = [];
@@ -225,7 +226,7 @@ export function maintainIndexes(tx: WriteTransaction, table: TableRecord, old: I
       count += 1;
       size += after.size;
     }
-    addCounters(tx, indexStatsKey(index.record.id), count, size);
+    addSpreadCounters(tx, indexStatsKey(index.record.id), slot, count, size);
     if (index.local) localGrowth += size;
     writes.push({ index: index.record, local: index.local, entrySizes });
   }

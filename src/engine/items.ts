@@ -12,7 +12,7 @@ import { itemSize } from '../model/item-size.js';
 import { DynamoError } from '../protocol/errors.js';
 import type { Storage, WriteTransaction } from '../storage/storage.js';
 import { DEFAULT_CONFIG } from '../config.js';
-import { addCounters, decodeCounters, readCounters, type Counters } from './counters.js';
+import { addCounters, addSpreadCounters, counterSlot, readCounters, readSpreadCounters, type Counters } from './counters.js';
 import { maintainIndexes, tableIndexes, type IndexWrite } from './indexes.js';
 import { itemKey } from './item-key.js';
 import { itemChangeHook, type ChangeOrigin, type ItemChangeHook } from '../features/item-change-hooks.js';
@@ -21,6 +21,7 @@ import { partitionStart } from './key-layout.js';
 import { readIdempotencyRecord, writeIdempotencyRecord, type IdempotencyClaim } from './idempotency.js';
 import { decodeStored, encodeStored, storedSize, StoredItem } from './stored-item.js';
 import type { IndexRecord, TableRecord } from './table.js';
+import { StaleCatalog, storedCatalogVersion } from './catalog.js';
 
 /** What an apply step decides: the new item, `undefined` to delete, or UNCHANGED to write nothing. */
 export const UNCHANGED: unique symbol = Symbol('unchanged');
@@ -94,11 +95,22 @@ export class ItemStore {
   /** The stream record and TTL expiry entry of each change, written in the change's own transaction. */
   private readonly onChange: ItemChangeHook;
 
+  /**
+   * `catalogVersion` is the catalog version the caller's table records come
+   * from: each write checks it against storage's inside its transaction, so a
+   * write decided on a table definition another process has changed since
+   * (a new index, a stream) writes nothing and throws StaleCatalog.
+   */
   constructor(
     private readonly storage: Storage,
     private readonly limits: ItemStoreLimits = DEFAULT_CONFIG,
+    private readonly catalogVersion?: () => number,
   ) {
     this.onChange = itemChangeHook(limits);
+  }
+
+  private checkCatalog(tx: WriteTransaction): void {
+    if (this.catalogVersion !== undefined && storedCatalogVersion(tx) !== this.catalogVersion()) throw new StaleCatalog();
   }
 
   /** The stored item (its JSON text and size), or undefined. */
@@ -117,12 +129,18 @@ export class ItemStore {
    * nothing is written.
    */
   async write(table: TableRecord, key: PrimaryKey, apply: (old: Item | undefined) => ApplyResult, origin: ChangeOrigin = {}): Promise<WriteOutcome> {
-    return this.storage.write((tx) => this.applyStep(tx, { table, key, apply, origin }));
+    return this.storage.write((tx) => {
+      this.checkCatalog(tx);
+      return this.applyStep(tx, { table, key, apply, origin });
+    });
   }
 
   /** Stores `next` (undefined: deletes the item) whatever was there; the outcome's `old` is not reported. */
   async replace(table: TableRecord, key: PrimaryKey, next: Item | undefined): Promise<WriteOutcome> {
-    return this.storage.write((tx) => this.applyStep(tx, { table, key, apply: () => next, blind: true }));
+    return this.storage.write((tx) => {
+      this.checkCatalog(tx);
+      return this.applyStep(tx, { table, key, apply: () => next, blind: true });
+    });
   }
 
   /**
@@ -139,6 +157,7 @@ export class ItemStore {
    */
   async writeMany(steps: readonly WriteStep[], idempotency?: IdempotencyClaim): Promise<ManyOutcome> {
     return this.storage.write((tx) => {
+      this.checkCatalog(tx);
       if (idempotency !== undefined) {
         const recorded = readIdempotencyRecord(tx, idempotency);
         if (recorded !== undefined) return { outcomes: recorded, replayed: true };
@@ -181,8 +200,9 @@ export class ItemStore {
     } else {
       tx.put(storageKey, encodeStored(JSON.stringify(next), newSize));
     }
-    addCounters(tx, tableStatsKey(table.id), (next === undefined ? 0 : 1) - (existed ? 1 : 0), newSize - oldSize);
-    const { localGrowth, writes } = maintainIndexes(tx, table, old, next);
+    const slot = this.storage.concurrent === true ? counterSlot(storageKey) : undefined;
+    addSpreadCounters(tx, tableStatsKey(table.id), slot, (next === undefined ? 0 : 1) - (existed ? 1 : 0), newSize - oldSize);
+    const { localGrowth, writes } = maintainIndexes(tx, table, old, next, slot);
     this.onChange(tx, table, key, old, next, origin);
     const outcome = { old, item: next, oldSize, newSize, indexWrites: writes };
     if (!collected) return outcome;
@@ -202,11 +222,11 @@ export class ItemStore {
   }
 
   async stats(table: TableRecord): Promise<TableStats> {
-    return decodeCounters(await this.storage.get(tableStatsKey(table.id)));
+    return this.storage.read((tx) => readSpreadCounters(tx, tableStatsKey(table.id)));
   }
 
   /** An index's entry count and the size of its projected items. */
   async indexStats(index: IndexRecord): Promise<TableStats> {
-    return decodeCounters(await this.storage.get(indexStatsKey(index.id)));
+    return this.storage.read((tx) => readSpreadCounters(tx, indexStatsKey(index.id)));
   }
 }

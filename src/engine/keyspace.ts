@@ -15,6 +15,7 @@ const INDEX_STATS = 0x03;
 const COLLECTION_SIZE = 0x04;
 const IDEMPOTENCY = 0x05;
 const PURGE = 0x06;
+const LEASE = 0x07;
 const ITEM = 0x10;
 const INDEX_ENTRY = 0x11;
 
@@ -46,6 +47,8 @@ function u32(value: number): Uint8Array {
 
 export const FORMAT_VERSION_KEY = withPrefix(META, utf8.encode('format-version'));
 export const NEXT_TABLE_ID_KEY = withPrefix(META, utf8.encode('next-table-id'));
+/** Bumped by every change of a table record, so a process can tell its cached catalog is stale. */
+export const CATALOG_VERSION_KEY = withPrefix(META, utf8.encode('catalog-version'));
 
 /** Table records sort by account, then region, then name (names cannot contain 0x00). */
 export function tableRecordKey(account: string, region: string, name: string): Uint8Array {
@@ -89,6 +92,12 @@ export function purgeMarkerKey(tableId: number): Uint8Array {
 }
 
 export const PURGE_MARKERS = { start: new Uint8Array([PURGE]), end: new Uint8Array([PURGE + 1]) };
+
+/** The lease of a background job that one process of all runs (see leases.ts). */
+export function leaseKey(job: string): Uint8Array {
+  return withPrefix(LEASE, utf8.encode(job));
+}
+export const LEASE_PREFIX = LEASE;
 
 /** Every item key of a table starts with this. */
 export function itemPrefix(tableId: number): Uint8Array {

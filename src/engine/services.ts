@@ -15,5 +15,5 @@ export interface Services {
 
 export async function createServices(config: Config, logger: Logger, storage: Storage): Promise<Services> {
   const catalog = await Catalog.open(storage, config);
-  return { config, logger, storage, catalog, items: new ItemStore(storage, config) };
+  return { config, logger, storage, catalog, items: new ItemStore(storage, config, () => catalog.version) };
 }

@@ -27,6 +27,7 @@ import {
 } from './keyspace.js';
 import type { TableRecord } from './table.js';
 import { RETRY, writeBatch, yieldToEventLoop } from './background-work.js';
+import { spreadCounterKeys } from './counters.js';
 import { pendingKey, tableExpiryRange } from '../features/ttl/ttl-keys.js';
 
 export interface ChunkLimit {
@@ -129,12 +130,12 @@ function tableTarget(id: number, marker: Marker): PurgeTarget {
   const prefixRange = (start: Uint8Array): KeyRange => ({ start, end: prefixEnd(start)! });
   const indexes: PurgeTarget = {
     ranges: marker.indexes.map((index) => prefixRange(indexPrefix(index))),
-    keys: [...marker.indexes.map(indexStatsKey), purgeMarkerKey(id)],
+    keys: [...marker.indexes.flatMap((index) => spreadCounterKeys(indexStatsKey(index))), purgeMarkerKey(id)],
   };
   if (marker.table === false) return indexes;
   return {
     ranges: [prefixRange(itemPrefix(id)), prefixRange(collectionPrefix(id)), tableExpiryRange(id), ...indexes.ranges],
-    keys: [tableStatsKey(id), ...indexes.keys],
+    keys: [...spreadCounterKeys(tableStatsKey(id)), ...indexes.keys],
   };
 }
 

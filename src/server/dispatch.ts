@@ -10,6 +10,25 @@ import { findStreamsOperation } from '../operations/streams/registry.js';
 import { RawJson, type Namespace } from '../operations/operation.js';
 import type { Services } from '../engine/services.js';
 import { StorageFault, StorageUnavailable } from '../storage/faults.js';
+import { StaleCatalog } from '../engine/catalog.js';
+
+/**
+ * The operations that read or write items: the hot path, which takes the
+ * catalog's cache as it is (writes check its version in their own
+ * transaction). Every other operation first makes sure the cache shows what
+ * storage holds, so tables another process created, changed or deleted are
+ * seen at once.
+ */
+const DATA_PLANE = new Set([
+  'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan', 'BatchGetItem', 'BatchWriteItem',
+  'TransactGetItems', 'TransactWriteItems', 'ExecuteStatement', 'BatchExecuteStatement', 'ExecuteTransaction',
+]);
+
+/** The errors a stale catalog could have caused: a table or index not found, or a table in use. */
+const CATALOG_ERRORS = new Set(['ResourceNotFoundException', 'ResourceInUseException', 'ValidationException']);
+
+/** How often one request is run again after finding the catalog stale: more means tables are changing faster than requests run. */
+const STALE_RETRIES = 3;
 
 /**
  * A body that is not UTF-8 is not JSON text (RFC 8259). No answer of DynamoDB
@@ -55,13 +74,26 @@ export async function dispatch(
   // A rarely used operation's module is loaded on its first request.
   const operation = found instanceof Promise ? await found : found;
   const request = checkShape(body, operation.shape);
-  let result;
-  try {
-    result = await operation.execute(request, { namespace, requestId, services });
-  } catch (error) {
-    throw error instanceof StorageFault ? storageFault(error, services, requestId) : error;
+  const { catalog } = services;
+  if (!DATA_PLANE.has(operation.name)) await catalog.refreshIfStale();
+  for (let retries = 0; ; retries++) {
+    const seen = catalog.version;
+    try {
+      const result = await operation.execute(request, { namespace, requestId, services });
+      return result instanceof RawJson ? result.text : JSON.stringify(result);
+    } catch (error) {
+      if (error instanceof StorageFault) throw storageFault(error, services, requestId);
+      // Nothing was written: a stale write aborted in its transaction, and a refused request wrote nothing.
+      const stale = error instanceof StaleCatalog || (error instanceof DynamoError && CATALOG_ERRORS.has(error.type));
+      // Run again if the cache this attempt used has been replaced since (by this refresh or a concurrent one).
+      if (stale && retries < STALE_RETRIES) {
+        await catalog.refreshIfStale();
+        if (catalog.version !== seen) continue;
+      }
+      if (error instanceof StaleCatalog) throw storageFault(new StorageFault(error.message), services, requestId);
+      throw error;
+    }
   }
-  return result instanceof RawJson ? result.text : JSON.stringify(result);
 }
 
 /**

@@ -16,6 +16,7 @@ import { createHttpServer, stopServing } from './http-server.js';
 import { startTtlSweeper } from '../features/ttl/sweeper.js';
 import { expiredItemRemover } from '../features/ttl/remove-expired.js';
 import { trimStreams } from '../features/streams/retention.js';
+import { Lease } from '../engine/leases.js';
 
 export interface RunningServer {
   /** e.g. http://127.0.0.1:8000 */
@@ -25,7 +26,8 @@ export interface RunningServer {
   close(options?: { readonly cutOff?: boolean }): Promise<void>;
 }
 
-export async function openStorage(config: Config, logger?: Logger): Promise<Storage> {
+/** `shared`: a worker of `--workers`, whose primary holds the data directory's lock. */
+export async function openStorage(config: Config, logger?: Logger, shared = false): Promise<Storage> {
   if (config.inMemory) return createMemoryStorage();
   if (config.storageUrl !== undefined) {
     const { openPostgresStorage } = await import('../storage/postgres.js');
@@ -39,11 +41,11 @@ export async function openStorage(config: Config, logger?: Logger): Promise<Stor
   }
   // Loaded only for a store on disk: lmdb's modules are a large share of start-up.
   const { openLmdbStorage } = await import('../storage/lmdb.js');
-  return openLmdbStorage({ path, exclusive: true });
+  return openLmdbStorage({ path, exclusive: !shared });
 }
 
-export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
-  const storage = await openStorage(config, logger);
+export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel), shared = false): Promise<RunningServer> {
+  const storage = await openStorage(config, logger, shared);
   let services;
   try {
     services = await createServices(config, logger, storage);
@@ -52,8 +54,16 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     throw error;
   }
   const { items, catalog } = services;
-  const sweeper = startTtlSweeper(storage, catalog, expiredItemRemover((table, key, apply, origin) => items.write(table, key, apply, origin)), config.ttlIntervalMs, () =>
-    trimStreams(storage, config.streamRetentionMs),
+  // Tables other processes or nodes change show up within this even where no request asks.
+  catalog.watch(1000);
+  const sweeper = startTtlSweeper(
+    storage,
+    catalog,
+    expiredItemRemover((table, key, apply, origin) => items.write(table, key, apply, origin)),
+    config.ttlIntervalMs,
+    () => trimStreams(storage, config.streamRetentionMs),
+    // One sweeper among all the processes and nodes on this store; another takes over within the lease's length if it dies.
+    new Lease(storage, 'ttl-sweeper', Math.max(2000, 3 * config.ttlIntervalMs)),
   );
   const listener = createHttpServer({ services, logger });
   const { server } = listener;

@@ -262,6 +262,8 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Sto
   }
 
   const storage: Storage = {
+    concurrent: true,
+
     async get(key) {
       ensureOpen();
       checkKey(key);

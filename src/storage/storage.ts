@@ -54,6 +54,13 @@ export interface WriteTransaction extends ReadTransaction {
 }
 
 export interface Storage {
+  /**
+   * True where transactions of several callers run at the same time and
+   * conflict on the keys they share (a database): keys every write would
+   * touch are then spread (engine/counters.ts). LMDB and memory run one write
+   * transaction at a time.
+   */
+  readonly concurrent?: boolean;
   /** A point read of committed data. */
   get(key: Bytes): Promise<Bytes | undefined>;
   /** Runs `fn` over one consistent snapshot. */

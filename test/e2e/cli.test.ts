@@ -16,7 +16,7 @@ describe('dynalith command', { skip: externalEndpoint !== undefined }, () => {
   test('--help and --version', async () => {
     const help = await runChild(['--help']);
     assert.equal(help.code, 0);
-    for (const flag of ['--host', '--port', '--data-dir', '--in-memory', '--log-level', '--create-table-ms', '--delete-table-ms', '--update-table-ms', '--item-collection-limit-bytes']) {
+    for (const flag of ['--host', '--port', '--data-dir', '--in-memory', '--log-level', '--create-table-ms', '--delete-table-ms', '--update-table-ms', '--item-collection-limit-bytes', '--storage', '--workers']) {
       assert.ok(help.stdout.includes(flag), flag);
     }
     const version = await runChild(['--version']);
@@ -25,7 +25,18 @@ describe('dynalith command', { skip: externalEndpoint !== undefined }, () => {
   });
 
   test('a bad flag is one line on stderr and exit code 2', async () => {
-    for (const args of [['--bogus'], ['--port', 'eighty'], ['--port', '70000'], ['--log-level', 'loud'], ['--create-table-ms', '-5']]) {
+    for (const args of [
+      ['--bogus'],
+      ['--port', 'eighty'],
+      ['--port', '70000'],
+      ['--log-level', 'loud'],
+      ['--create-table-ms', '-5'],
+      ['--workers', '0'],
+      ['--workers', 'many'],
+      ['--workers', '2', '--in-memory'],
+      ['--storage', 'mysql://localhost/db'],
+      ['--storage', 'postgres://localhost/db', '--in-memory'],
+    ]) {
       const result = await runChild(args);
       assert.equal(result.code, 2, args.join(' '));
       assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
@@ -33,6 +44,22 @@ describe('dynalith command', { skip: externalEndpoint !== undefined }, () => {
     }
     const fromEnv = await runChild([], { DYNALITH_PORT: 'nope' });
     assert.equal(fromEnv.code, 2);
+  });
+
+  test('--workers: a second server on the same data dir is refused while the workers serve; a worker port in use fails the start', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dynalith-cli-'));
+    const server = await startChild(['--workers', '2', '--port', '0', '--data-dir', join(dir, 'data'), '--log-level', 'silent']);
+    assert.match(server.output(), /2 workers/);
+    const second = await runChild(['--port', '0', '--data-dir', join(dir, 'data'), '--log-level', 'silent']);
+    assert.equal(second.code, 2);
+    assert.match(second.stderr, /in use/);
+    const port = new URL(server.endpoint).port;
+    const clash = await runChild(['--workers', '2', '--port', port, '--data-dir', join(dir, 'other'), '--log-level', 'silent']);
+    assert.equal(clash.code, 2);
+    assert.equal(clash.stderr.trim().split('\n').length, 1, clash.stderr);
+    server.process.kill('SIGTERM');
+    assert.equal(await server.exited(), 0);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   test('a port in use is one line and exit code 2', async () => {

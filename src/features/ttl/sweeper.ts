@@ -14,6 +14,7 @@ import type { PrimaryKey } from '../../model/primary-key.js';
 import { TABLE_RECORDS } from '../../engine/keyspace.js';
 import { expiryRange } from './ttl-keys.js';
 import { indexExistingItems } from './ttl-backfill.js';
+import type { Lease } from '../../engine/leases.js';
 
 /** Deletes the item if it is still expired at `nowSeconds`, as a TTL deletion (REMOVE record from the service). */
 export type ExpiredItemRemover = (table: TableRecord, key: PrimaryKey, nowSeconds: number) => Promise<void>;
@@ -79,17 +80,23 @@ export interface Sweeper {
   stop(): Promise<void>;
 }
 
-/** Runs the sweep every `intervalMs`, each followed by `alsoRun` (stream retention shares the timer). */
+/**
+ * Runs the sweep every `intervalMs`, each followed by `alsoRun` (stream
+ * retention shares the timer). With a `lease`, only the process holding it
+ * sweeps: one of all the processes and nodes sharing the store.
+ */
 export function startTtlSweeper(
   storage: Storage,
   catalog: Catalog,
   remove: ExpiredItemRemover,
   intervalMs: number,
   alsoRun: () => Promise<void> = async () => undefined,
+  lease?: Lease,
 ): Sweeper {
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
   const sweep = async () => {
+    if (lease !== undefined && !(await lease.hold())) return;
     for (const current of await ttlTables(storage, catalog)) {
       if (stopped) return;
       const table = current();
@@ -111,6 +118,7 @@ export function startTtlSweeper(
       stopped = true;
       clearInterval(timer);
       await running;
+      await lease?.release().catch(() => undefined);
     },
   };
 }
