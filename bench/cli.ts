@@ -45,10 +45,12 @@ const FLAGS = {
 
 const USAGE = `Usage: npm run bench -- [options]   (or node dist/bench/harness.js [options])
   --quick                    Dynalith (disk, memory) and the ceilings only, short windows
-  --set name                 the workload set: standard (default) or independent, issue 13's
+  --set name                 the workload set: standard (default); independent, issue 13's
                              method: one pk S + sk N table of 20,000 items in 200 partitions,
                              six workloads, targets dynalith-disk, ceiling and the peers, no
-                             large-table phase
+                             large-table phase; scale-out: the same workloads on one process,
+                             --workers 2 and PostgreSQL (dynalith-disk, dynalith-workers,
+                             dynalith-postgres)
   --clients n                load from n threads sharing the 32 connections (default 1)
   --targets a,b              of ${TARGETS.map((t) => t.name).join(', ')}
   --workloads A,B            e.g. GetItem,Query (default: all)
@@ -62,10 +64,15 @@ const USAGE = `Usage: npm run bench -- [options]   (or node dist/bench/harness.j
   --profile dir              run Node-based targets under node --cpu-prof, profiles into dir
 `;
 
+const DEFAULT_TARGETS: Record<SetName, readonly TargetName[]> = {
+  standard: ['dynalith-disk', 'dynalith-memory', 'ceiling', 'ceiling-net', 'dynalite', 'dynamodb-local'],
+  independent: ['dynalith-disk', 'ceiling', 'ceiling-net', 'dynalite', 'dynamodb-local'],
+  'scale-out': ['dynalith-disk', 'dynalith-workers', 'dynalith-postgres'],
+};
+
 /** The targets a set runs by default; --quick leaves out the peers. */
 function defaultTargets(set: SetName, quick: boolean): TargetName[] {
-  const names = set === 'independent' ? ['dynalith-disk', 'ceiling', 'ceiling-net', 'dynalite', 'dynamodb-local'] : TARGETS.map((t) => t.name);
-  return TARGETS.filter((t) => names.includes(t.name) && !(quick && t.peer)).map((t) => t.name);
+  return TARGETS.filter((t) => DEFAULT_TARGETS[set].includes(t.name) && !(quick && t.peer)).map((t) => t.name);
 }
 
 export function parseOptions(argv: readonly string[], log: (line: string) => void): { options: Options; mode: RunRecord['mode']; out: string } {
@@ -73,7 +80,8 @@ export function parseOptions(argv: readonly string[], log: (line: string) => voi
   const quick = values.quick === true;
   const set = (values.set ?? 'standard') as SetName;
   if (!SET_NAMES.includes(set)) throw new Error(`unknown set ${set}; known: ${SET_NAMES.join(', ')}`);
-  const independent = set === 'independent';
+  // The sets other than the standard one run issue 13's independent method: one table, no large-table phase.
+  const independent = set !== 'standard';
   const number = (text: string | undefined, fallback: number) => {
     if (text === undefined) return fallback;
     const value = Number(text);

@@ -1,8 +1,10 @@
 /**
- * Issue 13's targets for Dynalith, checked against a run: server CPU per
- * request (per item moved for the batches) as a multiple of the saturated
- * ceiling's, throughput as a multiple of each peer's, and sequential GetItem
- * latency against the ceiling's.
+ * The issues' targets for Dynalith, checked against a run. Issue 13: server
+ * CPU per request (per item moved for the batches) as a multiple of the
+ * saturated ceiling's, throughput as a multiple of each peer's, and
+ * sequential GetItem latency against the ceiling's. Issue 14: the CPU per
+ * request of several processes (`--workers`) and of PostgreSQL-backed nodes
+ * as a multiple of one process on LMDB's.
  */
 import type { Measured, TargetResult } from './run.js';
 import type { TargetName } from './targets.js';
@@ -21,6 +23,12 @@ export const CPU_GOALS: Readonly<Record<string, number>> = {
 export const PEER_GOALS: readonly { readonly peer: TargetName; readonly label: string; readonly min: number }[] = [
   { peer: 'dynalite', label: 'dynalite', min: 2 },
   { peer: 'dynamodb-local', label: 'DynamoDB Local', min: 3 },
+];
+
+/** Most server CPU per request (all its processes) a scale-out target may take, × one process on LMDB's (dynalith-disk). */
+export const SCALE_OUT_GOALS: readonly { readonly target: TargetName; readonly max: number }[] = [
+  { target: 'dynalith-workers', max: 1.1 },
+  { target: 'dynalith-postgres', max: 3 },
 ];
 
 /** Sequential GetItem's p50 may exceed the ceiling's by this much. */
@@ -83,6 +91,18 @@ export function verdicts(results: readonly TargetResult[]): Verdict[] {
         target,
         measured: compared.map((c) => `${c.workload} ${ratioText(c.ratio)}`).join(', '),
         met: missed.length === 0,
+      });
+    }
+    const scaleOut = SCALE_OUT_GOALS.find((goal) => goal.target === target);
+    for (const m of scaleOut === undefined ? [] : result.throughput) {
+      const single = find(results, 'dynalith-disk', m.workload, 'throughput');
+      if (single === undefined || !(single.cpuMicrosPerRequest > 0)) continue;
+      const times = m.cpuMicrosPerRequest / single.cpuMicrosPerRequest;
+      out.push({
+        goal: `${m.workload} server CPU per req ≤ ${scaleOut!.max}× one process's on LMDB`,
+        target,
+        measured: `${m.cpuMicrosPerRequest.toFixed(1)} µs vs ${single.cpuMicrosPerRequest.toFixed(1)}: ${ratioText(times)}`,
+        met: times <= scaleOut!.max,
       });
     }
     const get = find(results, target, 'GetItem', 'sequential');

@@ -1,7 +1,7 @@
 /** The run as Markdown tables: per workload and target, with ratios to the ceiling and to each peer. */
 import { cpus, totalmem } from 'node:os';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { CPU_GOALS, PEER_GOALS, cpuRatio, find, isDynalith, mark, verdicts } from './goals.js';
+import { CPU_GOALS, PEER_GOALS, SCALE_OUT_GOALS, cpuRatio, find, isDynalith, mark, verdicts } from './goals.js';
 import { median } from './lib/stats.js';
 import { SATURATED_SHARE, type Measured, type TargetResult } from './run.js';
 
@@ -87,6 +87,32 @@ export function renderMarkdown(results: readonly TargetResult[]): string {
       if (m) lines.push(`| ${workload} | ${result.target} | ${throughputCells(results, result, m).join(' | ')} |`);
     }
   }
+  const scaledOut = ran.filter((r) => SCALE_OUT_GOALS.some((goal) => goal.target === r.target));
+  if (scaledOut.length > 0) {
+    lines.push(
+      '',
+      '### Scale-out: CPU per request of all the server\'s processes, against one process on LMDB',
+      '',
+      "Server CPU counts every process of the server (the primary and its workers); a PostgreSQL-backed node's database is counted apart (all of PostgreSQL's processes, durable: fsync on).",
+      '',
+      '| workload | server | CPU µs/req | × dynalith-disk | target | database CPU µs/req | req/s | core share | p50 ms | p99 ms | errors |',
+      '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    );
+    for (const workload of workloadNames) {
+      for (const result of scaledOut) {
+        const m = result.throughput.find((t) => t.workload === workload);
+        if (m === undefined) continue;
+        const single = find(results, 'dynalith-disk', workload, 'throughput');
+        const max = SCALE_OUT_GOALS.find((goal) => goal.target === result.target)!.max;
+        const times = single === undefined ? undefined : m.cpuMicrosPerRequest / single.cpuMicrosPerRequest;
+        lines.push(
+          `| ${workload} | ${result.target} | ${fixed(m.cpuMicrosPerRequest, 0)} | ${ratio(m.cpuMicrosPerRequest, single?.cpuMicrosPerRequest)} | ` +
+            `${times === undefined ? '–' : `≤ ${max}× ${mark(times <= max)}`} | ${fixed(m.databaseCpuMicrosPerRequest, 0)} | ${fixed(m.requestsPerSecond, 0)} | ` +
+            `${share(m.serverCoreShare)} | ${fixed(m.p50Ms, 2)} | ${fixed(m.p99Ms, 2)} | ${m.errors} |`,
+        );
+      }
+    }
+  }
   const sequential = ran.filter((r) => r.sequential.length > 0);
   if (sequential.length > 0) {
     lines.push('', '### Sequential latency (one client, p50 / p99 ms)', '', `| workload | ${sequential.map((r) => r.target).join(' | ')} |`, `|---|${sequential.map(() => '--:').join('|')}|`);
@@ -129,7 +155,7 @@ export function renderMarkdown(results: readonly TargetResult[]): string {
   }
   const checked = verdicts(results);
   if (checked.length > 0) {
-    lines.push('', "### Issue 13's targets", '', '| target | server | measured | met? |', '|---|---|---|---|');
+    lines.push('', "### The issues' targets", '', '| target | server | measured | met? |', '|---|---|---|---|');
     for (const v of checked) lines.push(`| ${v.goal} | ${v.target} | ${v.measured} | ${v.met ? 'yes' : 'no'} |`);
   }
   const unsaturated = results.flatMap((r) =>

@@ -5,7 +5,7 @@
  */
 import { Client } from './lib/client.js';
 import { collect, summarise, type Tally, type Window } from './lib/load.js';
-import { cpuSeconds, machineBusySeconds, memory, type Memory } from './lib/proc.js';
+import { machineBusySeconds, memory, treeCpuSeconds, type Memory } from './lib/proc.js';
 import { seededRandom } from './lib/stats.js';
 import { driveThreads } from './load-threads.js';
 import { createAndLoad, createTable, load, type Sizes, type Workload } from './operations.js';
@@ -56,6 +56,8 @@ export interface Measured extends Window {
   /** CPU time of the harness process (all its threads) in the window: what the load cost. */
   readonly harnessCpuSeconds: number;
   readonly harnessCpuMicrosPerRequest: number;
+  /** The database's CPU per request (its own processes, apart from the server's), for a target that keeps its data in one. */
+  readonly databaseCpuMicrosPerRequest?: number;
   /**
    * The rest of the machine's busy time in the window (other processes, and
    * kernel work charged to neither), in cores: on a shared machine, what else
@@ -106,23 +108,36 @@ const SEED = 0x5eed;
 
 interface Readings {
   readonly serverCpuSeconds: number;
+  /** The database's (PostgreSQL's processes), for a target that keeps its data in one. */
+  readonly databaseCpuSeconds?: number;
   readonly harnessCpuSeconds: number;
   readonly machineCpuSeconds: number;
   readonly wallSeconds: number;
 }
 
-/** Starts reading the server's CPU time and this process's (all its threads'); the function it returns ends the reading. */
-function meter(pid: number): () => Readings {
+/**
+ * Starts reading the server's CPU time (all its processes), its database's
+ * and this process's (all its threads'); the function it returns ends the reading.
+ */
+function meter(running: Running): () => Readings {
   // Read in the reverse order at the end, so each interval spans the ones inside it.
   const machine = machineBusySeconds();
-  const server = cpuSeconds(pid);
+  const database = running.databasePid === undefined ? undefined : treeCpuSeconds(running.databasePid);
+  const server = treeCpuSeconds(running.pid);
   const own = process.cpuUsage();
   const began = performance.now();
   return () => {
     const wallSeconds = (performance.now() - began) / 1000;
     const { user, system } = process.cpuUsage(own);
-    const serverCpuSeconds = cpuSeconds(pid) - server;
-    return { serverCpuSeconds, harnessCpuSeconds: (user + system) / 1e6, machineCpuSeconds: machineBusySeconds() - machine, wallSeconds };
+    const serverCpuSeconds = treeCpuSeconds(running.pid) - server;
+    const databaseCpuSeconds = database === undefined ? undefined : treeCpuSeconds(running.databasePid!) - database;
+    return {
+      serverCpuSeconds,
+      ...(databaseCpuSeconds === undefined ? {} : { databaseCpuSeconds }),
+      harnessCpuSeconds: (user + system) / 1e6,
+      machineCpuSeconds: machineBusySeconds() - machine,
+      wallSeconds,
+    };
   };
 }
 
@@ -151,11 +166,11 @@ async function measure(running: Running, client: Client, ref: WorkloadRef, shape
     const random = seededRandom(SEED);
     const next = () => workload.next(random);
     if (warmupSeconds > 0) await collect(client, next, connections, warmupSeconds);
-    const stop = meter(running.pid);
+    const stop = meter(running);
     tallies = [await collect(client, next, connections, seconds)];
     reading = stop();
   } else {
-    ({ tallies, reading } = await driveThreads({ endpoint: running.endpoint, ref, connections, clients, seed: SEED, warmupSeconds, seconds }, () => meter(running.pid)));
+    ({ tallies, reading } = await driveThreads({ endpoint: running.endpoint, ref, connections, clients, seed: SEED, warmupSeconds, seconds }, () => meter(running)));
   }
   const window = summarise(tallies, reading.wallSeconds);
   const answered = window.requests + window.errors;
@@ -173,7 +188,9 @@ async function measure(running: Running, client: Client, ref: WorkloadRef, shape
     ...(connections > 1 ? { saturated: serverCoreShare >= SATURATED_SHARE } : {}),
     harnessCpuSeconds: reading.harnessCpuSeconds,
     harnessCpuMicrosPerRequest: perRequest(reading.harnessCpuSeconds),
-    otherCoreShare: Math.max(0, reading.machineCpuSeconds - reading.serverCpuSeconds - reading.harnessCpuSeconds) / reading.wallSeconds,
+    ...(reading.databaseCpuSeconds === undefined ? {} : { databaseCpuMicrosPerRequest: perRequest(reading.databaseCpuSeconds) }),
+    otherCoreShare:
+      Math.max(0, reading.machineCpuSeconds - reading.serverCpuSeconds - (reading.databaseCpuSeconds ?? 0) - reading.harnessCpuSeconds) / reading.wallSeconds,
     ...(workload.items === undefined ? {} : { items: workload.items, cpuMicrosPerItem: cpuMicrosPerRequest / workload.items }),
   };
 }

@@ -8,10 +8,16 @@ import type { Sizes, Workload, WorkloadSet } from './operations.js';
 import { scaleSet, standardSet } from './workloads.js';
 
 /** The sets `--set` chooses from. */
-export const SET_NAMES = ['standard', 'independent'] as const;
+export const SET_NAMES = ['standard', 'independent', 'scale-out'] as const;
 export type SetName = (typeof SET_NAMES)[number];
 
-const SETS: Record<SetName | 'scale', WorkloadSet> = { standard: standardSet, independent: independentSet, scale: scaleSet };
+const SETS: Record<SetName | 'scale', WorkloadSet> = {
+  standard: standardSet,
+  independent: independentSet,
+  // The independent method's table and workloads, on the scale-out targets.
+  'scale-out': { ...independentSet, name: 'scale-out' },
+  scale: scaleSet,
+};
 
 export function workloadSet(name: SetName | 'scale'): WorkloadSet {
   return SETS[name];

@@ -6,14 +6,22 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { request } from 'node:http';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BENCH_DIR = join(ROOT, 'bench');
 const SERVERS = fileURLToPath(new URL('./servers/', import.meta.url));
 
-export type TargetName = 'dynalith-disk' | 'dynalith-memory' | 'ceiling' | 'ceiling-net' | 'dynalite' | 'dynamodb-local';
+export type TargetName =
+  | 'dynalith-disk'
+  | 'dynalith-memory'
+  | 'dynalith-workers'
+  | 'dynalith-postgres'
+  | 'ceiling'
+  | 'ceiling-net'
+  | 'dynalite'
+  | 'dynamodb-local';
 
 export interface Target {
   readonly name: TargetName;
@@ -27,6 +35,8 @@ export interface Target {
 export const TARGETS: readonly Target[] = [
   { name: 'dynalith-disk', label: 'Dynalith (LMDB on disk)', peer: false, stores: true },
   { name: 'dynalith-memory', label: 'Dynalith (--in-memory)', peer: false, stores: true },
+  { name: 'dynalith-workers', label: 'Dynalith (--workers 2, LMDB on disk)', peer: false, stores: true },
+  { name: 'dynalith-postgres', label: 'Dynalith (--storage: PostgreSQL on this machine, durable)', peer: false, stores: true },
   { name: 'ceiling', label: 'ceiling (bare node:http)', peer: false, stores: false },
   { name: 'ceiling-net', label: "ceiling on Dynalith's HTTP layer (node:net)", peer: false, stores: false },
   { name: 'dynalite', label: 'dynalite (in memory)', peer: true, stores: true },
@@ -35,7 +45,10 @@ export const TARGETS: readonly Target[] = [
 
 export interface Running {
   readonly endpoint: string;
+  /** The server's process; with `--workers`, its primary (its CPU is counted with its workers'). */
   readonly pid: number;
+  /** The database server a target keeps its data in (PostgreSQL's postmaster), counted apart. */
+  readonly databasePid?: number;
   /** From spawn to the first answered request. */
   readonly startupMs: number;
   /** Bytes the target's data directory takes on disk (0 for in-memory targets). */
@@ -63,7 +76,7 @@ function dynamoDbLocalDir(): string {
   return join(lib, folder);
 }
 
-function command(name: TargetName, port: number, dataDir: string, nodeFlags: readonly string[]): Command {
+function command(name: TargetName, port: number, dataDir: string, nodeFlags: readonly string[], storageUrl?: string): Command {
   const node = (script: string, ...args: string[]) => ({ command: process.execPath, args: [...nodeFlags, script, ...args], cwd: ROOT });
   // Profiled runs start the unbundled modules, so profiles name source files.
   const dynalith = nodeFlags.length > 0 ? join(SERVERS, 'dynalith-modules.js') : join(ROOT, 'bin', 'dynalith.js');
@@ -72,6 +85,10 @@ function command(name: TargetName, port: number, dataDir: string, nodeFlags: rea
       return node(dynalith, '--port', String(port), '--data-dir', dataDir);
     case 'dynalith-memory':
       return node(dynalith, '--port', String(port), '--in-memory');
+    case 'dynalith-workers':
+      return node(dynalith, '--port', String(port), '--data-dir', dataDir, '--workers', '2');
+    case 'dynalith-postgres':
+      return node(dynalith, '--port', String(port), '--storage', storageUrl!);
     case 'ceiling':
       return node(join(SERVERS, 'ceiling.js'), String(port));
     case 'ceiling-net':
@@ -128,17 +145,33 @@ function answers(port: number): Promise<boolean> {
   });
 }
 
+interface Postgres {
+  readonly url: string;
+  readonly pid: number;
+  stop(): void;
+}
+
+/** scripts/postgres.js, the tests' PostgreSQL starter, loaded from the project root (it is plain JavaScript, not compiled). */
+async function startPostgres(): Promise<Postgres> {
+  const module = (await import(pathToFileURL(join(ROOT, 'scripts', 'postgres.js')).href)) as { startPostgres(options: { durable: boolean }): Promise<Postgres> };
+  return module.startPostgres({ durable: true });
+}
+
 /** Starts the target; `nodeFlags` (e.g. --cpu-prof) go to the Node-based ones. */
 export async function start(target: Target, port: number, nodeFlags: readonly string[] = []): Promise<Running> {
+  const database = target.name === 'dynalith-postgres' ? await startPostgres() : undefined;
   const dataDir = mkdtempSync(join(tmpdir(), 'dynalith-bench-'));
-  const { command: file, args, cwd } = command(target.name, port, join(dataDir, 'data'), nodeFlags);
+  const { command: file, args, cwd } = command(target.name, port, join(dataDir, 'data'), nodeFlags, database?.url);
   const started = performance.now();
   const child: ChildProcess = spawn(file, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
   let exited = false;
   const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
-  const cleanUp = () => rmSync(dataDir, { recursive: true, force: true });
+  const cleanUp = () => {
+    rmSync(dataDir, { recursive: true, force: true });
+    database?.stop();
+  };
   while (!(await answers(port))) {
     if (exited || performance.now() - started > 60_000) {
       child.kill('SIGKILL');
@@ -151,6 +184,7 @@ export async function start(target: Target, port: number, nodeFlags: readonly st
   return {
     endpoint: `http://127.0.0.1:${port}`,
     pid: child.pid!,
+    ...(database === undefined ? {} : { databasePid: database.pid }),
     startupMs,
     diskBytes: () => allocatedBytes(dataDir),
     async stop() {

@@ -3,7 +3,7 @@
 // root), `initdb` into a temporary folder, started with `pg_ctl` on a free
 // port of 127.0.0.1, removed again by stop(). Nothing is assumed running.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, chownSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, chownSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,8 +56,13 @@ function runAs(user, command, args) {
   if (result.status !== 0) throw new Error(`${command} failed (${result.status}): ${result.stderr || result.stdout}`);
 }
 
-/** Starts a server; resolves to its URL (user `dynalith`, database `postgres`) and a stop() that removes it. */
-export async function startPostgres() {
+/**
+ * Starts a server; resolves to its URL (user `dynalith`, database `postgres`),
+ * its postmaster's pid and a stop() that removes it. The tests' server skips
+ * fsync (its data is thrown away); `durable` keeps PostgreSQL's defaults, for
+ * benchmarks whose writes must be as durable as LMDB's.
+ */
+export async function startPostgres({ durable = false } = {}) {
   const { initdb, pgCtl } = postgresBinaries();
   const user = process.getuid?.() === 0 ? 'postgres' : undefined;
   const dir = mkdtempSync(join(tmpdir(), 'dynalith-pg-'));
@@ -69,12 +74,14 @@ export async function startPostgres() {
   const data = join(dir, 'data');
   runAs(user, initdb, ['-D', data, '-U', 'dynalith', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
   const port = await freePort();
-  // Throwaway data: no fsync. The sockets go into the folder, not /var/run.
-  const settings = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400`;
+  // The sockets go into the folder, not /var/run.
+  const throwaway = durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
+  const settings = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=400${throwaway}`;
   runAs(user, pgCtl, ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '60', '-o', settings, 'start']);
   let stopped = false;
   return {
     url: `postgres://dynalith@127.0.0.1:${port}/postgres`,
+    pid: Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]),
     stop() {
       if (stopped) return;
       stopped = true;

@@ -3,7 +3,7 @@
  * machine's cores with the server, so throughput alone understates a fast
  * server, while its own CPU time per request does not.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 
 let ticksPerSecond: number | undefined;
@@ -19,6 +19,34 @@ export function cpuSeconds(pid: number): number {
   // The command name (field 2) may hold spaces; fields after its ')' are plain.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / clockTicks();
+}
+
+/** The pids of a process's children (all its threads'). */
+function childrenOf(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+      readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number),
+    );
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * CPU seconds a process and all its descendants have used so far: a server
+ * of several processes (`--workers`, PostgreSQL's backends) counts whole. A
+ * descendant that exited in between takes its time with it.
+ */
+export function treeCpuSeconds(pid: number): number {
+  let total = 0;
+  for (const next of [pid, ...childrenOf(pid)]) {
+    try {
+      total += next === pid ? cpuSeconds(next) : treeCpuSeconds(next);
+    } catch {
+      // Gone between the listing and the read.
+    }
+  }
+  return total;
 }
 
 /**

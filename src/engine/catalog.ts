@@ -76,7 +76,11 @@ function storedFormat(tx: ReadTransaction): Uint8Array | undefined {
  */
 export class StaleCatalog extends Error {
   constructor() {
+    // No stack: a remote backend's incomplete runs throw it whenever the version is not fetched yet, and drop it.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super('the table catalog changed in another process');
+    Error.stackTraceLimit = limit;
   }
 }
 

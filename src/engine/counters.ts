@@ -47,7 +47,7 @@ export function addCounters(tx: WriteTransaction, key: Uint8Array, itemCount: nu
  * hashes to, and a read sums them. Where transactions are serial (LMDB,
  * memory) only the counter's own key is used, as before.
  */
-export const SPREAD = 32;
+export const SPREAD = 256;
 
 /** The slot a write adds to: from the key it writes, so a re-run of the same write picks the same slot. */
 export function counterSlot(writtenKey: Uint8Array): number {
@@ -68,6 +68,11 @@ function slotKey(key: Uint8Array, slot: number | undefined): Uint8Array {
 /** Adds to a spread counter, in `slot` (undefined where transactions are serial). */
 export function addSpreadCounters(tx: WriteTransaction, key: Uint8Array, slot: number | undefined, itemCount: number, sizeBytes: number): void {
   addCounters(tx, slotKey(key, slot), itemCount, sizeBytes);
+}
+
+/** Reads the slot a write will add to, and nothing else: for a remote backend, which fetches it with the write's other first reads. */
+export function touchSpreadCounters(tx: ReadTransaction, key: Uint8Array, slot: number): void {
+  tx.get(slotKey(key, slot));
 }
 
 /** A spread counter's total: its own key and every slot. */

@@ -12,7 +12,7 @@ import { itemSize } from '../model/item-size.js';
 import { DynamoError } from '../protocol/errors.js';
 import type { Storage, WriteTransaction } from '../storage/storage.js';
 import { DEFAULT_CONFIG } from '../config.js';
-import { addCounters, addSpreadCounters, counterSlot, readCounters, readSpreadCounters, type Counters } from './counters.js';
+import { addCounters, addSpreadCounters, counterSlot, readCounters, readSpreadCounters, touchSpreadCounters, type Counters } from './counters.js';
 import { maintainIndexes, tableIndexes, type IndexWrite } from './indexes.js';
 import { itemKey } from './item-key.js';
 import { itemChangeHook, type ChangeOrigin, type ItemChangeHook } from '../features/item-change-hooks.js';
@@ -109,8 +109,20 @@ export class ItemStore {
     this.onChange = itemChangeHook(limits);
   }
 
-  private checkCatalog(tx: WriteTransaction): void {
-    if (this.catalogVersion !== undefined && storedCatalogVersion(tx) !== this.catalogVersion()) throw new StaleCatalog();
+  /**
+   * Runs `body` in the transaction, then checks the catalog version: a stale
+   * catalog wins over whatever the body decided (it is run again on a fresh
+   * one). Checked last so that a remote backend fetches the version with the
+   * body's first reads, in one round trip.
+   */
+  private checked<T>(tx: WriteTransaction, body: () => T): T {
+    try {
+      return body();
+    } finally {
+      if (this.catalogVersion !== undefined && storedCatalogVersion(tx) !== this.catalogVersion()) {
+        throw new StaleCatalog();
+      }
+    }
   }
 
   /** The stored item (its JSON text and size), or undefined. */
@@ -129,18 +141,32 @@ export class ItemStore {
    * nothing is written.
    */
   async write(table: TableRecord, key: PrimaryKey, apply: (old: Item | undefined) => ApplyResult, origin: ChangeOrigin = {}): Promise<WriteOutcome> {
-    return this.storage.write((tx) => {
-      this.checkCatalog(tx);
-      return this.applyStep(tx, { table, key, apply, origin });
-    });
+    return this.storage.write((tx) => this.checked(tx, () => this.applyStep(tx, { table, key, apply, origin })));
   }
 
   /** Stores `next` (undefined: deletes the item) whatever was there; the outcome's `old` is not reported. */
   async replace(table: TableRecord, key: PrimaryKey, next: Item | undefined): Promise<WriteOutcome> {
-    return this.storage.write((tx) => {
-      this.checkCatalog(tx);
-      return this.applyStep(tx, { table, key, apply: () => next, blind: true });
-    });
+    return this.storage.write((tx) => this.checked(tx, () => this.applyStep(tx, { table, key, apply: () => next, blind: true })));
+  }
+
+  /**
+   * Stores each item (undefined: deletes it) whatever was there, as
+   * `replace` does for one: BatchWriteItem's writes, which are not atomic
+   * together. Where transactions are serial (LMDB, memory) each is its own,
+   * and issued together they share commits; where they run concurrently (a
+   * database) all go in one transaction, a round trip or two instead of one
+   * or two per item. A write's DynamoError (an item collection over its
+   * limit) fails the call.
+   */
+  async replaceMany(writes: readonly { readonly table: TableRecord; readonly key: PrimaryKey; readonly next: Item | undefined }[]): Promise<WriteOutcome[]> {
+    if (this.storage.concurrent !== true) return Promise.all(writes.map(({ table, key, next }) => this.replace(table, key, next)));
+    try {
+      const { outcomes } = await this.writeMany(writes.map(({ table, key, next }) => ({ table, key, apply: () => next, blind: true })));
+      return [...outcomes];
+    } catch (error) {
+      if (error instanceof StepFailures) throw error.failures.find((failure) => failure !== undefined)!;
+      throw error;
+    }
   }
 
   /**
@@ -156,8 +182,7 @@ export class ItemStore {
    * with another fingerprint is refused.
    */
   async writeMany(steps: readonly WriteStep[], idempotency?: IdempotencyClaim): Promise<ManyOutcome> {
-    return this.storage.write((tx) => {
-      this.checkCatalog(tx);
+    return this.storage.write((tx) => this.checked(tx, () => {
       if (idempotency !== undefined) {
         const recorded = readIdempotencyRecord(tx, idempotency);
         if (recorded !== undefined) return { outcomes: recorded, replayed: true };
@@ -165,9 +190,12 @@ export class ItemStore {
       const outcomes: WriteOutcome[] = [];
       const failures: (DynamoError | undefined)[] = [];
       let failed = false;
+      // One counter slot for the whole transaction: spread per item, a batch would touch most slots and conflict with every other batch.
+      const first = steps[0];
+      const slot = this.storage.concurrent === true && first !== undefined ? counterSlot(itemKey(first.table.id, first.key)) : undefined;
       for (const step of steps) {
         try {
-          outcomes.push(this.applyStep(tx, step));
+          outcomes.push(this.applyStep(tx, step, slot));
           failures.push(undefined);
         } catch (error) {
           if (!(error instanceof DynamoError)) throw error;
@@ -178,13 +206,18 @@ export class ItemStore {
       if (failed) throw new StepFailures(failures);
       if (idempotency !== undefined) writeIdempotencyRecord(tx, idempotency, outcomes);
       return { outcomes, replayed: false };
-    });
+    }));
   }
 
   /** One item's write inside the caller's transaction: the item, its index entries and every counter. */
-  private applyStep(tx: WriteTransaction, { table, key, apply, origin = {}, blind = false }: WriteStep): WriteOutcome {
+  /** `sharedSlot`: the counter slot of a multi-item transaction (else the item's own, where counters are spread). */
+  private applyStep(tx: WriteTransaction, { table, key, apply, origin = {}, blind = false }: WriteStep, sharedSlot?: number): WriteOutcome {
     const storageKey = itemKey(table.id, key);
     const collected = table.LocalSecondaryIndexes.length > 0;
+    const slot = sharedSlot ?? (this.storage.concurrent === true ? counterSlot(storageKey) : undefined);
+    // A remote backend fetches what a run reads in one round trip: the counter is read up front, with the item,
+    // since an apply step that fails on a not-yet-fetched item (SET c = c + 1) would end the run before it.
+    if (slot !== undefined) touchSpreadCounters(tx, tableStatsKey(table.id), slot);
     const stored = tx.get(storageKey);
     const existed = stored !== undefined;
     const old = existed && (!blind || tableReadsOld(table)) ? decodeStored(stored) : undefined;
@@ -200,7 +233,6 @@ export class ItemStore {
     } else {
       tx.put(storageKey, encodeStored(JSON.stringify(next), newSize));
     }
-    const slot = this.storage.concurrent === true ? counterSlot(storageKey) : undefined;
     addSpreadCounters(tx, tableStatsKey(table.id), slot, (next === undefined ? 0 : 1) - (existed ? 1 : 0), newSize - oldSize);
     const { localGrowth, writes } = maintainIndexes(tx, table, old, next, slot);
     this.onChange(tx, table, key, old, next, origin);

@@ -10,6 +10,7 @@
  * must agree to well within the lease's length (NTP does).
  */
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Storage } from '../storage/storage.js';
 import { leaseKey } from './keyspace.js';
 
@@ -31,7 +32,8 @@ export class Lease {
     private readonly storage: Storage,
     job: string,
     private readonly lengthMs = 10_000,
-    readonly holder: string = randomUUID(),
+    /** Who holds it, as operators read it in the record: process id, host, and a unique suffix. */
+    readonly holder: string = `${process.pid}@${hostname()}/${randomUUID()}`,
     private readonly now: () => number = Date.now,
   ) {
     this.key = leaseKey(job);

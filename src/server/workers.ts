@@ -3,9 +3,12 @@
  * of a machine serves. The primary process serves nothing itself: it holds
  * the data directory's lock (so no other server opens the directory, while
  * its own workers do: LMDB is multi-process safe, one writer at a time), starts
- * the workers with Node's cluster module (which hands each new connection to
- * one of them), starts a worker again if one dies, and on SIGTERM or SIGINT
- * stops them all gracefully before it releases the lock.
+ * the workers with Node's cluster module, starts a worker again if one dies,
+ * and on SIGTERM or SIGINT stops them all gracefully before it releases the
+ * lock. The workers accept connections from the shared socket themselves
+ * (SCHED_NONE): with the cluster's default round robin the primary accepts
+ * each connection and passes it on, and one passed to a worker as it died was
+ * seen to stay with the primary, unanswered and never closed.
  *
  * Nothing is shared in memory: each worker caches the catalog and checks it
  * against storage's version (catalog.ts), and background work that must run
@@ -31,15 +34,17 @@ export interface PrimaryStarted {
  * listening.
  */
 export async function startPrimary(config: Config, log: (line: string) => void): Promise<PrimaryStarted> {
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
   const storage: Storage | undefined = config.storageUrl === undefined ? await openStorage(config) : undefined;
   let stopping = false;
   const live = new Set<Worker>();
   const exited = new Set<Promise<void>>();
   let endpoint = '';
 
+  // Until every first worker listens, a worker's death fails the start (a bad setting, a port in use would fail again).
+  let serving = false;
   const fork = (): Promise<void> => {
     const worker = cluster.fork();
-    // One that dies before it listens is not started again: it would fail again (a bad setting, a port in use).
     let listened = false;
     worker.once('listening', () => (listened = true));
     live.add(worker);
@@ -48,9 +53,15 @@ export async function startPrimary(config: Config, log: (line: string) => void):
     worker.once('exit', (code, signal) => {
       live.delete(worker);
       exited.delete(gone);
-      if (stopping || !listened) return;
+      if (stopping || !serving) return;
       log(`dynalith: worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
-      void fork().catch((error: unknown) => log(`dynalith: ${(error as Error).message}`));
+      // One that died before it listened is started again after a pause, not in a tight loop.
+      const restart = () => {
+        if (!stopping) void fork().catch((error: unknown) => log(`dynalith: ${(error as Error).message}`));
+      };
+      // The timer is not unref'd: with every worker gone, it is what keeps the primary running.
+      if (listened) restart();
+      else setTimeout(restart, 1000);
     });
     return new Promise<void>((resolve, reject) => {
       let why = `a worker exited before it listened`;
@@ -78,6 +89,7 @@ export async function startPrimary(config: Config, log: (line: string) => void):
   try {
     // One at a time: the first opens the store's catalog alone.
     for (let i = 0; i < config.workers; i++) await fork();
+    serving = true;
   } catch (error) {
     await stopAll('SIGKILL');
     throw error;

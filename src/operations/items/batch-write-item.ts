@@ -117,10 +117,7 @@ export const batchWriteItem = defineOperation<BatchWriteItemRequest>({
     }
     const checked = entries.map(([name, writes]) => [name, checkTableWrites(writes)] as const);
     const planned = checked.flatMap(([name, writes]) => planTableWrites(name, dataTable(context, name), writes));
-    // Each write is its own transaction (a batch is not atomic); issued together, they share commits.
-    const outcomes = await Promise.all(
-      planned.map(({ table, key, item }) => context.services.items.replace(table, key, item)),
-    );
+    const outcomes = await context.services.items.replaceMany(planned.map(({ table, key, item }) => ({ table, key, next: item })));
     const capacity = new CapacityByTable();
     // Keyed by table name, and "__proto__" is one: no prototype to set by mistake.
     const metrics: Record<string, ItemCollectionMetrics[]> = Object.create(null);
