@@ -62,6 +62,16 @@ function throughputCells(results: readonly TargetResult[], result: TargetResult,
   ];
 }
 
+/** A table's rows: workload by workload, each target that measured it, `cells` after the workload and the target's name. */
+function workloadRows(workloads: readonly string[], targets: readonly TargetResult[], cells: (result: TargetResult, m: Measured) => string[]): string[] {
+  return workloads.flatMap((workload) =>
+    targets.flatMap((result) => {
+      const m = result.throughput.find((t) => t.workload === workload);
+      return m === undefined ? [] : [`| ${workload} | ${result.target} | ${cells(result, m).join(' | ')} |`];
+    }),
+  );
+}
+
 export function renderMarkdown(results: readonly TargetResult[]): string {
   const lines: string[] = [];
   const ran = results.filter((r) => r.throughput.length > 0);
@@ -81,12 +91,7 @@ export function renderMarkdown(results: readonly TargetResult[]): string {
     '| workload | server | CPU µs/req | CPU × ceiling | CPU target | CPU µs/item | req/s | × ceiling | × dynalite | × DDB Local | core share | p50 ms | p99 ms | errors | harness CPU µs/req |',
     '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   );
-  for (const workload of workloadNames) {
-    for (const result of ran) {
-      const m = result.throughput.find((t) => t.workload === workload);
-      if (m) lines.push(`| ${workload} | ${result.target} | ${throughputCells(results, result, m).join(' | ')} |`);
-    }
-  }
+  lines.push(...workloadRows(workloadNames, ran, (result, m) => throughputCells(results, result, m)));
   const scaledOut = ran.filter((r) => SCALE_OUT_GOALS.some((goal) => goal.target === r.target));
   if (scaledOut.length > 0) {
     lines.push(
@@ -98,20 +103,24 @@ export function renderMarkdown(results: readonly TargetResult[]): string {
       '| workload | server | CPU µs/req | × dynalith-disk | target | database CPU µs/req | req/s | core share | p50 ms | p99 ms | errors |',
       '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
     );
-    for (const workload of workloadNames) {
-      for (const result of scaledOut) {
-        const m = result.throughput.find((t) => t.workload === workload);
-        if (m === undefined) continue;
-        const single = find(results, 'dynalith-disk', workload, 'throughput');
+    lines.push(
+      ...workloadRows(workloadNames, scaledOut, (result, m) => {
+        const single = find(results, 'dynalith-disk', m.workload, 'throughput');
         const max = SCALE_OUT_GOALS.find((goal) => goal.target === result.target)!.max;
         const times = single === undefined ? undefined : m.cpuMicrosPerRequest / single.cpuMicrosPerRequest;
-        lines.push(
-          `| ${workload} | ${result.target} | ${fixed(m.cpuMicrosPerRequest, 0)} | ${ratio(m.cpuMicrosPerRequest, single?.cpuMicrosPerRequest)} | ` +
-            `${times === undefined ? '–' : `≤ ${max}× ${mark(times <= max)}`} | ${fixed(m.databaseCpuMicrosPerRequest, 0)} | ${fixed(m.requestsPerSecond, 0)} | ` +
-            `${share(m.serverCoreShare)} | ${fixed(m.p50Ms, 2)} | ${fixed(m.p99Ms, 2)} | ${m.errors} |`,
-        );
-      }
-    }
+        return [
+          fixed(m.cpuMicrosPerRequest, 0),
+          ratio(m.cpuMicrosPerRequest, single?.cpuMicrosPerRequest),
+          times === undefined ? '–' : `≤ ${max}× ${mark(times <= max)}`,
+          fixed(m.databaseCpuMicrosPerRequest, 0),
+          fixed(m.requestsPerSecond, 0),
+          share(m.serverCoreShare),
+          fixed(m.p50Ms, 2),
+          fixed(m.p99Ms, 2),
+          String(m.errors),
+        ];
+      }),
+    );
   }
   const sequential = ran.filter((r) => r.sequential.length > 0);
   if (sequential.length > 0) {
