@@ -1,11 +1,13 @@
 /**
- * The table catalog: table definitions live in storage (so several nodes can
- * share them later) and are cached here. Transitional statuses (CREATING,
+ * The table catalog: table definitions live in storage, which every process
+ * and node shares, and are cached here, checked against a version in storage
+ * (StaleCatalog). Transitional statuses (CREATING,
  * UPDATING, DELETING) carry the time they end and are resolved when read, so
  * no timer has to survive a restart. The catalog also runs the background
  * work of table and index changes: backfilling a new global index (restarted
  * on open for indexes still backfilling), purging a deleted index, and
- * purging a deleted table's data (table-purge.ts; resumed on open).
+ * purging a deleted table's data (table-purge.ts; resumed on open), each in
+ * the one process of all that holds the job's lease (leases.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { DynamoError } from '../protocol/errors.js';
@@ -18,6 +20,10 @@ import { CATALOG_VERSION_KEY, FORMAT_VERSION_KEY, NEXT_TABLE_ID_KEY, TABLE_RECOR
 import { backfillIndex } from './index-backfill.js';
 import { markForPurge, markIndexForPurge, purgeMarked, purgeMarkers } from './table-purge.js';
 import { storeEnabledStream } from '../features/streams/stream-state.js';
+import { holderName, Lease } from './leases.js';
+
+/** How long a background job's lease lasts; its holder renews it a few times per length while it works. */
+const JOB_LEASE_MS = 5000;
 
 /**
  * Bump when the stored layout changes incompatibly (2: item values carry their size, see stored-item.ts; 3: key-layout.ts;
@@ -121,6 +127,11 @@ export class Catalog {
   /** Background work under way (backfills, purges), and whether it should stop after its current transaction. */
   private readonly background = new Set<Promise<unknown>>();
   private stopped = false;
+  /** Resolves on stop(), ending the waits of jobs another process holds. */
+  private wake: () => void = () => undefined;
+  private readonly stopping = new Promise<void>((resolve) => (this.wake = resolve));
+  /** This process's name in the leases of its jobs (one for all, so it can take back a lease it held before). */
+  private readonly holder = holderName();
 
   private constructor(
     private readonly storage: Storage,
@@ -334,9 +345,9 @@ export class Catalog {
         return now === undefined ? undefined : { table, index: now };
       };
       this.inBackground(
-        backfillIndex(this.storage, target)
-          .then((done) => (done ? this.finishBackfill(record, index.id) : undefined))
-          .finally(() => this.building.delete(index.id)),
+        this.underLease(`backfill-${index.id}`, () =>
+          backfillIndex(this.storage, target).then((done) => (done ? this.finishBackfill(record, index.id) : undefined)),
+        ).finally(() => this.building.delete(index.id)),
       );
     }
   }
@@ -345,7 +356,32 @@ export class Catalog {
   private startPurge(tableId: number): void {
     if (this.purging.has(tableId) || this.stopped) return;
     this.purging.add(tableId);
-    this.inBackground(purgeMarked(this.storage, tableId, () => this.stopped).finally(() => this.purging.delete(tableId)));
+    this.inBackground(
+      this.underLease(`purge-${tableId}`, () => purgeMarked(this.storage, tableId, () => this.stopped)).finally(() => this.purging.delete(tableId)),
+    );
+  }
+
+  /**
+   * Runs `work` only in the process of all that holds the job's lease. The
+   * others ask again each lease length, so one of them takes the job over
+   * if the holder dies; each job is idempotent and resumes from what storage
+   * says is left (a backfill from the table's first item, a purge from the
+   * keys still there), so the one that takes over finishes it, or finds it done.
+   */
+  private async underLease(job: string, work: () => Promise<unknown>): Promise<void> {
+    const lease = new Lease(this.storage, job, JOB_LEASE_MS, this.holder);
+    while (!(await lease.hold())) {
+      const pause = new Promise<void>((resolve) => setTimeout(resolve, JOB_LEASE_MS).unref());
+      await Promise.race([pause, this.stopping]);
+      if (this.stopped) return;
+    }
+    const renewal = setInterval(() => void lease.hold().catch(() => undefined), JOB_LEASE_MS / 3);
+    try {
+      await work();
+    } finally {
+      clearInterval(renewal);
+      await lease.release().catch(() => undefined);
+    }
   }
 
   /**
@@ -366,6 +402,7 @@ export class Catalog {
   /** Stops the background work after its current transaction; the next start resumes it. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.wake();
     clearInterval(this.watcher);
     await this.settled();
   }

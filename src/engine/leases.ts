@@ -23,6 +23,11 @@ interface LeaseRecord {
   readonly until: number;
 }
 
+/** A name for a lease's holder, as operators read it in the record: process id, host, and a unique suffix. */
+export function holderName(): string {
+  return `${process.pid}@${hostname()}/${randomUUID()}`;
+}
+
 export class Lease {
   /** Until when this process is known to hold the lease (0: not held). */
   private heldUntil = 0;
@@ -32,8 +37,7 @@ export class Lease {
     private readonly storage: Storage,
     job: string,
     private readonly lengthMs = 10_000,
-    /** Who holds it, as operators read it in the record: process id, host, and a unique suffix. */
-    readonly holder: string = `${process.pid}@${hostname()}/${randomUUID()}`,
+    readonly holder: string = holderName(),
     private readonly now: () => number = Date.now,
   ) {
     this.key = leaseKey(job);

@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  BatchWriteItemCommand,
   CreateTableCommand,
   DeleteTableCommand,
   DescribeTableCommand,
@@ -21,6 +22,7 @@ import {
   UpdateItemCommand,
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
+  type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { clientFor, uniqueName } from '../helpers/harness.js';
@@ -29,6 +31,8 @@ import { startChild, type ChildServer } from '../helpers/child-server.js';
 import { openPostgresStorage } from '../../src/storage/postgres.js';
 import { openLmdbStorage } from '../../src/storage/lmdb.js';
 import { leaseKey } from '../../src/engine/keyspace.js';
+import { prefixEnd } from '../../src/model/key-codec.js';
+import type { Storage } from '../../src/storage/storage.js';
 import { createStreamTable, readStream, streamsClient } from '../helpers/streams.js';
 
 const NODES = 3;
@@ -46,18 +50,53 @@ const createTableOn = (client: DynamoDBClient, TableName: string) =>
 /** The processes of one deployment: an endpoint per client (the same one for workers), and how to stop them. */
 interface Deployment {
   readonly endpoints: readonly string[];
-  /** The process id in the TTL sweeper's lease record, if a process holds it. */
-  sweeperHolder(): Promise<number | undefined>;
+  /** The store, read beside the servers: what their lease records say. */
+  readonly store: Storage;
   stop(): Promise<void>;
 }
 
-const SWEEPER_LEASE = leaseKey('ttl-sweeper');
+/** The pid of a live lease on a job whose name starts with `job` (its holder is `pid@host/unique`). */
+async function leaseHolder(store: Storage, job: string): Promise<number | undefined> {
+  const start = leaseKey(job);
+  const records = await store.read((tx) => [...tx.range({ start, end: prefixEnd(start)! })].map(({ value }) => value));
+  for (const record of records) {
+    const { holder, until } = JSON.parse(Buffer.from(record).toString('utf8')) as { holder: string; until: number };
+    const pid = Number(holder.split('@')[0]);
+    if (until > Date.now() && alive(pid)) return pid;
+  }
+  return undefined;
+}
 
-/** The pid a lease record names (its holder is `pid@host/unique`). */
-function holderPid(record: Uint8Array | undefined): number | undefined {
-  if (record === undefined) return undefined;
-  const { holder, until } = JSON.parse(Buffer.from(record).toString('utf8')) as { holder: string; until: number };
-  return until > Date.now() ? Number(holder.split('@')[0]) : undefined;
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Polls `probe` every 100 ms until it answers something, for at most `ms`. */
+async function waitFor<T>(probe: () => Promise<T | undefined>, ms: number): Promise<T | undefined> {
+  for (const end = Date.now() + ms; Date.now() < end; ) {
+    const found = await probe();
+    if (found !== undefined) return found;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return undefined;
+}
+
+/** Sends with the first client whose node is alive (a test may have killed one). */
+async function onAnyNode<T>(clients: readonly DynamoDBClient[], send: (client: DynamoDBClient) => Promise<T>): Promise<T> {
+  let last: unknown;
+  for (const client of clients) {
+    try {
+      return await send(client);
+    } catch (error) {
+      last = error;
+    }
+  }
+  throw last;
 }
 
 function describeSharedStore(title: string, skip: string | false, deploy: () => Promise<Deployment>, more?: (deployment: () => Deployment, node: (i: number) => DynamoDBClient) => void): void {
@@ -238,25 +277,57 @@ function describeSharedStore(title: string, skip: string | false, deploy: () => 
     });
     more?.(() => deployment!, node);
 
-    // Last: it kills a process, whose connections the clients above still hold.
+    // Last: they kill processes, whose connections the clients above still hold.
+    test('the process filling a new index dies: another takes the job over and the index gets every item', async () => {
+      const TableName = uniqueName('nodes_backfill');
+      const items = 6000;
+      await createTable(TableName, 0);
+      for (let i = 0; i < items; i += 25) {
+        const requests = Array.from({ length: 25 }, (_, j) => ({ PutRequest: { Item: { pk: { S: `k${i + j}` }, g: { S: `g${(i + j) % 7}` } } } }));
+        await node(i / 25).send(new BatchWriteItemCommand({ RequestItems: { [TableName]: requests } }));
+      }
+      await node(1).send(
+        new UpdateTableCommand({
+          TableName,
+          AttributeDefinitions: [{ AttributeName: 'g', AttributeType: 'S' }],
+          GlobalSecondaryIndexUpdates: [{ Create: { IndexName: 'byG', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } } }],
+        }),
+      );
+      const holder = await waitFor(() => leaseHolder(deployment!.store, 'backfill-'), 10_000);
+      // The fill may be over before it is seen; killed mid-way, another process must finish it.
+      if (holder !== undefined) process.kill(holder, 'SIGKILL');
+      const clients = deployment!.endpoints.map((endpoint) => clientFor(endpoint, { maxAttempts: 5 }));
+      try {
+        const active = await waitFor(async () => {
+          const { Table } = await onAnyNode(clients, (client) => client.send(new DescribeTableCommand({ TableName })));
+          return Table?.GlobalSecondaryIndexes?.[0]?.IndexStatus === 'ACTIVE' ? true : undefined;
+        }, 60_000);
+        assert.equal(active, true, `the index became ACTIVE after its filler (${holder ?? 'done before it was seen'}) was killed`);
+        let count = 0;
+        for (let g = 0; g < 7; g++) {
+          let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+          do {
+            const page = await onAnyNode(clients, (client) =>
+              client.send(new QueryCommand({ TableName, IndexName: 'byG', KeyConditionExpression: 'g = :g', ExpressionAttributeValues: { ':g': { S: `g${g}` } }, ExclusiveStartKey })),
+            );
+            count += page.Count ?? 0;
+            ExclusiveStartKey = page.LastEvaluatedKey;
+          } while (ExclusiveStartKey !== undefined);
+        }
+        assert.equal(count, items);
+      } finally {
+        for (const client of clients) client.destroy();
+      }
+    });
+
     test('the process sweeping TTL dies: another takes its lease and expired items still go', async () => {
       const TableName = uniqueName('nodes_ttl');
-      await createTable(TableName, 0);
-      await node(0).send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { Enabled: true, AttributeName: 'expiresAt' } }));
-      const alive = (pid: number) => {
-        try {
-          process.kill(pid, 0);
-          return true;
-        } catch {
-          return false;
-        }
-      };
+      const anyNode = deployment!.endpoints.map((endpoint) => clientFor(endpoint, { maxAttempts: 5 }));
+      await onAnyNode(anyNode, (client) => createTableOn(client, TableName));
+      await onAnyNode(anyNode, (client) => client.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { Enabled: true, AttributeName: 'expiresAt' } })));
+      for (const client of anyNode) client.destroy();
       // A live holder: a process killed by an earlier test may still be named until its lease ends.
-      let holder: number | undefined;
-      for (let wait = 0; wait < 100 && (holder === undefined || !alive(holder)); wait++) {
-        holder = await deployment!.sweeperHolder();
-        if (holder === undefined || !alive(holder)) await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      const holder = await waitFor(() => leaseHolder(deployment!.store, 'ttl-sweeper'), 10_000);
       assert.ok(holder !== undefined && alive(holder), 'a live process holds the sweeper lease');
       process.kill(holder, 'SIGKILL');
       // A client that retries on another connection, as the SDKs do by default.
@@ -288,7 +359,7 @@ function describeSharedStore(title: string, skip: string | false, deploy: () => 
           }
         }
         assert.ok(gone, 'the expired item was deleted after the holder died');
-        const next = await deployment!.sweeperHolder();
+        const next = await leaseHolder(deployment!.store, 'ttl-sweeper');
         assert.ok(next !== undefined && next !== holder, `the lease moved from ${holder} to ${next}`);
       } finally {
         for (const client of survivors) client.destroy();
@@ -304,7 +375,7 @@ describeSharedStore('three nodes on one PostgreSQL database', postgresUrl === un
   const reader = await openPostgresStorage({ url: storageUrl });
   return {
     endpoints: nodes.map((node) => node.endpoint),
-    sweeperHolder: async () => holderPid(await reader.get(SWEEPER_LEASE)),
+    store: reader,
     async stop() {
       await reader.close();
       for (const node of nodes) node.process.kill('SIGTERM');
@@ -336,7 +407,7 @@ describeSharedStore(
     const reader = await openLmdbStorage({ path: join(dir, 'data') });
     return {
       endpoints: [started.endpoint, started.endpoint, started.endpoint],
-      sweeperHolder: async () => holderPid(await reader.get(SWEEPER_LEASE)),
+      store: reader,
       async stop() {
         await reader.close();
         started.process.kill('SIGTERM');
