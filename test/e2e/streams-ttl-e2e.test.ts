@@ -13,18 +13,20 @@ import { DescribeStreamCommand } from '@aws-sdk/client-dynamodb-streams';
 import { DEFAULT_CONFIG } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/server/dynalith.js';
 import { createLogger } from '../../src/logger.js';
-import { clientFor, uniqueName } from '../helpers/harness.js';
+import { clientFor, storageBackends, uniqueName } from '../helpers/harness.js';
+import { freshPostgresUrl } from '../helpers/postgres.js';
 import { prng } from '../helpers/random.js';
 import { createStreamTable, readStream, streamsClient } from '../helpers/streams.js';
 
-for (const backend of ['memory', 'lmdb'] as const) {
+for (const backend of storageBackends) {
   describe(`streams and TTL end to end [${backend}]`, () => {
     let server: RunningServer;
     let dataDir = '';
     before(async () => {
       dataDir = backend === 'lmdb' ? mkdtempSync(join(tmpdir(), 'dynalith-g6-')) : '';
+      const storage = backend === 'postgres' ? { storageUrl: await freshPostgresUrl() } : {};
       server = await startServer(
-        { ...DEFAULT_CONFIG, port: 0, inMemory: backend === 'memory', dataDir: dataDir || DEFAULT_CONFIG.dataDir, logLevel: 'silent', streamShardMaxRecords: 10, ttlIntervalMs: 100 },
+        { ...DEFAULT_CONFIG, port: 0, inMemory: backend === 'memory', dataDir: dataDir || DEFAULT_CONFIG.dataDir, logLevel: 'silent', streamShardMaxRecords: 10, ttlIntervalMs: 100, ...storage },
         createLogger('silent'),
       );
     });

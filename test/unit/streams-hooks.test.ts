@@ -33,6 +33,9 @@ import { expiredItemRemover } from '../../src/features/ttl/remove-expired.js';
 import { indexExistingItems, markForIndexing } from '../../src/features/ttl/ttl-backfill.js';
 import { prng } from '../helpers/random.js';
 import { pendingKey, tableExpiryRange } from '../../src/features/ttl/ttl-keys.js';
+import { openPostgresStorage } from '../../src/storage/postgres.js';
+import { freshPostgresUrl } from '../helpers/postgres.js';
+import { storageBackends, type Backend } from '../helpers/harness.js';
 
 const NS = { account: '000000000000', region: 'us-east-1' };
 
@@ -42,9 +45,13 @@ interface StreamRecord {
   dynamodb: { Keys: Item; NewImage?: Item; OldImage?: Item; SequenceNumber: string; SizeBytes: number; StreamViewType: string };
 }
 
-async function openBackend(kind: 'memory' | 'lmdb'): Promise<{ storage: Storage; cleanup(): Promise<void> }> {
+async function openBackend(kind: Backend): Promise<{ storage: Storage; cleanup(): Promise<void> }> {
   if (kind === 'memory') {
     const storage = createMemoryStorage();
+    return { storage, cleanup: () => storage.close() };
+  }
+  if (kind === 'postgres') {
+    const storage = await openPostgresStorage({ url: await freshPostgresUrl() });
     return { storage, cleanup: () => storage.close() };
   }
   const path = mkdtempSync(join(tmpdir(), 'dynalith-streams-'));
@@ -124,7 +131,7 @@ async function readAll(arn: string, catalog: Catalog, storage: Storage): Promise
   return records;
 }
 
-for (const backend of ['memory', 'lmdb'] as const) {
+for (const backend of storageBackends) {
   describe(`streams and TTL hooks [${backend}]`, () => {
     const opened: Array<() => Promise<void>> = [];
     after(async () => {
