@@ -12,6 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Storage, WriteTransaction } from '../../src/storage/storage.js';
 import { createMemoryStorage } from '../../src/storage/memory.js';
+import { openPostgresStorage } from '../../src/storage/postgres.js';
+import { freshPostgresUrl } from '../helpers/postgres.js';
+import { storageBackends, type Backend } from '../helpers/harness.js';
 import { openLmdbStorage } from '../../src/storage/lmdb.js';
 import { createServices, type Services } from '../../src/engine/services.js';
 import { dispatch } from '../../src/server/dispatch.js';
@@ -34,13 +37,15 @@ interface Counts {
 function counted(storage: Storage, onWrite: () => void = () => undefined): { storage: Storage; transactions: Counts[] } {
   const transactions: Counts[] = [];
   const wrapped: Storage = {
+    ...(storage.concurrent === undefined ? {} : { concurrent: storage.concurrent }),
     get: (key) => storage.get(key),
     read: (fn) => storage.read(fn),
-    write: (fn) => {
+    write: async (fn) => {
       onWrite();
-      return storage.write((tx) => {
-        const counts = { puts: 0, deletes: 0 };
-        transactions.push(counts);
+      // Counted once it has committed: a backend may run the callback more than once (only the last run counts).
+      let counts = { puts: 0, deletes: 0 };
+      const result = await storage.write((tx) => {
+        counts = { puts: 0, deletes: 0 };
         const countingTx: WriteTransaction = {
           get: (key) => tx.get(key),
           range: (options) => tx.range(options),
@@ -55,6 +60,8 @@ function counted(storage: Storage, onWrite: () => void = () => undefined): { sto
         };
         return fn(countingTx);
       });
+      transactions.push(counts);
+      return result;
     },
     close: () => storage.close(),
   };
@@ -124,11 +131,13 @@ function tableKeys(keys: Set<string>, table: TableRecord): string[] {
   return [...keys].filter((key) => prefixes.some((prefix) => key.startsWith(prefix)) || key.includes(Buffer.from(`\u0000${table.TableName}`).toString('hex')));
 }
 
-async function openBackend(kind: 'memory' | 'lmdb', path?: string): Promise<Storage> {
+/** The store of one test; on PostgreSQL a new schema each time (the tests that reopen a store are LMDB's). */
+async function openBackend(kind: Backend, path?: string): Promise<Storage> {
+  if (kind === 'postgres') return openPostgresStorage({ url: await freshPostgresUrl() });
   return kind === 'memory' ? createMemoryStorage() : openLmdbStorage({ path: path! });
 }
 
-for (const backend of ['memory', 'lmdb'] as const) {
+for (const backend of storageBackends) {
   describe(`DeleteTable purges in the background [${backend}]`, () => {
     const dirs: string[] = [];
     after(() => {
