@@ -19,7 +19,7 @@ import { DamagedValue } from '../storage/faults.js';
 import { CATALOG_VERSION_KEY, FORMAT_VERSION_KEY, NEXT_TABLE_ID_KEY, TABLE_RECORDS, tableRecordKey } from './keyspace.js';
 import { backfillIndex } from './index-backfill.js';
 import { markForPurge, markIndexForPurge, purgeMarked, purgeMarkers } from './table-purge.js';
-import { storeEnabledStream } from '../features/streams/stream-state.js';
+import { followTableChange } from '../features/streams/stream-state.js';
 import { holderName, Lease } from './leases.js';
 
 /** How long a background job's lease lasts; its holder renews it a few times per length while it works. */
@@ -27,9 +27,16 @@ const JOB_LEASE_MS = 5000;
 
 /**
  * Bump when the stored layout changes incompatibly (2: item values carry their size, see stored-item.ts; 3: key-layout.ts;
- * 4: every value on disk carries a checksum, see storage/lmdb.ts).
+ * 4: every value on disk carries a checksum, see storage/lmdb.ts; 5: stream records live in the tables' change logs,
+ * see change-log.ts).
  */
-export const FORMAT_VERSION = 4;
+export const FORMAT_VERSION = 5;
+
+/** Rewrites a store of format `from` into the current format, in the transaction that opens it. */
+export interface FormatUpgrade {
+  readonly from: number;
+  apply(tx: WriteTransaction): void;
+}
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -139,16 +146,18 @@ export class Catalog {
   ) {}
 
   /** Opens the catalog, refusing a store written in another format. */
-  static async open(storage: Storage, timings: Catalog['timings']): Promise<Catalog> {
+  static async open(storage: Storage, timings: Catalog['timings'], upgrades: readonly FormatUpgrade[] = []): Promise<Catalog> {
     const catalog = new Catalog(storage, timings);
     const loaded = await storage.write((tx) => {
       const stored = storedFormat(tx);
-      if (stored === undefined) {
+      const format = stored === undefined ? undefined : Number(decoder.decode(stored));
+      if (format !== FORMAT_VERSION) {
+        const upgrade = upgrades.find((candidate) => candidate.from === format);
+        if (format !== undefined && upgrade === undefined) {
+          throw new Error(`the data directory was written in storage format ${decoder.decode(stored!)}; this build reads format ${FORMAT_VERSION}`);
+        }
+        upgrade?.apply(tx);
         tx.put(FORMAT_VERSION_KEY, encoder.encode(String(FORMAT_VERSION)));
-      } else if (Number(decoder.decode(stored)) !== FORMAT_VERSION) {
-        throw new Error(
-          `the data directory was written in storage format ${decoder.decode(stored)}; this build reads format ${FORMAT_VERSION}`,
-        );
       }
       const found = readCatalog(tx);
       // A DELETING table without a marker was deleted by a build that purged
@@ -283,7 +292,7 @@ export class Catalog {
         ...(transitional ? { statusUntil: now + this.timings.createTableMs } : {}),
       };
       tx.put(tableRecordKey(ns.account, ns.region, table.TableName), encoder.encode(JSON.stringify(created)));
-      storeEnabledStream(tx, created, now);
+      followTableChange(tx, undefined, created, now);
       return { record: created, version };
     });
     this.loadedVersion = version;
@@ -322,7 +331,7 @@ export class Catalog {
         changed = { ...changed, TableStatus: 'UPDATING', statusUntil: Date.now() + this.timings.updateTableMs };
       }
       tx.put(tableRecordKey(changed.account, changed.region, changed.TableName), encoder.encode(JSON.stringify(changed)));
-      storeEnabledStream(tx, changed);
+      followTableChange(tx, current, changed);
       for (const index of removedIndexes(current, changed)) markIndexForPurge(tx, index.id);
       return { next: changed, version };
     });
@@ -448,6 +457,7 @@ export class Catalog {
       const key = tableRecordKey(current.account, current.region, current.TableName);
       if (transitional) tx.put(key, encoder.encode(JSON.stringify(deleting)));
       else tx.delete(key);
+      followTableChange(tx, current, undefined);
       markForPurge(tx, current);
       return version;
     });

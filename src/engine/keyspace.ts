@@ -19,8 +19,10 @@ const LEASE = 0x07;
 const ITEM = 0x10;
 const INDEX_ENTRY = 0x11;
 
+/** The change log of each table (src/engine/change-log.ts): its head, its changes. */
+export const CHANGE_LOG_PREFIX = { HEAD: 0x20, CHANGE: 0x21 } as const;
 /** Streams (src/features/streams/stream-keys.ts): description, head, shards, records, ARN index. */
-export const STREAM_PREFIX = { META: 0x30, HEAD: 0x31, SHARD: 0x32, RECORD: 0x33, BY_ARN: 0x34 } as const;
+export const STREAM_PREFIX = { META: 0x30, HEAD: 0x31, SHARD: 0x32, BY_ARN: 0x34 } as const;
 /** Time to Live (src/features/ttl/ttl-keys.ts): the expiry index and the markers of tables still being indexed. */
 export const TTL_PREFIX = { EXPIRY: 0x38, PENDING: 0x39 } as const;
 

@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import type { Storage } from '../storage/storage.js';
 import { Catalog } from './catalog.js';
 import { ItemStore } from './items.js';
+import { FORMAT_4_UPGRADE } from '../features/streams/upgrade-format-4.js';
 
 export interface Services {
   readonly config: Config;
@@ -14,6 +15,6 @@ export interface Services {
 }
 
 export async function createServices(config: Config, logger: Logger, storage: Storage): Promise<Services> {
-  const catalog = await Catalog.open(storage, config);
+  const catalog = await Catalog.open(storage, config, [FORMAT_4_UPGRADE]);
   return { config, logger, storage, catalog, items: new ItemStore(storage, config, () => catalog.version) };
 }

@@ -16,6 +16,8 @@ import { createHttpServer, stopServing } from './http-server.js';
 import { startTtlSweeper } from '../features/ttl/sweeper.js';
 import { expiredItemRemover } from '../features/ttl/remove-expired.js';
 import { trimStreams } from '../features/streams/retention.js';
+import { trimChangeLogs } from '../engine/change-log.js';
+import { CHANGE_LOG_READERS } from '../features/item-change-hooks.js';
 import { Lease } from '../engine/leases.js';
 
 export interface RunningServer {
@@ -61,7 +63,11 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     catalog,
     expiredItemRemover((table, key, apply, origin) => items.write(table, key, apply, origin)),
     config.ttlIntervalMs,
-    () => trimStreams(storage, config.streamRetentionMs),
+    async () => {
+      // Streams move their horizons first; the change logs then drop what no reader needs.
+      await trimStreams(storage, config.streamRetentionMs);
+      await trimChangeLogs(storage, CHANGE_LOG_READERS);
+    },
     // One sweeper among all the processes and nodes on this store; another takes over within the lease's length if it dies.
     new Lease(storage, 'ttl-sweeper', Math.max(2000, 3 * config.ttlIntervalMs)),
   );

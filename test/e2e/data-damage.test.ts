@@ -204,10 +204,10 @@ describe('damaged data files', { skip: externalEndpoint !== undefined, timeout: 
     await db.close();
     const refused = await runChild(args(root));
     assert.equal(refused.code, 2);
-    assert.match(refused.stderr, /^dynalith: the data directory was written in storage format 3; this build reads format 4\n$/);
+    assert.match(refused.stderr, /^dynalith: the data directory was written in storage format 3; this build reads format 5\n$/);
     const checked = await check(root);
     assert.equal(checked.code, 2);
-    assert.match(checked.stderr, /^dynalith check: the data directory was written in storage format 3; this build checks format 4\n$/);
+    assert.match(checked.stderr, /^dynalith check: the data directory was written in storage format 3; this build checks format 5\n$/);
     rmSync(root, { recursive: true, force: true });
   });
 

@@ -11,7 +11,8 @@ import { createServices, type Services } from '../../src/engine/services.js';
 import { dispatch } from '../../src/server/dispatch.js';
 import { createMemoryStorage } from '../../src/storage/memory.js';
 import { checkStore } from '../../src/check/store-check.js';
-import { TABLE_RECORDS, TTL_PREFIX, collectionPrefix, itemPrefix, tableStatsKey } from '../../src/engine/keyspace.js';
+import { FORMAT_VERSION_KEY, TABLE_RECORDS, TTL_PREFIX, collectionPrefix, itemPrefix, tableStatsKey } from '../../src/engine/keyspace.js';
+import { changeKey, logHeadKey, readLogHead } from '../../src/engine/change-log.js';
 import { prefixEnd } from '../../src/model/key-codec.js';
 import { encodeStored } from '../../src/engine/stored-item.js';
 import type { TableRecord } from '../../src/engine/table.js';
@@ -123,10 +124,31 @@ describe('store check', () => {
     assert.ok(summary.includes(`deleted table id ${table.id}: its data is still being purged (a server start goes on with it)`), summary.join('\n'));
   });
 
-  test('a damaged table record and stream record', async () => {
+  test('a change outside its log, and a stream showing changes its log trimmed', async () => {
+    await storage.write((tx) => {
+      const head = readLogHead(tx, table.id)!;
+      tx.put(changeKey(table.id, head.next + 5), new TextEncoder().encode('{"t":1}'));
+      tx.put(logHeadKey(table.id), new TextEncoder().encode(JSON.stringify({ ...head, trimmedBelow: head.trimmedBelow + 3 })));
+    });
+    const { damage } = await findings(storage);
+    assert.ok(damage.some((line) => /^change \d+ of table id \d+ lies outside \d+\.\.\d+$/.test(line)), damage.join('\n'));
+    assert.ok(damage.some((line) => /^stream arn:.*: it shows changes from \d+ on, its table's log keeps them from \d+ only$/.test(line)), damage.join('\n'));
+  });
+
+  test('a store of format 4 is left to the server start that upgrades it', async () => {
+    await storage.write((tx) => tx.put(FORMAT_VERSION_KEY, new TextEncoder().encode('4')));
+    const { damage, summary } = await findings(storage);
+    assert.deepEqual(damage, []);
+    assert.deepEqual(summary, ['storage format 4: the next server start upgrades it to 5 (not checked)']);
+  });
+
+  test('a damaged table record, stream head and logged change', async () => {
     const record = await firstKey(storage, TABLE_RECORDS.start);
-    const streamRecord = await firstKey(storage, Uint8Array.from([0x33]));
-    await storage.write((tx) => tx.put(streamRecord, new TextEncoder().encode('{"broken')));
+    const change = await firstKey(storage, Uint8Array.from([0x21]));
+    await storage.write((tx) => tx.put(change, new TextEncoder().encode('{"broken')));
+    assert.ok((await findings(storage)).damage.some((line) => /^change [0-9a-f]+ is unreadable: /.test(line)));
+    const streamHead = await firstKey(storage, Uint8Array.from([0x31]));
+    await storage.write((tx) => tx.put(streamHead, new TextEncoder().encode('{"broken')));
     assert.ok((await findings(storage)).damage.some((line) => /^stream arn:aws:dynamodb:.* is unreadable: /.test(line)));
     await storage.write((tx) => tx.put(record, new TextEncoder().encode('not json')));
     assert.ok((await findings(storage)).damage.some((line) => /^table record [0-9a-f]+ is unreadable: /.test(line)));

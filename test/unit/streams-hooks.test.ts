@@ -4,14 +4,9 @@
  */
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Item } from '../../src/model/attribute-value.js';
 import type { PrimaryKey } from '../../src/model/primary-key.js';
 import type { Storage } from '../../src/storage/storage.js';
-import { createMemoryStorage } from '../../src/storage/memory.js';
-import { openLmdbStorage } from '../../src/storage/lmdb.js';
 import { Catalog } from '../../src/engine/catalog.js';
 import type { TableRecord } from '../../src/engine/table.js';
 import { itemKey } from '../../src/engine/item-key.js';
@@ -27,42 +22,26 @@ import { describeStream } from '../../src/operations/streams/describe-stream.js'
 import { getShardIterator } from '../../src/operations/streams/get-shard-iterator.js';
 import { getRecords } from '../../src/operations/streams/get-records.js';
 import { trimStreams } from '../../src/features/streams/retention.js';
+import { upgradeStreamsFromFormat4 } from '../../src/features/streams/upgrade-format-4.js';
+import { arnKey, headKey, shardKey, streamKey, streamName } from '../../src/features/streams/stream-keys.js';
+import { logHeadKey, readChanges, trimChangeLogs } from '../../src/engine/change-log.js';
+import { FORMAT_VERSION_KEY } from '../../src/engine/keyspace.js';
+import { CHANGE_LOG_READERS } from '../../src/features/item-change-hooks.js';
 import { encodeIterator } from '../../src/features/streams/shard-iterator.js';
 import { sweepTable } from '../../src/features/ttl/sweeper.js';
 import { expiredItemRemover } from '../../src/features/ttl/remove-expired.js';
 import { indexExistingItems, markForIndexing } from '../../src/features/ttl/ttl-backfill.js';
 import { prng } from '../helpers/random.js';
 import { pendingKey, tableExpiryRange } from '../../src/features/ttl/ttl-keys.js';
-import { openPostgresStorage } from '../../src/storage/postgres.js';
-import { freshPostgresUrl } from '../helpers/postgres.js';
-import { storageBackends, type Backend } from '../helpers/harness.js';
+import { storageBackends } from '../helpers/harness.js';
+import { openTestStorage } from '../helpers/test-storage.js';
+import { createCatalogTable, TEST_NAMESPACE as NS } from '../helpers/catalog-table.js';
 
-const NS = { account: '000000000000', region: 'us-east-1' };
 
 interface StreamRecord {
   eventName: string;
   userIdentity?: { Type: string; PrincipalId: string };
   dynamodb: { Keys: Item; NewImage?: Item; OldImage?: Item; SequenceNumber: string; SizeBytes: number; StreamViewType: string };
-}
-
-async function openBackend(kind: Backend): Promise<{ storage: Storage; cleanup(): Promise<void> }> {
-  if (kind === 'memory') {
-    const storage = createMemoryStorage();
-    return { storage, cleanup: () => storage.close() };
-  }
-  if (kind === 'postgres') {
-    const storage = await openPostgresStorage({ url: await freshPostgresUrl() });
-    return { storage, cleanup: () => storage.close() };
-  }
-  const path = mkdtempSync(join(tmpdir(), 'dynalith-streams-'));
-  const storage = await openLmdbStorage({ path });
-  return {
-    storage,
-    async cleanup() {
-      await storage.close();
-      rmSync(path, { recursive: true, force: true });
-    },
-  };
 }
 
 /** A little item store: enough of the write path to drive the hooks the way the engine does. */
@@ -91,20 +70,10 @@ async function run<T>(operation: { execute(request: T, context: OperationContext
   return (result instanceof RawJson ? JSON.parse(result.text) : result) as Record<string, unknown>;
 }
 
-async function createTable(catalog: Catalog, name: string, viewType: 'NEW_AND_OLD_IMAGES' | 'KEYS_ONLY' | 'NEW_IMAGE' = 'NEW_AND_OLD_IMAGES') {
-  return catalog.create(NS, {
-    TableName: name,
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-    BillingMode: 'PAY_PER_REQUEST',
-    ProvisionedThroughput: { ReadCapacityUnits: 0, WriteCapacityUnits: 0, NumberOfDecreasesToday: 0 },
-    LocalSecondaryIndexes: [],
-    GlobalSecondaryIndexes: [],
+function createTable(catalog: Catalog, name: string, viewType: 'NEW_AND_OLD_IMAGES' | 'KEYS_ONLY' | 'NEW_IMAGE' = 'NEW_AND_OLD_IMAGES') {
+  return createCatalogTable(catalog, name, {
     StreamSpecification: { StreamEnabled: true, StreamViewType: viewType },
     LatestStreamLabel: new Date().toISOString().slice(0, 23),
-    TableClass: 'STANDARD',
-    DeletionProtectionEnabled: false,
-    Tags: [],
   });
 }
 
@@ -138,7 +107,7 @@ for (const backend of storageBackends) {
       for (const cleanup of opened) await cleanup();
     });
     async function setup() {
-      const { storage, cleanup } = await openBackend(backend);
+      const { storage, cleanup } = await openTestStorage(backend);
       opened.push(cleanup);
       const catalog = await Catalog.open(storage, DEFAULT_CONFIG);
       return { storage, catalog };
@@ -220,6 +189,109 @@ for (const backend of storageBackends) {
       const page = await run(getRecords, { ShardIterator: iterator }, catalog, storage);
       assert.equal((page.Records as unknown[]).length, 1);
       assert.equal(page.NextShardIterator, undefined);
+    });
+
+    test("a stream is a window of its table's change log: one enabled later shows only its own changes", async () => {
+      const { storage, catalog } = await setup();
+      const first = await createTable(catalog, 'windows');
+      await writer(storage).put(first, { pk: { S: 'a' } });
+      const disabled = await catalog.update(first, (t) => ({ ...t, StreamSpecification: { StreamEnabled: false } }), false);
+      await writer(storage).put(disabled, { pk: { S: 'b' } });
+      const label = new Date(Date.now() + 1000).toISOString().slice(0, 23);
+      const second = await catalog.update(disabled, (t) => ({ ...t, StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' }, LatestStreamLabel: label }), false);
+      await writer(storage).put(second, { pk: { S: 'c' } });
+      const arns = ((await run(listStreams, { TableName: 'windows' }, catalog, storage)).Streams as { StreamArn: string }[]).map((stream) => stream.StreamArn);
+      assert.equal(arns.length, 2);
+      const [old, current] = await Promise.all(arns.map((arn) => readAll(arn, catalog, storage)));
+      assert.deepEqual([old!, current!].map((records) => records.map((r) => (r.dynamodb.Keys.pk as { S: string }).S)), [['a'], ['c']]);
+      assert.ok(BigInt(current![0]!.dynamodb.SequenceNumber) > BigInt(old![0]!.dynamodb.SequenceNumber));
+      // The write made while no stream was enabled was read by nobody, so it was never logged.
+      assert.deepEqual((await storage.read((tx) => [...readChanges(tx, first.id, 0)])).map((change) => (change.new!.pk as { S: string }).S), ['a', 'c']);
+    });
+
+    test('retention trims the change log below what the streams still show', async () => {
+      const { storage, catalog } = await setup();
+      const table = await createTable(catalog, 'log_trim');
+      const { put } = writer(storage);
+      for (const pk of ['a', 'b', 'c']) await put(table, { pk: { S: pk } });
+      const logged = () => storage.read((tx) => [...readChanges(tx, table.id, 0)].length);
+      await trimStreams(storage, 60_000);
+      await trimChangeLogs(storage, CHANGE_LOG_READERS);
+      assert.equal(await logged(), 3);
+      await trimStreams(storage, 0, Date.now() + 2000);
+      assert.equal(await logged(), 3, 'the streams moved their horizon; the log is trimmed after');
+      await trimChangeLogs(storage, CHANGE_LOG_READERS);
+      assert.equal(await logged(), 0);
+      await put(table, { pk: { S: 'd' } });
+      const arn = ((await run(listStreams, {}, catalog, storage)).Streams as { StreamArn: string }[])[0]!.StreamArn;
+      assert.deepEqual((await readAll(arn, catalog, storage)).map((r) => (r.dynamodb.Keys.pk as { S: string }).S), ['d']);
+    });
+
+    test('a store of format 4 is upgraded on open: its stream records move into the change log, numbers kept', async () => {
+      const { storage, catalog } = await setup();
+      const label1 = new Date(Date.now() - 60_000).toISOString().slice(0, 23);
+      const table = await createTable(catalog, 'upgraded', 'KEYS_ONLY');
+      const label2 = table.LatestStreamLabel!;
+      await catalog.stop();
+      // Rewrite the store as format 4 kept it: a closed stream (two shards) and the open one, each numbering its own records.
+      const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+      const name1 = streamName(table.id, label1);
+      const name2 = streamName(table.id, label2);
+      const recordKey = (name: Uint8Array, sequence: number) => {
+        const key = new Uint8Array(1 + name.length + 8);
+        key[0] = 0x33;
+        key.set(name, 1);
+        new DataView(key.buffer).setBigUint64(1 + name.length, BigInt(sequence));
+        return key;
+      };
+      const record = (eventName: string, keys: Item, images: Record<string, Item>, seconds: number, ttl = false) => ({
+        eventID: 'x', eventName, eventVersion: '1.1', eventSource: 'aws:dynamodb', awsRegion: NS.region,
+        dynamodb: { ApproximateCreationDateTime: seconds, Keys: keys, ...images, SequenceNumber: '', SizeBytes: 1 },
+        ...(ttl ? { userIdentity: { Type: 'Service', PrincipalId: 'dynamodb.amazonaws.com' } } : {}),
+      });
+      const now = Math.floor(Date.now() / 1000);
+      await storage.write((tx) => {
+        tx.delete(logHeadKey(table.id));
+        tx.put(FORMAT_VERSION_KEY, new TextEncoder().encode('4'));
+        const arn1 = `arn:aws:dynamodb:${NS.region}:${NS.account}:table/upgraded/stream/${label1}`;
+        tx.put(streamKey(name1), json({ arn: arn1, account: NS.account, region: NS.region, tableId: table.id, TableName: 'upgraded', label: label1, viewType: 'NEW_AND_OLD_IMAGES', KeySchema: table.KeySchema, createdAt: Date.now() - 60_000 }));
+        tx.put(arnKey(arn1), json({ tableId: table.id, label: label1 }));
+        tx.put(shardKey(name1, 0), json({ index: 0, ShardId: 'shardId-00000000000000000001-aaaaaaaa', start: 1, end: 3, createdAt: 1 }));
+        tx.put(shardKey(name1, 1), json({ index: 1, ShardId: 'shardId-00000000000000000002-bbbbbbbb', ParentShardId: 'shardId-00000000000000000001-aaaaaaaa', start: 4, createdAt: 2 }));
+        tx.put(headKey(name1), json({ nextSequence: 6, trimmedBelow: 1, openShard: 1, openCount: 1, firstShard: 0 }));
+        tx.put(recordKey(name1, 2), json(record('INSERT', { pk: { S: 'a' } }, { NewImage: { pk: { S: 'a' }, v: { N: '1' } } }, now)));
+        tx.put(recordKey(name1, 3), json(record('MODIFY', { pk: { S: 'a' } }, { OldImage: { pk: { S: 'a' }, v: { N: '1' } }, NewImage: { pk: { S: 'a' }, v: { N: '2' } } }, now)));
+        tx.put(recordKey(name1, 5), json(record('REMOVE', { pk: { S: 'a' } }, { OldImage: { pk: { S: 'a' }, v: { N: '2' } } }, now)));
+        tx.put(shardKey(name2, 0), json({ index: 0, ShardId: 'shardId-00000000000000000003-cccccccc', start: 1, createdAt: Date.now() }));
+        tx.put(headKey(name2), json({ nextSequence: 4, trimmedBelow: 1, openShard: 0, openCount: 2, firstShard: 0 }));
+        tx.put(recordKey(name2, 2), json(record('INSERT', { pk: { S: 'b' } }, {}, now)));
+        tx.put(recordKey(name2, 3), json(record('REMOVE', { pk: { S: 'b' } }, {}, now, true)));
+      });
+      const upgraded = await Catalog.open(storage, DEFAULT_CONFIG, [{ from: 4, apply: upgradeStreamsFromFormat4 }]);
+      const arns = ((await run(listStreams, { TableName: 'upgraded' }, upgraded, storage)).Streams as { StreamArn: string }[]).map((stream) => stream.StreamArn).sort();
+      const [closed, open] = arns;
+      const closedDescription = (await run(describeStream, { StreamArn: closed! }, upgraded, storage)).StreamDescription as { StreamStatus: string; Shards: Shard[] };
+      assert.equal(closedDescription.StreamStatus, 'DISABLED');
+      assert.deepEqual(closedDescription.Shards.map((shard) => shard.SequenceNumberRange), [
+        { StartingSequenceNumber: '000000000000000000001', EndingSequenceNumber: '000000000000000000003' },
+        { StartingSequenceNumber: '000000000000000000004', EndingSequenceNumber: '000000000000000000005' },
+      ]);
+      const oldRecords = await readAll(closed!, upgraded, storage);
+      assert.deepEqual(oldRecords.map((r) => [r.eventName, r.dynamodb.SequenceNumber, r.dynamodb.NewImage?.v, r.dynamodb.OldImage?.v]), [
+        ['INSERT', '000000000000000000002', { N: '1' }, undefined],
+        ['MODIFY', '000000000000000000003', { N: '2' }, { N: '1' }],
+        ['REMOVE', '000000000000000000005', undefined, { N: '2' }],
+      ]);
+      assert.equal(((await run(describeStream, { StreamArn: open! }, upgraded, storage)).StreamDescription as { StreamStatus: string }).StreamStatus, 'ENABLED');
+      const newRecords = await readAll(open!, upgraded, storage);
+      // The later stream of the table moves up behind the first: 1..3 become 6..8.
+      assert.deepEqual(newRecords.map((r) => [r.eventName, r.dynamodb.SequenceNumber, r.dynamodb.Keys, r.dynamodb.NewImage, r.userIdentity?.Type]), [
+        ['INSERT', '000000000000000000007', { pk: { S: 'b' } }, undefined, undefined],
+        ['REMOVE', '000000000000000000008', { pk: { S: 'b' } }, undefined, 'Service'],
+      ]);
+      await writer(storage).put(upgraded.get(NS, 'upgraded')!, { pk: { S: 'c' } });
+      assert.equal((await readAll(open!, upgraded, storage)).at(-1)!.dynamodb.SequenceNumber, '000000000000000000009');
+      await upgraded.stop();
     });
 
     test('iterator errors: garbage, expired, trimmed', async () => {

@@ -6,14 +6,16 @@
  * | prefix | record |
  * |---|---|
  * | `0x30` + stream | the stream's fixed description (JSON) |
- * | `0x31` + stream | the stream's head: sequence counter, open shard, trim horizon (JSON) |
+ * | `0x31` + stream | the stream's head: open shard, trim horizon, where it closed (JSON) |
  * | `0x32` + stream + u32 index | one shard (JSON) |
- * | `0x33` + stream + u64 sequence | one stream record, as GetRecords returns it (JSON) |
  * | `0x34` + ARN | the stream's storage name, so ListStreams and ARN look-ups are range reads |
+ *
+ * The records are the table's change log (engine/change-log.ts); storage
+ * format 4 kept them under `0x33` + stream (upgrade-format-4.ts).
  */
 import { STREAM_PREFIX } from '../../engine/keyspace.js';
 
-const { META: STREAM, HEAD, SHARD, RECORD, BY_ARN } = STREAM_PREFIX;
+const { META: STREAM, HEAD, SHARD, BY_ARN } = STREAM_PREFIX;
 
 const utf8 = new TextEncoder();
 
@@ -39,21 +41,19 @@ function u32(value: number): Uint8Array {
   return bytes;
 }
 
-function u64(value: number): Uint8Array {
-  const bytes = new Uint8Array(8);
-  new DataView(bytes.buffer).setBigUint64(0, BigInt(value));
-  return bytes;
-}
-
 export const streamKey = (name: Uint8Array) => keyOf(STREAM, name);
 export const headKey = (name: Uint8Array) => keyOf(HEAD, name);
 export const shardKey = (name: Uint8Array, index: number) => keyOf(SHARD, name, u32(index));
 export const shardRange = (name: Uint8Array) => ({ start: keyOf(SHARD, name), end: keyOf(SHARD, name, u32(0xffffffff)) });
-export const recordKey = (name: Uint8Array, sequence: number) => keyOf(RECORD, name, u64(sequence));
 
-/** Records of a stream from sequence `from` up to (excluding) `to`. */
-export function recordRange(name: Uint8Array, from: number, to = Number.MAX_SAFE_INTEGER): { start: Uint8Array; end: Uint8Array } {
-  return { start: recordKey(name, from), end: recordKey(name, to) };
+/** The descriptions of every stream a table (by internal id) has had. */
+export function tableStreamsRange(tableId: number): { start: Uint8Array; end: Uint8Array } {
+  return { start: keyOf(STREAM, u32(tableId)), end: keyOf(STREAM, u32(tableId + 1)) };
+}
+
+/** The stream's storage name back from its description's key. */
+export function nameOfStreamKey(key: Uint8Array): Uint8Array {
+  return key.subarray(1);
 }
 
 export function arnKey(arn: string): Uint8Array {

@@ -1,27 +1,17 @@
 /**
  * Reading streams for the Streams API: which streams a namespace has, how a
  * stream and its shards look now, and a page of a shard's records. A stream is
- * open while it is its table's current, enabled stream; otherwise it is closed
- * and its last shard ends at its last record.
+ * open while it is its table's current, enabled stream; once closed (disabled,
+ * or its table deleted) its last shard ends at its last record.
  */
 import type { Storage } from '../../storage/storage.js';
 import type { Namespace } from '../../operations/operation.js';
-import type { TableRecord } from '../../engine/table.js';
+import { readChanges } from '../../engine/change-log.js';
 import { DynamoError } from '../../protocol/errors.js';
 import { checkStreamArn, formatSequence } from './stream-arn.js';
-import { ARN_KEYS, arnOfKey, recordRange } from './stream-keys.js';
-import { readStreamByArn, type Shard, type StreamMeta, type StreamSnapshot } from './stream-state.js';
-
-const decoder = new TextDecoder();
-
-export function isOpen(meta: StreamMeta, table: TableRecord | undefined): boolean {
-  return (
-    table !== undefined &&
-    table.id === meta.tableId &&
-    table.LatestStreamLabel === meta.label &&
-    table.StreamSpecification?.StreamEnabled === true
-  );
-}
+import { ARN_KEYS, arnOfKey } from './stream-keys.js';
+import { readStreamByArn, type Shard, type StreamSnapshot } from './stream-state.js';
+import { renderStreamRecord } from './stream-record.js';
 
 /** The ARNs of the namespace's streams in ARN order, optionally only one table's. */
 export async function listStreamArns(storage: Storage, ns: Namespace, tableName?: string): Promise<string[]> {
@@ -56,20 +46,17 @@ export async function requireStream(storage: Storage, arn: string): Promise<Stre
  * shard of a disabled stream reports an EndingSequenceNumber, as DynamoDB's do
  * (ScyllaDB's Alternator tests, run against AWS).
  */
-export function shardEnd(snapshot: StreamSnapshot, shard: Shard, open: boolean): number | undefined {
-  if (shard.end !== undefined) return shard.end;
-  const last = snapshot.head.nextSequence - 1;
-  // A stream stored before shards had numbers of their own may have none to show.
-  return open || last < shard.start ? undefined : last;
+export function shardEnd(snapshot: StreamSnapshot, shard: Shard): number | undefined {
+  return shard.end ?? (snapshot.open ? undefined : snapshot.head.closedAt);
 }
 
 /** Whether no record will ever be added to the shard. */
-export function shardClosed(shard: Shard, open: boolean): boolean {
-  return shard.end !== undefined || !open;
+export function shardClosed(snapshot: StreamSnapshot, shard: Shard): boolean {
+  return shard.end !== undefined || !snapshot.open;
 }
 
-export function renderShard(snapshot: StreamSnapshot, shard: Shard, open: boolean): Record<string, unknown> {
-  const end = shardEnd(snapshot, shard, open);
+export function renderShard(snapshot: StreamSnapshot, shard: Shard): Record<string, unknown> {
+  const end = shardEnd(snapshot, shard);
   return {
     ShardId: shard.ShardId,
     SequenceNumberRange: {
@@ -83,6 +70,7 @@ export function renderShard(snapshot: StreamSnapshot, shard: Shard, open: boolea
 export interface ShardPage {
   readonly snapshot: StreamSnapshot;
   readonly shard: Shard;
+  /** The records, each as the JSON text GetRecords sends. */
   readonly texts: readonly string[];
   /** The sequence number after the last record read (or `from` when none was). */
   readonly next: number;
@@ -99,24 +87,24 @@ export interface ShardPage {
 const MAX_RECORDS_BYTES = 1024 * 1024;
 
 /**
- * Up to `limit` stored record texts (and about 1 MB) of a shard from sequence
- * `from`, read in one snapshot with the stream's state so a shard that rolls
- * over meanwhile cannot lend its child's records. Undefined when the stream or
- * shard is gone.
+ * Up to `limit` records (and about 1 MB) of a shard from sequence `from`, read
+ * in one snapshot with the stream's state so a shard that rolls over meanwhile
+ * cannot lend its child's records. Undefined when the stream or shard is gone.
  */
 export function readShardPage(storage: Storage, arn: string, shardId: string, from: number, limit: number): Promise<ShardPage | undefined> {
   return storage.read((tx) => {
     const snapshot = readStreamByArn(tx, arn);
     const shard = snapshot?.shards.find((candidate) => candidate.ShardId === shardId);
     if (snapshot === undefined || shard === undefined) return undefined;
-    const to = shard.end === undefined ? undefined : shard.end + 1;
+    const end = shardEnd(snapshot, shard);
     const texts: string[] = [];
     let next = from;
     let bytes = 0;
-    for (const { key, value } of tx.range({ ...recordRange(snapshot.name, from, to), limit })) {
-      texts.push(decoder.decode(value));
-      next = Number(new DataView(key.buffer, key.byteOffset + key.length - 8, 8).getBigUint64(0)) + 1;
-      bytes += value.length;
+    for (const change of readChanges(tx, snapshot.meta.tableId, from, end === undefined ? snapshot.next : end + 1, limit)) {
+      const text = renderStreamRecord(snapshot.meta, change);
+      texts.push(text);
+      next = change.sequence + 1;
+      bytes += text.length;
       if (bytes >= MAX_RECORDS_BYTES) return { snapshot, shard, texts, next, cut: true };
     }
     return { snapshot, shard, texts, next, cut: texts.length === limit };

@@ -1,12 +1,16 @@
 /**
- * A stream's state in storage: its fixed description, its head (the sequence
- * counter, the open shard and the trim horizon) and its shards. Everything a
- * consumer sees is derived from these records, so a restarted server or
- * another node reading the same store sees the same stream.
+ * A stream's state in storage: its fixed description, its head (the open
+ * shard, the trim horizon, where it closed) and its shards. A stream is a
+ * window of its table's change log (engine/change-log.ts): from its first
+ * shard's starting number until it closes, every change of the log is one of
+ * its records, and a shard is a run of the window's sequence numbers.
+ * Everything a consumer sees is derived from these records and the log, so a
+ * restarted server or another node reading the same store sees the same stream.
  */
 import { randomBytes } from 'node:crypto';
 import type { ReadTransaction, WriteTransaction } from '../../storage/storage.js';
 import type { KeySchemaElement, StreamSpecification, TableRecord } from '../../engine/table.js';
+import { readLogHead, reserveSequence } from '../../engine/change-log.js';
 import { streamArn } from './stream-arn.js';
 import { arnKey, headKey, shardKey, shardRange, streamKey, streamName } from './stream-keys.js';
 
@@ -27,15 +31,14 @@ export interface StreamMeta {
 }
 
 export interface StreamHead {
-  /** The sequence number the next record gets. */
-  readonly nextSequence: number;
-  /** Records below this sequence number have been trimmed. */
+  /** Records below this sequence number are past retention: the stream no longer shows them. */
   readonly trimmedBelow: number;
-  /** Index of the open (newest) shard and how many records it holds. */
+  /** Index of the open (newest) shard. */
   readonly openShard: number;
-  readonly openCount: number;
   /** Index of the oldest shard still kept. */
   readonly firstShard: number;
+  /** Once the stream is closed (disabled, or its table deleted): the last sequence number that is its. */
+  readonly closedAt?: number;
 }
 
 export interface Shard {
@@ -72,10 +75,16 @@ export function newShardId(now: number): string {
  * StartingSequenceNumber for a shard that holds no record yet, and an
  * AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER iterator at it reads the records
  * written later (ScyllaDB's Alternator tests, run against AWS). The caller
- * moves the stream's sequence counter past it.
+ * takes it from the change log with reserveSequence.
  */
 export function newShard(index: number, start: number, now: number, parent?: string): Shard {
   return { index, ShardId: newShardId(now), ...(parent !== undefined ? { ParentShardId: parent } : {}), start, createdAt: now };
+}
+
+/** The label of the table's stream when it is enabled. */
+export function enabledStreamLabel(table: TableRecord | undefined): string | undefined {
+  const spec = table?.StreamSpecification;
+  return spec?.StreamEnabled === true && spec.StreamViewType !== undefined ? table!.LatestStreamLabel : undefined;
 }
 
 /**
@@ -97,23 +106,32 @@ export function ensureStream(tx: WriteTransaction, table: TableRecord, label: st
     KeySchema: table.KeySchema,
     createdAt: now,
   };
-  const created: StreamHead = { nextSequence: 2, trimmedBelow: 1, openShard: 0, openCount: 0, firstShard: 0 };
+  const start = reserveSequence(tx, table);
+  const created: StreamHead = { trimmedBelow: start, openShard: 0, firstShard: 0 };
   putJson(tx, streamKey(name), meta);
   putJson(tx, arnKey(meta.arn), { tableId: table.id, label });
-  putJson(tx, shardKey(name, 0), newShard(0, 1, now));
+  putJson(tx, shardKey(name, 0), newShard(0, start, now));
   putJson(tx, headKey(name), created);
   return created;
 }
 
 /**
- * Stores the table's current stream if it is enabled and not stored yet: called
- * in the transaction that enables it, so a stream exists (and is listed and
- * described) from then on, even if it is disabled again before any write.
+ * Keeps the stored streams in step with a change of a table's definition, in
+ * the transaction that stores it (`after` undefined: the table is deleted). A
+ * stream enabled now is stored at once, so it exists (and is listed and
+ * described) from then on, even if it is disabled again before any write; the
+ * stream the table had enabled before and no longer has is closed at the last
+ * sequence number its table's log has handed out.
  */
-export function storeEnabledStream(tx: WriteTransaction, table: TableRecord, now = Date.now()): void {
-  const spec = table.StreamSpecification;
-  const label = table.LatestStreamLabel;
-  if (spec?.StreamEnabled === true && spec.StreamViewType !== undefined && label !== undefined) ensureStream(tx, table, label, spec.StreamViewType, now);
+export function followTableChange(tx: WriteTransaction, before: TableRecord | undefined, after: TableRecord | undefined, now = Date.now()): void {
+  const previous = enabledStreamLabel(before);
+  const current = enabledStreamLabel(after);
+  if (before !== undefined && previous !== undefined && (previous !== current || after?.id !== before.id)) {
+    const key = headKey(streamName(before.id, previous));
+    const head = getJson<StreamHead>(tx, key);
+    if (head !== undefined && head.closedAt === undefined) putJson(tx, key, { ...head, closedAt: (readLogHead(tx, before.id)?.next ?? 1) - 1 });
+  }
+  if (after !== undefined && current !== undefined) ensureStream(tx, after, current, after.StreamSpecification!.StreamViewType!, now);
 }
 
 /** Everything a reader needs about one stream, from one snapshot. */
@@ -122,6 +140,10 @@ export interface StreamSnapshot {
   readonly meta: StreamMeta;
   readonly head: StreamHead;
   readonly shards: readonly Shard[];
+  /** Whether records may still be added. */
+  readonly open: boolean;
+  /** The sequence number after the stream's last one so far. */
+  readonly next: number;
 }
 
 export function readStreamByArn(tx: ReadTransaction, arn: string): StreamSnapshot | undefined {
@@ -136,5 +158,7 @@ export function readStream(tx: ReadTransaction, name: Uint8Array): StreamSnapsho
   if (meta === undefined || head === undefined) return undefined;
   const shards: Shard[] = [];
   for (const { value } of tx.range(shardRange(name))) shards.push(JSON.parse(decoder.decode(value)) as Shard);
-  return { name, meta, head, shards };
+  const open = head.closedAt === undefined;
+  const next = open ? (readLogHead(tx, meta.tableId)?.next ?? head.trimmedBelow) : head.closedAt! + 1;
+  return { name, meta, head, shards, open, next };
 }

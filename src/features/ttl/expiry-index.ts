@@ -8,7 +8,7 @@ import type { PrimaryKey } from '../../model/primary-key.js';
 import type { WriteTransaction } from '../../storage/storage.js';
 import type { TableRecord } from '../../engine/table.js';
 import { itemKey } from '../../engine/item-key.js';
-import type { ItemChangeHook } from '../streams/record-change.js';
+import type { ItemChangeHook } from '../item-change-hooks.js';
 import { expiryKey } from './ttl-keys.js';
 import { own } from '../../model/own-property.js';
 

@@ -3,7 +3,7 @@ import type { Item } from '../../model/attribute-value.js';
 import type { PrimaryKey } from '../../model/primary-key.js';
 import type { TableRecord } from '../../engine/table.js';
 import { UNCHANGED, type ApplyResult } from '../../engine/items.js';
-import type { ChangeOrigin } from '../streams/record-change.js';
+import type { ChangeOrigin } from '../item-change-hooks.js';
 import { expirySecond } from './expiry-index.js';
 import type { ExpiredItemRemover } from './sweeper.js';
 

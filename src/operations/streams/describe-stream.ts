@@ -2,7 +2,7 @@
 import { defineOperation } from '../operation.js';
 import { int, str, struct } from '../../protocol/shape.js';
 import { validation } from '../../protocol/errors.js';
-import { isOpen, renderShard, requireStream } from '../../features/streams/stream-reader.js';
+import { renderShard, requireStream } from '../../features/streams/stream-reader.js';
 import type { Shard } from '../../features/streams/stream-state.js';
 import { checkLimit, shardIdMember, streamArnMember } from './stream-shapes.js';
 
@@ -55,19 +55,18 @@ export const describeStream = defineOperation<DescribeStreamRequest>({
     checkShardFilter(request);
     const snapshot = await requireStream(services.storage, request.StreamArn);
     const { meta } = snapshot;
-    const open = isOpen(meta, services.catalog.get(meta, meta.TableName));
     const selected = selectShards(snapshot.shards, request);
     const shards = selected.slice(0, limit);
     return {
       StreamDescription: {
         StreamArn: meta.arn,
         StreamLabel: meta.label,
-        StreamStatus: open ? 'ENABLED' : 'DISABLED',
+        StreamStatus: snapshot.open ? 'ENABLED' : 'DISABLED',
         StreamViewType: meta.viewType,
         CreationRequestDateTime: meta.createdAt / 1000,
         TableName: meta.TableName,
         KeySchema: meta.KeySchema,
-        Shards: shards.map((shard) => renderShard(snapshot, shard, open)),
+        Shards: shards.map((shard) => renderShard(snapshot, shard)),
         ...(selected.length > limit ? { LastEvaluatedShardId: shards[shards.length - 1]!.ShardId } : {}),
       },
     };

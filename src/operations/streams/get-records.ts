@@ -1,13 +1,13 @@
 /**
  * GetRecords: up to Limit records (and about 1 MB) of a shard from the
  * iterator's position, and the iterator to continue with — none once a closed
- * shard has been read to its end. Records are sent as stored, without a parse/stringify round trip.
+ * shard has been read to its end. Records are rendered from the table's change log as JSON text once.
  */
 import { defineOperation, RawJson } from '../operation.js';
 import { int, str, struct } from '../../protocol/shape.js';
 import { DynamoError, validation } from '../../protocol/errors.js';
 import { decodeIterator, encodeIterator } from '../../features/streams/shard-iterator.js';
-import { isOpen, readShardPage, shardClosed, shardEnd } from '../../features/streams/stream-reader.js';
+import { readShardPage, shardClosed, shardEnd } from '../../features/streams/stream-reader.js';
 import { trimmedDataAccess } from '../../features/streams/trimmed.js';
 
 interface GetRecordsRequest {
@@ -33,10 +33,9 @@ export const getRecords = defineOperation<GetRecordsRequest>({
     }
     const { snapshot, shard, texts, next, cut } = page;
     if (position.next < snapshot.head.trimmedBelow) throw trimmedDataAccess();
-    const open = isOpen(snapshot.meta, services.catalog.get(snapshot.meta, snapshot.meta.TableName));
-    const end = shardEnd(snapshot, shard, open);
+    const end = shardEnd(snapshot, shard);
     // A page of a closed shard that stopped short of its limits has read all it will ever hold.
-    const drained = shardClosed(shard, open) && (!cut || (end !== undefined && next > end));
+    const drained = shardClosed(snapshot, shard) && (!cut || (end !== undefined && next > end));
     const records = `{"Records":[${texts.join(',')}]`;
     if (drained) return new RawJson(`${records}}`);
     const iterator = encodeIterator({ ...position, next, issuedAt: Date.now() });

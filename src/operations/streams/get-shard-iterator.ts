@@ -2,7 +2,7 @@
 import { defineOperation } from '../operation.js';
 import { str, struct } from '../../protocol/shape.js';
 import { DynamoError, validation } from '../../protocol/errors.js';
-import { isOpen, requireStream, shardEnd } from '../../features/streams/stream-reader.js';
+import { requireStream, shardEnd } from '../../features/streams/stream-reader.js';
 import { encodeIterator } from '../../features/streams/shard-iterator.js';
 import { parseSequence } from '../../features/streams/stream-arn.js';
 import { trimmedDataAccess } from '../../features/streams/trimmed.js';
@@ -38,11 +38,10 @@ export const getShardIterator = defineOperation<GetShardIteratorRequest>({
     if (shard === undefined) {
       throw new DynamoError('ResourceNotFoundException', `Requested resource not found: Shard does not exist`);
     }
-    const open = isOpen(snapshot.meta, services.catalog.get(snapshot.meta, snapshot.meta.TableName));
     const { head } = snapshot;
-    const end = shardEnd(snapshot, shard, open);
+    const end = shardEnd(snapshot, shard);
     // A shard's numbers run from its own starting number to its last record's.
-    const afterLast = end === undefined ? head.nextSequence : end + 1;
+    const afterLast = end === undefined ? snapshot.next : end + 1;
     let next: number;
     if (type === 'TRIM_HORIZON') next = Math.max(shard.start, head.trimmedBelow);
     else if (type === 'LATEST') next = afterLast;

@@ -1,9 +1,9 @@
 /**
  * Whether two items hold the same attributes and values: a write that changes
- * nothing writes no stream record. Map members compare by name, not by the
- * order they were written in, and sets by their members.
+ * nothing logs no change (features/item-change-hooks.ts). Map members compare
+ * by name, not by the order they were written in, and sets by their members.
  */
-import type { AttributeValue } from '../../model/attribute-value.js';
+import type { AttributeValue } from './attribute-value.js';
 
 function sameValue(a: AttributeValue, b: AttributeValue): boolean {
   if ('S' in a) return 'S' in b && a.S === b.S;
