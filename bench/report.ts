@@ -29,6 +29,9 @@ export function describeMachine(): Machine {
 }
 
 const fixed = (value: number | undefined, digits: number) => (value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits));
+/** A window's server CPU per request, and every round's when there were several. */
+const withRounds = (m: Measured) =>
+  m.roundsCpuMicrosPerRequest === undefined ? fixed(m.cpuMicrosPerRequest, 0) : `${fixed(m.cpuMicrosPerRequest, 0)} (${m.roundsCpuMicrosPerRequest.map((v) => fixed(v, 0)).join(', ')})`;
 /** A core share, cut (not rounded) to two decimals, so a flagged 0.896 never reads 0.90. */
 const share = (value: number) => (Number.isFinite(value) ? (Math.floor(value * 100) / 100).toFixed(2) : '–');
 const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || !(b > 0) ? '–' : `${(a / b).toFixed(2)}×`);
@@ -100,8 +103,10 @@ export function renderMarkdown(results: readonly TargetResult[]): string {
       '',
       "Server CPU counts every process of the server (the primary and its workers); a PostgreSQL-backed node's database is counted apart (all of PostgreSQL's processes, durable: fsync on).",
       '',
-      '| workload | server | CPU µs/req | × dynalith-disk | target | database CPU µs/req | req/s | core share | p50 ms | p99 ms | errors |',
-      '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+      'With several rounds, each target\'s windows are interleaved and the one with the median CPU per request is shown; every window\'s figure follows in brackets, in the order measured.',
+      '',
+      '| workload | server | CPU µs/req | dynalith-disk CPU µs/req | × dynalith-disk | target | database CPU µs/req | req/s | core share | p50 ms | p99 ms | errors |',
+      '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
     );
     lines.push(
       ...workloadRows(workloadNames, scaledOut, (result, m) => {
@@ -109,7 +114,8 @@ export function renderMarkdown(results: readonly TargetResult[]): string {
         const max = SCALE_OUT_GOALS.find((goal) => goal.target === result.target)!.max;
         const times = single === undefined ? undefined : m.cpuMicrosPerRequest / single.cpuMicrosPerRequest;
         return [
-          fixed(m.cpuMicrosPerRequest, 0),
+          withRounds(m),
+          single === undefined ? '–' : withRounds(single),
           ratio(m.cpuMicrosPerRequest, single?.cpuMicrosPerRequest),
           times === undefined ? '–' : `≤ ${max}× ${mark(times <= max)}`,
           fixed(m.databaseCpuMicrosPerRequest, 0),

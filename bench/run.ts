@@ -24,6 +24,8 @@ export interface Options {
   readonly clients: number;
   readonly warmupSeconds: number;
   readonly seconds: number;
+  /** Closed-loop windows per workload and target, interleaved across the targets; the median by CPU per request is kept. */
+  readonly rounds: number;
   /** Single-client sequential latency window per workload (0 to skip). */
   readonly sequentialSeconds: number;
   readonly sizes: Sizes;
@@ -67,6 +69,8 @@ export interface Measured extends Window {
   /** Items each request moved (the batches), and the server's CPU per item. */
   readonly items?: number;
   readonly cpuMicrosPerItem?: number;
+  /** With several rounds: every window's server CPU per request, in the order measured (this window is their median). */
+  readonly roundsCpuMicrosPerRequest?: readonly number[];
 }
 
 /** Below this share of one core a loaded server's window is flagged as not saturated. */
@@ -195,6 +199,13 @@ async function measure(running: Running, client: Client, ref: WorkloadRef, shape
   };
 }
 
+/** The window with the median server CPU per request (the lower middle of an even count), naming every window's. */
+function medianWindow(windows: readonly Measured[]): Measured {
+  if (windows.length === 1) return windows[0]!;
+  const sorted = [...windows].sort((x, y) => x.cpuMicrosPerRequest - y.cpuMicrosPerRequest);
+  return { ...sorted[Math.floor((sorted.length - 1) / 2)]!, roundsCpuMicrosPerRequest: windows.map((w) => w.cpuMicrosPerRequest) };
+}
+
 /** One line of progress for a window. */
 function describe(m: Measured): string {
   const saturation = m.saturated === false ? ' NOT SATURATED' : '';
@@ -293,13 +304,17 @@ async function mainPhase(targets: readonly { target: Target; port: number; resul
     await sleep(SETTLE_AFTER_LOAD_MS);
     for (const workload of selected) {
       options.log(`${workload.name}:`);
-      for (const { result, running, client, measurable } of prepared) {
-        if (!measurable.has(workload.name)) continue;
-        const measured = await measure(running, client, ref(workload), closedLoop);
-        result.throughput.push(measured);
-        options.log(`  ${result.target.padEnd(16)} ${describe(measured)}`);
-        for (const sample of measured.errorSamples) options.log(`    error: ${sample}`);
+      const windows = new Map<Prepared, Measured[]>();
+      for (let round = 0; round < options.rounds; round++) {
+        for (const entry of prepared) {
+          if (!entry.measurable.has(workload.name)) continue;
+          const measured = await measure(entry.running, entry.client, ref(workload), closedLoop);
+          windows.set(entry, [...(windows.get(entry) ?? []), measured]);
+          options.log(`  ${entry.result.target.padEnd(16)} ${describe(measured)}`);
+          for (const sample of measured.errorSamples) options.log(`    error: ${sample}`);
+        }
       }
+      for (const [{ result }, measured] of windows) result.throughput.push(medianWindow(measured));
     }
     if (options.sequentialSeconds > 0) {
       for (const workload of selected) {
