@@ -51,13 +51,15 @@ const USAGE = `Usage: npm run bench -- [options]   (or node dist/bench/harness.j
                              six workloads, targets dynalith-disk, ceiling and the peers, no
                              large-table phase; scale-out: the same workloads on one process,
                              --workers 2 and PostgreSQL (dynalith-disk, dynalith-workers,
-                             dynalith-postgres)
+                             dynalith-postgres); capacity: the same, one process with and
+                             without --capacity enforce (dynalith-disk, dynalith-capacity)
   --clients n                load from n threads sharing the 32 connections (default 1)
   --targets a,b              of ${TARGETS.map((t) => t.name).join(', ')}
   --workloads A,B            e.g. GetItem,Query (default: all)
   --seconds n, --warmup n    measured window and warm-up per workload
   --rounds n                 windows per workload and target, interleaved across the targets; the
-                             median by server CPU per request is reported (default 3 for scale-out, else 1)
+                             median by server CPU per request is reported (default 3 for scale-out and
+                             capacity, else 1)
   --sequential-seconds n     single-client latency window per workload (0 to skip)
   --kv-items n, --partitions n   sizes of the pre-loaded tables
   --no-scale                 skip the large-table phase (memory at 100,000 / 1,000,000 items)
@@ -71,6 +73,7 @@ const DEFAULT_TARGETS: Record<SetName, readonly TargetName[]> = {
   standard: ['dynalith-disk', 'dynalith-memory', 'ceiling', 'ceiling-net', 'dynalite', 'dynamodb-local'],
   independent: ['dynalith-disk', 'ceiling', 'ceiling-net', 'dynalite', 'dynamodb-local'],
   'scale-out': ['dynalith-disk', 'dynalith-workers', 'dynalith-postgres'],
+  capacity: ['dynalith-disk', 'dynalith-capacity'],
 };
 
 /** The targets a set runs by default; --quick leaves out the peers. */
@@ -110,7 +113,7 @@ export function parseOptions(argv: readonly string[], log: (line: string) => voi
       warmupSeconds: number(values.warmup, quick ? 0.5 : 1),
       seconds: number(values.seconds, quick ? 2 : 3),
       // Ratios of CPU per request a few percent apart need more than one window on a shared 2-core machine.
-      rounds: Math.max(1, Math.round(number(values.rounds, set === 'scale-out' ? 3 : 1))),
+      rounds: Math.max(1, Math.round(number(values.rounds, set === 'scale-out' || set === 'capacity' ? 3 : 1))),
       sequentialSeconds: number(values['sequential-seconds'], quick ? 0.5 : 1),
       sizes: { kvItems: number(values['kv-items'], 10_000), partitions: Math.max(10, number(values.partitions, independent ? 200 : 100)) },
       // A million items takes the peers minutes to load, so they stop at 100,000.

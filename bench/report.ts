@@ -1,7 +1,7 @@
 /** The run as Markdown tables: per workload and target, with ratios to the ceiling and to each peer. */
 import { cpus, totalmem } from 'node:os';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { CPU_GOALS, PEER_GOALS, SCALE_OUT_GOALS, cpuRatio, find, isDynalith, mark, verdicts } from './goals.js';
+import { CPU_GOALS, PEER_GOALS, VARIANT_GOALS, cpuRatio, find, isDynalith, mark, verdicts } from './goals.js';
 import { median } from './lib/stats.js';
 import { SATURATED_SHARE, type Measured, type TargetResult } from './run.js';
 
@@ -95,11 +95,11 @@ export function renderMarkdown(results: readonly TargetResult[]): string {
     '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   );
   lines.push(...workloadRows(workloadNames, ran, (result, m) => throughputCells(results, result, m)));
-  const scaledOut = ran.filter((r) => SCALE_OUT_GOALS.some((goal) => goal.target === r.target));
+  const scaledOut = ran.filter((r) => VARIANT_GOALS.some((goal) => goal.target === r.target));
   if (scaledOut.length > 0) {
     lines.push(
       '',
-      '### Scale-out: CPU per request of all the server\'s processes, against one process on LMDB',
+      '### Variants (scale-out, capacity enforcement): CPU per request of all the server\'s processes, against one process on LMDB',
       '',
       "Server CPU counts every process of the server (the primary and its workers); a PostgreSQL-backed node's database is counted apart (all of PostgreSQL's processes, durable: fsync on).",
       '',
@@ -111,7 +111,7 @@ export function renderMarkdown(results: readonly TargetResult[]): string {
     lines.push(
       ...workloadRows(workloadNames, scaledOut, (result, m) => {
         const single = find(results, 'dynalith-disk', m.workload, 'throughput');
-        const max = SCALE_OUT_GOALS.find((goal) => goal.target === result.target)!.max;
+        const max = VARIANT_GOALS.find((goal) => goal.target === result.target)!.max;
         const times = single === undefined ? undefined : m.cpuMicrosPerRequest / single.cpuMicrosPerRequest;
         return [
           withRounds(m),

@@ -8,7 +8,7 @@ import type { Sizes, Workload, WorkloadSet } from './operations.js';
 import { scaleSet, standardSet } from './workloads.js';
 
 /** The sets `--set` chooses from. */
-export const SET_NAMES = ['standard', 'independent', 'scale-out'] as const;
+export const SET_NAMES = ['standard', 'independent', 'scale-out', 'capacity'] as const;
 export type SetName = (typeof SET_NAMES)[number];
 
 const SETS: Record<SetName | 'scale', WorkloadSet> = {
@@ -16,6 +16,8 @@ const SETS: Record<SetName | 'scale', WorkloadSet> = {
   independent: independentSet,
   // The independent method's table and workloads, on the scale-out targets.
   'scale-out': { ...independentSet, name: 'scale-out' },
+  // The same again, one process with capacity enforcement against one without.
+  capacity: { ...independentSet, name: 'capacity' },
   scale: scaleSet,
 };
 

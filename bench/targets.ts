@@ -18,6 +18,7 @@ export type TargetName =
   | 'dynalith-memory'
   | 'dynalith-workers'
   | 'dynalith-postgres'
+  | 'dynalith-capacity'
   | 'ceiling'
   | 'ceiling-net'
   | 'dynalite'
@@ -37,6 +38,7 @@ export const TARGETS: readonly Target[] = [
   { name: 'dynalith-memory', label: 'Dynalith (--in-memory)', peer: false, stores: true },
   { name: 'dynalith-workers', label: 'Dynalith (--workers 2, LMDB on disk)', peer: false, stores: true },
   { name: 'dynalith-postgres', label: 'Dynalith (--storage: PostgreSQL on this machine, durable)', peer: false, stores: true },
+  { name: 'dynalith-capacity', label: 'Dynalith (--capacity enforce, LMDB on disk)', peer: false, stores: true },
   { name: 'ceiling', label: 'ceiling (bare node:http)', peer: false, stores: false },
   { name: 'ceiling-net', label: "ceiling on Dynalith's HTTP layer (node:net)", peer: false, stores: false },
   { name: 'dynalite', label: 'dynalite (in memory)', peer: true, stores: true },
@@ -89,6 +91,8 @@ function command(name: TargetName, port: number, dataDir: string, nodeFlags: rea
       return node(dynalith, '--port', String(port), '--data-dir', dataDir, '--workers', '2');
     case 'dynalith-postgres':
       return node(dynalith, '--port', String(port), '--storage', storageUrl!);
+    case 'dynalith-capacity':
+      return node(dynalith, '--port', String(port), '--data-dir', dataDir, '--capacity', 'enforce');
     case 'ceiling':
       return node(join(SERVERS, 'ceiling.js'), String(port));
     case 'ceiling-net':

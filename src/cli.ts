@@ -47,6 +47,11 @@ Options (each also settable as an environment variable, e.g. DYNALITH_PORT=9000)
                             a second signal exits at once
   --workers <n|auto>        server processes sharing the port and the store, to use
                             more cores (default 1; auto: one per core)
+  --capacity <mode>         report (default: capacity is counted and returned, never
+                            throttled, like DynamoDB Local) or enforce (tables and
+                            indexes are throttled beyond their capacity, as DynamoDB does)
+  --burst-seconds <n>       with --capacity enforce, how many seconds of unused provisioned
+                            capacity a table keeps for bursts (default ${DEFAULT_CONFIG.burstSeconds}, as DynamoDB)
   --help                    show this help
   --version                 show the version
 `;
@@ -58,6 +63,8 @@ const OPTIONS = {
   'in-memory': { type: 'boolean' },
   storage: { type: 'string' },
   workers: { type: 'string' },
+  capacity: { type: 'string' },
+  'burst-seconds': { type: 'string' },
   'log-level': { type: 'string' },
   'create-table-ms': { type: 'string' },
   'delete-table-ms': { type: 'string' },
@@ -136,6 +143,9 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
   const workers = workersText === undefined ? 1 : workersText === 'auto' ? availableParallelism() : integer('workers', workersText, 256);
   if (workers < 1) throw new UsageError(`--workers must be at least 1 or auto, got '${workersText}'`);
   if (workers > 1 && inMemory) throw new UsageError('--workers needs a store the processes share: not --in-memory');
+  const capacity = text('capacity') ?? DEFAULT_CONFIG.capacity;
+  if (capacity !== 'report' && capacity !== 'enforce') throw new UsageError(`--capacity must be report or enforce, got '${capacity}'`);
+  const burst = text('burst-seconds');
   return {
     ...DEFAULT_CONFIG,
     host: text('host') ?? DEFAULT_CONFIG.host,
@@ -157,6 +167,8 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
     streamRetentionMs: positive('stream-retention-ms', DEFAULT_CONFIG.streamRetentionMs, 30 * 86_400_000),
     shutdownTimeoutMs: shutdownTimeout === undefined ? DEFAULT_CONFIG.shutdownTimeoutMs : integer('shutdown-timeout-ms', shutdownTimeout, 86_400_000),
     workers,
+    capacity,
+    burstSeconds: burst === undefined ? DEFAULT_CONFIG.burstSeconds : integer('burst-seconds', burst, 3600),
   };
 }
 

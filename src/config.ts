@@ -26,6 +26,10 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   /** Server processes sharing the port and the store (server/workers.ts); 1: this process serves. */
   readonly workers: number;
+  /** report: capacity counted and returned only; enforce: throttled beyond it (features/capacity/). */
+  readonly capacity: 'report' | 'enforce';
+  /** Seconds of unused provisioned capacity a table keeps for bursts (DynamoDB: 300). */
+  readonly burstSeconds: number;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -46,4 +50,6 @@ export const DEFAULT_CONFIG: Config = {
   streamRetentionMs: 24 * 3600_000,
   shutdownTimeoutMs: 10_000,
   workers: 1,
+  capacity: 'report',
+  burstSeconds: 300,
 };

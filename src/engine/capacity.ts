@@ -41,12 +41,12 @@ export interface ItemWrite {
 
 /** Units consumed on one table and its indexes, summed over one or more reads or writes. */
 export class CapacityUsage {
-  private tableUnits = 0;
+  private ownUnits = 0;
   private readonly local = new Map<string, number>();
   private readonly global = new Map<string, number>();
 
   addTable(units: number): this {
-    this.tableUnits += units;
+    this.ownUnits += units;
     return this;
   }
 
@@ -64,16 +64,28 @@ export class CapacityUsage {
     return this;
   }
 
+  /** Units charged to the table itself, its local indexes' included (they share the table's capacity). */
+  tableUnits(): number {
+    let units = this.ownUnits;
+    for (const local of this.local.values()) units += local;
+    return units;
+  }
+
+  /** Units charged to each global index, by name. */
+  globalIndexUnits(): ReadonlyMap<string, number> {
+    return this.global;
+  }
+
   /** The ConsumedCapacity member of a response, or undefined when not asked for. */
   report(mode: ReturnConsumedCapacity | undefined, table: TableRecord): ConsumedCapacity | undefined {
     if (mode === undefined || mode === 'NONE') return undefined;
-    let total = this.tableUnits;
+    let total = this.ownUnits;
     for (const units of [...this.local.values(), ...this.global.values()]) total += units;
     const consumed = { TableName: table.TableName, CapacityUnits: total };
     if (mode === 'TOTAL') return consumed;
     return {
       ...consumed,
-      Table: { CapacityUnits: this.tableUnits },
+      Table: { CapacityUnits: this.ownUnits },
       LocalSecondaryIndexes: byIndexName(this.local),
       GlobalSecondaryIndexes: byIndexName(this.global),
     };
@@ -86,13 +98,4 @@ function byIndexName(units: ReadonlyMap<string, number>): Record<string, Units> 
   const out: Record<string, Units> = {};
   for (const [name, capacityUnits] of units) setOwn(out, name, { CapacityUnits: capacityUnits });
   return out;
-}
-
-/** The ConsumedCapacity member of a response charging the table alone, or undefined when not asked for. */
-export function consumedCapacity(
-  mode: ReturnConsumedCapacity | undefined,
-  table: TableRecord,
-  units: number,
-): ConsumedCapacity | undefined {
-  return new CapacityUsage().addTable(units).report(mode, table);
 }

@@ -16,6 +16,7 @@ const COLLECTION_SIZE = 0x04;
 const IDEMPOTENCY = 0x05;
 const PURGE = 0x06;
 const LEASE = 0x07;
+const MEMBER = 0x08;
 const ITEM = 0x10;
 const INDEX_ENTRY = 0x11;
 
@@ -100,6 +101,12 @@ export function leaseKey(job: string): Uint8Array {
   return withPrefix(LEASE, utf8.encode(job));
 }
 export const LEASE_PREFIX = LEASE;
+
+/** A serving process's heartbeat (see members.ts). */
+export function memberKey(holder: string): Uint8Array {
+  return withPrefix(MEMBER, utf8.encode(holder));
+}
+export const MEMBER_RECORDS = { start: new Uint8Array([MEMBER]), end: new Uint8Array([MEMBER + 1]) };
 
 /** Every item key of a table starts with this. */
 export function itemPrefix(tableId: number): Uint8Array {

@@ -14,6 +14,7 @@ import { Binding } from './bind.js';
 import { parseStatement } from './parser.js';
 import { runSelect } from './select.js';
 import { planWrite } from './writes.js';
+import { limitedWrite } from '../operations/items/item-operation.js';
 
 export { EXISTS_SINGLE_ITEM, planWrite, statementKey, type WritePlan } from './writes.js';
 export { project, runSelect } from './select.js';
@@ -69,7 +70,7 @@ export async function runStatement(context: OperationContext, prepared: Prepared
   if (statement.kind === 'exists') throw validation(EXISTS_OUTSIDE_TRANSACTION);
   if (options.nextToken !== undefined) throw validation('NextToken is only valid on a SELECT statement');
   const plan = planWrite(context, statement, binding, options);
-  const outcome = await context.services.items.write(plan.table, plan.key, plan.apply);
+  const outcome = await limitedWrite(context, plan.table, plan.key, () => context.services.items.write(plan.table, plan.key, plan.apply));
   return {
     table: plan.table,
     items: plan.returned(outcome),

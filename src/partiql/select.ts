@@ -204,7 +204,7 @@ function bytesOf(entries: readonly PageEntry[]): { entryBytes: number; baseBytes
   return { entryBytes, baseBytes };
 }
 
-function capacity(source: ReadSource, bytes: { entryBytes: number; baseBytes: number }, options: SelectOptions): ConsumedCapacity | undefined {
+function usageOf(source: ReadSource, bytes: { entryBytes: number; baseBytes: number }, options: SelectOptions): CapacityUsage {
   const { entryBytes, baseBytes } = bytes;
   const usage = new CapacityUsage();
   const index = source.index;
@@ -213,7 +213,7 @@ function capacity(source: ReadSource, bytes: { entryBytes: number; baseBytes: nu
     usage.addIndex(index.record.IndexName, !index.global, readUnits(entryBytes, options.consistent));
     if (baseBytes > 0) usage.addTable(readUnits(baseBytes, options.consistent));
   }
-  return usage.report(options.returnConsumedCapacity, source.table);
+  return usage;
 }
 
 export async function runSelect(context: OperationContext, statement: SelectStatement, binding: Binding, options: SelectOptions): Promise<SelectResult> {
@@ -229,6 +229,9 @@ export async function runSelect(context: OperationContext, statement: SelectStat
   // An LSI entry without every attribute is completed from the table item; a GSI answers with what it projects.
   const fetch = source.index !== undefined && !source.index.global && source.index.projected !== undefined ? tableItemFetcher(source) : undefined;
 
+  // Charged as the Query or Scan it stands for: refused while the table or global index it reads has no capacity left.
+  const target = source.index?.global === true ? { index: source.index.record.IndexName } : {};
+  context.services.throughput.admit(source.table, 'read', target);
   const entries: PageEntry[] = [];
   let resume: Resume | undefined;
   // One page of 1 MB however many ranges (partitions named by IN) it reads.
@@ -253,11 +256,13 @@ export async function runSelect(context: OperationContext, statement: SelectStat
     .filter((item) => filter === undefined || filter(item))
     .map((item) => project(statement, binding, item));
   const bytes = bytesOf(entries);
+  const usage = usageOf(source, bytes, options);
+  context.services.throughput.charge(source.table, 'read', usage, target);
   return {
     table: source.table,
     items,
     nextToken: resume === undefined ? undefined : encodeNextToken(print, resume),
-    consumedCapacity: capacity(source, bytes, options),
+    consumedCapacity: usage.report(options.returnConsumedCapacity, source.table),
     bytesRead: bytes.entryBytes + bytes.baseBytes,
   };
 }

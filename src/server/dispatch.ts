@@ -9,7 +9,8 @@ import { findOperation } from '../operations/registry.js';
 import { findStreamsOperation } from '../operations/streams/registry.js';
 import { RawJson, type Namespace } from '../operations/operation.js';
 import type { Services } from '../engine/services.js';
-import { StorageFault, StorageUnavailable } from '../storage/faults.js';
+import { StorageContention, StorageFault, StorageUnavailable } from '../storage/faults.js';
+import { TRANSACTION_ONGOING } from '../operations/items/transaction.js';
 import { StaleCatalog } from '../engine/catalog.js';
 
 /**
@@ -106,5 +107,7 @@ function storageFault(error: StorageFault, services: Services, requestId: string
   services.logger.error({ err: error, requestId }, error.message);
   // AWS's list of common errors: ServiceUnavailable, 503, "The request has failed due to a temporary failure of the server."
   if (error instanceof StorageUnavailable) return new DynamoError('ServiceUnavailable', 'The request has failed due to a temporary failure of the server.');
+  // DynamoDB's answer to a write that meets an ongoing transaction on its item.
+  if (error instanceof StorageContention) return new DynamoError('TransactionConflictException', TRANSACTION_ONGOING);
   return new DynamoError('InternalServerError', 'Internal server error');
 }

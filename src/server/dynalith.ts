@@ -55,9 +55,10 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     await storage.close();
     throw error;
   }
-  const { items, catalog } = services;
+  const { items, catalog, members } = services;
   // Tables other processes or nodes change show up within this even where no request asks.
   catalog.watch(1000);
+  await members?.start();
   const sweeper = startTtlSweeper(
     storage,
     catalog,
@@ -83,6 +84,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     });
   } catch (error) {
     await sweeper.stop();
+    await members?.stop();
     await storage.close();
     throw error;
   }
@@ -99,6 +101,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       closing ??= (async () => {
         await closed;
         await sweeper.stop();
+        await members?.stop();
         await catalog.stop();
         await storage.close();
       })();

@@ -20,3 +20,10 @@ export class CommitFailed extends StorageFault {}
 
 /** The store's database cannot be reached (a remote backend): answered 503, which clients retry. */
 export class StorageUnavailable extends StorageFault {}
+
+/**
+ * A transaction that kept conflicting with concurrent ones (a database's
+ * serialisation failures) past every retry: nothing of it was applied. The
+ * API answers as DynamoDB does under contention: TransactionConflict.
+ */
+export class StorageContention extends StorageFault {}

@@ -25,7 +25,7 @@ import { checkKey, compareBytes } from './bytes.js';
 import { FetchingSnapshot, type Missing } from './fetching-snapshot.js';
 import { runScoped } from './scope.js';
 import { writeThroughOverlay } from './overlay.js';
-import { CommitFailed, StorageFault, StorageUnavailable } from './faults.js';
+import { CommitFailed, StorageContention, StorageFault, StorageUnavailable } from './faults.js';
 import { KV_TABLE, MIGRATIONS, SCHEMA_TABLE, applyStatements, fetchStatement } from './postgres-sql.js';
 
 export interface PostgresOptions {
@@ -161,7 +161,7 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Sto
         return await body();
       } catch (error) {
         if (!retryable(error)) throw asFault(error);
-        if (attempts >= MAX_ATTEMPTS) throw new StorageFault(`a PostgreSQL transaction conflicted ${attempts} times in a row`);
+        if (attempts >= MAX_ATTEMPTS) throw new StorageContention(`a PostgreSQL transaction conflicted ${attempts} times in a row`);
         await backoff(attempts);
       }
     }

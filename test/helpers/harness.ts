@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DEFAULT_CONFIG } from '../../src/config.js';
+import { DEFAULT_CONFIG, type Config } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/server/dynalith.js';
 import { createLogger } from '../../src/logger.js';
 import { freshPostgresUrl, postgresUrl } from './postgres.js';
@@ -49,11 +49,11 @@ export function uniqueName(base: string): string {
   return `${base}_${process.pid}_${Date.now().toString(36)}_${counter++}`;
 }
 
-async function startBackend(backend: Backend): Promise<{ server: RunningServer; cleanup(): void }> {
+async function startBackend(backend: Backend, config: Partial<Config> = {}): Promise<{ server: RunningServer; cleanup(): void }> {
   const dataDir = backend === 'lmdb' ? mkdtempSync(join(tmpdir(), 'dynalith-test-')) : '';
   const storage = backend === 'postgres' ? { storageUrl: await freshPostgresUrl() } : {};
   const server = await startServer(
-    { ...DEFAULT_CONFIG, port: 0, inMemory: backend === 'memory', dataDir: dataDir || DEFAULT_CONFIG.dataDir, logLevel: 'silent', ...storage },
+    { ...DEFAULT_CONFIG, port: 0, inMemory: backend === 'memory', dataDir: dataDir || DEFAULT_CONFIG.dataDir, logLevel: 'silent', ...storage, ...config },
     createLogger('silent'),
   );
   return { server, cleanup: () => dataDir && rmSync(dataDir, { recursive: true, force: true }) };
@@ -62,9 +62,16 @@ async function startBackend(backend: Backend): Promise<{ server: RunningServer; 
 /**
  * Declares `body` once per target. `body` receives a getter: the target is
  * only known once the suite's `before` hook has started the server.
- * `memoryOnly` is for suites whose subject storage cannot change (validation).
+ * `memoryOnly` is for suites whose subject storage cannot change (validation);
+ * `config` starts Dynalith with settings of its own (such a suite does not
+ * run against an external endpoint, whose settings are its own).
  */
-export function describeEachBackend(title: string, body: (target: () => Target) => void, options: { readonly memoryOnly?: boolean } = {}): void {
+export function describeEachBackend(
+  title: string,
+  body: (target: () => Target) => void,
+  options: { readonly memoryOnly?: boolean; readonly config?: Partial<Config> } = {},
+): void {
+  if (externalEndpoint && options.config !== undefined) return;
   const backends = externalEndpoint ? (['external'] as const) : options.memoryOnly ? (['memory'] as const) : storageBackends;
   for (const backend of backends) {
     describe(`${title} [${backend}]`, () => {
@@ -75,7 +82,7 @@ export function describeEachBackend(title: string, body: (target: () => Target) 
         if (backend === 'external') {
           endpoint = externalEndpoint!;
         } else {
-          const started = await startBackend(backend);
+          const started = await startBackend(backend, options.config);
           endpoint = started.server.endpoint;
           stop = async () => {
             await started.server.close();

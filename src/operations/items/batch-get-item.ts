@@ -4,7 +4,7 @@ import { validateKey } from '../../model/validate-value.js';
 import { validation } from '../../protocol/errors.js';
 import { attributeMap, bool, list, str, struct } from '../../protocol/shape.js';
 import type { Projection } from '../../expressions/index.js';
-import { readUnits } from '../../engine/capacity.js';
+import { CapacityUsage, readUnits } from '../../engine/capacity.js';
 import { itemKey } from '../../engine/item-key.js';
 import { StoredItem } from '../../engine/stored-item.js';
 import type { TableRecord } from '../../engine/table.js';
@@ -82,22 +82,30 @@ interface Answer {
   readonly responses: Record<string, string[]>;
   readonly unprocessed: Record<string, Item[]>;
   readonly capacity: CapacityByTable;
+  /** The units each key read consumed: [read, key, units]. */
+  readonly consumed: [number, number, number][];
 }
 
 /**
  * Reads every key from one snapshot, in request order, until the response
- * would pass its size limit; the keys left over are unprocessed.
+ * would pass its size limit; the keys left over, and those `refused` for
+ * want of capacity, are unprocessed.
  */
-function answer(reads: readonly ResolvedRead[], get: (key: Uint8Array) => Uint8Array | undefined): Answer {
+function answer(reads: readonly ResolvedRead[], get: (key: Uint8Array) => Uint8Array | undefined, refused: (read: number, key: number) => boolean): Answer {
   // Keyed by table name, and "__proto__" is one: no prototype to set by mistake.
   const responses: Record<string, string[]> = Object.create(null);
   const unprocessed: Record<string, Item[]> = Object.create(null);
   const capacity = new CapacityByTable();
+  const consumed: [number, number, number][] = [];
   let responseBytes = 0;
   let full = false;
-  for (const read of reads) {
+  reads.forEach((read, r) => {
     const items: string[] = (responses[read.name] = []);
     read.keys.forEach((key, i) => {
+      if (refused(r, i)) {
+        (unprocessed[read.name] ??= []).push(read.keyValues[i]!);
+        return;
+      }
       const bytes = full ? undefined : get(itemKey(read.table.id, key));
       const stored = bytes === undefined ? undefined : StoredItem.of(bytes);
       const size = stored?.size ?? 0;
@@ -108,11 +116,13 @@ function answer(reads: readonly ResolvedRead[], get: (key: Uint8Array) => Uint8A
         return;
       }
       responseBytes += size;
-      capacity.of(read.table).addTable(readUnits(size, read.request.ConsistentRead === true));
+      const units = readUnits(size, read.request.ConsistentRead === true);
+      capacity.of(read.table).addTable(units);
+      consumed.push([r, i, units]);
       if (stored !== undefined) items.push(read.projection === undefined ? stored.text : JSON.stringify(read.projection.apply(stored.item)));
     });
-  }
-  return { responses, unprocessed, capacity };
+  });
+  return { responses, unprocessed, capacity, consumed };
 }
 
 /** The unprocessed keys of a table, with the table's read options as the client sent them, ready to resend. */
@@ -151,9 +161,17 @@ export const batchGetItem = defineOperation<BatchGetItemRequest>({
       checkKeyAttributePaths(table, read.projection?.paths ?? []);
       return { ...read, table, keys };
     });
-    const { responses, unprocessed, capacity } = await context.services.storage.read((tx) =>
-      answer(reads, (key) => tx.get(key)),
+    const { throughput } = context.services;
+    // Keys of a table (or partition) out of capacity are left unprocessed; when all are, the whole call is throttled.
+    const refusals = reads.map((read) => read.keys.map((key) => throughput.refusal(read.table, 'read', { partition: key.hash })));
+    const refused = refusals.flat();
+    if (refused.every((refusal) => refusal !== undefined)) throw refused[0]!;
+    const { responses, unprocessed, capacity, consumed } = await context.services.storage.read((tx) =>
+      answer(reads, (key) => tx.get(key), (r, i) => refusals[r]![i] !== undefined),
     );
+    if (throughput.enforcing) {
+      for (const [r, i, units] of consumed) throughput.charge(reads[r]!.table, 'read', new CapacityUsage().addTable(units), { partition: reads[r]!.keys[i]!.hash });
+    }
     const tables: Record<string, string> = Object.create(null);
     for (const [name, texts] of Object.entries(responses)) tables[name] = jsonArray(texts);
     return splicedJson(

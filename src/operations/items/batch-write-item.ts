@@ -5,6 +5,7 @@ import { validateItem, validateKey } from '../../model/validate-value.js';
 import { validation } from '../../protocol/errors.js';
 import { attributeMap, list, struct } from '../../protocol/shape.js';
 import { checkIndexKeys } from '../../engine/indexes.js';
+import { CapacityUsage } from '../../engine/capacity.js';
 import type { TableRecord } from '../../engine/table.js';
 import { defineOperation } from '../operation.js';
 import {
@@ -117,18 +118,29 @@ export const batchWriteItem = defineOperation<BatchWriteItemRequest>({
     }
     const checked = entries.map(([name, writes]) => [name, checkTableWrites(writes)] as const);
     const planned = checked.flatMap(([name, writes]) => planTableWrites(name, dataTable(context, name), writes));
-    const outcomes = await context.services.items.replaceMany(planned.map(({ table, key, item }) => ({ table, key, next: item })));
+    const { throughput } = context.services;
+    // Writes to a table (or partition) out of capacity are left unprocessed; when all are, the whole call is throttled.
+    const refusals = planned.map(({ table, key }) => throughput.refusal(table, 'write', { partition: key.hash }));
+    const admitted = planned.filter((_, i) => refusals[i] === undefined);
+    if (admitted.length === 0) throw refusals[0]!;
+    const outcomes = await context.services.items.replaceMany(admitted.map(({ table, key, item }) => ({ table, key, next: item })));
     const capacity = new CapacityByTable();
     // Keyed by table name, and "__proto__" is one: no prototype to set by mistake.
     const metrics: Record<string, ItemCollectionMetrics[]> = Object.create(null);
-    planned.forEach(({ name, table, key }, i) => {
+    admitted.forEach(({ name, table, key }, i) => {
       const outcome = outcomes[i]!;
       capacity.of(table).addWrite(outcome);
+      if (throughput.enforcing) throughput.charge(table, 'write', new CapacityUsage().addWrite(outcome), { partition: key.hash });
       const collection = itemCollectionMetrics(table, key, request.ReturnItemCollectionMetrics, outcome.collectionSizeBytes);
       if (collection !== undefined) (metrics[name] ??= []).push(collection);
     });
+    const unprocessed: Record<string, WriteRequest[]> = Object.create(null);
+    planned.forEach(({ name, table, key, item }, i) => {
+      if (refusals[i] === undefined) return;
+      (unprocessed[name] ??= []).push(item === undefined ? { DeleteRequest: { Key: keyItem(table, key) } } : { PutRequest: { Item: item } });
+    });
     return {
-      UnprocessedItems: {},
+      UnprocessedItems: unprocessed,
       ConsumedCapacity: capacity.report(request.ReturnConsumedCapacity),
       ItemCollectionMetrics: Object.keys(metrics).length === 0 ? undefined : metrics,
     };

@@ -12,6 +12,7 @@ import {
   conditionalWriteMembers,
   conditionOf,
   dataTable,
+  limitedWrite,
   resolveKey,
   writeResponse,
   type ConditionalWriteRequest,
@@ -44,13 +45,14 @@ export const deleteItem = defineOperation<DeleteItemRequest>({
     checkKeyAttributePaths(table, condition?.paths ?? []);
     const returnsOld = request.ReturnValues === 'ALL_OLD';
     // A plain delete need not look at the item it removes.
-    const outcome =
+    const outcome = await limitedWrite(context, table, key, () =>
       condition === undefined && !returnsOld
-        ? await context.services.items.replace(table, key, undefined)
-        : await context.services.items.write(table, key, (old: Item | undefined) => {
+        ? context.services.items.replace(table, key, undefined)
+        : context.services.items.write(table, key, (old: Item | undefined) => {
             assertCondition(condition, request, old);
             return undefined;
-          });
+          }),
+    );
     return writeResponse(request, table, key, outcome, returnsOld ? outcome.old : undefined);
   },
 });

@@ -1,6 +1,6 @@
 import { attributeMap, bool, str, struct } from '../../protocol/shape.js';
 import { validateKey } from '../../model/validate-value.js';
-import { consumedCapacity, readUnits } from '../../engine/capacity.js';
+import { CapacityUsage, readUnits } from '../../engine/capacity.js';
 import { defineOperation } from '../operation.js';
 import { tableNameMember } from '../common-shapes.js';
 import {
@@ -45,9 +45,12 @@ export const getItem = defineOperation<GetItemRequest>({
     // Before the key is matched to the schema (DynamoDB Local 3.3.1).
     checkKeyAttributePaths(table, projection?.paths ?? []);
     const key = resolveKey(table, keyValues);
+    const target = { partition: key.hash };
+    context.services.throughput.admit(table, 'read', target);
     const stored = await context.services.items.getStored(table, key);
-    const mode = request.ReturnConsumedCapacity;
-    const capacity = mode === undefined || mode === 'NONE' ? undefined : consumedCapacity(mode, table, readUnits(stored?.size ?? 0, request.ConsistentRead === true));
+    const usage = new CapacityUsage().addTable(readUnits(stored?.size ?? 0, request.ConsistentRead === true));
+    context.services.throughput.charge(table, 'read', usage, target);
+    const capacity = usage.report(request.ReturnConsumedCapacity, table);
     // Without a projection the answer holds the stored JSON as it is.
     if (projection === undefined) return splicedJson({ Item: stored?.text }, { ConsumedCapacity: capacity });
     return { Item: stored === undefined ? undefined : projection.apply(stored.item), ConsumedCapacity: capacity };

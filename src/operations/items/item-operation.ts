@@ -75,6 +75,26 @@ export interface ConditionalWriteRequest extends ConditionalRequest {
   readonly ExpressionAttributeValues?: Record<string, unknown>;
 }
 
+/**
+ * Runs a single-item write under capacity enforcement: refused while the
+ * table, an index it writes or its partition has no capacity left, charged
+ * with what it consumed after.
+ */
+export async function limitedWrite(context: OperationContext, table: TableRecord, key: PrimaryKey, write: () => Promise<WriteOutcome>): Promise<WriteOutcome> {
+  const { throughput } = context.services;
+  const target = { partition: key.hash };
+  throughput.admit(table, 'write', target);
+  try {
+    const outcome = await write();
+    throughput.charge(table, 'write', new CapacityUsage().addWrite(outcome), target);
+    return outcome;
+  } catch (error) {
+    // A write its condition refuses still consumes a write unit.
+    if (error instanceof DynamoError && error.type === 'ConditionalCheckFailedException') throughput.charge(table, 'write', new CapacityUsage().addTable(1), target);
+    throw error;
+  }
+}
+
 /** The response of a single-item write: the chosen attributes, capacity and collection metrics. */
 export function writeResponse(
   request: ConditionalWriteRequest,

@@ -15,6 +15,7 @@ import {
   conditionalWriteMembers,
   conditionOf,
   dataTable,
+  limitedWrite,
   tableKeySchema,
   writeResponse,
   type ConditionalWriteRequest,
@@ -49,13 +50,14 @@ export const putItem = defineOperation<PutItemRequest>({
     checkKeyAttributePaths(table, condition?.paths ?? []);
     const returnsOld = request.ReturnValues === 'ALL_OLD';
     // A plain replacement need not look at the item it replaces.
-    const outcome =
+    const outcome = await limitedWrite(context, table, key, () =>
       condition === undefined && !returnsOld
-        ? await context.services.items.replace(table, key, item)
-        : await context.services.items.write(table, key, (old: Item | undefined) => {
+        ? context.services.items.replace(table, key, item)
+        : context.services.items.write(table, key, (old: Item | undefined) => {
             assertCondition(condition, request, old);
             return item;
-          });
+          }),
+    );
     return writeResponse(request, table, key, outcome, returnsOld ? outcome.old : undefined);
   },
 });

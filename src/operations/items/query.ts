@@ -29,6 +29,7 @@ import {
   filterAndProjection,
   legacyProjection,
   needsTableItems,
+  limitedPage,
   pageResponse,
   readMembers,
   resolveSource,
@@ -241,16 +242,24 @@ export const query = defineOperation<QueryRequest>({
     checkGlobalProjection(source, select, projection, filterNames);
 
     const equalities = plan.sortTerms.slice(0, -1).map((term) => term.values[0] as KeyValue);
-    const page = await readPage(
-      context.services.storage,
-      {
-        range: keyRange(source.layout, plan.partitionTerms.map((term) => term.values[0] as KeyValue), equalities, sortCondition(plan.sortTerms.at(-1))),
-        exclusiveStart: startKey && entryKey(source, startKey),
-        reverse: request.ScanIndexForward === false,
-        limit: request.Limit,
-        keyOf: source.keyOf,
-      },
-      needsTableItems(source, select, { ...bound, projection }, legacyFilterNames) ? tableItemFetcher(source) : undefined,
+    const partitionValues = plan.partitionTerms.map((term) => term.values[0] as KeyValue);
+    const page = await limitedPage(
+      context,
+      request,
+      source,
+      () =>
+        readPage(
+          context.services.storage,
+          {
+            range: keyRange(source.layout, partitionValues, equalities, sortCondition(plan.sortTerms.at(-1))),
+            exclusiveStart: startKey && entryKey(source, startKey),
+            reverse: request.ScanIndexForward === false,
+            limit: request.Limit,
+            keyOf: source.keyOf,
+          },
+          needsTableItems(source, select, { ...bound, projection }, legacyFilterNames) ? tableItemFetcher(source) : undefined,
+        ),
+      partitionValues,
     );
     return pageResponse(request, source, page, select, bound.filter ?? legacyFilter, projection);
   },

@@ -22,6 +22,7 @@ import {
 } from '../../expressions/index.js';
 import type { OperationContext, RawJson } from '../operation.js';
 import { checkKeyAttributePaths } from './key-paths.js';
+import { CapacityUsage } from '../../engine/capacity.js';
 import { jsonArray, splicedJson } from './spliced-json.js';
 import {
   attributesToGetMember,
@@ -248,9 +249,8 @@ function pageUnits(bytes: number, consistent: boolean): number {
   return consistent ? units : units / 2;
 }
 
-function consumedCapacity(request: ReadRequest, source: ReadSource, entries: readonly PageEntry[]): object | undefined {
-  const mode = request.ReturnConsumedCapacity;
-  if (mode === undefined || mode === 'NONE') return undefined;
+/** What a page consumed: the entries read, and for an index read the table items fetched beside them. */
+function pageUsage(request: ReadRequest, source: ReadSource, entries: readonly PageEntry[]): CapacityUsage {
   const consistent = request.ConsistentRead === true;
   let entryBytes = 0;
   let baseBytes = 0;
@@ -258,14 +258,23 @@ function consumedCapacity(request: ReadRequest, source: ReadSource, entries: rea
     entryBytes += entry.stored.size;
     baseBytes += entry.base?.size ?? 0;
   }
-  const indexUnits = source.index === undefined ? 0 : pageUnits(entryBytes, consistent);
-  const tableUnits = pageUnits(source.index === undefined ? entryBytes : baseBytes, consistent);
-  const total = { TableName: source.table.TableName, CapacityUnits: tableUnits + indexUnits };
-  if (mode === 'TOTAL') return total;
   const index = source.index;
-  if (index === undefined) return { ...total, Table: { CapacityUnits: tableUnits } };
-  const indexes = { [index.record.IndexName]: { CapacityUnits: indexUnits } };
-  return { ...total, Table: { CapacityUnits: tableUnits }, [index.global ? 'GlobalSecondaryIndexes' : 'LocalSecondaryIndexes']: indexes };
+  const usage = new CapacityUsage().addTable(pageUnits(index === undefined ? entryBytes : baseBytes, consistent));
+  return index === undefined ? usage : usage.addIndex(index.record.IndexName, !index.global, pageUnits(entryBytes, consistent));
+}
+
+/**
+ * Reads a page under capacity enforcement: refused while the table or global
+ * index it reads, or the partition a Query names, has no capacity left;
+ * charged with the page's units after.
+ */
+export async function limitedPage(context: OperationContext, request: ReadRequest, source: ReadSource, read: () => Promise<Page>, partition?: unknown): Promise<Page> {
+  const { throughput } = context.services;
+  const target = { ...(source.index?.global === true ? { index: source.index.record.IndexName } : {}), ...(partition !== undefined ? { partition } : {}) };
+  throughput.admit(source.table, 'read', target);
+  const page = await read();
+  throughput.charge(source.table, 'read', pageUsage(request, source, page.entries), target);
+  return page;
 }
 
 /**
@@ -300,7 +309,7 @@ export function pageResponse(
       Count: matched.length,
       ScannedCount: page.entries.length,
       LastEvaluatedKey: page.cut && last !== undefined ? pickKey(last.stored.item, source.startKeyNames) : undefined,
-      ConsumedCapacity: consumedCapacity(request, source, page.entries),
+      ConsumedCapacity: pageUsage(request, source, page.entries).report(request.ReturnConsumedCapacity, source.table),
     },
   );
 }

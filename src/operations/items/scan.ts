@@ -23,6 +23,7 @@ import {
   filterAndProjection,
   legacyProjection,
   needsTableItems,
+  limitedPage,
   pageResponse,
   readMembers,
   resolveSource,
@@ -113,10 +114,12 @@ export const scan = defineOperation<ScanRequest>({
     const range = scanRange(source, request);
     const exclusiveStart = startKey && entryKey(source, startKey);
     checkStartKeySegment(exclusiveStart, range);
-    const page = await readPage(
-      context.services.storage,
-      { range, exclusiveStart, reverse: false, limit: request.Limit, keyOf: source.keyOf },
-      needsTableItems(source, select, { ...bound, projection }, legacyFilterNames) ? tableItemFetcher(source) : undefined,
+    const page = await limitedPage(context, request, source, () =>
+      readPage(
+        context.services.storage,
+        { range, exclusiveStart, reverse: false, limit: request.Limit, keyOf: source.keyOf },
+        needsTableItems(source, select, { ...bound, projection }, legacyFilterNames) ? tableItemFetcher(source) : undefined,
+      ),
     );
     return pageResponse(request, source, page, select, bound.filter ?? legacyFilter, projection);
   },

@@ -23,7 +23,7 @@ import {
 import { checkKeyAttributePaths } from './key-paths.js';
 import { projectionOf } from './projection.js';
 import { jsonArray, splicedJson } from './spliced-json.js';
-import { readItems, resolvedKeys, TransactionCapacity } from './transaction.js';
+import { admitTransaction, readItems, resolvedKeys, TransactionCapacity } from './transaction.js';
 import { MAX_TRANSACTION_ACTIONS } from './transact-write-items.js';
 
 interface GetAction {
@@ -74,6 +74,7 @@ export const transactGetItems = defineOperation<TransactGetItemsRequest>({
     const resolved = resolvedKeys(tables, keys);
     const capacity = new TransactionCapacity();
     const targets = resolved.map((key, i) => ({ table: tables[i]!, key }));
+    admitTransaction(context.services.throughput, 'read', targets);
     const { responses, storedSizes } = await readItems(context.services.storage, targets, (stored, i) => {
       if (stored === undefined) return { response: '{}', size: 0 };
       const projection = gets[i]!.projection;
@@ -82,6 +83,7 @@ export const transactGetItems = defineOperation<TransactGetItemsRequest>({
       return { response: splicedJson({ Item: JSON.stringify(item) }).text, size: itemSize(item) };
     });
     storedSizes.forEach((size, i) => capacity.addRead(tables[i]!, size));
+    capacity.charge(context.services.throughput, 'read');
     return splicedJson({ Responses: jsonArray(responses) }, { ConsumedCapacity: capacity.report(request.ReturnConsumedCapacity) });
   },
 });

@@ -43,7 +43,7 @@ import {
   type ReturnConsumedCapacity,
 } from './item-operation.js';
 import { checkKeyAttributePaths } from './key-paths.js';
-import { resolvedKeys, runTransaction, TransactionCapacity } from './transaction.js';
+import { admitTransaction, resolvedKeys, runTransaction, TransactionCapacity } from './transaction.js';
 
 export const MAX_TRANSACTION_ACTIONS = 100;
 export const MAX_TRANSACTION_BYTES = 4 * 1024 * 1024;
@@ -228,6 +228,7 @@ export const transactWriteItems = defineOperation<TransactWriteItemsRequest>({
       token === undefined
         ? undefined
         : { key: idempotencyKey(namespace.account, namespace.region, token), fingerprint: fingerprint(request), now: Date.now() };
+    admitTransaction(context.services.throughput, 'write', steps);
     const { outcomes } = await runTransaction(context.services.items, steps, claim);
     const capacity = new TransactionCapacity();
     const metrics: Record<string, ItemCollectionMetrics[]> = {};
@@ -238,6 +239,7 @@ export const transactWriteItems = defineOperation<TransactWriteItemsRequest>({
       const collection = itemCollectionMetrics(table, resolved[i]!, request.ReturnItemCollectionMetrics, outcome.collectionSizeBytes);
       if (collection !== undefined) (metrics[table.TableName] ??= []).push(collection);
     });
+    capacity.charge(context.services.throughput, 'write');
     return {
       ConsumedCapacity: capacity.report(request.ReturnConsumedCapacity),
       ItemCollectionMetrics: Object.keys(metrics).length === 0 ? undefined : metrics,

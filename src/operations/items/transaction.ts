@@ -7,6 +7,8 @@
  */
 import type { Item } from '../../model/attribute-value.js';
 import type { PrimaryKey } from '../../model/primary-key.js';
+import { StorageContention } from '../../storage/faults.js';
+import type { Access, ThroughputLimits } from '../../features/capacity/throughput-limits.js';
 import { DynamoError, validation } from '../../protocol/errors.js';
 import { CapacityUsage, readUnits, writeUnits, type ConsumedCapacity, type ItemWrite, type ReturnConsumedCapacity } from '../../engine/capacity.js';
 import { StepFailures, type ItemStore, type ManyOutcome, type WriteStep } from '../../engine/items.js';
@@ -25,6 +27,9 @@ export interface CancellationReason {
 }
 
 export const NO_REASON: CancellationReason = { Code: 'None' };
+
+/** DynamoDB's message for a write that meets an ongoing transaction on its item. */
+export const TRANSACTION_ONGOING = 'Transaction is ongoing for the item';
 
 export const MULTIPLE_OPERATIONS_ON_ONE_ITEM = 'Transaction request cannot include multiple operations on one item';
 
@@ -61,6 +66,17 @@ export function transactionCanceled(reasons: readonly CancellationReason[]): Dyn
 }
 
 /**
+ * Refuses a transaction one of whose actions finds its table, its partition
+ * or (a write) an index it may write out of capacity: TransactionCanceledException
+ * with that action's ProvisionedThroughputExceeded or ThrottlingError reason,
+ * None for the others (the TransactWriteItems API reference lists both codes).
+ */
+export function admitTransaction(throughput: ThroughputLimits, access: Access, targets: readonly ItemTarget[]): void {
+  const refusals = targets.map(({ table, key }) => throughput.refusal(table, access, { partition: key.hash }));
+  if (refusals.some((refusal) => refusal !== undefined)) throw transactionCanceled(refusals.map(cancellationReason));
+}
+
+/**
  * Runs the steps (one per action, in request order) in one storage
  * transaction. If any step fails, nothing is applied and the promise rejects
  * with TransactionCanceledException carrying every action's reason.
@@ -74,6 +90,8 @@ export async function runTransaction(
     return await items.writeMany(steps, idempotency);
   } catch (error) {
     if (error instanceof StepFailures) throw transactionCanceled(error.failures.map(cancellationReason));
+    // Concurrent transactions kept winning (a database backend's serialisation failures past every retry).
+    if (error instanceof StorageContention) throw transactionCanceled(steps.map(() => ({ Code: 'TransactionConflict', Message: TRANSACTION_ONGOING })));
     throw error;
   }
 }
@@ -184,5 +202,10 @@ export class TransactionCapacity {
   report(mode: ReturnConsumedCapacity | undefined): ConsumedCapacity[] | undefined {
     if (mode === undefined || mode === 'NONE') return undefined;
     return [...this.tables.values()].map(({ table, usage }) => usage.report(mode, table)!);
+  }
+
+  /** Takes what the transaction consumed out of each table's (and index's) capacity. */
+  charge(throughput: ThroughputLimits, access: Access): void {
+    for (const { table, usage } of this.tables.values()) throughput.charge(table, access, usage);
   }
 }

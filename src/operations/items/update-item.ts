@@ -11,6 +11,7 @@ import {
   conditionalWriteMembers,
   conditionOf,
   dataTable,
+  limitedWrite,
   updatedAttributes,
   updatedItem,
   resolveKey,
@@ -51,10 +52,12 @@ export const updateItem = defineOperation<UpdateItemRequest>({
     const table = dataTable(context, request.TableName);
     const key = resolveKey(table, keyValues);
     checkKeyAttributePaths(table, condition?.paths ?? []);
-    const outcome = await context.services.items.write(table, key, (old: Item | undefined) => {
-      assertCondition(condition, request, old);
-      return updatedItem(table, key, update, old);
-    });
+    const outcome = await limitedWrite(context, table, key, () =>
+      context.services.items.write(table, key, (old: Item | undefined) => {
+        assertCondition(condition, request, old);
+        return updatedItem(table, key, update, old);
+      }),
+    );
     const updated = update?.updatedPaths ?? [];
     let attributes: Item | undefined;
     switch (request.ReturnValues) {

@@ -21,7 +21,7 @@ import {
   tableKeySchema,
   type ReturnConsumedCapacity,
 } from '../items/item-operation.js';
-import { checkDistinctItems, readItems, runTransaction, TransactionCapacity, type ItemTarget } from '../items/transaction.js';
+import { admitTransaction, checkDistinctItems, readItems, runTransaction, TransactionCapacity, type ItemTarget } from '../items/transaction.js';
 import { parametersMember, statementMember } from './execute-statement.js';
 
 interface ParameterizedStatement {
@@ -85,6 +85,7 @@ async function readAll(context: OperationContext, prepared: readonly Prepared[],
   const targets = prepared.map((statement, i) => inStatement(i, () => readTarget(context, statement)));
   checkDistinctItems(targets);
   const capacity = new TransactionCapacity();
+  admitTransaction(context.services.throughput, 'read', targets);
   const { responses, storedSizes } = await readItems<{ Item?: Item }>(context.services.storage, targets, (stored, i) => {
     const { statement, binding } = prepared[i]!;
     if (stored === undefined || statement.kind !== 'select') return { response: {}, size: 0 };
@@ -92,6 +93,7 @@ async function readAll(context: OperationContext, prepared: readonly Prepared[],
     return { response: { Item: item }, size: statement.projection === undefined ? stored.size : itemSize(item) };
   });
   storedSizes.forEach((size, i) => capacity.addRead(targets[i]!.table, size));
+  capacity.charge(context.services.throughput, 'read');
   return { Responses: responses, ConsumedCapacity: capacity.report(mode) };
 }
 
@@ -112,9 +114,11 @@ async function writeAll(context: OperationContext, request: ExecuteTransactionRe
           fingerprint: JSON.stringify(['ExecuteTransaction', request.TransactStatements]),
           now: Date.now(),
         };
+  admitTransaction(context.services.throughput, 'write', plans);
   const { outcomes } = await runTransaction(context.services.items, plans, claim);
   const capacity = new TransactionCapacity();
   outcomes.forEach((outcome, i) => capacity.addWrite(plans[i]!.table, outcome));
+  capacity.charge(context.services.throughput, 'write');
   return { Responses: plans.map(() => ({})), ConsumedCapacity: capacity.report(request.ReturnConsumedCapacity) };
 }
 

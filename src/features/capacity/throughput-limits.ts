@@ -1,0 +1,172 @@
+/**
+ * Capacity enforcement (`--capacity enforce`). Every table and global index
+ * with a rate gets a read and a write token bucket: a provisioned one at its
+ * RCU/WCU holding up to `burstSeconds` of unused capacity (DynamoDB keeps up
+ * to 300 seconds), an on-demand one at its OnDemandThroughput maximum (no
+ * burst). Every partition key value gets one at DynamoDB's per-partition
+ * limit (3,000 RCU, 1,000 WCU a second), so a hot key throttles while the
+ * others go on. A request is let in while the buckets it draws on hold any
+ * units and pays what it consumed afterwards.
+ *
+ * The buckets live in each process; every process takes its share of each
+ * rate (the rate divided by the processes serving the store, counted from
+ * their heartbeats in storage: see members.ts), so the processes and nodes
+ * together admit the table's rate. A process that takes more than its share
+ * of the load throttles a little early: the price of not writing to storage
+ * on every request.
+ */
+import { DynamoError } from '../../protocol/errors.js';
+import type { CapacityUsage } from '../../engine/capacity.js';
+import { tableArn, type IndexRecord, type TableRecord } from '../../engine/table.js';
+import { TokenBucket } from './token-bucket.js';
+
+export type Access = 'read' | 'write';
+
+export interface Target {
+  /** A global index the request reads (Query or Scan with IndexName); a read of a local index draws on the table. */
+  readonly index?: string;
+  /** The partition key value (or values) the request reads or writes, when it has one. */
+  readonly partition?: unknown;
+}
+
+export interface ThroughputLimits {
+  /** False when nothing is ever refused (`--capacity report`): callers skip per-item accounting. */
+  readonly enforcing: boolean;
+  /** The throttling error the request would get now, or undefined when it may run (batches leave such entries unprocessed). */
+  refusal(table: TableRecord, access: Access, target?: Target): DynamoError | undefined;
+  /** Throws the refusal, if any. */
+  admit(table: TableRecord, access: Access, target?: Target): void;
+  /** Takes what a request consumed out of the buckets it drew on. */
+  charge(table: TableRecord, access: Access, usage: CapacityUsage, target?: Target): void;
+}
+
+/** `--capacity report`: counted and returned, never throttled (as DynamoDB Local). */
+export const UNLIMITED: ThroughputLimits = {
+  enforcing: false,
+  refusal: () => undefined,
+  admit: () => undefined,
+  charge: () => undefined,
+};
+
+/** DynamoDB's per-partition limits, units a second. */
+const PARTITION_RATE: Readonly<Record<Access, number>> = { read: 3000, write: 1000 };
+/** Partition buckets kept per process; the least recently created go first beyond this. */
+const MAX_PARTITION_BUCKETS = 10_000;
+
+// Messages as live DynamoDB answered them (projects' issue reports quoting the SDK errors:
+// benhutchins/dyngoose#668 for the table's, praetorian-inc/chariot-ui#684 for ThrottlingException's).
+const TABLE_EXCEEDED = 'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.';
+const INDEX_EXCEEDED =
+  'The level of configured provisioned throughput for one or more global secondary indexes of the table was exceeded. Consider increasing your provisioning level for the under-provisioned global secondary indexes with the UpdateTable API';
+const ON_DEMAND_EXCEEDED =
+  'Throughput exceeds the current capacity of your table or index. DynamoDB is automatically scaling your table or index so please try again shortly. If exceptions persist, check if you have a hot key: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html';
+
+type LimitType = 'ProvisionedThroughputExceeded' | 'MaxOnDemandThroughputExceeded' | 'KeyRangeThroughputExceeded';
+
+/**
+ * The error with DynamoDB's ThrottlingReasons member (reason: resource type,
+ * operation, limit; resource: the table's or index's ARN).
+ */
+function throttled(table: TableRecord, access: Access, limit: LimitType, index?: IndexRecord): DynamoError {
+  const provisioned = table.BillingMode === 'PROVISIONED';
+  const reason = `${index === undefined ? 'Table' : 'Index'}${access === 'read' ? 'Read' : 'Write'}${limit}`;
+  const resource = index === undefined ? tableArn(table) : `${tableArn(table)}/index/${index.IndexName}`;
+  const extra = { ThrottlingReasons: [{ reason, resource }] };
+  if (!provisioned) return new DynamoError('ThrottlingException', ON_DEMAND_EXCEEDED, extra);
+  return new DynamoError('ProvisionedThroughputExceededException', index === undefined ? TABLE_EXCEEDED : INDEX_EXCEEDED, extra);
+}
+
+/** The rate (units a second) a table or global index is held to, and whether it keeps a burst; undefined when unlimited. */
+function rateOf(table: TableRecord, access: Access, index?: IndexRecord): { rate: number; burst: boolean } | undefined {
+  const source = index ?? table;
+  if (table.BillingMode === 'PROVISIONED') {
+    const throughput = source.ProvisionedThroughput;
+    if (throughput === undefined) return undefined;
+    return { rate: access === 'read' ? throughput.ReadCapacityUnits : throughput.WriteCapacityUnits, burst: true };
+  }
+  const max = access === 'read' ? source.OnDemandThroughput?.MaxReadRequestUnits : source.OnDemandThroughput?.MaxWriteRequestUnits;
+  return max === undefined || max <= 0 ? undefined : { rate: max, burst: false };
+}
+
+function partitionText(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+export class EnforcedLimits implements ThroughputLimits {
+  readonly enforcing = true;
+  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly partitions = new Map<string, TokenBucket>();
+
+  constructor(
+    private readonly burstSeconds: number,
+    /** How many processes share each rate (at least 1). */
+    private readonly shares: () => number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private bucket(map: Map<string, TokenBucket>, key: string, rate: number, seconds: number, now: number): TokenBucket {
+    const share = rate / Math.max(1, this.shares());
+    const capacity = share * seconds;
+    let bucket = map.get(key);
+    if (bucket === undefined) {
+      bucket = new TokenBucket(share, capacity, now);
+      map.set(key, bucket);
+      if (map === this.partitions && map.size > MAX_PARTITION_BUCKETS) map.delete(map.keys().next().value!);
+    } else {
+      bucket.resize(share, capacity, now);
+    }
+    return bucket;
+  }
+
+  /**
+   * The buckets a request draws on, each with the error it gets when that one
+   * is empty and the share of a request's consumption it pays.
+   */
+  private *drawn(table: TableRecord, access: Access, target: Target | undefined, now: number): Iterable<Drawn> {
+    const index = target?.index === undefined ? undefined : table.GlobalSecondaryIndexes.find((candidate) => candidate.IndexName === target.index);
+    // A read of a global index draws on the index; anything else (local indexes included) on the table.
+    const source = access === 'read' ? index : undefined;
+    const units = source === undefined ? (usage: CapacityUsage) => usage.tableUnits() : (usage: CapacityUsage) => usage.globalIndexUnits().get(source.IndexName) ?? 0;
+    const limit = rateOf(table, access, source);
+    if (limit !== undefined) yield this.limited(table, access, source, limit, now, units);
+    // A write draws on every global index it may write to: one short of capacity throttles the table's writes.
+    if (access === 'write') {
+      for (const gsi of table.GlobalSecondaryIndexes) {
+        const indexLimit = rateOf(table, 'write', gsi);
+        if (indexLimit !== undefined) yield this.limited(table, 'write', gsi, indexLimit, now, (usage) => usage.globalIndexUnits().get(gsi.IndexName) ?? 0);
+      }
+    }
+    if (target?.partition !== undefined) {
+      const key = `${table.id}/${source?.id ?? ''}/${access}/${partitionText(target.partition)}`;
+      yield { bucket: this.bucket(this.partitions, key, PARTITION_RATE[access], 1, now), error: () => throttled(table, access, 'KeyRangeThroughputExceeded', source), units };
+    }
+  }
+
+  private limited(table: TableRecord, access: Access, index: IndexRecord | undefined, limit: { rate: number; burst: boolean }, now: number, units: Drawn['units']): Drawn {
+    const key = `${table.id}/${index?.id ?? ''}/${access}`;
+    const bucket = this.bucket(this.buckets, key, limit.rate, limit.burst ? this.burstSeconds : 1, now);
+    return { bucket, error: () => throttled(table, access, limit.burst ? 'ProvisionedThroughputExceeded' : 'MaxOnDemandThroughputExceeded', index), units };
+  }
+
+  refusal(table: TableRecord, access: Access, target?: Target): DynamoError | undefined {
+    const now = this.now();
+    for (const { bucket, error } of this.drawn(table, access, target, now)) if (!bucket.admits(now)) return error();
+    return undefined;
+  }
+
+  admit(table: TableRecord, access: Access, target?: Target): void {
+    const error = this.refusal(table, access, target);
+    if (error !== undefined) throw error;
+  }
+
+  charge(table: TableRecord, access: Access, usage: CapacityUsage, target?: Target): void {
+    const now = this.now();
+    for (const { bucket, units } of this.drawn(table, access, target, now)) bucket.take(units(usage), now);
+  }
+}
+
+interface Drawn {
+  readonly bucket: TokenBucket;
+  readonly error: () => DynamoError;
+  readonly units: (usage: CapacityUsage) => number;
+}
