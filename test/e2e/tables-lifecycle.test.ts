@@ -186,6 +186,29 @@ describeEachBackend('UpdateTable', (target) => {
     assert.equal(Table?.ProvisionedThroughput?.WriteCapacityUnits, 1);
   });
 
+  test('decreases: any four in a UTC day, then the fifth is refused for an hour', async () => {
+    const name = await create(target());
+    await target().ddb.send(new UpdateTableCommand({ TableName: name, ProvisionedThroughput: { ReadCapacityUnits: 100, WriteCapacityUnits: 100 } }));
+    for (const units of [90, 80, 70, 60]) {
+      await target().ddb.send(new UpdateTableCommand({ TableName: name, ProvisionedThroughput: { ReadCapacityUnits: units, WriteCapacityUnits: units } }));
+    }
+    await assert.rejects(
+      target().ddb.send(new UpdateTableCommand({ TableName: name, ProvisionedThroughput: { ReadCapacityUnits: 50, WriteCapacityUnits: 50 } })),
+      (error: Error) => {
+        assert.equal(error.name, 'LimitExceededException');
+        assert.match(
+          error.message,
+          /^Subscriber limit exceeded: Provisioned throughput decreases are limited within a given UTC day\. After the first 4 decreases, each subsequent decrease in the same UTC day can be performed at most once every 3600 seconds\. Number of decreases today: 4\. Last decrease at \w+day, \w+ \d+, \d{4} at \d+:\d\d:\d\d [AP]M Coordinated Universal Time\. Next decrease can be made at .* Coordinated Universal Time$/,
+        );
+        return true;
+      },
+    );
+    // An increase is never limited.
+    await target().ddb.send(new UpdateTableCommand({ TableName: name, ProvisionedThroughput: { ReadCapacityUnits: 200, WriteCapacityUnits: 200 } }));
+    const { Table } = await target().ddb.send(new DescribeTableCommand({ TableName: name }));
+    assert.equal(Table?.ProvisionedThroughput?.NumberOfDecreasesToday, 4);
+  });
+
   test('rejects unchanged throughput, missing tables and empty updates', async () => {
     const name = await create(target());
     await updateRejects(

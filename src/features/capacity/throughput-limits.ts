@@ -38,6 +38,10 @@ export interface ThroughputLimits {
   admit(table: TableRecord, access: Access, target?: Target): void;
   /** Takes what a request consumed out of the buckets it drew on. */
   charge(table: TableRecord, access: Access, usage: CapacityUsage, target?: Target): void;
+  /** Batches, whose table is asked once: the refusal one partition key value gets. */
+  partitionRefusal(table: TableRecord, access: Access, partition: unknown): DynamoError | undefined;
+  /** Batches, whose table is charged once: what one key's request consumed, out of its partition's bucket. */
+  chargePartition(table: TableRecord, access: Access, partition: unknown, units: number): void;
 }
 
 /** `--capacity report`: counted and returned, never throttled (as DynamoDB Local). */
@@ -46,6 +50,8 @@ export const UNLIMITED: ThroughputLimits = {
   refusal: () => undefined,
   admit: () => undefined,
   charge: () => undefined,
+  partitionRefusal: () => undefined,
+  chargePartition: () => undefined,
 };
 
 /** DynamoDB's per-partition limits, units a second. */
@@ -88,14 +94,40 @@ function rateOf(table: TableRecord, access: Access, index?: IndexRecord): { rate
   return max === undefined || max <= 0 ? undefined : { rate: max, burst: false };
 }
 
+/** A partition key value (or a multi-attribute key's values) as the name of its bucket; strings and numbers without JSON. */
 function partitionText(value: unknown): string {
+  const single = value as { readonly S?: unknown; readonly N?: unknown };
+  if (typeof single.S === 'string') return `S${single.S}`;
+  if (typeof single.N === 'string') return `N${single.N}`;
   return JSON.stringify(value);
+}
+
+/**
+ * What a kind of request on one table draws on: the table's (or global
+ * index's) buckets with their errors and the part of the consumption each
+ * pays, and how its partition buckets are named. Worked out once per table
+ * record (a changed table is a new record) and number of processes.
+ */
+interface Plan {
+  readonly shares: number;
+  readonly limited: readonly Drawn[];
+  readonly partitionPrefix: string;
+  readonly partitionError: () => DynamoError;
+  /** What of a request's consumption its partition pays: what its table's or index's bucket pays. */
+  readonly units: (usage: CapacityUsage) => number;
+}
+
+interface Drawn {
+  readonly bucket: TokenBucket;
+  readonly error: () => DynamoError;
+  readonly units: (usage: CapacityUsage) => number;
 }
 
 export class EnforcedLimits implements ThroughputLimits {
   readonly enforcing = true;
   private readonly buckets = new Map<string, TokenBucket>();
   private readonly partitions = new Map<string, TokenBucket>();
+  private readonly plans = new WeakMap<TableRecord, Map<string, Plan>>();
 
   constructor(
     private readonly burstSeconds: number,
@@ -104,53 +136,67 @@ export class EnforcedLimits implements ThroughputLimits {
     private readonly now: () => number = Date.now,
   ) {}
 
-  private bucket(map: Map<string, TokenBucket>, key: string, rate: number, seconds: number, now: number): TokenBucket {
-    const share = rate / Math.max(1, this.shares());
-    const capacity = share * seconds;
-    let bucket = map.get(key);
-    if (bucket === undefined) {
-      bucket = new TokenBucket(share, capacity, now);
-      map.set(key, bucket);
-      if (map === this.partitions && map.size > MAX_PARTITION_BUCKETS) map.delete(map.keys().next().value!);
-    } else {
-      bucket.resize(share, capacity, now);
-    }
-    return bucket;
-  }
-
-  /**
-   * The buckets a request draws on, each with the error it gets when that one
-   * is empty and the share of a request's consumption it pays.
-   */
-  private *drawn(table: TableRecord, access: Access, target: Target | undefined, now: number): Iterable<Drawn> {
+  private plan(table: TableRecord, access: Access, target: Target | undefined, now: number): Plan {
+    const shares = Math.max(1, this.shares());
+    const key = target?.index === undefined ? access : `${access}/${target.index}`;
+    let byKind = this.plans.get(table);
+    const known = byKind?.get(key);
+    if (known !== undefined && known.shares === shares) return known;
     const index = target?.index === undefined ? undefined : table.GlobalSecondaryIndexes.find((candidate) => candidate.IndexName === target.index);
     // A read of a global index draws on the index; anything else (local indexes included) on the table.
     const source = access === 'read' ? index : undefined;
     const units = source === undefined ? (usage: CapacityUsage) => usage.tableUnits() : (usage: CapacityUsage) => usage.globalIndexUnits().get(source.IndexName) ?? 0;
+    const limited: Drawn[] = [];
     const limit = rateOf(table, access, source);
-    if (limit !== undefined) yield this.limited(table, access, source, limit, now, units);
+    if (limit !== undefined) limited.push(this.limited(table, access, source, limit, shares, now, units));
     // A write draws on every global index it may write to: one short of capacity throttles the table's writes.
     if (access === 'write') {
       for (const gsi of table.GlobalSecondaryIndexes) {
         const indexLimit = rateOf(table, 'write', gsi);
-        if (indexLimit !== undefined) yield this.limited(table, 'write', gsi, indexLimit, now, (usage) => usage.globalIndexUnits().get(gsi.IndexName) ?? 0);
+        if (indexLimit !== undefined) limited.push(this.limited(table, 'write', gsi, indexLimit, shares, now, (usage) => usage.globalIndexUnits().get(gsi.IndexName) ?? 0));
       }
     }
-    if (target?.partition !== undefined) {
-      const key = `${table.id}/${source?.id ?? ''}/${access}/${partitionText(target.partition)}`;
-      yield { bucket: this.bucket(this.partitions, key, PARTITION_RATE[access], 1, now), error: () => throttled(table, access, 'KeyRangeThroughputExceeded', source), units };
-    }
+    const plan: Plan = {
+      shares,
+      limited,
+      partitionPrefix: `${table.id}/${source?.id ?? ''}/${access}/`,
+      partitionError: () => throttled(table, access, 'KeyRangeThroughputExceeded', source),
+      units,
+    };
+    if (byKind === undefined) this.plans.set(table, (byKind = new Map()));
+    byKind.set(key, plan);
+    return plan;
   }
 
-  private limited(table: TableRecord, access: Access, index: IndexRecord | undefined, limit: { rate: number; burst: boolean }, now: number, units: Drawn['units']): Drawn {
+  private limited(table: TableRecord, access: Access, index: IndexRecord | undefined, limit: { rate: number; burst: boolean }, shares: number, now: number, units: Drawn['units']): Drawn {
     const key = `${table.id}/${index?.id ?? ''}/${access}`;
-    const bucket = this.bucket(this.buckets, key, limit.rate, limit.burst ? this.burstSeconds : 1, now);
+    const rate = limit.rate / shares;
+    const capacity = rate * (limit.burst ? this.burstSeconds : 1);
+    let bucket = this.buckets.get(key);
+    if (bucket === undefined) this.buckets.set(key, (bucket = new TokenBucket(rate, capacity, now)));
+    else bucket.resize(rate, capacity, now);
     return { bucket, error: () => throttled(table, access, limit.burst ? 'ProvisionedThroughputExceeded' : 'MaxOnDemandThroughputExceeded', index), units };
+  }
+
+  /** The bucket of one partition key value, made at the partition limit on first use. */
+  private partitionBucket(plan: Plan, access: Access, partition: unknown, now: number): TokenBucket {
+    const key = plan.partitionPrefix + partitionText(partition);
+    const rate = PARTITION_RATE[access] / plan.shares;
+    let bucket = this.partitions.get(key);
+    if (bucket === undefined) {
+      this.partitions.set(key, (bucket = new TokenBucket(rate, rate, now)));
+      if (this.partitions.size > MAX_PARTITION_BUCKETS) this.partitions.delete(this.partitions.keys().next().value!);
+    } else {
+      bucket.resize(rate, rate, now);
+    }
+    return bucket;
   }
 
   refusal(table: TableRecord, access: Access, target?: Target): DynamoError | undefined {
     const now = this.now();
-    for (const { bucket, error } of this.drawn(table, access, target, now)) if (!bucket.admits(now)) return error();
+    const plan = this.plan(table, access, target, now);
+    for (const { bucket, error } of plan.limited) if (!bucket.admits(now)) return error();
+    if (target?.partition !== undefined && !this.partitionBucket(plan, access, target.partition, now).admits(now)) return plan.partitionError();
     return undefined;
   }
 
@@ -159,14 +205,21 @@ export class EnforcedLimits implements ThroughputLimits {
     if (error !== undefined) throw error;
   }
 
+  partitionRefusal(table: TableRecord, access: Access, partition: unknown): DynamoError | undefined {
+    const now = this.now();
+    const plan = this.plan(table, access, undefined, now);
+    return this.partitionBucket(plan, access, partition, now).admits(now) ? undefined : plan.partitionError();
+  }
+
+  chargePartition(table: TableRecord, access: Access, partition: unknown, units: number): void {
+    const now = this.now();
+    this.partitionBucket(this.plan(table, access, undefined, now), access, partition, now).take(units, now);
+  }
+
   charge(table: TableRecord, access: Access, usage: CapacityUsage, target?: Target): void {
     const now = this.now();
-    for (const { bucket, units } of this.drawn(table, access, target, now)) bucket.take(units(usage), now);
+    const plan = this.plan(table, access, target, now);
+    for (const { bucket, units } of plan.limited) bucket.take(units(usage), now);
+    if (target?.partition !== undefined) this.partitionBucket(plan, access, target.partition, now).take(plan.units(usage), now);
   }
-}
-
-interface Drawn {
-  readonly bucket: TokenBucket;
-  readonly error: () => DynamoError;
-  readonly units: (usage: CapacityUsage) => number;
 }

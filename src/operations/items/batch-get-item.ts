@@ -4,7 +4,7 @@ import { validateKey } from '../../model/validate-value.js';
 import { validation } from '../../protocol/errors.js';
 import { attributeMap, bool, list, str, struct } from '../../protocol/shape.js';
 import type { Projection } from '../../expressions/index.js';
-import { CapacityUsage, readUnits } from '../../engine/capacity.js';
+import { readUnits } from '../../engine/capacity.js';
 import { itemKey } from '../../engine/item-key.js';
 import { StoredItem } from '../../engine/stored-item.js';
 import type { TableRecord } from '../../engine/table.js';
@@ -163,14 +163,18 @@ export const batchGetItem = defineOperation<BatchGetItemRequest>({
     });
     const { throughput } = context.services;
     // Keys of a table (or partition) out of capacity are left unprocessed; when all are, the whole call is throttled.
-    const refusals = reads.map((read) => read.keys.map((key) => throughput.refusal(read.table, 'read', { partition: key.hash })));
+    const refusals = reads.map((read) => {
+      const refusal = throughput.refusal(read.table, 'read');
+      return read.keys.map((key) => refusal ?? throughput.partitionRefusal(read.table, 'read', key.hash));
+    });
     const refused = refusals.flat();
     if (refused.every((refusal) => refusal !== undefined)) throw refused[0]!;
     const { responses, unprocessed, capacity, consumed } = await context.services.storage.read((tx) =>
       answer(reads, (key) => tx.get(key), (r, i) => refusals[r]![i] !== undefined),
     );
     if (throughput.enforcing) {
-      for (const [r, i, units] of consumed) throughput.charge(reads[r]!.table, 'read', new CapacityUsage().addTable(units), { partition: reads[r]!.keys[i]!.hash });
+      capacity.charge(throughput, 'read');
+      for (const [r, i, units] of consumed) throughput.chargePartition(reads[r]!.table, 'read', reads[r]!.keys[i]!.hash, units);
     }
     const tables: Record<string, string> = Object.create(null);
     for (const [name, texts] of Object.entries(responses)) tables[name] = jsonArray(texts);

@@ -4,6 +4,7 @@
  * duplicate-key rule, and capacity reported per table.
  */
 import type { AttributeValue, Item } from '../../model/attribute-value.js';
+import type { Access, ThroughputLimits } from '../../features/capacity/throughput-limits.js';
 import { encodeKeyPart, type KeyValue } from '../../model/key-codec.js';
 import { validation } from '../../protocol/errors.js';
 import type { MapShape, Shape } from '../../protocol/shape.js';
@@ -74,5 +75,10 @@ export class CapacityByTable {
   report(mode: ReturnConsumedCapacity | undefined): ConsumedCapacity[] | undefined {
     if (mode === undefined || mode === 'NONE') return undefined;
     return [...this.tables.values()].map(({ table, usage }) => usage.report(mode, table)!);
+  }
+
+  /** Takes what the batch consumed out of each table's (and its global indexes') capacity. */
+  charge(throughput: ThroughputLimits, access: Access): void {
+    for (const { table, usage } of this.tables.values()) throughput.charge(table, access, usage);
   }
 }

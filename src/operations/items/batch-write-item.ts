@@ -2,10 +2,10 @@ import type { Item } from '../../model/attribute-value.js';
 import { ITEM_TOO_LARGE, itemSize, MAX_ITEM_SIZE } from '../../model/item-size.js';
 import { KEY_SCHEMA_MISMATCH, keyFromItem, type KeySchema, type PrimaryKey } from '../../model/primary-key.js';
 import { validateItem, validateKey } from '../../model/validate-value.js';
-import { validation } from '../../protocol/errors.js';
+import { validation, type DynamoError } from '../../protocol/errors.js';
 import { attributeMap, list, struct } from '../../protocol/shape.js';
 import { checkIndexKeys } from '../../engine/indexes.js';
-import { CapacityUsage } from '../../engine/capacity.js';
+import { writeUnits } from '../../engine/capacity.js';
 import type { TableRecord } from '../../engine/table.js';
 import { defineOperation } from '../operation.js';
 import {
@@ -120,7 +120,9 @@ export const batchWriteItem = defineOperation<BatchWriteItemRequest>({
     const planned = checked.flatMap(([name, writes]) => planTableWrites(name, dataTable(context, name), writes));
     const { throughput } = context.services;
     // Writes to a table (or partition) out of capacity are left unprocessed; when all are, the whole call is throttled.
-    const refusals = planned.map(({ table, key }) => throughput.refusal(table, 'write', { partition: key.hash }));
+    const tableRefusals = new Map<TableRecord, DynamoError | undefined>();
+    for (const { table } of planned) if (!tableRefusals.has(table)) tableRefusals.set(table, throughput.refusal(table, 'write'));
+    const refusals = planned.map(({ table, key }) => tableRefusals.get(table) ?? throughput.partitionRefusal(table, 'write', key.hash));
     const admitted = planned.filter((_, i) => refusals[i] === undefined);
     if (admitted.length === 0) throw refusals[0]!;
     const outcomes = await context.services.items.replaceMany(admitted.map(({ table, key, item }) => ({ table, key, next: item })));
@@ -130,10 +132,11 @@ export const batchWriteItem = defineOperation<BatchWriteItemRequest>({
     admitted.forEach(({ name, table, key }, i) => {
       const outcome = outcomes[i]!;
       capacity.of(table).addWrite(outcome);
-      if (throughput.enforcing) throughput.charge(table, 'write', new CapacityUsage().addWrite(outcome), { partition: key.hash });
+      if (throughput.enforcing) throughput.chargePartition(table, 'write', key.hash, writeUnits(Math.max(outcome.oldSize, outcome.newSize)));
       const collection = itemCollectionMetrics(table, key, request.ReturnItemCollectionMetrics, outcome.collectionSizeBytes);
       if (collection !== undefined) (metrics[name] ??= []).push(collection);
     });
+    capacity.charge(throughput, 'write');
     const unprocessed: Record<string, WriteRequest[]> = Object.create(null);
     planned.forEach(({ name, table, key, item }, i) => {
       if (refusals[i] === undefined) return;

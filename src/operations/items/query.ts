@@ -259,7 +259,8 @@ export const query = defineOperation<QueryRequest>({
           },
           needsTableItems(source, select, { ...bound, projection }, legacyFilterNames) ? tableItemFetcher(source) : undefined,
         ),
-      partitionValues,
+      // One partition attribute: the value itself, so a Query and a GetItem of a key draw on one bucket.
+      partitionValues.length === 1 ? partitionValues[0] : partitionValues,
     );
     return pageResponse(request, source, page, select, bound.filter ?? legacyFilter, projection);
   },

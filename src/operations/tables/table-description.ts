@@ -12,6 +12,7 @@ import { tableArn } from '../../engine/table.js';
 import type { TableStats } from '../../engine/items.js';
 import { NO_COUNTS } from '../../engine/counters.js';
 import type { Services } from '../../engine/services.js';
+import { decreasesToday } from './throughput-changes.js';
 
 const NO_THROUGHPUT: Throughput = { ReadCapacityUnits: 0, WriteCapacityUnits: 0, NumberOfDecreasesToday: 0 };
 
@@ -20,12 +21,13 @@ export function streamArn(table: TableRecord): string | undefined {
 }
 
 function renderThroughput(throughput: Throughput | undefined): Throughput {
-  const { LastIncreaseDateTime, LastDecreaseDateTime, NumberOfDecreasesToday, ReadCapacityUnits, WriteCapacityUnits } =
-    throughput ?? NO_THROUGHPUT;
+  const shown = throughput ?? NO_THROUGHPUT;
+  const { LastIncreaseDateTime, LastDecreaseDateTime, ReadCapacityUnits, WriteCapacityUnits } = shown;
   return {
     ...(LastIncreaseDateTime !== undefined ? { LastIncreaseDateTime } : {}),
     ...(LastDecreaseDateTime !== undefined ? { LastDecreaseDateTime } : {}),
-    NumberOfDecreasesToday,
+    // The count starts again each UTC day.
+    NumberOfDecreasesToday: decreasesToday(shown, Date.now() / 1000),
     ReadCapacityUnits,
     WriteCapacityUnits,
   };

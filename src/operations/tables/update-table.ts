@@ -31,6 +31,7 @@ import {
   type StreamSpecificationInput,
   type ThroughputInput,
 } from './table-shapes.js';
+import { changedThroughput } from './throughput-changes.js';
 
 type BillingMode = 'PROVISIONED' | 'PAY_PER_REQUEST';
 
@@ -128,19 +129,6 @@ function checkRequest(request: UpdateTableRequest): void {
     }
     names.add(name);
   }
-}
-
-/** The new throughput, with DynamoDB's bookkeeping of increases and decreases. */
-function changedThroughput(current: Throughput, requested: ThroughputInput, now: number): Throughput {
-  const increased = requested.ReadCapacityUnits > current.ReadCapacityUnits || requested.WriteCapacityUnits > current.WriteCapacityUnits;
-  const decreased = requested.ReadCapacityUnits < current.ReadCapacityUnits || requested.WriteCapacityUnits < current.WriteCapacityUnits;
-  return {
-    ...current,
-    ReadCapacityUnits: requested.ReadCapacityUnits,
-    WriteCapacityUnits: requested.WriteCapacityUnits,
-    ...(increased ? { LastIncreaseDateTime: now } : {}),
-    ...(decreased ? { LastDecreaseDateTime: now, NumberOfDecreasesToday: current.NumberOfDecreasesToday + 1 } : {}),
-  };
 }
 
 function checkThroughputChanges(current: Throughput, requested: ThroughputInput): void {
