@@ -34,6 +34,12 @@ export interface OnDemandThroughput {
   readonly MaxWriteRequestUnits?: number;
 }
 
+/** Warm throughput a table or index was asked to keep ready (CreateTable/UpdateTable), units a second. */
+export interface WarmThroughput {
+  readonly ReadUnitsPerSecond?: number;
+  readonly WriteUnitsPerSecond?: number;
+}
+
 export type IndexStatus = 'CREATING' | 'UPDATING' | 'DELETING' | 'ACTIVE';
 
 export interface IndexRecord {
@@ -45,6 +51,7 @@ export interface IndexRecord {
   /** Global indexes only; absent for on-demand tables' indexes and for LSIs. */
   readonly ProvisionedThroughput?: Throughput;
   readonly OnDemandThroughput?: OnDemandThroughput;
+  readonly WarmThroughput?: WarmThroughput;
   readonly IndexStatus: IndexStatus;
   readonly Backfilling?: boolean;
   /** Epoch ms when a transitional IndexStatus ends. */
@@ -95,6 +102,7 @@ export interface TableRecord {
   readonly LastUpdateToPayPerRequestDateTime?: number;
   readonly ProvisionedThroughput: Throughput;
   readonly OnDemandThroughput?: OnDemandThroughput;
+  readonly WarmThroughput?: WarmThroughput;
   readonly LocalSecondaryIndexes: readonly IndexRecord[];
   readonly GlobalSecondaryIndexes: readonly IndexRecord[];
   readonly StreamSpecification?: StreamSpecification;

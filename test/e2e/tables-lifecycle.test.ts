@@ -209,6 +209,27 @@ describeEachBackend('UpdateTable', (target) => {
     assert.equal(Table?.ProvisionedThroughput?.NumberOfDecreasesToday, 4);
   });
 
+  test('warm throughput: what a table starts with, raised by UpdateTable, never lowered', async () => {
+    const provisioned = await create(target());
+    let { Table } = await target().ddb.send(new DescribeTableCommand({ TableName: provisioned }));
+    assert.deepEqual(Table?.WarmThroughput, { ReadUnitsPerSecond: 5, WriteUnitsPerSecond: 5, Status: 'ACTIVE' });
+    const onDemand = await create(target(), {
+      BillingMode: 'PAY_PER_REQUEST',
+      ProvisionedThroughput: undefined,
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'g', AttributeType: 'S' },
+      ],
+      GlobalSecondaryIndexes: [{ IndexName: 'byG', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' }, WarmThroughput: { ReadUnitsPerSecond: 15_000 } }],
+    });
+    ({ Table } = await target().ddb.send(new DescribeTableCommand({ TableName: onDemand })));
+    assert.deepEqual(Table?.WarmThroughput, { ReadUnitsPerSecond: 12_000, WriteUnitsPerSecond: 4_000, Status: 'ACTIVE' });
+    assert.deepEqual(Table?.GlobalSecondaryIndexes?.[0]?.WarmThroughput, { ReadUnitsPerSecond: 15_000, WriteUnitsPerSecond: 4_000, Status: 'ACTIVE' });
+    await target().ddb.send(new UpdateTableCommand({ TableName: onDemand, WarmThroughput: { ReadUnitsPerSecond: 20_000, WriteUnitsPerSecond: 3_000 } }));
+    ({ Table } = await target().ddb.send(new DescribeTableCommand({ TableName: onDemand })));
+    assert.deepEqual(Table?.WarmThroughput, { ReadUnitsPerSecond: 20_000, WriteUnitsPerSecond: 4_000, Status: 'ACTIVE' });
+  });
+
   test('rejects unchanged throughput, missing tables and empty updates', async () => {
     const name = await create(target());
     await updateRejects(

@@ -2,6 +2,7 @@
 import { defineOperation } from '../operation.js';
 import { bool, list, str, struct } from '../../protocol/shape.js';
 import { validation } from '../../protocol/errors.js';
+import type { WarmThroughput } from '../../engine/table.js';
 import type { TableClass, Throughput } from '../../engine/table.js';
 import type { NewIndex, NewTable } from '../../engine/catalog.js';
 import { TABLE_NAME_PATTERN } from '../common-shapes.js';
@@ -26,6 +27,7 @@ import {
   keySchemaMember,
   localSecondaryIndexMember,
   onDemandThroughputMember,
+  warmThroughputMember,
   provisionedThroughputMember,
   sseSpecificationMember,
   streamSpecificationMember,
@@ -55,6 +57,7 @@ interface CreateTableRequest {
   readonly TableClass?: TableClass;
   readonly DeletionProtectionEnabled?: boolean;
   readonly OnDemandThroughput?: OnDemandThroughputInput;
+  readonly WarmThroughput?: WarmThroughput;
 }
 
 export const MAX_LOCAL_SECONDARY_INDEXES = 5;
@@ -79,6 +82,7 @@ export function indexRecord(index: IndexInput, global: boolean): NewIndex {
     },
     ...(global ? { ProvisionedThroughput: initialThroughput(index.ProvisionedThroughput) } : {}),
     ...(global && index.OnDemandThroughput !== undefined ? { OnDemandThroughput: index.OnDemandThroughput } : {}),
+    ...(global && index.WarmThroughput !== undefined ? { WarmThroughput: index.WarmThroughput } : {}),
     IndexStatus: 'ACTIVE',
   };
 }
@@ -216,6 +220,7 @@ export const createTable = defineOperation<CreateTableRequest>({
     TableClass: tableClassMember,
     DeletionProtectionEnabled: bool(),
     OnDemandThroughput: onDemandThroughputMember,
+    WarmThroughput: warmThroughputMember,
   }),
   async execute(request, context) {
     const { TableName } = request;
@@ -240,6 +245,7 @@ export const createTable = defineOperation<CreateTableRequest>({
       BillingMode: billingMode,
       ProvisionedThroughput: initialThroughput(request.ProvisionedThroughput),
       ...(request.OnDemandThroughput !== undefined ? { OnDemandThroughput: request.OnDemandThroughput } : {}),
+      ...(request.WarmThroughput !== undefined ? { WarmThroughput: request.WarmThroughput } : {}),
       LocalSecondaryIndexes: (request.LocalSecondaryIndexes ?? []).map((index) => indexRecord(index, false)),
       GlobalSecondaryIndexes: (request.GlobalSecondaryIndexes ?? []).map((index) => indexRecord(index, true)),
       ...(stream?.StreamEnabled ? { StreamSpecification: stream, LatestStreamLabel: streamLabel() } : {}),

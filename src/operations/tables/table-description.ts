@@ -13,6 +13,7 @@ import type { TableStats } from '../../engine/items.js';
 import { NO_COUNTS } from '../../engine/counters.js';
 import type { Services } from '../../engine/services.js';
 import { decreasesToday } from './throughput-changes.js';
+import { describeWarmThroughput } from './warm-throughput.js';
 
 const NO_THROUGHPUT: Throughput = { ReadCapacityUnits: 0, WriteCapacityUnits: 0, NumberOfDecreasesToday: 0 };
 
@@ -52,6 +53,7 @@ function renderIndex(table: TableRecord, index: IndexRecord, global: boolean, st
           ...(index.Backfilling !== undefined ? { Backfilling: index.Backfilling } : {}),
           ProvisionedThroughput: renderThroughput(index.ProvisionedThroughput),
           ...(index.OnDemandThroughput !== undefined ? { OnDemandThroughput: index.OnDemandThroughput } : {}),
+          WarmThroughput: describeWarmThroughput(table, index, index.IndexStatus),
         }
       : {}),
     IndexSizeBytes: stats.sizeBytes,
@@ -126,6 +128,7 @@ export function renderTableDescription(
     ...tableClassSummary,
     ...(table.OnDemandThroughput !== undefined ? { OnDemandThroughput: table.OnDemandThroughput } : {}),
     DeletionProtectionEnabled: table.DeletionProtectionEnabled,
+    WarmThroughput: describeWarmThroughput(table, table, table.TableStatus),
   };
 }
 

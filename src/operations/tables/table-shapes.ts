@@ -4,6 +4,7 @@
  */
 import { bool, list, long, str, struct } from '../../protocol/shape.js';
 import { TABLE_NAME_PATTERN } from '../common-shapes.js';
+import type { WarmThroughput } from '../../engine/table.js';
 
 export const attributeDefinitionsMember = (required: boolean) =>
   list(
@@ -46,6 +47,11 @@ export const onDemandThroughputMember = struct('OnDemandThroughput', {
   MaxWriteRequestUnits: long(),
 });
 
+export const warmThroughputMember = struct('WarmThroughput', {
+  ReadUnitsPerSecond: long({ min: 1 }),
+  WriteUnitsPerSecond: long({ min: 1 }),
+});
+
 export const indexNameMember = str({ required: true, minLength: 3, maxLength: 255, pattern: TABLE_NAME_PATTERN });
 
 export const projectionMember = struct(
@@ -63,6 +69,7 @@ export const globalSecondaryIndexMember = struct('GlobalSecondaryIndex', {
   Projection: projectionMember,
   ProvisionedThroughput: provisionedThroughputMember(),
   OnDemandThroughput: onDemandThroughputMember,
+  WarmThroughput: warmThroughputMember,
 });
 
 export const localSecondaryIndexMember = struct('LocalSecondaryIndex', {
@@ -124,6 +131,7 @@ export interface IndexInput {
   readonly Projection: ProjectionInput;
   readonly ProvisionedThroughput?: ThroughputInput;
   readonly OnDemandThroughput?: OnDemandThroughputInput;
+  readonly WarmThroughput?: WarmThroughput;
 }
 
 export interface StreamSpecificationInput {

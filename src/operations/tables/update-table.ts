@@ -19,6 +19,7 @@ import {
   globalKeySchemaMember,
   indexNameMember,
   onDemandThroughputMember,
+  warmThroughputMember,
   projectionMember,
   provisionedThroughputMember,
   sseSpecificationMember,
@@ -32,11 +33,18 @@ import {
   type ThroughputInput,
 } from './table-shapes.js';
 import { changedThroughput } from './throughput-changes.js';
+import { raisedWarmThroughput } from './warm-throughput.js';
+import type { WarmThroughput } from '../../engine/table.js';
 
 type BillingMode = 'PROVISIONED' | 'PAY_PER_REQUEST';
 
 interface IndexUpdate {
-  readonly Update?: { readonly IndexName: string; readonly ProvisionedThroughput?: ThroughputInput; readonly OnDemandThroughput?: OnDemandThroughputInput };
+  readonly Update?: {
+    readonly IndexName: string;
+    readonly ProvisionedThroughput?: ThroughputInput;
+    readonly OnDemandThroughput?: OnDemandThroughputInput;
+    readonly WarmThroughput?: WarmThroughput;
+  };
   readonly Create?: IndexInput;
   readonly Delete?: { readonly IndexName: string };
 }
@@ -52,6 +60,7 @@ interface UpdateTableRequest {
   readonly TableClass?: TableClass;
   readonly DeletionProtectionEnabled?: boolean;
   readonly OnDemandThroughput?: OnDemandThroughputInput;
+  readonly WarmThroughput?: WarmThroughput;
 }
 
 const shape = struct('UpdateTableInput', {
@@ -65,6 +74,7 @@ const shape = struct('UpdateTableInput', {
         IndexName: indexNameMember,
         ProvisionedThroughput: provisionedThroughputMember(),
         OnDemandThroughput: onDemandThroughputMember,
+        WarmThroughput: warmThroughputMember,
       }),
       Create: struct('CreateGlobalSecondaryIndexAction', {
         IndexName: indexNameMember,
@@ -72,6 +82,7 @@ const shape = struct('UpdateTableInput', {
         Projection: projectionMember,
         ProvisionedThroughput: provisionedThroughputMember(),
         OnDemandThroughput: onDemandThroughputMember,
+        WarmThroughput: warmThroughputMember,
       }),
       Delete: struct('DeleteGlobalSecondaryIndexAction', { IndexName: indexNameMember }),
     }),
@@ -81,6 +92,7 @@ const shape = struct('UpdateTableInput', {
   TableClass: tableClassMember,
   DeletionProtectionEnabled: bool(),
   OnDemandThroughput: onDemandThroughputMember,
+  WarmThroughput: warmThroughputMember,
 });
 
 function indexNameOf(update: IndexUpdate): string {
@@ -98,7 +110,8 @@ function checkRequest(request: UpdateTableRequest): void {
     request.SSESpecification !== undefined ||
     request.TableClass !== undefined ||
     request.DeletionProtectionEnabled !== undefined ||
-    request.OnDemandThroughput !== undefined;
+    request.OnDemandThroughput !== undefined ||
+    request.WarmThroughput !== undefined;
   // Both messages recorded live in 2026 (ack-api-quirks lab, DDB-TABLE-015, -359 and -442); the list names
   // members this server does not take and leaves out only those a request carried (none it accepts).
   if (!changesSomething) {
@@ -243,6 +256,9 @@ function updatedGlobalIndexes(
       if (change.OnDemandThroughput !== undefined) {
         indexes[position] = { ...indexes[position]!, OnDemandThroughput: change.OnDemandThroughput };
       }
+      if (change.WarmThroughput !== undefined) {
+        indexes[position] = { ...indexes[position]!, WarmThroughput: raisedWarmThroughput(indexes[position]!.WarmThroughput, change.WarmThroughput) };
+      }
     }
   }
   // CreateTable's limit is a ValidationException, UpdateTable's this (ack-api-quirks lab, DDB-TABLE-169, recorded live).
@@ -337,6 +353,7 @@ function nextRecord(
       : {}),
     ...(request.DeletionProtectionEnabled !== undefined ? { DeletionProtectionEnabled: request.DeletionProtectionEnabled } : {}),
     ...(request.OnDemandThroughput !== undefined ? { OnDemandThroughput: request.OnDemandThroughput } : {}),
+    ...(request.WarmThroughput !== undefined ? { WarmThroughput: raisedWarmThroughput(table.WarmThroughput, request.WarmThroughput) } : {}),
   };
 }
 
