@@ -100,6 +100,8 @@ export interface TableRecord {
   readonly AttributeDefinitions: readonly AttributeDefinition[];
   readonly BillingMode: 'PROVISIONED' | 'PAY_PER_REQUEST';
   readonly LastUpdateToPayPerRequestDateTime?: number;
+  /** Epoch seconds of the switches to on-demand in the last 24 hours (DynamoDB allows four in a rolling day). */
+  readonly payPerRequestSwitches?: readonly number[];
   readonly ProvisionedThroughput: Throughput;
   readonly OnDemandThroughput?: OnDemandThroughput;
   readonly WarmThroughput?: WarmThroughput;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CreateTableCommand, DescribeTableCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeLimitsCommand, DescribeTableCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { describeEachBackend, uniqueName, type Target } from '../helpers/harness.js';
 
 const INVALID = 'One or more parameter values were invalid: ';
@@ -151,6 +151,24 @@ describeEachBackend('CreateTable', (target) => {
       "1 validation error detected: Value 'X' at 'attributeDefinitions.1.member.attributeType' failed to satisfy constraint: Member must satisfy enum value set: [B, N, S]",
     );
     await rejects(target(), { ...hashOnly(), KeySchema: [] }, 'ValidationException', /at 'keySchema' failed to satisfy constraint: Member must have length greater than or equal to 1/);
+  });
+
+  test('the per-table maximum DescribeLimits reports is enforced', async () => {
+    const { TableMaxReadCapacityUnits } = await target().ddb.send(new DescribeLimitsCommand({}));
+    await rejects(
+      target(),
+      { ...hashOnly(), BillingMode: 'PROVISIONED', ProvisionedThroughput: { ReadCapacityUnits: TableMaxReadCapacityUnits! + 1, WriteCapacityUnits: 5 } },
+      'LimitExceededException',
+      `The requested ReadCapacityUnits, ${TableMaxReadCapacityUnits! + 1}, is above the per table maximum for the account in us-east-1. Per table maximum: ${TableMaxReadCapacityUnits}. ` +
+        'Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.',
+    );
+    await rejects(
+      target(),
+      { ...hashOnly(), OnDemandThroughput: { MaxWriteRequestUnits: 50_000 } },
+      'LimitExceededException',
+      'Subscriber limit exceeded: Requested MaxWriteRequestUnits for OnDemandThroughput for table exceeds TableMaxWriteCapacityUnits of the account in region us-east-1',
+    );
+    await target().ddb.send(new CreateTableCommand({ ...hashOnly(), BillingMode: 'PROVISIONED', ProvisionedThroughput: { ReadCapacityUnits: 40_000, WriteCapacityUnits: 40_000 } }));
   });
 
   test('billing mode and throughput rules', async () => {

@@ -209,6 +209,22 @@ describeEachBackend('UpdateTable', (target) => {
     assert.equal(Table?.ProvisionedThroughput?.NumberOfDecreasesToday, 4);
   });
 
+  test('switching to on-demand: four times in 24 hours, then refused; back to provisioned any time', async () => {
+    const name = await create(target());
+    const toOnDemand = () => target().ddb.send(new UpdateTableCommand({ TableName: name, BillingMode: 'PAY_PER_REQUEST' }));
+    const toProvisioned = () =>
+      target().ddb.send(new UpdateTableCommand({ TableName: name, BillingMode: 'PROVISIONED', ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 } }));
+    for (let i = 0; i < 4; i++) {
+      await toOnDemand();
+      await toProvisioned();
+    }
+    await assert.rejects(toOnDemand(), (error: Error) => {
+      assert.equal(error.name, 'LimitExceededException');
+      assert.match(error.message, /^Subscriber limit exceeded: Update to PayPerRequest mode are limited to 4 times in 1 day\(s\)\. Last update at \w{3} \w{3} \d\d \d\d:\d\d:\d\d UTC \d{4}\. Next update can be made at /);
+      return true;
+    });
+  });
+
   test('warm throughput: what a table starts with, raised by UpdateTable, never lowered', async () => {
     const provisioned = await create(target());
     let { Table } = await target().ddb.send(new DescribeTableCommand({ TableName: provisioned }));

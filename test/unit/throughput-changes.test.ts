@@ -1,7 +1,7 @@
 /** DynamoDB's bookkeeping of provisioned throughput changes, on fixed times: the daily decrease count and its limit. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { changedThroughput, decreasesToday } from '../../src/operations/tables/throughput-changes.js';
+import { changedThroughput, decreasesToday, switchToPayPerRequest } from '../../src/operations/tables/throughput-changes.js';
 import type { Throughput } from '../../src/engine/table.js';
 import { DynamoError } from '../../src/protocol/errors.js';
 
@@ -28,4 +28,18 @@ test('four decreases any time, then one an hour; the count starts again each UTC
   const tomorrow = NOON + 86_400;
   assert.equal(decreasesToday(throughput, tomorrow), 0);
   assert.equal(changedThroughput(throughput, units(40), tomorrow).NumberOfDecreasesToday, 1);
+});
+
+test('switches to on-demand: four in any 24 hours, the fifth refused until the oldest is a day old', () => {
+  let switches = switchToPayPerRequest(undefined, NOON);
+  for (const hours of [1, 2, 3]) switches = switchToPayPerRequest(switches, NOON + hours * 3600);
+  assert.equal(switches.length, 4);
+  assert.throws(
+    () => switchToPayPerRequest(switches, NOON + 4 * 3600),
+    (error: DynamoError) =>
+      error.type === 'LimitExceededException' &&
+      error.message ===
+        'Subscriber limit exceeded: Update to PayPerRequest mode are limited to 4 times in 1 day(s). Last update at Mon Dec 07 15:00:00 UTC 2026. Next update can be made at Tue Dec 08 12:00:00 UTC 2026',
+  );
+  assert.equal(switchToPayPerRequest(switches, NOON + 86_400 + 1).length, 4, 'the first has left the window');
 });

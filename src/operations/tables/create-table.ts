@@ -3,6 +3,7 @@ import { defineOperation } from '../operation.js';
 import { bool, list, str, struct } from '../../protocol/shape.js';
 import { validation } from '../../protocol/errors.js';
 import type { WarmThroughput } from '../../engine/table.js';
+import { checkTableMaximum } from './throughput-changes.js';
 import type { TableClass, Throughput } from '../../engine/table.js';
 import type { NewIndex, NewTable } from '../../engine/catalog.js';
 import { TABLE_NAME_PATTERN } from '../common-shapes.js';
@@ -238,6 +239,7 @@ export const createTable = defineOperation<CreateTableRequest>({
     const tags = checkTags(request.Tags ?? []);
     const billingMode = request.BillingMode ?? 'PROVISIONED';
     const sse = sseDescription(request.SSESpecification, context.namespace);
+    checkTableMaximum(context.namespace.region, request.ProvisionedThroughput, request.OnDemandThroughput);
     const definition: NewTable = {
       TableName,
       KeySchema: request.KeySchema,

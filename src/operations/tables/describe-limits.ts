@@ -1,4 +1,8 @@
-/** DescribeLimits: the capacity limits DynamoDB reports by default for an account and its tables. */
+/**
+ * DescribeLimits: the capacity limits DynamoDB reports by default for an
+ * account and its tables. The per-table maximum is enforced on CreateTable
+ * and UpdateTable (throughput-changes.ts); the account's is not.
+ */
 import { defineOperation } from '../operation.js';
 import { struct } from '../../protocol/shape.js';
 

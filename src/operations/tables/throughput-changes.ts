@@ -7,7 +7,8 @@
  */
 import { DynamoError } from '../../protocol/errors.js';
 import type { Throughput } from '../../engine/table.js';
-import type { ThroughputInput } from './table-shapes.js';
+import type { OnDemandThroughputInput, ThroughputInput } from './table-shapes.js';
+import { TABLE_MAX_CAPACITY_UNITS } from './describe-limits.js';
 
 const FREE_DECREASES = 4;
 const DECREASE_INTERVAL_SECONDS = 3600;
@@ -21,6 +22,33 @@ function dayStart(seconds: number): number {
 export function decreasesToday(throughput: Throughput, now: number): number {
   const last = throughput.LastDecreaseDateTime;
   return last === undefined || last < dayStart(now) ? 0 : throughput.NumberOfDecreasesToday;
+}
+
+const SWITCHES_PER_DAY = 4;
+
+// "Sat Feb 23 03:07:45 UTC 2019": Java's Date.toString in UTC, as DynamoDB writes times in the switch limit's message.
+function javaDate(seconds: number): string {
+  const [weekday, day, month, year, time] = new Date(seconds * 1000).toUTCString().replace(',', '').split(' ') as [string, string, string, string, string];
+  return `${weekday} ${month} ${day} ${time} UTC ${year}`;
+}
+
+/**
+ * The switches to on-demand within the last 24 hours once this one is made,
+ * refused past DynamoDB's four in a rolling day ("Considerations when
+ * switching capacity modes"). The message follows the one live DynamoDB gave
+ * when the limit was one a day (serverless/serverless users' report, 2019),
+ * with the count DynamoDB's other "limited to N times in D day(s)" messages use.
+ */
+export function switchToPayPerRequest(switches: readonly number[] | undefined, now: number): number[] {
+  const recent = (switches ?? []).filter((time) => time > now - 86_400);
+  if (recent.length >= SWITCHES_PER_DAY) {
+    throw new DynamoError(
+      'LimitExceededException',
+      `Subscriber limit exceeded: Update to PayPerRequest mode are limited to ${SWITCHES_PER_DAY} times in 1 day(s). ` +
+        `Last update at ${javaDate(Math.max(...recent))}. Next update can be made at ${javaDate(Math.min(...recent) + 86_400)}`,
+    );
+  }
+  return [...recent, now];
 }
 
 // "Monday, February 13, 2023 at 10:25:39 AM Coordinated Universal Time", as DynamoDB writes times in this message.
@@ -49,4 +77,32 @@ export function changedThroughput(current: Throughput, requested: ThroughputInpu
     ...(increased ? { LastIncreaseDateTime: now } : {}),
     ...(decreased ? { LastDecreaseDateTime: now } : {}),
   };
+}
+
+/**
+ * DynamoDB's per-table maximum (what DescribeLimits reports), for a table's
+ * provisioned capacity and its on-demand maximum. The messages are live
+ * DynamoDB's, as the ack-api-quirks lab and AWS Health notices recorded them.
+ */
+export function checkTableMaximum(region: string, throughput: ThroughputInput | undefined, onDemand: OnDemandThroughputInput | undefined): void {
+  for (const [name, value] of [
+    ['ReadCapacityUnits', throughput?.ReadCapacityUnits],
+    ['WriteCapacityUnits', throughput?.WriteCapacityUnits],
+  ] as const) {
+    if (value !== undefined && value > TABLE_MAX_CAPACITY_UNITS) {
+      throw new DynamoError(
+        'LimitExceededException',
+        `The requested ${name}, ${value}, is above the per table maximum for the account in ${region}. Per table maximum: ${TABLE_MAX_CAPACITY_UNITS}. ` +
+          'Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.',
+      );
+    }
+  }
+  for (const [name, value, quota] of [
+    ['MaxReadRequestUnits', onDemand?.MaxReadRequestUnits, 'TableMaxReadCapacityUnits'],
+    ['MaxWriteRequestUnits', onDemand?.MaxWriteRequestUnits, 'TableMaxWriteCapacityUnits'],
+  ] as const) {
+    if (value !== undefined && value > TABLE_MAX_CAPACITY_UNITS) {
+      throw new DynamoError('LimitExceededException', `Subscriber limit exceeded: Requested ${name} for OnDemandThroughput for table exceeds ${quota} of the account in region ${region}`);
+    }
+  }
 }

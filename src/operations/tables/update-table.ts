@@ -32,7 +32,7 @@ import {
   type StreamSpecificationInput,
   type ThroughputInput,
 } from './table-shapes.js';
-import { changedThroughput } from './throughput-changes.js';
+import { changedThroughput, checkTableMaximum, switchToPayPerRequest } from './throughput-changes.js';
 import { raisedWarmThroughput } from './warm-throughput.js';
 import type { WarmThroughput } from '../../engine/table.js';
 
@@ -320,8 +320,10 @@ function nextRecord(
   newIndexId: () => number,
 ): TableRecord {
   const now = Date.now();
+  checkTableMaximum(namespace.region, request.ProvisionedThroughput, request.OnDemandThroughput);
   const from = table.BillingMode;
   const to = request.BillingMode ?? from;
+  const switching = to === 'PAY_PER_REQUEST' && from !== to;
   if (request.ProvisionedThroughput !== undefined && to === 'PAY_PER_REQUEST') {
     throw validation(`${INVALID}Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST`);
   }
@@ -343,7 +345,8 @@ function nextRecord(
     ...table,
     BillingMode: to,
     ProvisionedThroughput: throughput,
-    LastUpdateToPayPerRequestDateTime: to === 'PAY_PER_REQUEST' && from !== to ? now / 1000 : lastSwitchToPayPerRequest(table),
+    LastUpdateToPayPerRequestDateTime: switching ? now / 1000 : lastSwitchToPayPerRequest(table),
+    ...(switching ? { payPerRequestSwitches: switchToPayPerRequest(table.payPerRequestSwitches, now / 1000) } : {}),
     GlobalSecondaryIndexes: indexes,
     AttributeDefinitions: usedDefinitions(mergedDefinitions(table, request), table, indexes),
     ...(request.StreamSpecification !== undefined ? streamChange(table, request.StreamSpecification) : {}),
