@@ -38,9 +38,15 @@ export interface ThroughputLimits {
   admit(table: TableRecord, access: Access, target?: Target): void;
   /** Takes what a request consumed out of the buckets it drew on. */
   charge(table: TableRecord, access: Access, usage: CapacityUsage, target?: Target): void;
-  /** Batches, whose table is asked once: the refusal one partition key value gets. */
-  partitionRefusal(table: TableRecord, access: Access, partition: unknown): DynamoError | undefined;
-  /** Batches, whose table is charged once: what one key's request consumed, out of its partition's bucket. */
+  /**
+   * Batches, entry by entry: the refusal the entry gets, or, when it may run,
+   * `units` (the least it will cost) taken at once from its table's and its
+   * partition's buckets, so the batch's next entries see them gone.
+   */
+  reserve(table: TableRecord, access: Access, partition: unknown, units: number): DynamoError | undefined;
+  /** Gives a reservation back once the batch has been charged what it consumed. */
+  release(table: TableRecord, access: Access, partition: unknown, units: number): void;
+  /** Batches, whose tables are charged once: what one entry consumed, out of its partition's bucket. */
   chargePartition(table: TableRecord, access: Access, partition: unknown, units: number): void;
 }
 
@@ -50,7 +56,8 @@ export const UNLIMITED: ThroughputLimits = {
   refusal: () => undefined,
   admit: () => undefined,
   charge: () => undefined,
-  partitionRefusal: () => undefined,
+  reserve: () => undefined,
+  release: () => undefined,
   chargePartition: () => undefined,
 };
 
@@ -119,6 +126,8 @@ interface Plan {
 
 interface Drawn {
   readonly bucket: TokenBucket;
+  /** The table's own bucket (or the global index's a read draws on), not one of the indexes a write also draws on. */
+  readonly own: boolean;
   readonly error: () => DynamoError;
   readonly units: (usage: CapacityUsage) => number;
 }
@@ -148,12 +157,12 @@ export class EnforcedLimits implements ThroughputLimits {
     const units = source === undefined ? (usage: CapacityUsage) => usage.tableUnits() : (usage: CapacityUsage) => usage.globalIndexUnits().get(source.IndexName) ?? 0;
     const limited: Drawn[] = [];
     const limit = rateOf(table, access, source);
-    if (limit !== undefined) limited.push(this.limited(table, access, source, limit, shares, now, units));
+    if (limit !== undefined) limited.push(this.limited(table, access, source, limit, shares, now, units, true));
     // A write draws on every global index it may write to: one short of capacity throttles the table's writes.
     if (access === 'write') {
       for (const gsi of table.GlobalSecondaryIndexes) {
         const indexLimit = rateOf(table, 'write', gsi);
-        if (indexLimit !== undefined) limited.push(this.limited(table, 'write', gsi, indexLimit, shares, now, (usage) => usage.globalIndexUnits().get(gsi.IndexName) ?? 0));
+        if (indexLimit !== undefined) limited.push(this.limited(table, 'write', gsi, indexLimit, shares, now, (usage) => usage.globalIndexUnits().get(gsi.IndexName) ?? 0, false));
       }
     }
     const plan: Plan = {
@@ -168,14 +177,23 @@ export class EnforcedLimits implements ThroughputLimits {
     return plan;
   }
 
-  private limited(table: TableRecord, access: Access, index: IndexRecord | undefined, limit: { rate: number; burst: boolean }, shares: number, now: number, units: Drawn['units']): Drawn {
+  private limited(
+    table: TableRecord,
+    access: Access,
+    index: IndexRecord | undefined,
+    limit: { rate: number; burst: boolean },
+    shares: number,
+    now: number,
+    units: Drawn['units'],
+    own: boolean,
+  ): Drawn {
     const key = `${table.id}/${index?.id ?? ''}/${access}`;
     const rate = limit.rate / shares;
     const capacity = rate * (limit.burst ? this.burstSeconds : 1);
     let bucket = this.buckets.get(key);
     if (bucket === undefined) this.buckets.set(key, (bucket = new TokenBucket(rate, capacity, now)));
     else bucket.resize(rate, capacity, now);
-    return { bucket, error: () => throttled(table, access, limit.burst ? 'ProvisionedThroughputExceeded' : 'MaxOnDemandThroughputExceeded', index), units };
+    return { bucket, own, error: () => throttled(table, access, limit.burst ? 'ProvisionedThroughputExceeded' : 'MaxOnDemandThroughputExceeded', index), units };
   }
 
   /** The bucket of one partition key value, made at the partition limit on first use. */
@@ -205,10 +223,21 @@ export class EnforcedLimits implements ThroughputLimits {
     if (error !== undefined) throw error;
   }
 
-  partitionRefusal(table: TableRecord, access: Access, partition: unknown): DynamoError | undefined {
+  reserve(table: TableRecord, access: Access, partition: unknown, units: number): DynamoError | undefined {
+    const refusal = this.refusal(table, access, { partition });
+    if (refusal === undefined) this.take(table, access, partition, units);
+    return refusal;
+  }
+
+  release(table: TableRecord, access: Access, partition: unknown, units: number): void {
+    this.take(table, access, partition, -units);
+  }
+
+  private take(table: TableRecord, access: Access, partition: unknown, units: number): void {
     const now = this.now();
     const plan = this.plan(table, access, undefined, now);
-    return this.partitionBucket(plan, access, partition, now).admits(now) ? undefined : plan.partitionError();
+    for (const { bucket, own } of plan.limited) if (own) bucket.take(units, now);
+    this.partitionBucket(plan, access, partition, now).take(units, now);
   }
 
   chargePartition(table: TableRecord, access: Access, partition: unknown, units: number): void {

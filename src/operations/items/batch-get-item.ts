@@ -163,15 +163,16 @@ export const batchGetItem = defineOperation<BatchGetItemRequest>({
     });
     const { throughput } = context.services;
     // Keys of a table (or partition) out of capacity are left unprocessed; when all are, the whole call is throttled.
-    const refusals = reads.map((read) => {
-      const refusal = throughput.refusal(read.table, 'read');
-      return read.keys.map((key) => refusal ?? throughput.partitionRefusal(read.table, 'read', key.hash));
-    });
+    // Each admitted key holds the least a read costs while the next keys are asked.
+    const leastUnits = (read: ResolvedRead) => readUnits(0, read.request.ConsistentRead === true);
+    const refusals = reads.map((read) => read.keys.map((key) => throughput.reserve(read.table, 'read', key.hash, leastUnits(read))));
     const refused = refusals.flat();
+    const releaseAll = () =>
+      reads.forEach((read, r) => read.keys.forEach((key, i) => refusals[r]![i] === undefined && throughput.release(read.table, 'read', key.hash, leastUnits(read))));
     if (refused.every((refusal) => refusal !== undefined)) throw refused[0]!;
-    const { responses, unprocessed, capacity, consumed } = await context.services.storage.read((tx) =>
-      answer(reads, (key) => tx.get(key), (r, i) => refusals[r]![i] !== undefined),
-    );
+    const { responses, unprocessed, capacity, consumed } = await context.services.storage
+      .read((tx) => answer(reads, (key) => tx.get(key), (r, i) => refusals[r]![i] !== undefined))
+      .finally(releaseAll);
     if (throughput.enforcing) {
       capacity.charge(throughput, 'read');
       for (const [r, i, units] of consumed) throughput.chargePartition(reads[r]!.table, 'read', reads[r]!.keys[i]!.hash, units);

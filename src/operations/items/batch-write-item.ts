@@ -2,7 +2,7 @@ import type { Item } from '../../model/attribute-value.js';
 import { ITEM_TOO_LARGE, itemSize, MAX_ITEM_SIZE } from '../../model/item-size.js';
 import { KEY_SCHEMA_MISMATCH, keyFromItem, type KeySchema, type PrimaryKey } from '../../model/primary-key.js';
 import { validateItem, validateKey } from '../../model/validate-value.js';
-import { validation, type DynamoError } from '../../protocol/errors.js';
+import { validation } from '../../protocol/errors.js';
 import { attributeMap, list, struct } from '../../protocol/shape.js';
 import { checkIndexKeys } from '../../engine/indexes.js';
 import { writeUnits } from '../../engine/capacity.js';
@@ -119,20 +119,27 @@ export const batchWriteItem = defineOperation<BatchWriteItemRequest>({
     const checked = entries.map(([name, writes]) => [name, checkTableWrites(writes)] as const);
     const planned = checked.flatMap(([name, writes]) => planTableWrites(name, dataTable(context, name), writes));
     const { throughput } = context.services;
-    // Writes to a table (or partition) out of capacity are left unprocessed; when all are, the whole call is throttled.
-    const tableRefusals = new Map<TableRecord, DynamoError | undefined>();
-    for (const { table } of planned) if (!tableRefusals.has(table)) tableRefusals.set(table, throughput.refusal(table, 'write'));
-    const refusals = planned.map(({ table, key }) => tableRefusals.get(table) ?? throughput.partitionRefusal(table, 'write', key.hash));
+    // Writes to a table (or partition) out of capacity are left unprocessed, each admitted one holding a unit
+    // while the next are asked; when all are refused, the whole call is throttled.
+    const refusals = planned.map(({ table, key }) => throughput.reserve(table, 'write', key.hash, 1));
     const admitted = planned.filter((_, i) => refusals[i] === undefined);
     if (admitted.length === 0) throw refusals[0]!;
-    const outcomes = await context.services.items.replaceMany(admitted.map(({ table, key, item }) => ({ table, key, next: item })));
+    // A failed batch writes nothing and consumes nothing: its reservations go back.
+    const release = () => admitted.forEach(({ table, key }) => throughput.release(table, 'write', key.hash, 1));
+    const outcomes = await context.services.items.replaceMany(admitted.map(({ table, key, item }) => ({ table, key, next: item }))).catch((error: unknown) => {
+      release();
+      throw error;
+    });
     const capacity = new CapacityByTable();
     // Keyed by table name, and "__proto__" is one: no prototype to set by mistake.
     const metrics: Record<string, ItemCollectionMetrics[]> = Object.create(null);
     admitted.forEach(({ name, table, key }, i) => {
       const outcome = outcomes[i]!;
       capacity.of(table).addWrite(outcome);
-      if (throughput.enforcing) throughput.chargePartition(table, 'write', key.hash, writeUnits(Math.max(outcome.oldSize, outcome.newSize)));
+      if (throughput.enforcing) {
+        throughput.chargePartition(table, 'write', key.hash, writeUnits(Math.max(outcome.oldSize, outcome.newSize)));
+        throughput.release(table, 'write', key.hash, 1);
+      }
       const collection = itemCollectionMetrics(table, key, request.ReturnItemCollectionMetrics, outcome.collectionSizeBytes);
       if (collection !== undefined) (metrics[name] ??= []).push(collection);
     });
