@@ -9,7 +9,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  BatchExecuteStatementCommand,
   BatchWriteItemCommand,
+  ExecuteStatementCommand,
   CreateTableCommand,
   GetItemCommand,
   PutItemCommand,
@@ -170,6 +172,31 @@ describeEachBackend(
       assert.ok(left >= 8 && left <= 15, `${left} of 25 left unprocessed`);
       const sent = new Set(items.map((item) => item.PutRequest.Item.pk.S));
       assert.ok(UnprocessedItems![TableName]!.every((entry) => sent.has(entry.PutRequest!.Item!.pk!.S!)));
+    });
+
+    test('PartiQL is charged as the operations it stands for: a statement throttles, a batch statement fails on its own', async () => {
+      const { ddb } = target();
+      const slow = await createTable(ddb, 'pqslow', provisioned(1, 1));
+      const free = await createTable(ddb, 'pqfree');
+      await putUntilThrottled(ddb, slow, (i) => `warm${i}`);
+      await assert.rejects(ddb.send(new ExecuteStatementCommand({ Statement: `INSERT INTO "${slow}" VALUE {'pk': 'x'}` })), (error: Throttle) => {
+        assertThrottle(error, 'ProvisionedThroughputExceededException', 'TableWriteProvisionedThroughputExceeded');
+        return true;
+      });
+      const { Responses } = await ddb.send(
+        new BatchExecuteStatementCommand({
+          Statements: [{ Statement: `INSERT INTO "${slow}" VALUE {'pk': 'y'}` }, { Statement: `INSERT INTO "${free}" VALUE {'pk': 'y'}` }],
+        }),
+      );
+      assert.equal(Responses?.[0]?.Error?.Code, 'ProvisionedThroughputExceeded');
+      assert.equal(Responses?.[1]?.Error, undefined);
+      // Reads have buckets of their own: 1 RCU banks 2 units; strongly consistent reads of one unit each run them out.
+      let readError: Throttle | undefined;
+      for (let i = 0; i < 100 && readError === undefined; i++) {
+        await ddb.send(new ExecuteStatementCommand({ Statement: `SELECT * FROM "${slow}" WHERE pk = 'warm0'`, ConsistentRead: true })).catch((e: Throttle) => (readError = e));
+      }
+      assert.ok(readError !== undefined);
+      assertThrottle(readError, 'ProvisionedThroughputExceededException', 'TableReadProvisionedThroughputExceeded');
     });
 
     test('a transaction touching a throttled table is cancelled with its reason', async () => {

@@ -16,7 +16,7 @@ describe('dynalith command', { skip: externalEndpoint !== undefined }, () => {
   test('--help and --version', async () => {
     const help = await runChild(['--help']);
     assert.equal(help.code, 0);
-    for (const flag of ['--host', '--port', '--data-dir', '--in-memory', '--log-level', '--create-table-ms', '--delete-table-ms', '--update-table-ms', '--item-collection-limit-bytes', '--storage', '--workers']) {
+    for (const flag of ['--host', '--port', '--data-dir', '--in-memory', '--log-level', '--create-table-ms', '--delete-table-ms', '--update-table-ms', '--item-collection-limit-bytes', '--storage', '--workers', '--capacity', '--burst-seconds']) {
       assert.ok(help.stdout.includes(flag), flag);
     }
     const version = await runChild(['--version']);
@@ -36,6 +36,9 @@ describe('dynalith command', { skip: externalEndpoint !== undefined }, () => {
       ['--workers', '2', '--in-memory'],
       ['--storage', 'mysql://localhost/db'],
       ['--storage', 'postgres://localhost/db', '--in-memory'],
+      ['--capacity', 'strict'],
+      ['--burst-seconds', 'lots'],
+      ['--burst-seconds', '99999'],
     ]) {
       const result = await runChild(args);
       assert.equal(result.code, 2, args.join(' '));
