@@ -168,8 +168,9 @@ function needsOf(tx: ReadTransaction, tableId: number, head: LogHead, readers: r
   return readers.map((reader) => reader.needs(tx, tableId, head, nowMs)).filter((need) => need !== undefined);
 }
 
-function firstChange(tx: ReadTransaction, tableId: number, from: number): Change | undefined {
-  for (const change of readChanges(tx, tableId, from, undefined, 1)) return change;
+/** The table's first change from sequence `from` (up to, excluding, `to`), if any. */
+export function firstChange(tx: ReadTransaction, tableId: number, from: number, to?: number): Change | undefined {
+  for (const change of readChanges(tx, tableId, from, to, 1)) return change;
   return undefined;
 }
 

@@ -57,6 +57,14 @@ async function putUntilThrottled(ddb: DynamoDBClient, TableName: string, pk: (i:
   throw new Error('never throttled');
 }
 
+/** A provisioned table (`read` RCU, 1 WCU) whose write capacity is spent, and an on-demand one beside it. */
+async function slowAndFree(ddb: DynamoDBClient, prefix: string, read: number): Promise<{ slow: string; free: string }> {
+  const slow = await createTable(ddb, `${prefix}slow`, provisioned(read, 1));
+  const free = await createTable(ddb, `${prefix}free`);
+  await putUntilThrottled(ddb, slow, (i) => `warm${i}`);
+  return { slow, free };
+}
+
 function assertThrottle(error: Throttle, name: string, reason: string, message?: string): void {
   assert.equal(error.name, name, error.message);
   assert.equal(error.$metadata?.httpStatusCode, 400);
@@ -135,9 +143,7 @@ describeEachBackend(
 
     test('batches leave a throttled table’s writes unprocessed, and resending them completes the batch', async () => {
       const { ddb } = target();
-      const slow = await createTable(ddb, 'slow', provisioned(5, 1));
-      const free = await createTable(ddb, 'free');
-      await putUntilThrottled(ddb, slow, (i) => `warm${i}`);
+      const { slow, free } = await slowAndFree(ddb, '', 5);
       const requests = (table: string) => ({ [table]: Array.from({ length: 3 }, (_, i) => ({ PutRequest: { Item: { pk: { S: `b${i}` } } } })) });
       const first = await ddb.send(new BatchWriteItemCommand({ RequestItems: { ...requests(slow), ...requests(free) } }));
       assert.deepEqual(first.UnprocessedItems, requests(slow));
@@ -176,9 +182,7 @@ describeEachBackend(
 
     test('PartiQL is charged as the operations it stands for: a statement throttles, a batch statement fails on its own', async () => {
       const { ddb } = target();
-      const slow = await createTable(ddb, 'pqslow', provisioned(1, 1));
-      const free = await createTable(ddb, 'pqfree');
-      await putUntilThrottled(ddb, slow, (i) => `warm${i}`);
+      const { slow, free } = await slowAndFree(ddb, 'pq', 1);
       await assert.rejects(ddb.send(new ExecuteStatementCommand({ Statement: `INSERT INTO "${slow}" VALUE {'pk': 'x'}` })), (error: Throttle) => {
         assertThrottle(error, 'ProvisionedThroughputExceededException', 'TableWriteProvisionedThroughputExceeded');
         return true;
@@ -201,9 +205,7 @@ describeEachBackend(
 
     test('a transaction touching a throttled table is cancelled with its reason', async () => {
       const { ddb } = target();
-      const slow = await createTable(ddb, 'txslow', provisioned(5, 1));
-      const free = await createTable(ddb, 'txfree');
-      await putUntilThrottled(ddb, slow, (i) => `warm${i}`);
+      const { slow, free } = await slowAndFree(ddb, 'tx', 5);
       await assert.rejects(
         ddb.send(
           new TransactWriteItemsCommand({

@@ -101,6 +101,11 @@ function rateOf(table: TableRecord, access: Access, index?: IndexRecord): { rate
   return max === undefined || max <= 0 ? undefined : { rate: max, burst: false };
 }
 
+/** What of a request's consumption a global index's bucket pays: that index's units. */
+function indexUnits(index: IndexRecord): (usage: CapacityUsage) => number {
+  return (usage) => usage.globalIndexUnits().get(index.IndexName) ?? 0;
+}
+
 /** A partition key value (or a multi-attribute key's values) as the name of its bucket; strings and numbers without JSON. */
 function partitionText(value: unknown): string {
   const single = value as { readonly S?: unknown; readonly N?: unknown };
@@ -154,7 +159,7 @@ export class EnforcedLimits implements ThroughputLimits {
     const index = target?.index === undefined ? undefined : table.GlobalSecondaryIndexes.find((candidate) => candidate.IndexName === target.index);
     // A read of a global index draws on the index; anything else (local indexes included) on the table.
     const source = access === 'read' ? index : undefined;
-    const units = source === undefined ? (usage: CapacityUsage) => usage.tableUnits() : (usage: CapacityUsage) => usage.globalIndexUnits().get(source.IndexName) ?? 0;
+    const units = source === undefined ? (usage: CapacityUsage) => usage.tableUnits() : indexUnits(source);
     const limited: Drawn[] = [];
     const limit = rateOf(table, access, source);
     if (limit !== undefined) limited.push(this.limited(table, access, source, limit, shares, now, units, true));
@@ -162,7 +167,7 @@ export class EnforcedLimits implements ThroughputLimits {
     if (access === 'write') {
       for (const gsi of table.GlobalSecondaryIndexes) {
         const indexLimit = rateOf(table, 'write', gsi);
-        if (indexLimit !== undefined) limited.push(this.limited(table, 'write', gsi, indexLimit, shares, now, (usage) => usage.globalIndexUnits().get(gsi.IndexName) ?? 0, false));
+        if (indexLimit !== undefined) limited.push(this.limited(table, 'write', gsi, indexLimit, shares, now, indexUnits(gsi), false));
       }
     }
     const plan: Plan = {

@@ -7,9 +7,9 @@
  * streams on; the log keeps those (engine/change-log.ts).
  */
 import type { ReadTransaction, Storage, WriteTransaction } from '../../storage/storage.js';
-import { readChanges, type ChangeLogReader } from '../../engine/change-log.js';
+import { firstChange, readChanges, type ChangeLogReader } from '../../engine/change-log.js';
 import { ARN_KEYS, arnKey, arnOfKey, headKey, nameOfStreamKey, shardKey, streamKey, tableStreamsRange } from './stream-keys.js';
-import { enabledStreamLabel, putJson, readStream, readStreamByArn, type StreamSnapshot } from './stream-state.js';
+import { enabledStreamLabel, getJson, putJson, readStreamByArn, type StreamHead, type StreamSnapshot } from './stream-state.js';
 
 /** Records passed per transaction, so one stream's backlog never holds the write lock long. */
 const TRIM_BATCH = 1000;
@@ -19,21 +19,16 @@ export const streamsLogReader: ChangeLogReader = {
   needs(tx, tableId) {
     let from: number | undefined;
     for (const { key } of tx.range(tableStreamsRange(tableId))) {
-      const snapshot = readStream(tx, nameOfStreamKey(key));
-      if (snapshot !== undefined) from = Math.min(from ?? Infinity, snapshot.head.trimmedBelow);
+      const head = getJson<StreamHead>(tx, headKey(nameOfStreamKey(key)));
+      if (head !== undefined) from = Math.min(from ?? Infinity, head.trimmedBelow);
     }
     return from === undefined ? undefined : { fromSequence: from };
   },
 };
 
-function firstRecord(tx: ReadTransaction, snapshot: StreamSnapshot) {
-  for (const change of readChanges(tx, snapshot.meta.tableId, snapshot.head.trimmedBelow, snapshot.next, 1)) return change;
-  return undefined;
-}
-
 /** Whether trimming would change anything: its oldest record is past retention, or it is closed, empty and old. */
 function trimDue(tx: ReadTransaction, snapshot: StreamSnapshot, cutoffMs: number): boolean {
-  const first = firstRecord(tx, snapshot);
+  const first = firstChange(tx, snapshot.meta.tableId, snapshot.head.trimmedBelow, snapshot.next);
   return first !== undefined ? first.at < cutoffMs : !snapshot.open && snapshot.meta.createdAt < cutoffMs;
 }
 

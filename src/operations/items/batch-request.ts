@@ -61,14 +61,17 @@ function valueIdentity(value: AttributeValue): string {
   return JSON.stringify(value);
 }
 
-/** Capacity summed per table (and its indexes), reported as the batch operations' ConsumedCapacity list. */
+/**
+ * Capacity summed per table (and its indexes), reported as the ConsumedCapacity
+ * list of the operations that touch several tables (batches, transactions).
+ */
 export class CapacityByTable {
-  private readonly tables = new Map<string, { table: TableRecord; usage: CapacityUsage }>();
+  private readonly tables = new Map<number, { table: TableRecord; usage: CapacityUsage }>();
 
   /** The usage of `table`, to add to. */
   of(table: TableRecord): CapacityUsage {
-    let entry = this.tables.get(table.TableName);
-    if (entry === undefined) this.tables.set(table.TableName, (entry = { table, usage: new CapacityUsage() }));
+    let entry = this.tables.get(table.id);
+    if (entry === undefined) this.tables.set(table.id, (entry = { table, usage: new CapacityUsage() }));
     return entry.usage;
   }
 
@@ -77,7 +80,7 @@ export class CapacityByTable {
     return [...this.tables.values()].map(({ table, usage }) => usage.report(mode, table)!);
   }
 
-  /** Takes what the batch consumed out of each table's (and its global indexes') capacity. */
+  /** Takes what was consumed out of each table's (and its global indexes') capacity. */
   charge(throughput: ThroughputLimits, access: Access): void {
     for (const { table, usage } of this.tables.values()) throughput.charge(table, access, usage);
   }

@@ -10,14 +10,14 @@ import type { PrimaryKey } from '../../model/primary-key.js';
 import { StorageContention } from '../../storage/faults.js';
 import type { Access, ThroughputLimits } from '../../features/capacity/throughput-limits.js';
 import { DynamoError, validation } from '../../protocol/errors.js';
-import { CapacityUsage, readUnits, writeUnits, type ConsumedCapacity, type ItemWrite, type ReturnConsumedCapacity } from '../../engine/capacity.js';
+import { readUnits, writeUnits, type ItemWrite } from '../../engine/capacity.js';
 import { StepFailures, type ItemStore, type ManyOutcome, type WriteStep } from '../../engine/items.js';
 import type { IdempotencyClaim } from '../../engine/idempotency.js';
 import { itemKey } from '../../engine/item-key.js';
 import { StoredItem } from '../../engine/stored-item.js';
 import type { Storage } from '../../storage/storage.js';
 import type { TableRecord } from '../../engine/table.js';
-import { keyIdentity } from './batch-request.js';
+import { CapacityByTable, keyIdentity } from './batch-request.js';
 import { keyItem } from './item-operation.js';
 
 export interface CancellationReason {
@@ -182,30 +182,12 @@ export function resolvedKeys(tables: readonly TableRecord[], keys: readonly (Pri
  * outside a transaction (what DynamoDB reports: a transactional put of an
  * indexed item is table 2, index 1).
  */
-export class TransactionCapacity {
-  private readonly tables = new Map<number, { table: TableRecord; usage: CapacityUsage }>();
-
-  private of(table: TableRecord): CapacityUsage {
-    let entry = this.tables.get(table.id);
-    if (entry === undefined) this.tables.set(table.id, (entry = { table, usage: new CapacityUsage() }));
-    return entry.usage;
-  }
-
+export class TransactionCapacity extends CapacityByTable {
   addWrite(table: TableRecord, write: ItemWrite): void {
     this.of(table).addWrite(write).addTable(writeUnits(Math.max(write.oldSize, write.newSize)));
   }
 
   addRead(table: TableRecord, sizeBytes: number): void {
     this.of(table).addTable(2 * readUnits(sizeBytes, true));
-  }
-
-  report(mode: ReturnConsumedCapacity | undefined): ConsumedCapacity[] | undefined {
-    if (mode === undefined || mode === 'NONE') return undefined;
-    return [...this.tables.values()].map(({ table, usage }) => usage.report(mode, table)!);
-  }
-
-  /** Takes what the transaction consumed out of each table's (and index's) capacity. */
-  charge(throughput: ThroughputLimits, access: Access): void {
-    for (const { table, usage } of this.tables.values()) throughput.charge(table, access, usage);
   }
 }
