@@ -52,6 +52,16 @@ Options (each also settable as an environment variable, e.g. DYNALITH_PORT=9000)
                             indexes are throttled beyond their capacity, as DynamoDB does)
   --burst-seconds <n>       with --capacity enforce, how many seconds of unused provisioned
                             capacity a table keeps for bursts (default ${DEFAULT_CONFIG.burstSeconds}, as DynamoDB)
+  --metrics <on|off>        record CloudWatch's DynamoDB metrics, served at GET /metrics
+                            (Prometheus) and by the CloudWatch API (default on)
+  --metrics-flush-ms <ms>   how often a process adds its metrics to the store (default ${DEFAULT_CONFIG.metricsFlushMs})
+  --metrics-retention-ms <ms>
+                            how long one-minute metric data is kept (default ${DEFAULT_CONFIG.metricsRetentionMs}: 24 hours)
+  --alarm-interval-ms <ms>  how often CloudWatch alarms are evaluated (default ${DEFAULT_CONFIG.alarmIntervalMs}, as CloudWatch)
+  --alarm-webhook <url>     POST each alarm state change as JSON to this URL (repeatable;
+                            the environment variable takes URLs separated by commas)
+  --scaling-period-ms <ms>  auto scaling's sample length: it scales out after 2 samples above
+                            a policy's target, in after 15 below (default ${DEFAULT_CONFIG.scalingPeriodMs}, as AWS)
   --help                    show this help
   --version                 show the version
 `;
@@ -65,6 +75,12 @@ const OPTIONS = {
   workers: { type: 'string' },
   capacity: { type: 'string' },
   'burst-seconds': { type: 'string' },
+  metrics: { type: 'string' },
+  'metrics-flush-ms': { type: 'string' },
+  'metrics-retention-ms': { type: 'string' },
+  'alarm-interval-ms': { type: 'string' },
+  'alarm-webhook': { type: 'string', multiple: true },
+  'scaling-period-ms': { type: 'string' },
   'log-level': { type: 'string' },
   'create-table-ms': { type: 'string' },
   'delete-table-ms': { type: 'string' },
@@ -107,7 +123,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
   }
   if (values.help) return 'help';
   if (values.version) return 'version';
-  const text = (flag: keyof typeof OPTIONS): string | undefined => {
+  const text = (flag: Exclude<keyof typeof OPTIONS, 'alarm-webhook'>): string | undefined => {
     const value = values[flag];
     if (typeof value === 'string') return value;
     return env[envName(flag)];
@@ -124,7 +140,11 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
     return value === undefined ? 0 : integer(flag, value, 86_400_000);
   };
   // Settings that must be at least 1: a zero interval, shard size or retention means nothing useful.
-  const positive = (flag: 'ttl-interval-ms' | 'stream-shard-records' | 'stream-shard-age-ms' | 'stream-retention-ms', fallback: number, max: number) => {
+  const positive = (
+    flag: 'ttl-interval-ms' | 'stream-shard-records' | 'stream-shard-age-ms' | 'stream-retention-ms' | 'metrics-flush-ms' | 'metrics-retention-ms' | 'alarm-interval-ms' | 'scaling-period-ms',
+    fallback: number,
+    max: number,
+  ) => {
     const value = text(flag);
     return value === undefined ? fallback : Math.max(1, integer(flag, value, max));
   };
@@ -146,6 +166,12 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
   const capacity = text('capacity') ?? DEFAULT_CONFIG.capacity;
   if (capacity !== 'report' && capacity !== 'enforce') throw new UsageError(`--capacity must be report or enforce, got '${capacity}'`);
   const burst = text('burst-seconds');
+  const metrics = text('metrics') ?? 'on';
+  if (metrics !== 'on' && metrics !== 'off') throw new UsageError(`--metrics must be on or off, got '${metrics}'`);
+  const webhooks = values['alarm-webhook'] ?? env[envName('alarm-webhook')]?.split(',').filter((url) => url !== '') ?? [];
+  for (const url of webhooks) {
+    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new UsageError(`--alarm-webhook must be an http:// or https:// URL, got '${url}'`);
+  }
   return {
     ...DEFAULT_CONFIG,
     host: text('host') ?? DEFAULT_CONFIG.host,
@@ -169,6 +195,12 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
     workers,
     capacity,
     burstSeconds: burst === undefined ? DEFAULT_CONFIG.burstSeconds : integer('burst-seconds', burst, 3600),
+    metrics: metrics === 'on',
+    metricsFlushMs: positive('metrics-flush-ms', DEFAULT_CONFIG.metricsFlushMs, 3_600_000),
+    metricsRetentionMs: positive('metrics-retention-ms', DEFAULT_CONFIG.metricsRetentionMs, 455 * 86_400_000),
+    alarmIntervalMs: positive('alarm-interval-ms', DEFAULT_CONFIG.alarmIntervalMs, 86_400_000),
+    alarmWebhooks: webhooks,
+    scalingPeriodMs: positive('scaling-period-ms', DEFAULT_CONFIG.scalingPeriodMs, 86_400_000),
   };
 }
 

@@ -30,6 +30,22 @@ export interface Config {
   readonly capacity: 'report' | 'enforce';
   /** Seconds of unused provisioned capacity a table keeps for bursts (DynamoDB: 300). */
   readonly burstSeconds: number;
+  /** Whether CloudWatch's DynamoDB metrics are recorded (features/metrics/). */
+  readonly metrics: boolean;
+  /** How often each process adds what it recorded to storage. */
+  readonly metricsFlushMs: number;
+  /** How long one-minute metric data is kept. */
+  readonly metricsRetentionMs: number;
+  /** How often alarms are evaluated (CloudWatch: every minute). */
+  readonly alarmIntervalMs: number;
+  /** Where alarms' state changes are POSTed, as JSON (the stand-in for SNS). */
+  readonly alarmWebhooks: readonly string[];
+  /**
+   * Auto scaling's unit of time: how long one utilisation sample spans. It
+   * scales out after 2 samples above a policy's target and in after 15 below,
+   * as DynamoDB's alarms do on one-minute data (AWS: 60 s).
+   */
+  readonly scalingPeriodMs: number;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -52,4 +68,10 @@ export const DEFAULT_CONFIG: Config = {
   workers: 1,
   capacity: 'report',
   burstSeconds: 300,
+  metrics: true,
+  metricsFlushMs: 1000,
+  metricsRetentionMs: 24 * 3600_000,
+  alarmIntervalMs: 60_000,
+  alarmWebhooks: [],
+  scalingPeriodMs: 60_000,
 };

@@ -26,6 +26,8 @@ export const CHANGE_LOG_PREFIX = { HEAD: 0x20, CHANGE: 0x21 } as const;
 export const STREAM_PREFIX = { META: 0x30, HEAD: 0x31, SHARD: 0x32, BY_ARN: 0x34 } as const;
 /** Time to Live (src/features/ttl/ttl-keys.ts): the expiry index and the markers of tables still being indexed. */
 export const TTL_PREFIX = { EXPIRY: 0x38, PENDING: 0x39 } as const;
+/** Metrics (src/features/metrics/metric-store.ts): each series' minutes and its running total. */
+export const METRIC_PREFIX = { MINUTE: 0x40, TOTAL: 0x41 } as const;
 
 const utf8 = new TextEncoder();
 

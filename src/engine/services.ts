@@ -7,6 +7,9 @@ import { ItemStore } from './items.js';
 import { Members } from './members.js';
 import { EnforcedLimits, UNLIMITED, type ThroughputLimits } from '../features/capacity/throughput-limits.js';
 import { FORMAT_4_UPGRADE } from '../features/streams/upgrade-format-4.js';
+import { DynamoDbMetrics, NO_METRICS, type Metrics } from '../features/metrics/dynamodb-metrics.js';
+import { MetricRecorder } from '../features/metrics/recorder.js';
+import { MeteredLimits } from '../features/metrics/metered-limits.js';
 
 export interface Services {
   readonly config: Config;
@@ -18,12 +21,20 @@ export interface Services {
   readonly throughput: ThroughputLimits;
   /** The processes serving this store, when their number matters (capacity enforcement shares rates among them). */
   readonly members?: Members;
+  /** CloudWatch's DynamoDB metrics (NO_METRICS with --metrics off). */
+  readonly metrics: Metrics;
+  /** What records them, flushed to storage by the server (absent with --metrics off). */
+  readonly recorder?: MetricRecorder;
 }
 
 export async function createServices(config: Config, logger: Logger, storage: Storage): Promise<Services> {
   const catalog = await Catalog.open(storage, config, [FORMAT_4_UPGRADE]);
   const items = new ItemStore(storage, config, () => catalog.version);
-  if (config.capacity === 'report') return { config, logger, storage, catalog, items, throughput: UNLIMITED };
-  const members = new Members(storage);
-  return { config, logger, storage, catalog, items, members, throughput: new EnforcedLimits(config.burstSeconds, () => members.count) };
+  const members = config.capacity === 'enforce' ? new Members(storage) : undefined;
+  const limits = members === undefined ? UNLIMITED : new EnforcedLimits(config.burstSeconds, () => members.count);
+  const base = { config, logger, storage, catalog, items, ...(members === undefined ? {} : { members }) };
+  if (!config.metrics) return { ...base, throughput: limits, metrics: NO_METRICS };
+  const recorder = new MetricRecorder(storage);
+  const metrics = new DynamoDbMetrics(recorder);
+  return { ...base, throughput: new MeteredLimits(limits, metrics), metrics, recorder };
 }

@@ -72,7 +72,24 @@ const KINDS = {
 
 export type ErrorName = keyof typeof KINDS;
 
-export class DynamoError extends Error {
+/**
+ * An error some API answers with: what the server needs to send it, whatever
+ * the service (DynamoDB's here; CloudWatch's and Application Auto Scaling's
+ * in their own modules, since their names overlap DynamoDB's).
+ */
+export abstract class ApiError extends Error {
+  abstract readonly status: number;
+  /** The body's `__type`. */
+  abstract readonly fullType: string;
+  abstract readonly messageMember: MessageMember;
+  abstract readonly extra: Readonly<Record<string, unknown>> | undefined;
+  /** Header lines of the service's own that go with the error. */
+  get headerLines(): string {
+    return '';
+  }
+}
+
+export class DynamoError extends ApiError {
   readonly type: ErrorName;
   /** Extra members of the error body, e.g. `Item` or `CancellationReasons`. */
   readonly extra: Readonly<Record<string, unknown>> | undefined;

@@ -56,7 +56,8 @@ export interface StringShape extends Constrained {
 }
 
 export interface NumberShape extends Constrained {
-  readonly kind: 'integer' | 'long';
+  /** `double` also stands for timestamps, which the JSON protocols send as (fractional) epoch seconds. */
+  readonly kind: 'integer' | 'long' | 'double';
   readonly min?: number;
   readonly max?: number;
 }
@@ -115,6 +116,7 @@ const MAX_LISTED_ERRORS = 10;
 export const str = (c: Omit<StringShape, 'kind'> = {}): StringShape => ({ kind: 'string', ...c });
 export const int = (c: Omit<NumberShape, 'kind'> = {}): NumberShape => ({ kind: 'integer', ...c });
 export const long = (c: Omit<NumberShape, 'kind'> = {}): NumberShape => ({ kind: 'long', ...c });
+export const double = (c: Omit<NumberShape, 'kind'> = {}): NumberShape => ({ kind: 'double', ...c });
 export const bool = (c: Omit<BooleanShape, 'kind'> = {}): BooleanShape => ({ kind: 'boolean', ...c });
 export const blob = (c: Omit<BlobShape, 'kind'> = {}): BlobShape => ({ kind: 'blob', ...c });
 export const list = (member: Shape, c: Omit<ListShape, 'kind' | 'member'> = {}): ListShape => ({
@@ -184,9 +186,10 @@ export function deserialize(value: unknown, shape: Shape, depth = 0): unknown {
       if (kind === 'object') throw serialization('Start of structure or map found where not expected');
       throw serialization(`${scalarToken(value)} cannot be converted to String`);
     case 'integer':
-    case 'long': {
-      const javaName = shape.kind === 'integer' ? 'Integer' : 'Long';
-      if (kind === 'number') return Math.trunc(value as number);
+    case 'long':
+    case 'double': {
+      const javaName = shape.kind === 'integer' ? 'Integer' : shape.kind === 'long' ? 'Long' : 'Double';
+      if (kind === 'number') return shape.kind === 'double' ? value : Math.trunc(value as number);
       if (kind === 'array') throw serialization(`Unrecognized collection type class java.lang.${javaName}`);
       if (kind === 'object') throw serialization('Start of structure or map found where not expected');
       throw serialization(`${scalarToken(value)} cannot be converted to ${javaName}`);
@@ -449,7 +452,8 @@ function constraintErrors(value: unknown, shape: Shape, path: MemberPath, errors
       break;
     }
     case 'integer':
-    case 'long': {
+    case 'long':
+    case 'double': {
       const n = value as number;
       if (shape.min !== undefined && n < shape.min) fail(`Member must have value greater than or equal to ${shape.min}`);
       if (shape.max !== undefined && n > shape.max) fail(`Member must have value less than or equal to ${shape.max}`);

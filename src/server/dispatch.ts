@@ -3,11 +3,14 @@
  * checks is DynamoDB's (body syntax, then operation, then authentication, then
  * the request's shape, then the operation itself).
  */
-import { DynamoError } from '../protocol/errors.js';
+import { ApiError, DynamoError } from '../protocol/errors.js';
 import { checkShape } from '../protocol/shape.js';
 import { findOperation } from '../operations/registry.js';
 import { findStreamsOperation } from '../operations/streams/registry.js';
-import { RawJson, type Namespace } from '../operations/operation.js';
+import { cloudWatchRefusal, findCloudWatchOperation } from '../operations/cloudwatch/registry.js';
+import { findAutoScalingOperation } from '../operations/autoscaling/registry.js';
+import type { FoundOperation, OperationLookup } from '../operations/operation-table.js';
+import { RawJson, type Namespace, type Operation } from '../operations/operation.js';
 import type { Services } from '../engine/services.js';
 import { StorageContention, StorageFault, StorageUnavailable } from '../storage/faults.js';
 import { TRANSACTION_ONGOING } from '../operations/items/transaction.js';
@@ -40,14 +43,35 @@ const STALE_RETRIES = 3;
  */
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-const SERVICE_PREFIX = 'DynamoDB_20120810.';
-const STREAMS_PREFIX = 'DynamoDBStreams_20120810.';
+/**
+ * The APIs served on the one endpoint, by the target prefix their SDKs send:
+ * DynamoDB's, DynamoDB Streams', and the parts of CloudWatch and Application
+ * Auto Scaling that watch and scale tables. `refusal` turns a refusal of the
+ * request's shape into the service's own error.
+ */
+interface Api {
+  readonly prefix: string;
+  readonly find: OperationLookup;
+  readonly refusal?: (error: DynamoError) => ApiError;
+  /** Whether its requests are counted in CloudWatch's DynamoDB metrics (latency, errors). */
+  readonly metered?: boolean;
+}
 
-/** The operation a target names: DynamoDB's own, or DynamoDB Streams' on the same endpoint. */
-function operationFor(target: string | string[] | undefined) {
+const APIS: readonly Api[] = [
+  { prefix: 'DynamoDB_20120810.', find: findOperation, metered: true },
+  { prefix: 'DynamoDBStreams_20120810.', find: findStreamsOperation },
+  { prefix: 'GraniteServiceVersion20100801.', find: findCloudWatchOperation, refusal: cloudWatchRefusal },
+  { prefix: 'AnyScaleFrontendService.', find: findAutoScalingOperation },
+];
+
+/** The operation a target names, and the API it belongs to. */
+function operationFor(target: string | string[] | undefined): { api: Api; found: FoundOperation } | undefined {
   if (typeof target !== 'string') return undefined;
-  if (target.startsWith(SERVICE_PREFIX)) return findOperation(target.slice(SERVICE_PREFIX.length));
-  if (target.startsWith(STREAMS_PREFIX)) return findStreamsOperation(target.slice(STREAMS_PREFIX.length));
+  for (const api of APIS) {
+    if (!target.startsWith(api.prefix)) continue;
+    const found = api.find(target.slice(api.prefix.length));
+    return found === undefined ? undefined : { api, found };
+  }
   return undefined;
 }
 
@@ -66,15 +90,52 @@ export async function dispatch(
       throw new DynamoError('SerializationException', '');
     }
   }
-  const found = operationFor(target);
-  if (found === undefined) throw new DynamoError('UnknownOperationException', '');
+  const named = operationFor(target);
+  if (named === undefined) throw new DynamoError('UnknownOperationException', '');
+  const { api, found } = named;
   const namespace = authenticate();
   if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new DynamoError('SerializationException', body === undefined ? '' : 'Start of structure or map found where not expected');
   }
   // A rarely used operation's module is loaded on its first request.
   const operation = found instanceof Promise ? await found : found;
-  const request = checkShape(body, operation.shape);
+  if (api.metered !== true || !services.metrics.enabled) return run(operation, body, api, namespace, services, requestId);
+  const startedAt = performance.now();
+  try {
+    const answer = await run(operation, body, api, namespace, services, requestId);
+    services.metrics.request(namespace, operation.name, tablesNamed(body), startedAt, undefined);
+    return answer;
+  } catch (error) {
+    if (error instanceof ApiError) services.metrics.request(namespace, operation.name, tablesNamed(body), startedAt, error);
+    throw error;
+  }
+}
+
+/** The tables a DynamoDB request names, for its metrics' TableName: its TableName, its batch's or its transaction's. */
+function tablesNamed(body: object): readonly string[] {
+  const request = body as { TableName?: unknown; RequestItems?: unknown; TransactItems?: unknown };
+  if (typeof request.TableName === 'string') return [request.TableName];
+  if (request.RequestItems !== null && typeof request.RequestItems === 'object') return Object.keys(request.RequestItems);
+  if (!Array.isArray(request.TransactItems)) return [];
+  const names = new Set<string>();
+  for (const entry of request.TransactItems as unknown[]) {
+    if (entry === null || typeof entry !== 'object') continue;
+    for (const action of Object.values(entry)) {
+      const name = (action as { TableName?: unknown } | null)?.TableName;
+      if (typeof name === 'string') names.add(name);
+    }
+  }
+  return [...names];
+}
+
+/** Checks the request's shape and runs it, again while the catalog it used turns out stale. */
+async function run(operation: Operation<unknown>, body: object, api: Api, namespace: Namespace, services: Services, requestId: string): Promise<string> {
+  let request: unknown;
+  try {
+    request = checkShape(body, operation.shape);
+  } catch (error) {
+    throw api.refusal !== undefined && error instanceof DynamoError ? api.refusal(error) : error;
+  }
   const { catalog } = services;
   if (!DATA_PLANE.has(operation.name)) await catalog.refreshIfStale();
   for (let retries = 0; ; retries++) {

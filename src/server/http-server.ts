@@ -3,7 +3,7 @@
  * the health check and CORS preflight. Everything here is about bytes and
  * headers; what a request means is decided by the operation it names.
  */
-import { DynamoError } from '../protocol/errors.js';
+import { ApiError, DynamoError } from '../protocol/errors.js';
 import { authenticate } from './authentication.js';
 import { dispatch } from './dispatch.js';
 import { compress, COMPRESSION_THRESHOLD, decodeBody, preferredCoding, tooLarge, type Coding } from './compression.js';
@@ -29,7 +29,8 @@ const HEADERS_TIMEOUT_MS = 60_000;
 const REQUEST_TIMEOUT_MS = 300_000;
 const KEEP_ALIVE_MS = 60_000;
 
-const JSON_CONTENT_TYPES = new Set(['application/x-amz-json-1.0', 'application/json']);
+// JSON 1.1: Application Auto Scaling's SDKs.
+const JSON_CONTENT_TYPES = new Set(['application/x-amz-json-1.0', 'application/x-amz-json-1.1', 'application/json']);
 
 /** DynamoDB names itself "Server" in its Server header (recorded through boto3). */
 const SERVER = 'Server: Server\r\n';
@@ -112,14 +113,14 @@ async function answerApiRequest(req: HttpRequest, answer: Answer, id: string, op
   if (raw === undefined) return sendError(req, answer, tooLarge(MAX_REQUEST_BYTES));
   const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (raw.length > 0 && !JSON_CONTENT_TYPES.has(contentType)) return answer.reply.send(404, answer.headers + NOT_FOUND_HEADERS, NOT_FOUND_BODY);
-  const responseType = contentType === 'application/json' ? 'application/json' : 'application/x-amz-json-1.0';
+  const responseType = JSON_CONTENT_TYPES.has(contentType) ? contentType : 'application/x-amz-json-1.0';
   let body: string;
   try {
     const coding = req.headers['content-encoding'];
     const bytes = coding === undefined ? raw : await decodeBody(raw, coding, MAX_REQUEST_BYTES);
     body = await dispatch(req.headers['x-amz-target'], bytes, () => authenticate(req, options.services.config), options.services, id);
   } catch (error) {
-    if (!(error instanceof DynamoError)) throw error;
+    if (!(error instanceof ApiError)) throw error;
     return sendError(req, answer, error, responseType);
   }
   return send(req, answer, 200, body, responseType);
@@ -146,11 +147,12 @@ function corsHeaders(req: HttpRequest): string {
   return `${lines}Access-Control-Max-Age: 172800\r\n`;
 }
 
-function sendError(req: HttpRequest, answer: Answer, error: DynamoError, contentType = 'application/x-amz-json-1.0'): void | Promise<void> {
+function sendError(req: HttpRequest, answer: Answer, error: ApiError, contentType = 'application/x-amz-json-1.0'): void | Promise<void> {
   const body: Record<string, unknown> = { __type: error.fullType };
   if (error.message !== '') body[error.messageMember] = error.message;
   if (error.extra) Object.assign(body, error.extra);
-  return send(req, answer, error.status, JSON.stringify(body), contentType);
+  const headers = error.headerLines;
+  return send(req, headers === '' ? answer : { ...answer, headers: answer.headers + headers }, error.status, JSON.stringify(body), contentType);
 }
 
 /**

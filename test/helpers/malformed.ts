@@ -161,6 +161,7 @@ function shaped(context: Context, shape: Shape, name: string, depth = 0): string
       return stringFor(random, name, shape, vocabulary);
     case 'integer':
     case 'long':
+    case 'double':
       return chance(random, 0.6) ? String(Math.floor(random() * 200) - 50) : pick(random, NUMBER_TEXTS);
     case 'boolean':
       return pick(random, ['true', 'false', '"true"', '"no"', '0']);

@@ -52,6 +52,7 @@ export function wellFormed(shape: Shape, name: string, vocabulary: Vocabulary, d
       return stringFor(name, shape, vocabulary);
     case 'integer':
     case 'long':
+    case 'double':
       return fc.integer({ min: shape.min ?? -5, max: Math.min(shape.max ?? 200, 200) });
     case 'boolean':
       return fc.boolean();

@@ -1,0 +1,138 @@
+/**
+ * The DynamoDB metrics CloudWatch publishes, recorded as requests are
+ * answered, under CloudWatch's names and dimensions (the Developer Guide's
+ * "DynamoDB metrics and dimensions"). Each event adds one sample, so Sum and
+ * SampleCount mean what they mean in CloudWatch: ConsumedReadCapacityUnits'
+ * Sum is the units, its SampleCount the requests.
+ *
+ * Which errors count where, as the guide says: throttled requests count in
+ * ThrottledRequests and failed conditions in ConditionalCheckFailedRequests,
+ * neither in UserErrors, which counts every other 400 of the account and
+ * region without dimensions; 500s count in SystemErrors.
+ */
+import type { ApiError } from '../../protocol/errors.js';
+import type { CapacityUsage } from '../../engine/capacity.js';
+import type { TableRecord } from '../../engine/table.js';
+import type { Namespace } from '../../operations/operation.js';
+import type { Access } from '../capacity/throughput-limits.js';
+import { MetricRecorder, type Accumulator } from './recorder.js';
+import { DYNAMODB_NAMESPACE, seriesText, type Dimension } from './metric-series.js';
+
+/** How a throttling error names the limit it met (its ThrottlingReasons), and the metric that counts each. */
+const LIMIT_METRICS: Readonly<Record<string, string>> = {
+  ProvisionedThroughputExceeded: 'ProvisionedThroughputThrottleEvents',
+  KeyRangeThroughputExceeded: 'KeyRangeThroughputThrottleEvents',
+  MaxOnDemandThroughputExceeded: 'MaxOnDemandThroughputThrottleEvents',
+};
+
+const THROTTLES = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
+
+/** The table's or index's name part of a throttled resource's ARN: `.../table/T` or `.../table/T/index/I`. */
+function indexOfResource(resource: string): string | undefined {
+  const at = resource.indexOf('/index/');
+  return at < 0 ? undefined : resource.slice(at + '/index/'.length);
+}
+
+export interface Metrics {
+  /** False with --metrics off: nothing is recorded. */
+  readonly enabled: boolean;
+  /** A request answered, with the tables it named, when it started (performance.now()) and its error. */
+  request(namespace: Namespace, operation: string, tables: readonly string[], startedAt: number, error: ApiError | undefined): void;
+  /** What a request consumed of a table and its global indexes. */
+  consumed(table: TableRecord, access: Access, usage: CapacityUsage): void;
+  /** A read or write (or a batch's entry) refused by the throttling error given. */
+  throttled(table: TableRecord, access: Access, error: ApiError): void;
+  /** Items a Query, Scan or PartiQL select returned. */
+  returnedItems(table: TableRecord, operation: string, count: number): void;
+  /** Items Time to Live deleted. */
+  expired(table: TableRecord, count: number): void;
+  /** Adds what this process recorded to storage, so a reader sees it. */
+  flush(): Promise<void>;
+}
+
+export const NO_METRICS: Metrics = {
+  enabled: false,
+  request: () => undefined,
+  consumed: () => undefined,
+  throttled: () => undefined,
+  returnedItems: () => undefined,
+  expired: () => undefined,
+  flush: () => Promise.resolve(),
+};
+
+type Where = Pick<TableRecord, 'account' | 'region'>;
+
+export class DynamoDbMetrics implements Metrics {
+  readonly enabled = true;
+  /** Accumulators by a quick key (metric, place, dimension values), so a request builds no series text. */
+  private readonly cache = new Map<string, Accumulator>();
+
+  constructor(readonly recorder: MetricRecorder) {}
+
+  private add(where: Where, metric: string, value: number, dimensions: readonly Dimension[]): void {
+    let quick = `${metric}\u0001${where.account}\u0001${where.region}`;
+    for (const { Value } of dimensions) quick += `\u0001${Value}`;
+    let accumulator = this.cache.get(quick);
+    if (accumulator === undefined) {
+      const series = seriesText({ account: where.account, region: where.region, namespace: DYNAMODB_NAMESPACE, metric, dimensions });
+      accumulator = this.recorder.accumulator(series);
+      this.cache.set(quick, accumulator);
+    }
+    accumulator.add(value);
+  }
+
+  request(namespace: Namespace, operation: string, tables: readonly string[], startedAt: number, error: ApiError | undefined): void {
+    const where = { account: namespace.account, region: namespace.region };
+    if (error === undefined) {
+      const latency = performance.now() - startedAt;
+      for (const table of tables) this.add(where, 'SuccessfulRequestLatency', latency, [{ Name: 'Operation', Value: operation }, { Name: 'TableName', Value: table }]);
+      return;
+    }
+    const type = error.fullType.slice(error.fullType.indexOf('#') + 1);
+    if (error.status >= 500) {
+      if (tables.length === 0) this.add(where, 'SystemErrors', 1, [{ Name: 'Operation', Value: operation }]);
+      for (const table of tables) this.add(where, 'SystemErrors', 1, [{ Name: 'Operation', Value: operation }, { Name: 'TableName', Value: table }]);
+    } else if (THROTTLES.has(type)) {
+      for (const table of tables) this.add(where, 'ThrottledRequests', 1, [{ Name: 'Operation', Value: operation }, { Name: 'TableName', Value: table }]);
+    } else if (type === 'ConditionalCheckFailedException') {
+      for (const table of tables) this.add(where, 'ConditionalCheckFailedRequests', 1, [{ Name: 'TableName', Value: table }]);
+    } else if (type === 'TransactionConflictException') {
+      for (const table of tables) this.add(where, 'TransactionConflict', 1, [{ Name: 'TableName', Value: table }]);
+      this.add(where, 'UserErrors', 1, []);
+    } else {
+      this.add(where, 'UserErrors', 1, []);
+    }
+  }
+
+  consumed(table: TableRecord, access: Access, usage: CapacityUsage): void {
+    const metric = access === 'read' ? 'ConsumedReadCapacityUnits' : 'ConsumedWriteCapacityUnits';
+    this.add(table, metric, usage.tableUnits(), [{ Name: 'TableName', Value: table.TableName }]);
+    for (const [index, units] of usage.globalIndexUnits()) {
+      this.add(table, metric, units, [{ Name: 'GlobalSecondaryIndexName', Value: index }, { Name: 'TableName', Value: table.TableName }]);
+    }
+  }
+
+  throttled(table: TableRecord, access: Access, error: ApiError): void {
+    const reasons = error.extra?.['ThrottlingReasons'] as readonly { readonly reason: string; readonly resource: string }[] | undefined;
+    const first = reasons?.[0];
+    const index = first === undefined ? undefined : indexOfResource(first.resource);
+    const dimensions: Dimension[] = index === undefined ? [] : [{ Name: 'GlobalSecondaryIndexName', Value: index }];
+    dimensions.push({ Name: 'TableName', Value: table.TableName });
+    const prefix = access === 'read' ? 'Read' : 'Write';
+    this.add(table, `${prefix}ThrottleEvents`, 1, dimensions);
+    const limit = first === undefined ? undefined : Object.keys(LIMIT_METRICS).find((name) => first.reason.endsWith(name));
+    if (limit !== undefined) this.add(table, `${prefix}${LIMIT_METRICS[limit]}`, 1, dimensions);
+  }
+
+  returnedItems(table: TableRecord, operation: string, count: number): void {
+    this.add(table, 'ReturnedItemCount', count, [{ Name: 'Operation', Value: operation }, { Name: 'TableName', Value: table.TableName }]);
+  }
+
+  expired(table: TableRecord, count: number): void {
+    this.add(table, 'TimeToLiveDeletedItemCount', count, [{ Name: 'TableName', Value: table.TableName }]);
+  }
+
+  flush(): Promise<void> {
+    return this.recorder.flush();
+  }
+}
