@@ -258,6 +258,7 @@ export async function runSelect(context: OperationContext, statement: SelectStat
   const bytes = bytesOf(entries);
   const usage = usageOf(source, bytes, options);
   context.services.throughput.charge(source.table, 'read', usage, target);
+  context.services.metrics.returnedItems(source.table, 'ExecuteStatement', items.length);
   return {
     table: source.table,
     items,

@@ -19,6 +19,7 @@ import { trimStreams } from '../features/streams/retention.js';
 import { trimChangeLogs } from '../engine/change-log.js';
 import { CHANGE_LOG_READERS } from '../features/item-change-hooks.js';
 import { Lease } from '../engine/leases.js';
+import { startMetricsJob } from '../features/metrics/metrics-job.js';
 
 export interface RunningServer {
   /** e.g. http://127.0.0.1:8000 */
@@ -55,14 +56,19 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     await storage.close();
     throw error;
   }
-  const { items, catalog, members } = services;
+  const { items, catalog, members, recorder, metrics } = services;
   // Tables other processes or nodes change show up within this even where no request asks.
   catalog.watch(1000);
   await members?.start();
+  recorder?.start(config.metricsFlushMs, (error) => logger.warn({ err: error }, 'metrics flush failed'));
+  const metricsJob = metrics.enabled ? startMetricsJob(services) : undefined;
   const sweeper = startTtlSweeper(
     storage,
     catalog,
-    expiredItemRemover((table, key, apply, origin) => items.write(table, key, apply, origin)),
+    expiredItemRemover(
+      (table, key, apply, origin) => items.write(table, key, apply, origin),
+      (table) => metrics.expired(table, 1),
+    ),
     config.ttlIntervalMs,
     async () => {
       // Streams move their horizons first; the change logs then drop what no reader needs.
@@ -84,6 +90,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     });
   } catch (error) {
     await sweeper.stop();
+    await metricsJob?.stop();
+    await recorder?.stop();
     await members?.stop();
     await storage.close();
     throw error;
@@ -101,6 +109,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       closing ??= (async () => {
         await closed;
         await sweeper.stop();
+        await metricsJob?.stop();
+        await recorder?.stop();
         await members?.stop();
         await catalog.stop();
         await storage.close();

@@ -13,6 +13,7 @@ import type { Reply } from './http/connection.js';
 import type { HttpRequest } from './http/request-parser.js';
 import type { Services } from '../engine/services.js';
 import type { Logger } from '../logger.js';
+import type { PrometheusExposition } from '../features/metrics/prometheus.js';
 
 /** DynamoDB refuses request bodies over 16 MB. */
 export const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
@@ -99,6 +100,7 @@ interface Answer {
 async function handle(req: HttpRequest, reply: Reply, id: string, options: HttpServerOptions): Promise<void> {
   const origin = req.headers.origin;
   const answer: Answer = { reply, headers: `${SERVER}x-amzn-RequestId: ${id}\r\n${origin === undefined ? '' : corsHeaders(req)}` };
+  if (req.url === '/metrics' && (req.method === 'GET' || req.method === 'HEAD') && options.services.metrics.enabled) return prometheusScrape(req, answer, options);
   if (routed(req.url)) {
     if (req.method === 'POST') return answerApiRequest(req, answer, id, options);
     if (req.method === 'GET' || req.method === 'HEAD') return healthCheck(req, answer, options);
@@ -134,6 +136,22 @@ async function answerApiRequest(req: HttpRequest, answer: Answer, id: string, op
 function healthCheck(req: HttpRequest, answer: Answer, options: HttpServerOptions): void {
   const body = `healthy: ${req.headers.host ?? `dynamodb.${options.services.config.defaultRegion}.amazonaws.com`} `;
   const headers = `${answer.headers}Content-Type: text/plain\r\nx-amz-crc32: ${crc32(body)}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`;
+  answer.reply.send(200, headers, req.method === 'GET' ? body : undefined);
+}
+
+/** Each server's exposition; its module (and prom-client) is loaded on the first scrape, since most servers are never scraped. */
+const expositions = new WeakMap<Services, Promise<PrometheusExposition>>();
+
+async function prometheusScrape(req: HttpRequest, answer: Answer, options: HttpServerOptions): Promise<void> {
+  const { services } = options;
+  let exposition = expositions.get(services);
+  if (exposition === undefined) {
+    exposition = import('../features/metrics/prometheus.js').then(({ PrometheusExposition }) => new PrometheusExposition(services));
+    expositions.set(services, exposition);
+  }
+  const prometheus = await exposition;
+  const body = await prometheus.text();
+  const headers = `${answer.headers}Content-Type: ${prometheus.contentType}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`;
   answer.reply.send(200, headers, req.method === 'GET' ? body : undefined);
 }
 

@@ -12,7 +12,7 @@
  */
 import type { ApiError } from '../../protocol/errors.js';
 import type { CapacityUsage } from '../../engine/capacity.js';
-import type { TableRecord } from '../../engine/table.js';
+import type { TableRecord, Throughput } from '../../engine/table.js';
 import type { Namespace } from '../../operations/operation.js';
 import type { Access } from '../capacity/throughput-limits.js';
 import { MetricRecorder, type Accumulator } from './recorder.js';
@@ -24,6 +24,30 @@ const LIMIT_METRICS: Readonly<Record<string, string>> = {
   KeyRangeThroughputExceeded: 'KeyRangeThroughputThrottleEvents',
   MaxOnDemandThroughputExceeded: 'MaxOnDemandThroughputThrottleEvents',
 };
+
+/** Every metric recorded here, by CloudWatch name. */
+export const DYNAMODB_METRICS = [
+  'ConsumedReadCapacityUnits',
+  'ConsumedWriteCapacityUnits',
+  'ProvisionedReadCapacityUnits',
+  'ProvisionedWriteCapacityUnits',
+  'ReadThrottleEvents',
+  'WriteThrottleEvents',
+  ...['Read', 'Write'].flatMap((access) => ['ProvisionedThroughput', 'KeyRangeThroughput', 'MaxOnDemandThroughput'].map((limit) => `${access}${limit}ThrottleEvents`)),
+  'ThrottledRequests',
+  'SuccessfulRequestLatency',
+  'SystemErrors',
+  'UserErrors',
+  'ConditionalCheckFailedRequests',
+  'TransactionConflict',
+  'ReturnedItemCount',
+  'TimeToLiveDeletedItemCount',
+] as const;
+
+/** The unit CloudWatch gives each DynamoDB metric: Count but for the latency. */
+export function unitOf(metric: string): 'Count' | 'Milliseconds' {
+  return metric === 'SuccessfulRequestLatency' ? 'Milliseconds' : 'Count';
+}
 
 const THROTTLES = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
 
@@ -46,6 +70,8 @@ export interface Metrics {
   returnedItems(table: TableRecord, operation: string, count: number): void;
   /** Items Time to Live deleted. */
   expired(table: TableRecord, count: number): void;
+  /** A provisioned table's or global index's capacity, sampled once a minute (metrics-job.ts). */
+  provisioned(table: TableRecord, throughput: Throughput | undefined, index?: string): void;
   /** Adds what this process recorded to storage, so a reader sees it. */
   flush(): Promise<void>;
 }
@@ -57,6 +83,7 @@ export const NO_METRICS: Metrics = {
   throttled: () => undefined,
   returnedItems: () => undefined,
   expired: () => undefined,
+  provisioned: () => undefined,
   flush: () => Promise.resolve(),
 };
 
@@ -130,6 +157,14 @@ export class DynamoDbMetrics implements Metrics {
 
   expired(table: TableRecord, count: number): void {
     this.add(table, 'TimeToLiveDeletedItemCount', count, [{ Name: 'TableName', Value: table.TableName }]);
+  }
+
+  provisioned(table: TableRecord, throughput: Throughput | undefined, index?: string): void {
+    if (throughput === undefined) return;
+    const dimensions: Dimension[] = index === undefined ? [] : [{ Name: 'GlobalSecondaryIndexName', Value: index }];
+    dimensions.push({ Name: 'TableName', Value: table.TableName });
+    this.add(table, 'ProvisionedReadCapacityUnits', throughput.ReadCapacityUnits, dimensions);
+    this.add(table, 'ProvisionedWriteCapacityUnits', throughput.WriteCapacityUnits, dimensions);
   }
 
   flush(): Promise<void> {

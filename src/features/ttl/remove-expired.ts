@@ -9,19 +9,24 @@ import type { ExpiredItemRemover } from './sweeper.js';
 
 export type ItemWrite = (table: TableRecord, key: PrimaryKey, apply: (old: Item | undefined) => ApplyResult, origin: ChangeOrigin) => Promise<unknown>;
 
-export function expiredItemRemover(write: ItemWrite): ExpiredItemRemover {
+/** `deleted` hears of each item deleted (TimeToLiveDeletedItemCount). */
+export function expiredItemRemover(write: ItemWrite, deleted: (table: TableRecord) => void = () => undefined): ExpiredItemRemover {
   return async (table, key, nowSeconds) => {
     const attribute = table.TimeToLive?.AttributeName;
     if (attribute === undefined) return;
+    // Set by the apply step's last run (a retried transaction runs it again).
+    let expired = false;
     await write(
       table,
       key,
       (old) => {
         // The item may have been rewritten with a later expiry since the index was read.
         const second = expirySecond(old, attribute);
-        return second !== undefined && second < Math.floor(nowSeconds) ? undefined : UNCHANGED;
+        expired = second !== undefined && second < Math.floor(nowSeconds);
+        return expired ? undefined : UNCHANGED;
       },
       { ttl: true },
     );
+    if (expired) deleted(table);
   };
 }

@@ -9,6 +9,9 @@ import type { DynamoError } from '../../protocol/errors.js';
 import { CloudWatchError } from '../../protocol/cloudwatch-errors.js';
 
 export const findCloudWatchOperation = operationTable({
+  GetMetricData: async () => (await import('./get-metric-data.js')).getMetricData,
+  GetMetricStatistics: async () => (await import('./get-metric-statistics.js')).getMetricStatistics,
+  ListMetrics: async () => (await import('./list-metrics.js')).listMetrics,
 });
 
 /**

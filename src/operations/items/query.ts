@@ -262,6 +262,6 @@ export const query = defineOperation<QueryRequest>({
       // One partition attribute: the value itself, so a Query and a GetItem of a key draw on one bucket.
       partitionValues.length === 1 ? partitionValues[0] : partitionValues,
     );
-    return pageResponse(request, source, page, select, bound.filter ?? legacyFilter, projection);
+    return pageResponse(context, 'Query', request, source, page, select, bound.filter ?? legacyFilter, projection);
   },
 });

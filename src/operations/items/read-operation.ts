@@ -293,6 +293,8 @@ function visibleText(entry: PageEntry, select: Select, projection: Projection | 
  * LastEvaluatedKey parses an entry.
  */
 export function pageResponse(
+  context: OperationContext,
+  operation: 'Query' | 'Scan',
   request: ReadRequest,
   source: ReadSource,
   page: Page,
@@ -301,6 +303,7 @@ export function pageResponse(
   projection: Projection | undefined,
 ): RawJson {
   const matched = filter === undefined ? page.entries : page.entries.filter((entry) => filter.evaluate((entry.base ?? entry.stored).item));
+  context.services.metrics.returnedItems(source.table, operation, matched.length);
   const last = page.entries[page.entries.length - 1];
   const items = select === 'COUNT' ? undefined : jsonArray(matched.map((entry) => visibleText(entry, select, projection)));
   return splicedJson(

@@ -121,6 +121,6 @@ export const scan = defineOperation<ScanRequest>({
         needsTableItems(source, select, { ...bound, projection }, legacyFilterNames) ? tableItemFetcher(source) : undefined,
       ),
     );
-    return pageResponse(request, source, page, select, bound.filter ?? legacyFilter, projection);
+    return pageResponse(context, 'Scan', request, source, page, select, bound.filter ?? legacyFilter, projection);
   },
 });
