@@ -23,6 +23,7 @@ const LIMIT_METRICS: Readonly<Record<string, string>> = {
   ProvisionedThroughputExceeded: 'ProvisionedThroughputThrottleEvents',
   KeyRangeThroughputExceeded: 'KeyRangeThroughputThrottleEvents',
   MaxOnDemandThroughputExceeded: 'MaxOnDemandThroughputThrottleEvents',
+  AccountLimitExceeded: 'AccountLimitThrottleEvents',
 };
 
 /** Every metric recorded here, by CloudWatch name. */
@@ -33,7 +34,7 @@ export const DYNAMODB_METRICS = [
   'ProvisionedWriteCapacityUnits',
   'ReadThrottleEvents',
   'WriteThrottleEvents',
-  ...['Read', 'Write'].flatMap((access) => ['ProvisionedThroughput', 'KeyRangeThroughput', 'MaxOnDemandThroughput'].map((limit) => `${access}${limit}ThrottleEvents`)),
+  ...['Read', 'Write'].flatMap((access) => ['ProvisionedThroughput', 'KeyRangeThroughput', 'MaxOnDemandThroughput', 'AccountLimit'].map((limit) => `${access}${limit}ThrottleEvents`)),
   'ThrottledRequests',
   'SuccessfulRequestLatency',
   'SystemErrors',
