@@ -12,6 +12,7 @@ const KINDS = {
   InvalidParameterCombination: { shape: 'InvalidParameterCombinationException', status: 400 },
   MissingParameter: { shape: 'MissingRequiredParameterException', status: 400 },
   InvalidNextToken: { shape: 'InvalidNextToken', status: 400 },
+  InvalidFormat: { shape: 'InvalidFormatFault', status: 400 },
   LimitExceeded: { shape: 'LimitExceededFault', status: 400 },
   ResourceNotFound: { shape: 'ResourceNotFound', status: 404 },
   ResourceNotFoundException: { shape: 'ResourceNotFoundException', status: 404 },

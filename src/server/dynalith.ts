@@ -20,6 +20,7 @@ import { trimChangeLogs } from '../engine/change-log.js';
 import { CHANGE_LOG_READERS } from '../features/item-change-hooks.js';
 import { Lease } from '../engine/leases.js';
 import { startMetricsJob } from '../features/metrics/metrics-job.js';
+import { startAlarmEvaluator } from '../features/alarms/alarm-evaluator.js';
 
 export interface RunningServer {
   /** e.g. http://127.0.0.1:8000 */
@@ -78,6 +79,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     // One sweeper among all the processes and nodes on this store; another takes over within the lease's length if it dies.
     new Lease(storage, 'ttl-sweeper', Math.max(2000, 3 * config.ttlIntervalMs)),
   );
+  const alarmEvaluator = startAlarmEvaluator(services);
   const listener = createHttpServer({ services, logger });
   const { server } = listener;
   try {
@@ -90,6 +92,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     });
   } catch (error) {
     await sweeper.stop();
+    await alarmEvaluator.stop();
     await metricsJob?.stop();
     await recorder?.stop();
     await members?.stop();
@@ -109,6 +112,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       closing ??= (async () => {
         await closed;
         await sweeper.stop();
+        await alarmEvaluator.stop();
         await metricsJob?.stop();
         await recorder?.stop();
         await members?.stop();

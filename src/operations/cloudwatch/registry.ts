@@ -12,6 +12,11 @@ export const findCloudWatchOperation = operationTable({
   GetMetricData: async () => (await import('./get-metric-data.js')).getMetricData,
   GetMetricStatistics: async () => (await import('./get-metric-statistics.js')).getMetricStatistics,
   ListMetrics: async () => (await import('./list-metrics.js')).listMetrics,
+  PutMetricAlarm: async () => (await import('./put-metric-alarm.js')).putMetricAlarm,
+  DescribeAlarms: async () => (await import('./describe-alarms.js')).describeAlarms,
+  DescribeAlarmsForMetric: async () => (await import('./describe-alarms-for-metric.js')).describeAlarmsForMetric,
+  DeleteAlarms: async () => (await import('./delete-alarms.js')).deleteAlarms,
+  SetAlarmState: async () => (await import('./set-alarm-state.js')).setAlarmState,
 });
 
 /**
