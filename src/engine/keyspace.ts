@@ -28,6 +28,7 @@ export const STREAM_PREFIX = { META: 0x30, HEAD: 0x31, SHARD: 0x32, BY_ARN: 0x34
 export const TTL_PREFIX = { EXPIRY: 0x38, PENDING: 0x39 } as const;
 /** Metrics (src/features/metrics/metric-store.ts): each series' minutes and its running total. */
 export const METRIC_PREFIX = { MINUTE: 0x40, TOTAL: 0x41 } as const;
+export const SCALING_PREFIX = { TARGET: 0x44, POLICY: 0x45, ACTIVITY: 0x46 } as const; // Application Auto Scaling (features/autoscaling/scaling-store.ts)
 
 const utf8 = new TextEncoder();
 

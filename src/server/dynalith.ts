@@ -19,6 +19,7 @@ import { trimStreams } from '../features/streams/retention.js';
 import { trimChangeLogs } from '../engine/change-log.js';
 import { CHANGE_LOG_READERS } from '../features/item-change-hooks.js';
 import { Lease } from '../engine/leases.js';
+import { startAutoScaler } from '../features/autoscaling/scaler.js';
 
 export interface RunningServer {
   /** e.g. http://127.0.0.1:8000 */
@@ -88,6 +89,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     await storage.close();
     throw error;
   }
+  const scaler = startAutoScaler(services);
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   let stopping: ReturnType<typeof stopServing> | undefined;
@@ -101,6 +103,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       closing ??= (async () => {
         await closed;
         await sweeper.stop();
+        await scaler.stop();
         await members?.stop();
         await catalog.stop();
         await storage.close();
