@@ -115,6 +115,23 @@ describeEachBackend('auto scaling API', (target: () => Target) => {
       assert.equal(reads.ScalingActivities!.length, 1);
     }));
 
+  test("a change DynamoDB refuses (the day's decreases spent) is a failed activity", () =>
+    withClient(target(), async (aas) => {
+      const { ddb } = target();
+      const TableName = await provisionedTable(ddb, 'limited', 10, 1);
+      const ResourceId = `table/${TableName}`;
+      for (const max of [9, 8, 7, 6, 5]) await register(aas, { ResourceId, MinCapacity: 1, MaxCapacity: max });
+      // Four decreases a day are free, then one an hour: the fifth is refused.
+      assert.equal((await describeTable(ddb, TableName)).ProvisionedThroughput!.ReadCapacityUnits, 6);
+      const [latest] = (await aas.send(new DescribeScalingActivitiesCommand({ ServiceNamespace: 'dynamodb', ResourceId }))).ScalingActivities!;
+      assert.equal(latest!.StatusCode, 'Failed');
+      assert.equal(latest!.Description, 'Setting read capacity units to 5.');
+      assert.match(latest!.StatusMessage!, /^Failed to set read capacity units to 5\. Reason: Subscriber limit exceeded: Provisioned throughput decreases are limited within a given UTC day\./);
+      // The target took its new bounds all the same.
+      const { ScalableTargets } = await aas.send(new DescribeScalableTargetsCommand({ ServiceNamespace: 'dynamodb', ResourceIds: [ResourceId] }));
+      assert.equal(ScalableTargets![0]!.MaxCapacity, 5);
+    }));
+
   test('a global index is a target of its own', () =>
     withClient(target(), async (aas) => {
       const { ddb } = target();

@@ -74,6 +74,8 @@ async function sampleTarget(services: Services, target: ScalableTargetRecord, po
 
 /** One round: every target with a policy gets its sample. */
 async function scaleOnce(services: Services, stopped: () => boolean): Promise<void> {
+  // Capacities as every process left them (another one's UpdateTable), and a catalog this one may change.
+  await services.catalog.refreshIfStale();
   await services.metrics.flush();
   const at = Date.now();
   const { targets, policies, totals } = await services.storage.read((tx) => ({
