@@ -30,6 +30,8 @@ export const TTL_PREFIX = { EXPIRY: 0x38, PENDING: 0x39 } as const;
 export const METRIC_PREFIX = { MINUTE: 0x40, TOTAL: 0x41 } as const;
 /** CloudWatch alarms (src/features/alarms/alarm-store.ts), by account, region and name. */
 export const ALARM_PREFIX = 0x42;
+/** Application Auto Scaling (src/features/autoscaling/scaling-store.ts): targets, policies, activities. */
+export const SCALING_PREFIX = { TARGET: 0x44, POLICY: 0x45, ACTIVITY: 0x46 } as const;
 
 const utf8 = new TextEncoder();
 

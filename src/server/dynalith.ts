@@ -21,6 +21,7 @@ import { CHANGE_LOG_READERS } from '../features/item-change-hooks.js';
 import { Lease } from '../engine/leases.js';
 import { startMetricsJob } from '../features/metrics/metrics-job.js';
 import { startAlarmEvaluator } from '../features/alarms/alarm-evaluator.js';
+import { startAutoScaler } from '../features/autoscaling/scaler.js';
 
 export interface RunningServer {
   /** e.g. http://127.0.0.1:8000 */
@@ -99,6 +100,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     await storage.close();
     throw error;
   }
+  const scaler = startAutoScaler(services);
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   let stopping: ReturnType<typeof stopServing> | undefined;
@@ -113,7 +115,9 @@ export async function startServer(config: Config, logger: Logger = createLogger(
         await closed;
         await sweeper.stop();
         await alarmEvaluator.stop();
+        await scaler.stop();
         await metricsJob?.stop();
+        // Last, so what the others recorded is flushed.
         await recorder?.stop();
         await members?.stop();
         await catalog.stop();
