@@ -1,7 +1,7 @@
 /** DynamoDB's bookkeeping of provisioned throughput changes, on fixed times: the daily decrease count and its limit. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { changedThroughput, decreasesToday, switchToPayPerRequest } from '../../src/operations/tables/throughput-changes.js';
+import { changedThroughput, decreasesToday, switchToPayPerRequest } from '../../src/features/capacity/throughput-changes.js';
 import type { Throughput } from '../../src/engine/table.js';
 import { DynamoError } from '../../src/protocol/errors.js';
 

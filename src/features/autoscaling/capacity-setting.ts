@@ -10,7 +10,7 @@ import type { TableRecord } from '../../engine/table.js';
 import { ApiError, DynamoError } from '../../protocol/errors.js';
 import type { ThroughputInput } from '../../operations/tables/table-shapes.js';
 import { changeableTable } from '../../operations/tables/table-access.js';
-import { changedThroughput, checkTableMaximum } from '../../operations/tables/throughput-changes.js';
+import { changedThroughput, checkAccountMaximum, checkTableMaximum } from '../capacity/throughput-changes.js';
 import { putActivity, type ScalableTargetRecord, type ScalingActivityRecord } from './scaling-store.js';
 import { capacityName, indexOf, scalableResource, throughputOf, unitsOf, type ScalableResource } from './scalable-resource.js';
 
@@ -51,7 +51,11 @@ export async function setCapacity(services: Services, target: ScalableTargetReco
   try {
     // DynamoDB's own refusals of the UpdateTable: the table gone, or not ACTIVE.
     const table = changeableTable({ namespace: target, requestId: randomUUID(), services }, resource.tableName);
-    await services.catalog.update(table, (current) => withCapacity(current, resource, capacity, target.region));
+    await services.catalog.update(table, (current) => {
+      const next = withCapacity(current, resource, capacity, target.region);
+      checkAccountMaximum(services.catalog, target, next);
+      return next;
+    });
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     failure = error.message;

@@ -12,7 +12,7 @@ import { tableArn } from '../../engine/table.js';
 import type { TableStats } from '../../engine/items.js';
 import { NO_COUNTS } from '../../engine/counters.js';
 import type { Services } from '../../engine/services.js';
-import { decreasesToday } from './throughput-changes.js';
+import { decreasesToday } from '../../features/capacity/throughput-changes.js';
 import { describeWarmThroughput } from './warm-throughput.js';
 
 const NO_THROUGHPUT: Throughput = { ReadCapacityUnits: 0, WriteCapacityUnits: 0, NumberOfDecreasesToday: 0 };

@@ -32,7 +32,7 @@ import {
   type StreamSpecificationInput,
   type ThroughputInput,
 } from './table-shapes.js';
-import { changedThroughput, checkAccountMaximum, checkTableMaximum, switchToPayPerRequest } from './throughput-changes.js';
+import { changedThroughput, checkAccountMaximum, checkTableMaximum, switchToPayPerRequest } from '../../features/capacity/throughput-changes.js';
 import { raisedWarmThroughput } from './warm-throughput.js';
 import type { WarmThroughput } from '../../engine/table.js';
 

@@ -6,11 +6,14 @@
  * Apache Hadoop's S3Guard documentation and in users' scripts).
  */
 import { DynamoError } from '../../protocol/errors.js';
-import type { TableRecord, Throughput } from '../../engine/table.js';
-import type { OnDemandThroughputInput, ThroughputInput } from './table-shapes.js';
-import { ACCOUNT_MAX_CAPACITY_UNITS, TABLE_MAX_CAPACITY_UNITS } from '../../features/capacity/account-limits.js';
+import type { OnDemandThroughput, TableRecord, Throughput } from '../../engine/table.js';
+import { ACCOUNT_MAX_CAPACITY_UNITS, TABLE_MAX_CAPACITY_UNITS } from './account-limits.js';
 import type { Catalog } from '../../engine/catalog.js';
-import type { Namespace } from '../operation.js';
+
+/** The capacity a request asks for, and the on-demand maximums. */
+type ThroughputInput = Pick<Throughput, 'ReadCapacityUnits' | 'WriteCapacityUnits'>;
+type OnDemandThroughputInput = Pick<OnDemandThroughput, 'MaxReadRequestUnits' | 'MaxWriteRequestUnits'>;
+type Namespace = Pick<TableRecord, 'account' | 'region'>;
 
 const FREE_DECREASES = 4;
 const DECREASE_INTERVAL_SECONDS = 3600;
