@@ -51,8 +51,10 @@ const USAGE = `Usage: npm run bench -- [options]   (or node dist/bench/harness.j
                              six workloads, targets dynalith-disk, ceiling and the peers, no
                              large-table phase; scale-out: the same workloads on one process,
                              --workers 2 and PostgreSQL (dynalith-disk, dynalith-workers,
-                             dynalith-postgres); capacity: the same, one process with and
-                             without --capacity enforce (dynalith-disk, dynalith-capacity)
+                             dynalith-postgres); capacity: the same, one process counting
+                             nothing (--metrics off), with metrics (the default) and with
+                             metrics and --capacity enforce (dynalith-uncounted,
+                             dynalith-disk, dynalith-capacity)
   --clients n                load from n threads sharing the 32 connections (default 1)
   --targets a,b              of ${TARGETS.map((t) => t.name).join(', ')}
   --workloads A,B            e.g. GetItem,Query (default: all)
@@ -73,7 +75,7 @@ const DEFAULT_TARGETS: Record<SetName, readonly TargetName[]> = {
   standard: ['dynalith-disk', 'dynalith-memory', 'ceiling', 'ceiling-net', 'dynalite', 'dynamodb-local'],
   independent: ['dynalith-disk', 'ceiling', 'ceiling-net', 'dynalite', 'dynamodb-local'],
   'scale-out': ['dynalith-disk', 'dynalith-workers', 'dynalith-postgres'],
-  capacity: ['dynalith-disk', 'dynalith-capacity'],
+  capacity: ['dynalith-uncounted', 'dynalith-disk', 'dynalith-capacity'],
 };
 
 /** The targets a set runs by default; --quick leaves out the peers. */

@@ -95,26 +95,28 @@ export function renderMarkdown(results: readonly TargetResult[]): string {
     '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   );
   lines.push(...workloadRows(workloadNames, ran, (result, m) => throughputCells(results, result, m)));
-  const scaledOut = ran.filter((r) => VARIANT_GOALS.some((goal) => goal.target === r.target));
+  const variantOf = (target: string) => VARIANT_GOALS.find((goal) => goal.target === target && results.some((r) => r.target === goal.baseline));
+  const scaledOut = ran.filter((r) => variantOf(r.target) !== undefined);
   if (scaledOut.length > 0) {
     lines.push(
       '',
-      '### Variants (scale-out, capacity enforcement): CPU per request of all the server\'s processes, against one process on LMDB',
+      '### Variants (scale-out, counting): CPU per request of all the server\'s processes, against its baseline (one process on LMDB; for counting, one that counts nothing: --metrics off, --capacity report)',
       '',
       "Server CPU counts every process of the server (the primary and its workers); a PostgreSQL-backed node's database is counted apart (all of PostgreSQL's processes, durable: fsync on).",
       '',
       'With several rounds, each target\'s windows are interleaved and the one with the median CPU per request is shown; every window\'s figure follows in brackets, in the order measured.',
       '',
-      '| workload | server | CPU µs/req | dynalith-disk CPU µs/req | × dynalith-disk | target | database CPU µs/req | req/s | core share | p50 ms | p99 ms | errors |',
-      '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+      '| workload | server | CPU µs/req | baseline | baseline CPU µs/req | × baseline | target | database CPU µs/req | req/s | core share | p50 ms | p99 ms | errors |',
+      '|---|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
     );
     lines.push(
       ...workloadRows(workloadNames, scaledOut, (result, m) => {
-        const single = find(results, 'dynalith-disk', m.workload, 'throughput');
-        const max = VARIANT_GOALS.find((goal) => goal.target === result.target)!.max;
+        const { baseline, max } = variantOf(result.target)!;
+        const single = find(results, baseline, m.workload, 'throughput');
         const times = single === undefined ? undefined : m.cpuMicrosPerRequest / single.cpuMicrosPerRequest;
         return [
           withRounds(m),
+          baseline,
           single === undefined ? '–' : withRounds(single),
           ratio(m.cpuMicrosPerRequest, single?.cpuMicrosPerRequest),
           times === undefined ? '–' : `≤ ${max}× ${mark(times <= max)}`,

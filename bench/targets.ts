@@ -19,6 +19,7 @@ export type TargetName =
   | 'dynalith-workers'
   | 'dynalith-postgres'
   | 'dynalith-capacity'
+  | 'dynalith-uncounted'
   | 'ceiling'
   | 'ceiling-net'
   | 'dynalite'
@@ -38,7 +39,8 @@ export const TARGETS: readonly Target[] = [
   { name: 'dynalith-memory', label: 'Dynalith (--in-memory)', peer: false, stores: true },
   { name: 'dynalith-workers', label: 'Dynalith (--workers 2, LMDB on disk)', peer: false, stores: true },
   { name: 'dynalith-postgres', label: 'Dynalith (--storage: PostgreSQL on this machine, durable)', peer: false, stores: true },
-  { name: 'dynalith-capacity', label: 'Dynalith (--capacity enforce, LMDB on disk)', peer: false, stores: true },
+  { name: 'dynalith-capacity', label: 'Dynalith (--capacity enforce, metrics on, LMDB on disk)', peer: false, stores: true },
+  { name: 'dynalith-uncounted', label: 'Dynalith (--metrics off, --capacity report, LMDB on disk)', peer: false, stores: true },
   { name: 'ceiling', label: 'ceiling (bare node:http)', peer: false, stores: false },
   { name: 'ceiling-net', label: "ceiling on Dynalith's HTTP layer (node:net)", peer: false, stores: false },
   { name: 'dynalite', label: 'dynalite (in memory)', peer: true, stores: true },
@@ -93,6 +95,8 @@ function command(name: TargetName, port: number, dataDir: string, nodeFlags: rea
       return node(dynalith, '--port', String(port), '--storage', storageUrl!);
     case 'dynalith-capacity':
       return node(dynalith, '--port', String(port), '--data-dir', dataDir, '--capacity', 'enforce');
+    case 'dynalith-uncounted':
+      return node(dynalith, '--port', String(port), '--data-dir', dataDir, '--metrics', 'off');
     case 'ceiling':
       return node(join(SERVERS, 'ceiling.js'), String(port));
     case 'ceiling-net':

@@ -115,10 +115,15 @@ interface StoredCatalog {
   readonly purges: Set<number>;
 }
 
-function readCatalog(tx: ReadTransaction): StoredCatalog {
+/** Every table's record as stored, of every account and region: for background work that serves them all. */
+export function storedTableRecords(tx: ReadTransaction): TableRecord[] {
   const records: TableRecord[] = [];
   for (const { value } of tx.range(TABLE_RECORDS)) records.push(JSON.parse(decoder.decode(value)) as TableRecord);
-  return { version: storedCatalogVersion(tx), records, purges: new Set(purgeMarkers(tx)) };
+  return records;
+}
+
+function readCatalog(tx: ReadTransaction): StoredCatalog {
+  return { version: storedCatalogVersion(tx), records: storedTableRecords(tx), purges: new Set(purgeMarkers(tx)) };
 }
 
 export class Catalog {

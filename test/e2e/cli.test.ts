@@ -16,7 +16,7 @@ describe('dynalith command', { skip: externalEndpoint !== undefined }, () => {
   test('--help and --version', async () => {
     const help = await runChild(['--help']);
     assert.equal(help.code, 0);
-    for (const flag of ['--host', '--port', '--data-dir', '--in-memory', '--log-level', '--create-table-ms', '--delete-table-ms', '--update-table-ms', '--item-collection-limit-bytes', '--storage', '--workers', '--capacity', '--burst-seconds']) {
+    for (const flag of ['--host', '--port', '--data-dir', '--in-memory', '--log-level', '--create-table-ms', '--delete-table-ms', '--update-table-ms', '--item-collection-limit-bytes', '--storage', '--workers', '--capacity', '--burst-seconds', '--metrics', '--metrics-flush-ms', '--metrics-retention-ms', '--alarm-interval-ms', '--alarm-webhook', '--scaling-period-ms']) {
       assert.ok(help.stdout.includes(flag), flag);
     }
     const version = await runChild(['--version']);
@@ -39,6 +39,11 @@ describe('dynalith command', { skip: externalEndpoint !== undefined }, () => {
       ['--capacity', 'strict'],
       ['--burst-seconds', 'lots'],
       ['--burst-seconds', '99999'],
+      ['--metrics', 'maybe'],
+      ['--metrics-flush-ms', 'often'],
+      ['--alarm-webhook', 'not a url'],
+      ['--alarm-webhook', 'ftp://example.com/hook'],
+      ['--scaling-period-ms', '-1x'],
     ]) {
       const result = await runChild(args);
       assert.equal(result.code, 2, args.join(' '));

@@ -20,6 +20,8 @@ import { postgresUrl, freshPostgresUrl } from '../helpers/postgres.js';
 import { startServer } from '../../src/server/dynalith.js';
 import { DEFAULT_CONFIG } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
+import { parseConfig } from '../../src/cli.js';
+import type { Config } from '../../src/config.js';
 
 const CONFIG = { capacity: 'enforce', burstSeconds: 1, metricsFlushMs: 100 } as const;
 
@@ -191,6 +193,19 @@ describeEachBackend(
   },
   { config: CONFIG },
 );
+
+test('the metrics, alarm and scaling flags and their DYNALITH_* variables', () => {
+  const parsed = (argv: string[], env: NodeJS.ProcessEnv = {}) => parseConfig(argv, env) as Config;
+  const defaults = parsed([]);
+  assert.deepEqual(
+    [defaults.metrics, defaults.metricsFlushMs, defaults.metricsRetentionMs, defaults.alarmIntervalMs, defaults.alarmWebhooks, defaults.scalingPeriodMs],
+    [true, 1000, 86_400_000, 60_000, [], 60_000],
+  );
+  const flags = parsed(['--metrics', 'off', '--metrics-flush-ms', '50', '--alarm-webhook', 'http://a/x', '--alarm-webhook', 'https://b/y', '--scaling-period-ms', '250']);
+  assert.deepEqual([flags.metrics, flags.metricsFlushMs, flags.alarmWebhooks, flags.scalingPeriodMs], [false, 50, ['http://a/x', 'https://b/y'], 250]);
+  assert.deepEqual(parsed([], { DYNALITH_ALARM_WEBHOOK: 'http://a/x,http://c/z', DYNALITH_METRICS: 'off' }).alarmWebhooks, ['http://a/x', 'http://c/z']);
+  assert.throws(() => parseConfig(['--alarm-webhook', 'mailto:me@example.com'], {}), /--alarm-webhook must be an http:\/\/ or https:\/\/ URL/);
+});
 
 test('--metrics off: nothing recorded, no /metrics', async () => {
   const server = await startServer({ ...DEFAULT_CONFIG, port: 0, inMemory: true, logLevel: 'silent', metrics: false }, createLogger('silent'));

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CreateTableCommand, DescribeLimitsCommand, DescribeTableCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeLimitsCommand, DescribeTableCommand, UpdateTableCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { describeEachBackend, uniqueName, type Target } from '../helpers/harness.js';
 
 const INVALID = 'One or more parameter values were invalid: ';
@@ -169,6 +169,33 @@ describeEachBackend('CreateTable', (target) => {
       'Subscriber limit exceeded: Requested MaxWriteRequestUnits for OnDemandThroughput for table exceeds TableMaxWriteCapacityUnits of the account in region us-east-1',
     );
     await target().ddb.send(new CreateTableCommand({ ...hashOnly(), BillingMode: 'PROVISIONED', ProvisionedThroughput: { ReadCapacityUnits: 40_000, WriteCapacityUnits: 40_000 } }));
+  });
+
+  test("the account's maximum DescribeLimits reports is enforced over its tables and global indexes", async () => {
+    // A region of its own, so other tests' tables do not count.
+    const ddb = target().client({ region: 'ap-south-2' });
+    const { AccountMaxReadCapacityUnits } = await ddb.send(new DescribeLimitsCommand({}));
+    const big = { BillingMode: 'PROVISIONED', ProvisionedThroughput: { ReadCapacityUnits: 30_000, WriteCapacityUnits: 10 } } as const;
+    await ddb.send(new CreateTableCommand({ ...hashOnly(), ...big }));
+    const withIndex = hashOnly();
+    await ddb.send(
+      new CreateTableCommand({
+        ...withIndex,
+        ...big,
+        GlobalSecondaryIndexes: [{ IndexName: 'gsi', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' }, ProvisionedThroughput: { ReadCapacityUnits: 20_000, WriteCapacityUnits: 10 } }],
+      }),
+    );
+    await assert.rejects(ddb.send(new CreateTableCommand({ ...hashOnly(), BillingMode: 'PROVISIONED', ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } })), (error: Error) => {
+      assert.equal(error.name, 'LimitExceededException');
+      assert.match(error.message, new RegExp(`ReadCapacityUnits in ap-south-2 would total 80001, above its maximum of ${AccountMaxReadCapacityUnits}`));
+      return true;
+    });
+    // On-demand tables hold no provisioned units; lowering a table makes room again.
+    await ddb.send(new CreateTableCommand({ ...hashOnly(), BillingMode: 'PAY_PER_REQUEST' }));
+    await assert.rejects(ddb.send(new UpdateTableCommand({ TableName: withIndex.TableName, ProvisionedThroughput: { ReadCapacityUnits: 30_001, WriteCapacityUnits: 10 } })), { name: 'LimitExceededException' });
+    await ddb.send(new UpdateTableCommand({ TableName: withIndex.TableName, ProvisionedThroughput: { ReadCapacityUnits: 29_999, WriteCapacityUnits: 10 } }));
+    await ddb.send(new CreateTableCommand({ ...hashOnly(), BillingMode: 'PROVISIONED', ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } }));
+    ddb.destroy();
   });
 
   test('billing mode and throughput rules', async () => {

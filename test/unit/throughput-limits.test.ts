@@ -48,6 +48,16 @@ describe('throughput limits', () => {
     assert.equal(admitted(limits, record, 'read', 0.5), 6000, 'reads have buckets of their own');
   });
 
+  test('an on-demand table without a maximum is held to the per-table quota, refused as AccountLimitExceeded', () => {
+    const now = 0;
+    const limits = new EnforcedLimits(300, () => 1, () => now);
+    const record = table(0, 0, { BillingMode: 'PAY_PER_REQUEST' });
+    assert.equal(admitted(limits, record, 'write', 1000), 40, "40,000 WCU: DescribeLimits' TableMaxWriteCapacityUnits, no burst");
+    const refusal = limits.refusal(record, 'write');
+    assert.equal(refusal?.type, 'ThrottlingException');
+    assert.deepEqual(refusal?.extra?.['ThrottlingReasons'], [{ reason: 'TableWriteAccountLimitExceeded', resource: 'arn:aws:dynamodb:us-east-1:000000000000:table/limits' }]);
+  });
+
   test('a large request may overdraw; later ones wait the debt out', () => {
     let now = 0;
     const limits = new EnforcedLimits(1, () => 1, () => now);

@@ -2,8 +2,8 @@
  * Capacity enforcement (`--capacity enforce`). Every table and global index
  * with a rate gets a read and a write token bucket: a provisioned one at its
  * RCU/WCU holding up to `burstSeconds` of unused capacity (DynamoDB keeps up
- * to 300 seconds), an on-demand one at its OnDemandThroughput maximum (no
- * burst). Every partition key value gets one at DynamoDB's per-partition
+ * to 300 seconds), an on-demand one at its OnDemandThroughput maximum or,
+ * without one, the account's per-table quota (no burst). Every partition key value gets one at DynamoDB's per-partition
  * limit (3,000 RCU, 1,000 WCU a second), so a hot key throttles while the
  * others go on. A request is let in while the buckets it draws on hold any
  * units and pays what it consumed afterwards.
@@ -19,6 +19,7 @@ import { DynamoError } from '../../protocol/errors.js';
 import type { CapacityUsage } from '../../engine/capacity.js';
 import { tableArn, type IndexRecord, type TableRecord } from '../../engine/table.js';
 import { TokenBucket } from './token-bucket.js';
+import { TABLE_MAX_CAPACITY_UNITS } from './account-limits.js';
 
 export type Access = 'read' | 'write';
 
@@ -74,7 +75,7 @@ const INDEX_EXCEEDED =
 const ON_DEMAND_EXCEEDED =
   'Throughput exceeds the current capacity of your table or index. DynamoDB is automatically scaling your table or index so please try again shortly. If exceptions persist, check if you have a hot key: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html';
 
-type LimitType = 'ProvisionedThroughputExceeded' | 'MaxOnDemandThroughputExceeded' | 'KeyRangeThroughputExceeded';
+type LimitType = 'ProvisionedThroughputExceeded' | 'MaxOnDemandThroughputExceeded' | 'AccountLimitExceeded' | 'KeyRangeThroughputExceeded';
 
 /**
  * The error with DynamoDB's ThrottlingReasons member (reason: resource type,
@@ -89,16 +90,29 @@ function throttled(table: TableRecord, access: Access, limit: LimitType, index?:
   return new DynamoError('ProvisionedThroughputExceededException', index === undefined ? TABLE_EXCEEDED : INDEX_EXCEEDED, extra);
 }
 
-/** The rate (units a second) a table or global index is held to, and whether it keeps a burst; undefined when unlimited. */
-function rateOf(table: TableRecord, access: Access, index?: IndexRecord): { rate: number; burst: boolean } | undefined {
+/** A rate a table or global index is held to (units a second), whether it keeps a burst, and the limit its refusals name. */
+interface Rate {
+  readonly rate: number;
+  readonly burst: boolean;
+  readonly limit: LimitType;
+}
+
+/**
+ * A provisioned table or index is held to its capacity; an on-demand one to
+ * its OnDemandThroughput maximum or, without one, to the account's per-table
+ * quota (DescribeLimits' 40,000, refused as AccountLimitExceeded: the
+ * Developer Guide's "Account limits exceeded" throttling).
+ */
+function rateOf(table: TableRecord, access: Access, index?: IndexRecord): Rate | undefined {
   const source = index ?? table;
   if (table.BillingMode === 'PROVISIONED') {
     const throughput = source.ProvisionedThroughput;
     if (throughput === undefined) return undefined;
-    return { rate: access === 'read' ? throughput.ReadCapacityUnits : throughput.WriteCapacityUnits, burst: true };
+    return { rate: access === 'read' ? throughput.ReadCapacityUnits : throughput.WriteCapacityUnits, burst: true, limit: 'ProvisionedThroughputExceeded' };
   }
   const max = access === 'read' ? source.OnDemandThroughput?.MaxReadRequestUnits : source.OnDemandThroughput?.MaxWriteRequestUnits;
-  return max === undefined || max <= 0 ? undefined : { rate: max, burst: false };
+  if (max === undefined || max <= 0) return { rate: TABLE_MAX_CAPACITY_UNITS, burst: false, limit: 'AccountLimitExceeded' };
+  return { rate: max, burst: false, limit: 'MaxOnDemandThroughputExceeded' };
 }
 
 /** What of a request's consumption a global index's bucket pays: that index's units. */
@@ -186,7 +200,7 @@ export class EnforcedLimits implements ThroughputLimits {
     table: TableRecord,
     access: Access,
     index: IndexRecord | undefined,
-    limit: { rate: number; burst: boolean },
+    limit: Rate,
     shares: number,
     now: number,
     units: Drawn['units'],
@@ -198,7 +212,7 @@ export class EnforcedLimits implements ThroughputLimits {
     let bucket = this.buckets.get(key);
     if (bucket === undefined) this.buckets.set(key, (bucket = new TokenBucket(rate, capacity, now)));
     else bucket.resize(rate, capacity, now);
-    return { bucket, own, error: () => throttled(table, access, limit.burst ? 'ProvisionedThroughputExceeded' : 'MaxOnDemandThroughputExceeded', index), units };
+    return { bucket, own, error: () => throttled(table, access, limit.limit, index), units };
   }
 
   /** The bucket of one partition key value, made at the partition limit on first use. */

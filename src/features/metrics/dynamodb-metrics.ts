@@ -16,13 +16,14 @@ import type { TableRecord, Throughput } from '../../engine/table.js';
 import type { Namespace } from '../../operations/operation.js';
 import type { Access } from '../capacity/throughput-limits.js';
 import { MetricRecorder, type Accumulator } from './recorder.js';
-import { DYNAMODB_NAMESPACE, seriesText, type Dimension } from './metric-series.js';
+import { DYNAMODB_NAMESPACE, seriesText } from './metric-series.js';
 
 /** How a throttling error names the limit it met (its ThrottlingReasons), and the metric that counts each. */
 const LIMIT_METRICS: Readonly<Record<string, string>> = {
   ProvisionedThroughputExceeded: 'ProvisionedThroughputThrottleEvents',
   KeyRangeThroughputExceeded: 'KeyRangeThroughputThrottleEvents',
   MaxOnDemandThroughputExceeded: 'MaxOnDemandThroughputThrottleEvents',
+  AccountLimitExceeded: 'AccountLimitThrottleEvents',
 };
 
 /** Every metric recorded here, by CloudWatch name. */
@@ -33,7 +34,7 @@ export const DYNAMODB_METRICS = [
   'ProvisionedWriteCapacityUnits',
   'ReadThrottleEvents',
   'WriteThrottleEvents',
-  ...['Read', 'Write'].flatMap((access) => ['ProvisionedThroughput', 'KeyRangeThroughput', 'MaxOnDemandThroughput'].map((limit) => `${access}${limit}ThrottleEvents`)),
+  ...['Read', 'Write'].flatMap((access) => ['ProvisionedThroughput', 'KeyRangeThroughput', 'MaxOnDemandThroughput', 'AccountLimit'].map((limit) => `${access}${limit}ThrottleEvents`)),
   'ThrottledRequests',
   'SuccessfulRequestLatency',
   'SystemErrors',
@@ -89,82 +90,96 @@ export const NO_METRICS: Metrics = {
 
 type Where = Pick<TableRecord, 'account' | 'region'>;
 
+/** The dimensions a metric is recorded with, by name in CloudWatch's (sorted) order; the values come with each sample. */
+const NONE: readonly string[] = [];
+const TABLE = ['TableName'];
+const OPERATION = ['Operation'];
+const OPERATION_TABLE = ['Operation', 'TableName'];
+const INDEX_TABLE = ['GlobalSecondaryIndexName', 'TableName'];
+
+/** Accumulators by account, region, metric and dimension values, one map per step: a sample builds no string. */
+type Level = Map<string, Level | Accumulator>;
+
+function step(level: Level, key: string): Level {
+  let next = level.get(key) as Level | undefined;
+  if (next === undefined) level.set(key, (next = new Map()));
+  return next;
+}
+
 export class DynamoDbMetrics implements Metrics {
   readonly enabled = true;
-  /** Accumulators by a quick key (metric, place, dimension values), so a request builds no series text. */
-  private readonly cache = new Map<string, Accumulator>();
+  private readonly root: Level = new Map();
 
   constructor(readonly recorder: MetricRecorder) {}
 
-  private add(where: Where, metric: string, value: number, dimensions: readonly Dimension[]): void {
-    let quick = `${metric}\u0001${where.account}\u0001${where.region}`;
-    for (const { Value } of dimensions) quick += `\u0001${Value}`;
-    let accumulator = this.cache.get(quick);
+  private add(where: Where, metric: string, value: number, names: readonly string[], first = '', second = ''): void {
+    let level = step(step(step(this.root, where.account), where.region), metric);
+    if (names.length === 2) level = step(level, first);
+    const last = names.length === 2 ? second : first;
+    let accumulator = level.get(last) as Accumulator | undefined;
     if (accumulator === undefined) {
-      const series = seriesText({ account: where.account, region: where.region, namespace: DYNAMODB_NAMESPACE, metric, dimensions });
-      accumulator = this.recorder.accumulator(series);
-      this.cache.set(quick, accumulator);
+      const values = names.length === 2 ? [first, second] : [first];
+      const dimensions = names.map((Name, i) => ({ Name, Value: values[i]! }));
+      accumulator = this.recorder.accumulator(seriesText({ account: where.account, region: where.region, namespace: DYNAMODB_NAMESPACE, metric, dimensions }));
+      level.set(last, accumulator);
     }
     accumulator.add(value);
   }
 
   request(namespace: Namespace, operation: string, tables: readonly string[], startedAt: number, error: ApiError | undefined): void {
-    const where = { account: namespace.account, region: namespace.region };
     if (error === undefined) {
       const latency = performance.now() - startedAt;
-      for (const table of tables) this.add(where, 'SuccessfulRequestLatency', latency, [{ Name: 'Operation', Value: operation }, { Name: 'TableName', Value: table }]);
+      for (const table of tables) this.add(namespace, 'SuccessfulRequestLatency', latency, OPERATION_TABLE, operation, table);
       return;
     }
     const type = error.fullType.slice(error.fullType.indexOf('#') + 1);
     if (error.status >= 500) {
-      if (tables.length === 0) this.add(where, 'SystemErrors', 1, [{ Name: 'Operation', Value: operation }]);
-      for (const table of tables) this.add(where, 'SystemErrors', 1, [{ Name: 'Operation', Value: operation }, { Name: 'TableName', Value: table }]);
+      if (tables.length === 0) this.add(namespace, 'SystemErrors', 1, OPERATION, operation);
+      for (const table of tables) this.add(namespace, 'SystemErrors', 1, OPERATION_TABLE, operation, table);
     } else if (THROTTLES.has(type)) {
-      for (const table of tables) this.add(where, 'ThrottledRequests', 1, [{ Name: 'Operation', Value: operation }, { Name: 'TableName', Value: table }]);
+      for (const table of tables) this.add(namespace, 'ThrottledRequests', 1, OPERATION_TABLE, operation, table);
     } else if (type === 'ConditionalCheckFailedException') {
-      for (const table of tables) this.add(where, 'ConditionalCheckFailedRequests', 1, [{ Name: 'TableName', Value: table }]);
+      for (const table of tables) this.add(namespace, 'ConditionalCheckFailedRequests', 1, TABLE, table);
     } else if (type === 'TransactionConflictException') {
-      for (const table of tables) this.add(where, 'TransactionConflict', 1, [{ Name: 'TableName', Value: table }]);
-      this.add(where, 'UserErrors', 1, []);
+      for (const table of tables) this.add(namespace, 'TransactionConflict', 1, TABLE, table);
+      this.add(namespace, 'UserErrors', 1, NONE);
     } else {
-      this.add(where, 'UserErrors', 1, []);
+      this.add(namespace, 'UserErrors', 1, NONE);
     }
   }
 
   consumed(table: TableRecord, access: Access, usage: CapacityUsage): void {
     const metric = access === 'read' ? 'ConsumedReadCapacityUnits' : 'ConsumedWriteCapacityUnits';
-    this.add(table, metric, usage.tableUnits(), [{ Name: 'TableName', Value: table.TableName }]);
-    for (const [index, units] of usage.globalIndexUnits()) {
-      this.add(table, metric, units, [{ Name: 'GlobalSecondaryIndexName', Value: index }, { Name: 'TableName', Value: table.TableName }]);
-    }
+    this.add(table, metric, usage.tableUnits(), TABLE, table.TableName);
+    for (const [index, units] of usage.globalIndexUnits()) this.add(table, metric, units, INDEX_TABLE, index, table.TableName);
   }
 
   throttled(table: TableRecord, access: Access, error: ApiError): void {
     const reasons = error.extra?.['ThrottlingReasons'] as readonly { readonly reason: string; readonly resource: string }[] | undefined;
     const first = reasons?.[0];
     const index = first === undefined ? undefined : indexOfResource(first.resource);
-    const dimensions: Dimension[] = index === undefined ? [] : [{ Name: 'GlobalSecondaryIndexName', Value: index }];
-    dimensions.push({ Name: 'TableName', Value: table.TableName });
+    const record = (metric: string) =>
+      index === undefined ? this.add(table, metric, 1, TABLE, table.TableName) : this.add(table, metric, 1, INDEX_TABLE, index, table.TableName);
     const prefix = access === 'read' ? 'Read' : 'Write';
-    this.add(table, `${prefix}ThrottleEvents`, 1, dimensions);
+    record(`${prefix}ThrottleEvents`);
     const limit = first === undefined ? undefined : Object.keys(LIMIT_METRICS).find((name) => first.reason.endsWith(name));
-    if (limit !== undefined) this.add(table, `${prefix}${LIMIT_METRICS[limit]}`, 1, dimensions);
+    if (limit !== undefined) record(`${prefix}${LIMIT_METRICS[limit]}`);
   }
 
   returnedItems(table: TableRecord, operation: string, count: number): void {
-    this.add(table, 'ReturnedItemCount', count, [{ Name: 'Operation', Value: operation }, { Name: 'TableName', Value: table.TableName }]);
+    this.add(table, 'ReturnedItemCount', count, OPERATION_TABLE, operation, table.TableName);
   }
 
   expired(table: TableRecord, count: number): void {
-    this.add(table, 'TimeToLiveDeletedItemCount', count, [{ Name: 'TableName', Value: table.TableName }]);
+    this.add(table, 'TimeToLiveDeletedItemCount', count, TABLE, table.TableName);
   }
 
   provisioned(table: TableRecord, throughput: Throughput | undefined, index?: string): void {
     if (throughput === undefined) return;
-    const dimensions: Dimension[] = index === undefined ? [] : [{ Name: 'GlobalSecondaryIndexName', Value: index }];
-    dimensions.push({ Name: 'TableName', Value: table.TableName });
-    this.add(table, 'ProvisionedReadCapacityUnits', throughput.ReadCapacityUnits, dimensions);
-    this.add(table, 'ProvisionedWriteCapacityUnits', throughput.WriteCapacityUnits, dimensions);
+    for (const [metric, units] of [['ProvisionedReadCapacityUnits', throughput.ReadCapacityUnits], ['ProvisionedWriteCapacityUnits', throughput.WriteCapacityUnits]] as const) {
+      if (index === undefined) this.add(table, metric, units, TABLE, table.TableName);
+      else this.add(table, metric, units, INDEX_TABLE, index, table.TableName);
+    }
   }
 
   flush(): Promise<void> {

@@ -6,14 +6,12 @@
  * trimming of data older than the retention.
  */
 import type { Services } from '../../engine/services.js';
-import type { TableRecord } from '../../engine/table.js';
-import { TABLE_RECORDS } from '../../engine/keyspace.js';
+import { storedTableRecords } from '../../engine/catalog.js';
 import { Lease } from '../../engine/leases.js';
 import { trimMetricData } from './metric-store.js';
 import { minuteOf } from './metric-series.js';
 
 const MINUTE_MS = 60_000;
-const decoder = new TextDecoder();
 
 export interface MetricsJob {
   stop(): Promise<void>;
@@ -25,7 +23,7 @@ export function startMetricsJob(services: Services): MetricsJob {
   let running: Promise<void> | undefined;
   const round = async () => {
     if (!(await lease.hold())) return;
-    const tables = await storage.read((tx) => [...tx.range(TABLE_RECORDS)].map(({ value }) => JSON.parse(decoder.decode(value)) as TableRecord));
+    const tables = await storage.read(storedTableRecords);
     for (const table of tables) {
       if (table.BillingMode !== 'PROVISIONED' || table.TableStatus === 'DELETING') continue;
       metrics.provisioned(table, table.ProvisionedThroughput);

@@ -12,8 +12,8 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { Services } from '../../engine/services.js';
+import { storedTableRecords } from '../../engine/catalog.js';
 import type { TableRecord } from '../../engine/table.js';
-import { TABLE_RECORDS } from '../../engine/keyspace.js';
 import { readTotals, type SeriesTotal } from './metric-store.js';
 import { DYNAMODB_NAMESPACE, parseSeries, type SeriesId } from './metric-series.js';
 import { DYNAMODB_METRICS } from './dynamodb-metrics.js';
@@ -21,7 +21,6 @@ import { DYNAMODB_METRICS } from './dynamodb-metrics.js';
 const LABELS = ['account', 'region', 'table_name', 'global_secondary_index_name', 'operation'] as const;
 type Labels = Partial<Record<(typeof LABELS)[number], string>>;
 
-const decoder = new TextDecoder();
 
 function snake(name: string): string {
   return name.replace(/[A-Z]/g, (letter, at: number) => `${at === 0 ? '' : '_'}${letter.toLowerCase()}`);
@@ -110,7 +109,7 @@ export class PrometheusExposition {
       totals: readTotals(tx)
         .map((total) => ({ id: parseSeries(total.series), total }))
         .filter(({ id }) => id.namespace === DYNAMODB_NAMESPACE),
-      tables: [...tx.range(TABLE_RECORDS)].map(({ value }) => JSON.parse(decoder.decode(value)) as TableRecord),
+      tables: storedTableRecords(tx),
     }));
     return this.registry.metrics();
   }

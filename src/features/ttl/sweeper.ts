@@ -8,10 +8,9 @@
  * flowing while many items expire at once.
  */
 import type { Storage } from '../../storage/storage.js';
-import type { Catalog } from '../../engine/catalog.js';
+import { storedTableRecords, type Catalog } from '../../engine/catalog.js';
 import type { TableRecord } from '../../engine/table.js';
 import type { PrimaryKey } from '../../model/primary-key.js';
-import { TABLE_RECORDS } from '../../engine/keyspace.js';
 import { expiryRange } from './ttl-keys.js';
 import { indexExistingItems } from './ttl-backfill.js';
 import type { Lease } from '../../engine/leases.js';
@@ -38,7 +37,7 @@ function currentTtlTable(catalog: Catalog, record: TableRecord): CurrentTable {
 
 /** Tables with TTL enabled, each as a function giving its current record. */
 async function ttlTables(storage: Storage, catalog: Catalog): Promise<CurrentTable[]> {
-  const stored = await storage.read((tx) => [...tx.range(TABLE_RECORDS)].map(({ value }) => JSON.parse(decoder.decode(value)) as TableRecord));
+  const stored = await storage.read(storedTableRecords);
   return stored.map((record) => currentTtlTable(catalog, record)).filter((current) => current() !== undefined);
 }
 

@@ -3,7 +3,7 @@ import { defineOperation } from '../operation.js';
 import { bool, list, str, struct } from '../../protocol/shape.js';
 import { validation } from '../../protocol/errors.js';
 import type { WarmThroughput } from '../../engine/table.js';
-import { checkTableMaximum } from './throughput-changes.js';
+import { checkAccountMaximum, checkTableMaximum } from './throughput-changes.js';
 import type { TableClass, Throughput } from '../../engine/table.js';
 import type { NewIndex, NewTable } from '../../engine/catalog.js';
 import { TABLE_NAME_PATTERN } from '../common-shapes.js';
@@ -256,6 +256,7 @@ export const createTable = defineOperation<CreateTableRequest>({
       DeletionProtectionEnabled: request.DeletionProtectionEnabled ?? false,
       Tags: mergeTags([], tags),
     };
+    checkAccountMaximum(context.services.catalog, context.namespace, definition);
     const table = await context.services.catalog.create(context.namespace, definition);
     return { TableDescription: await describe(table, context.services) };
   },

@@ -1,13 +1,12 @@
 /**
  * DescribeLimits: the capacity limits DynamoDB reports by default for an
- * account and its tables. The per-table maximum is enforced on CreateTable
- * and UpdateTable (throughput-changes.ts); the account's is not.
+ * account and its tables, all enforced: the per-table and account maximums
+ * on CreateTable and UpdateTable (throughput-changes.ts), the per-table one
+ * also on on-demand tables' traffic with --capacity enforce.
  */
 import { defineOperation } from '../operation.js';
 import { struct } from '../../protocol/shape.js';
-
-export const ACCOUNT_MAX_CAPACITY_UNITS = 80_000;
-export const TABLE_MAX_CAPACITY_UNITS = 40_000;
+import { ACCOUNT_MAX_CAPACITY_UNITS, TABLE_MAX_CAPACITY_UNITS } from '../../features/capacity/account-limits.js';
 
 export const describeLimits = defineOperation<Record<string, never>>({
   name: 'DescribeLimits',

@@ -6,9 +6,11 @@
  * Apache Hadoop's S3Guard documentation and in users' scripts).
  */
 import { DynamoError } from '../../protocol/errors.js';
-import type { Throughput } from '../../engine/table.js';
+import type { TableRecord, Throughput } from '../../engine/table.js';
 import type { OnDemandThroughputInput, ThroughputInput } from './table-shapes.js';
-import { TABLE_MAX_CAPACITY_UNITS } from './describe-limits.js';
+import { ACCOUNT_MAX_CAPACITY_UNITS, TABLE_MAX_CAPACITY_UNITS } from '../../features/capacity/account-limits.js';
+import type { Catalog } from '../../engine/catalog.js';
+import type { Namespace } from '../operation.js';
 
 const FREE_DECREASES = 4;
 const DECREASE_INTERVAL_SECONDS = 3600;
@@ -103,6 +105,42 @@ export function checkTableMaximum(region: string, throughput: ThroughputInput | 
   ] as const) {
     if (value !== undefined && value > TABLE_MAX_CAPACITY_UNITS) {
       throw new DynamoError('LimitExceededException', `Subscriber limit exceeded: Requested ${name} for OnDemandThroughput for table exceeds ${quota} of the account in region ${region}`);
+    }
+  }
+}
+
+/** The provisioned units a table holds: its own and its global indexes', nothing when on-demand. */
+interface Provisioned extends Pick<TableRecord, 'TableName' | 'BillingMode' | 'ProvisionedThroughput'> {
+  readonly GlobalSecondaryIndexes: readonly { readonly ProvisionedThroughput?: Pick<Throughput, 'ReadCapacityUnits' | 'WriteCapacityUnits'> }[];
+}
+
+function provisionedUnits(table: Provisioned, units: 'ReadCapacityUnits' | 'WriteCapacityUnits'): number {
+  if (table.BillingMode !== 'PROVISIONED') return 0;
+  let total = table.ProvisionedThroughput[units];
+  for (const index of table.GlobalSecondaryIndexes) total += index.ProvisionedThroughput?.[units] ?? 0;
+  return total;
+}
+
+/**
+ * The account's total of provisioned units in the region (DescribeLimits'
+ * AccountMax, 80,000 each) with `table` as it would be. No answer of live
+ * DynamoDB past this quota was found recorded; the message follows its
+ * "Subscriber limit exceeded" texts and says what was asked and what is allowed.
+ */
+export function checkAccountMaximum(catalog: Catalog, namespace: Namespace, table: Provisioned): void {
+  for (const units of ['ReadCapacityUnits', 'WriteCapacityUnits'] as const) {
+    let total = provisionedUnits(table, units);
+    if (total === 0) continue;
+    for (const name of catalog.list(namespace)) {
+      const other = catalog.get(namespace, name);
+      if (other !== undefined && other.TableName !== table.TableName) total += provisionedUnits(other, units);
+    }
+    if (total > ACCOUNT_MAX_CAPACITY_UNITS) {
+      throw new DynamoError(
+        'LimitExceededException',
+        `Subscriber limit exceeded: the account's provisioned ${units} in ${namespace.region} would total ${total}, above its maximum of ${ACCOUNT_MAX_CAPACITY_UNITS}. ` +
+          'Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.',
+      );
     }
   }
 }

@@ -32,7 +32,7 @@ import {
   type StreamSpecificationInput,
   type ThroughputInput,
 } from './table-shapes.js';
-import { changedThroughput, checkTableMaximum, switchToPayPerRequest } from './throughput-changes.js';
+import { changedThroughput, checkAccountMaximum, checkTableMaximum, switchToPayPerRequest } from './throughput-changes.js';
 import { raisedWarmThroughput } from './warm-throughput.js';
 import type { WarmThroughput } from '../../engine/table.js';
 
@@ -371,7 +371,9 @@ export const updateTable = defineOperation<UpdateTableRequest>({
     let previous = table;
     const updated = await context.services.catalog.update(table, (current, newIndexId) => {
       previous = current;
-      return nextRecord(current, request, context.namespace, transitionMs, newIndexId);
+      const next = nextRecord(current, request, context.namespace, transitionMs, newIndexId);
+      checkAccountMaximum(context.services.catalog, context.namespace, next);
+      return next;
     });
     return { TableDescription: await describeUpdate(previous, updated, context.services) };
   },
