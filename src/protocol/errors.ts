@@ -89,6 +89,14 @@ export abstract class ApiError extends Error {
   }
 }
 
+/** An error's body, whatever the protocol encodes it in: `__type`, the message unless it is empty, and the error's own members. */
+export function errorBody(error: ApiError): Record<string, unknown> {
+  const body: Record<string, unknown> = { __type: error.fullType };
+  if (error.message !== '') body[error.messageMember] = error.message;
+  if (error.extra) Object.assign(body, error.extra);
+  return body;
+}
+
 export class DynamoError extends ApiError {
   readonly type: ErrorName;
   /** Extra members of the error body, e.g. `Item` or `CancellationReasons`. */

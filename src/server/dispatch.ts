@@ -9,6 +9,7 @@ import { findOperation } from '../operations/registry.js';
 import { findStreamsOperation } from '../operations/streams/registry.js';
 import { cloudWatchRefusal, findCloudWatchOperation } from '../operations/cloudwatch/registry.js';
 import { findAutoScalingOperation } from '../operations/autoscaling/registry.js';
+import { CLOUDWATCH_TIMESTAMP_MEMBERS } from '../operations/cloudwatch/timestamp-members.js';
 import type { FoundOperation, OperationLookup } from '../operations/operation-table.js';
 import { RawJson, type Namespace, type Operation } from '../operations/operation.js';
 import type { Services } from '../engine/services.js';
@@ -55,12 +56,27 @@ interface Api {
   readonly refusal?: (error: DynamoError) => ApiError;
   /** Whether its requests are counted in CloudWatch's DynamoDB metrics (latency, errors). */
   readonly metered?: boolean;
+  /** Set for an API also served in Smithy's RPC v2 CBOR protocol (see rpc-v2-cbor.ts). */
+  readonly rpcV2?: RpcV2Protocol;
+}
+
+export interface RpcV2Protocol {
+  /** The namespace of the service's Smithy shape id; its name is the target prefix without the dot. */
+  readonly namespace: string;
+  /** The response members that hold timestamps, which CBOR tags. */
+  readonly timestamps: ReadonlySet<string>;
 }
 
 const APIS: readonly Api[] = [
   { prefix: 'DynamoDB_20120810.', find: findOperation, metered: true },
   { prefix: 'DynamoDBStreams_20120810.', find: findStreamsOperation },
-  { prefix: 'GraniteServiceVersion20100801.', find: findCloudWatchOperation, refusal: cloudWatchRefusal },
+  {
+    prefix: 'GraniteServiceVersion20100801.',
+    find: findCloudWatchOperation,
+    refusal: cloudWatchRefusal,
+    // CloudWatch's model lists RPC v2 CBOR first, and SDKs that prefer it call CloudWatch that way (botocore 1.43 still prefers JSON).
+    rpcV2: { namespace: 'com.amazonaws.cloudwatch', timestamps: CLOUDWATCH_TIMESTAMP_MEMBERS },
+  },
   { prefix: 'AnyScaleFrontendService.', find: findAutoScalingOperation },
 ];
 
@@ -71,6 +87,20 @@ function operationFor(target: string | string[] | undefined): { api: Api; found:
     if (!target.startsWith(api.prefix)) continue;
     const found = api.find(target.slice(api.prefix.length));
     return found === undefined ? undefined : { api, found };
+  }
+  return undefined;
+}
+
+/**
+ * The API an RPC v2 path's service segment names, if it is served in that
+ * protocol: the service's shape name or, as the Smithy spec asks servers to
+ * accept too, its absolute shape id with `.` for `#`.
+ */
+export function rpcV2Api(service: string): { readonly prefix: string; readonly protocol: RpcV2Protocol } | undefined {
+  for (const { prefix, rpcV2 } of APIS) {
+    if (rpcV2 === undefined) continue;
+    const name = prefix.slice(0, -1);
+    if (service === name || service === `${rpcV2.namespace}.${name}`) return { prefix, protocol: rpcV2 };
   }
   return undefined;
 }

@@ -1,13 +1,15 @@
 /**
- * The HTTP front end: one endpoint speaking DynamoDB's JSON 1.0 protocol, plus
+ * The HTTP front end: one endpoint speaking DynamoDB's JSON 1.0 protocol (and,
+ * for the APIs that opt in, Smithy's RPC v2 CBOR: rpc-v2-cbor.ts), plus
  * the health check and CORS preflight. Everything here is about bytes and
  * headers; what a request means is decided by the operation it names.
  */
-import { ApiError, DynamoError } from '../protocol/errors.js';
+import { ApiError, DynamoError, errorBody } from '../protocol/errors.js';
 import { authenticate } from './authentication.js';
 import { dispatch } from './dispatch.js';
 import { compress, COMPRESSION_THRESHOLD, decodeBody, preferredCoding, tooLarge, type Coding } from './compression.js';
 import { crc32, requestId } from './wire.js';
+import { RPC_V2_CONTENT_TYPE, RPC_V2_HEADERS, rpcV2Call, rpcV2ErrorBody, rpcV2Route, type RpcV2Route } from './rpc-v2-cbor.js';
 import { createHttpListener, type HttpListener } from './http/listener.js';
 import type { Reply } from './http/connection.js';
 import type { HttpRequest } from './http/request-parser.js';
@@ -106,6 +108,9 @@ async function handle(req: HttpRequest, reply: Reply, id: string, options: HttpS
     if (req.method === 'GET' || req.method === 'HEAD') return healthCheck(req, answer, options);
     // A preflight needs an Origin; without one DynamoDB does not route OPTIONS (dynalite's test/connection.js).
     if (req.method === 'OPTIONS' && origin !== undefined) return reply.send(200, `${answer.headers}Content-Length: 0\r\n`, '');
+  } else {
+    const route = rpcV2Route(req);
+    if (route !== undefined) return answerRpcV2Request(req, answer, route, id, options);
   }
   reply.send(404, answer.headers + NOT_FOUND_HEADERS, NOT_FOUND_BODY);
 }
@@ -126,6 +131,29 @@ async function answerApiRequest(req: HttpRequest, answer: Answer, id: string, op
     return sendError(req, answer, error, responseType);
   }
   return send(req, answer, 200, body, responseType);
+}
+
+/** A call in Smithy's RPC v2 CBOR protocol (rpc-v2-cbor.ts): the same checks and limits, its own headers and bodies. */
+async function answerRpcV2Request(req: HttpRequest, answer: Answer, route: RpcV2Route, id: string, options: HttpServerOptions): Promise<void> {
+  const raw = req.body;
+  const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  // As on the JSON endpoint, a body of another media type is not routed.
+  if (raw !== undefined && raw.length > 0 && contentType !== RPC_V2_CONTENT_TYPE) return answer.reply.send(404, answer.headers + NOT_FOUND_HEADERS, NOT_FOUND_BODY);
+  let status = 200;
+  let headers = answer.headers;
+  let body: Buffer;
+  try {
+    if (raw === undefined) throw tooLarge(MAX_REQUEST_BYTES);
+    const coding = req.headers['content-encoding'];
+    const bytes = coding === undefined ? raw : await decodeBody(raw, coding, MAX_REQUEST_BYTES);
+    body = await rpcV2Call(req, route, bytes, () => authenticate(req, options.services.config), options.services, id);
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    status = error.status;
+    headers += error.headerLines;
+    body = rpcV2ErrorBody(error);
+  }
+  answer.reply.send(status, `${headers}${RPC_V2_HEADERS}Content-Length: ${body.length}\r\n`, body);
 }
 
 /**
@@ -166,11 +194,8 @@ function corsHeaders(req: HttpRequest): string {
 }
 
 function sendError(req: HttpRequest, answer: Answer, error: ApiError, contentType = 'application/x-amz-json-1.0'): void | Promise<void> {
-  const body: Record<string, unknown> = { __type: error.fullType };
-  if (error.message !== '') body[error.messageMember] = error.message;
-  if (error.extra) Object.assign(body, error.extra);
   const headers = error.headerLines;
-  return send(req, headers === '' ? answer : { ...answer, headers: answer.headers + headers }, error.status, JSON.stringify(body), contentType);
+  return send(req, headers === '' ? answer : { ...answer, headers: answer.headers + headers }, error.status, JSON.stringify(errorBody(error)), contentType);
 }
 
 /**
