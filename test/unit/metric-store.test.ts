@@ -9,7 +9,9 @@ import { MetricRecorder } from '../../src/features/metrics/recorder.js';
 import { readMinutes, readTotals, trimMetricData } from '../../src/features/metrics/metric-store.js';
 import { seriesText, parseSeries } from '../../src/features/metrics/metric-series.js';
 import { periodData, statisticOf } from '../../src/features/metrics/metric-query.js';
-import { NO_METRICS } from '../../src/features/metrics/dynamodb-metrics.js';
+import { DynamoDbMetrics, NO_METRICS } from '../../src/features/metrics/dynamodb-metrics.js';
+import { CapacityUsage } from '../../src/engine/capacity.js';
+import type { TableRecord } from '../../src/engine/table.js';
 import { createMemoryStorage } from '../../src/storage/memory.js';
 import type { Storage } from '../../src/storage/storage.js';
 
@@ -87,4 +89,15 @@ test('minutes gather into periods from the start\'s minute, and statistics read 
   assert.equal(statisticOf(first!.stat, 'SampleCount'), 2);
   // Under a minute: one-minute periods, as CloudWatch gives for standard-resolution data.
   assert.equal((await periodData(storage, NO_METRICS, SERIES, T0, T0 + 5 * MINUTE, 10)).length, 5);
+});
+
+test('a table and a global index of the same name are separate series', async () => {
+  const storage = createMemoryStorage();
+  const metrics = new DynamoDbMetrics(new MetricRecorder(storage));
+  const table = { account: '1', region: 'r', TableName: 'same' } as TableRecord;
+  metrics.consumed(table, 'write', new CapacityUsage().addTable(1).addIndex('same', false, 2));
+  metrics.consumed(table, 'write', new CapacityUsage().addTable(1).addIndex('same', false, 2));
+  await metrics.flush();
+  const totals = (await storage.read(readTotals)).map(({ series, sum }) => [parseSeries(series).dimensions.map((d) => d.Name).join('+'), sum]);
+  assert.deepEqual(totals.sort(), [['GlobalSecondaryIndexName+TableName', 4], ['TableName', 2]]);
 });

@@ -97,7 +97,11 @@ const OPERATION = ['Operation'];
 const OPERATION_TABLE = ['Operation', 'TableName'];
 const INDEX_TABLE = ['GlobalSecondaryIndexName', 'TableName'];
 
-/** Accumulators by account, region, metric and dimension values, one map per step: a sample builds no string. */
+/**
+ * Accumulators by account, region, metric and dimension values, one map per
+ * step, so a sample builds no string; one tree per set of dimension names, so
+ * a table and an index of the same name never meet.
+ */
 type Level = Map<string, Level | Accumulator>;
 
 function step(level: Level, key: string): Level {
@@ -108,12 +112,14 @@ function step(level: Level, key: string): Level {
 
 export class DynamoDbMetrics implements Metrics {
   readonly enabled = true;
-  private readonly root: Level = new Map();
+  private readonly roots = new Map<readonly string[], Level>();
 
   constructor(readonly recorder: MetricRecorder) {}
 
   private add(where: Where, metric: string, value: number, names: readonly string[], first = '', second = ''): void {
-    let level = step(step(step(this.root, where.account), where.region), metric);
+    let root = this.roots.get(names);
+    if (root === undefined) this.roots.set(names, (root = new Map()));
+    let level = step(step(step(root, where.account), where.region), metric);
     if (names.length === 2) level = step(level, first);
     const last = names.length === 2 ? second : first;
     let accumulator = level.get(last) as Accumulator | undefined;
