@@ -28,6 +28,8 @@ export const STREAM_PREFIX = { META: 0x30, HEAD: 0x31, SHARD: 0x32, BY_ARN: 0x34
 export const TTL_PREFIX = { EXPIRY: 0x38, PENDING: 0x39 } as const;
 /** Metrics (src/features/metrics/metric-store.ts): each series' minutes and its running total. */
 export const METRIC_PREFIX = { MINUTE: 0x40, TOTAL: 0x41 } as const;
+/** Contributor Insights (src/features/insights/insight-store.ts): each rule's minutes. */
+export const INSIGHTS_PREFIX = 0x48;
 
 const utf8 = new TextEncoder();
 

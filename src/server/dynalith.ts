@@ -19,6 +19,7 @@ import { trimStreams } from '../features/streams/retention.js';
 import { trimChangeLogs } from '../engine/change-log.js';
 import { CHANGE_LOG_READERS } from '../features/item-change-hooks.js';
 import { Lease } from '../engine/leases.js';
+import { startInsightsJob } from '../features/insights/insights-job.js';
 
 export interface RunningServer {
   /** e.g. http://127.0.0.1:8000 */
@@ -72,6 +73,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     // One sweeper among all the processes and nodes on this store; another takes over within the lease's length if it dies.
     new Lease(storage, 'ttl-sweeper', Math.max(2000, 3 * config.ttlIntervalMs)),
   );
+  const insightsJob =
+    services.insights && startInsightsJob(storage, services.insights, config, (error) => logger.warn({ err: error }, 'contributor insights: flush failed'));
   const listener = createHttpServer({ services, logger });
   const { server } = listener;
   try {
@@ -84,6 +87,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     });
   } catch (error) {
     await sweeper.stop();
+    await insightsJob?.stop();
     await members?.stop();
     await storage.close();
     throw error;
@@ -101,6 +105,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       closing ??= (async () => {
         await closed;
         await sweeper.stop();
+        await insightsJob?.stop();
         await members?.stop();
         await catalog.stop();
         await storage.close();

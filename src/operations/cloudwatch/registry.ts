@@ -9,6 +9,8 @@ import type { DynamoError } from '../../protocol/errors.js';
 import { CloudWatchError } from '../../protocol/cloudwatch-errors.js';
 
 export const findCloudWatchOperation = operationTable({
+  GetInsightRuleReport: async () => (await import('./get-insight-rule-report.js')).getInsightRuleReport,
+  DescribeInsightRules: async () => (await import('./describe-insight-rules.js')).describeInsightRules,
 });
 
 /**
