@@ -32,6 +32,8 @@ export const METRIC_PREFIX = { MINUTE: 0x40, TOTAL: 0x41 } as const;
 export const ALARM_PREFIX = 0x42;
 /** Application Auto Scaling (src/features/autoscaling/scaling-store.ts): targets, policies, activities. */
 export const SCALING_PREFIX = { TARGET: 0x44, POLICY: 0x45, ACTIVITY: 0x46 } as const;
+/** Contributor Insights (src/features/insights/insight-store.ts): each rule's minutes. */
+export const INSIGHTS_PREFIX = 0x48;
 
 const utf8 = new TextEncoder();
 

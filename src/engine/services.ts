@@ -10,6 +10,7 @@ import { FORMAT_4_UPGRADE } from '../features/streams/upgrade-format-4.js';
 import { DynamoDbMetrics, NO_METRICS, type Metrics } from '../features/metrics/dynamodb-metrics.js';
 import { MetricRecorder } from '../features/metrics/recorder.js';
 import { MeteredLimits } from '../features/metrics/metered-limits.js';
+import { InsightCounter } from '../features/insights/insight-counter.js';
 
 export interface Services {
   readonly config: Config;
@@ -25,6 +26,8 @@ export interface Services {
   readonly metrics: Metrics;
   /** What records them, flushed to storage by the server (absent with --metrics off). */
   readonly recorder?: MetricRecorder;
+  /** Contributor Insights' counts, flushed with the metrics (absent with --metrics off: nothing is counted). */
+  readonly insights?: InsightCounter;
 }
 
 export async function createServices(config: Config, logger: Logger, storage: Storage): Promise<Services> {
@@ -36,5 +39,6 @@ export async function createServices(config: Config, logger: Logger, storage: St
   if (!config.metrics) return { ...base, throughput: limits, metrics: NO_METRICS };
   const recorder = new MetricRecorder(storage);
   const metrics = new DynamoDbMetrics(recorder);
-  return { ...base, throughput: new MeteredLimits(limits, metrics), metrics, recorder };
+  const insights = new InsightCounter(storage);
+  return { ...base, throughput: new MeteredLimits(limits, metrics, insights), metrics, recorder, insights };
 }

@@ -42,6 +42,24 @@ export interface WarmThroughput {
 
 export type IndexStatus = 'CREATING' | 'UPDATING' | 'DELETING' | 'ACTIVE';
 
+export type ContributorInsightsMode = 'ACCESSED_AND_THROTTLED_KEYS' | 'THROTTLED_KEYS';
+
+/**
+ * Contributor Insights on a table or global index, from its first switch on.
+ * Kept when switched off: DynamoDB goes on describing the mode and the time
+ * of the last change (features/insights/).
+ */
+export interface ContributorInsightsSetting {
+  readonly enabled: boolean;
+  readonly mode: ContributorInsightsMode;
+  /** Epoch ms of the last change (LastUpdateDateTime). */
+  readonly updatedAt: number;
+  /** Epoch ms the rules were created at, the suffix of their names. */
+  readonly rulesCreatedAt: number;
+  /** Epoch ms when ENABLING or DISABLING ends. */
+  readonly until: number;
+}
+
 export interface IndexRecord {
   /** Internal id, unique across all tables (allocated with table ids): the prefix of the index's entries. */
   readonly id: number;
@@ -56,6 +74,8 @@ export interface IndexRecord {
   readonly Backfilling?: boolean;
   /** Epoch ms when a transitional IndexStatus ends. */
   readonly statusUntil?: number;
+  /** Global indexes only. */
+  readonly contributorInsights?: ContributorInsightsSetting;
 }
 
 export type TableStatus = 'CREATING' | 'UPDATING' | 'DELETING' | 'ACTIVE' | 'ARCHIVING' | 'ARCHIVED' | 'INACCESSIBLE_ENCRYPTION_CREDENTIALS';
@@ -111,6 +131,7 @@ export interface TableRecord {
   readonly LatestStreamLabel?: string;
   /** Present while Time to Live is enabled. */
   readonly TimeToLive?: TimeToLiveSetting;
+  readonly contributorInsights?: ContributorInsightsSetting;
   readonly SSEDescription?: SseDescription;
   readonly TableClass: TableClass;
   readonly TableClassLastUpdate?: number;

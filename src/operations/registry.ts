@@ -45,4 +45,7 @@ export const findOperation = operationTable({
   ExecuteTransaction: async () => (await import('./partiql/execute-transaction.js')).executeTransaction,
   TransactWriteItems: async () => (await import('./items/transact-write-items.js')).transactWriteItems,
   TransactGetItems: async () => (await import('./items/transact-get-items.js')).transactGetItems,
+  UpdateContributorInsights: async () => (await import('./insights/update-contributor-insights.js')).updateContributorInsights,
+  DescribeContributorInsights: async () => (await import('./insights/describe-contributor-insights.js')).describeContributorInsights,
+  ListContributorInsights: async () => (await import('./insights/list-contributor-insights.js')).listContributorInsights,
 });

@@ -22,6 +22,7 @@ import { Lease } from '../engine/leases.js';
 import { startMetricsJob } from '../features/metrics/metrics-job.js';
 import { startAlarmEvaluator } from '../features/alarms/alarm-evaluator.js';
 import { startAutoScaler } from '../features/autoscaling/scaler.js';
+import { startInsightsJob } from '../features/insights/insights-job.js';
 
 export interface RunningServer {
   /** e.g. http://127.0.0.1:8000 */
@@ -80,7 +81,15 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     // One sweeper among all the processes and nodes on this store; another takes over within the lease's length if it dies.
     new Lease(storage, 'ttl-sweeper', Math.max(2000, 3 * config.ttlIntervalMs)),
   );
-  const alarmEvaluator = startAlarmEvaluator(services);
+  const insightsJob =
+    services.insights && startInsightsJob(storage, services.insights, config, (error) => logger.warn({ err: error }, 'contributor insights: flush failed'));
+  // The background work, stopped in this order; the metrics recorder last, so what the others recorded is flushed.
+  const jobs: { stop(): Promise<void> }[] = [sweeper, startAlarmEvaluator(services), startAutoScaler(services), ...(metricsJob ? [metricsJob] : []), ...(insightsJob ? [insightsJob] : [])];
+  const stopJobs = async () => {
+    for (const job of jobs) await job.stop();
+    await recorder?.stop();
+    await members?.stop();
+  };
   const listener = createHttpServer({ services, logger });
   const { server } = listener;
   try {
@@ -92,15 +101,10 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       });
     });
   } catch (error) {
-    await sweeper.stop();
-    await alarmEvaluator.stop();
-    await metricsJob?.stop();
-    await recorder?.stop();
-    await members?.stop();
+    await stopJobs();
     await storage.close();
     throw error;
   }
-  const scaler = startAutoScaler(services);
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   let stopping: ReturnType<typeof stopServing> | undefined;
@@ -113,13 +117,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       const { closed } = stopping;
       closing ??= (async () => {
         await closed;
-        await sweeper.stop();
-        await alarmEvaluator.stop();
-        await scaler.stop();
-        await metricsJob?.stop();
-        // Last, so what the others recorded is flushed.
-        await recorder?.stop();
-        await members?.stop();
+        await stopJobs();
         await catalog.stop();
         await storage.close();
       })();

@@ -28,6 +28,8 @@ export interface Target {
   readonly index?: string;
   /** The partition key value (or values) the request reads or writes, when it has one. */
   readonly partition?: unknown;
+  /** The sort key value, when the request names one item of a table with a sort key (Contributor Insights counts it). */
+  readonly sort?: unknown;
 }
 
 export interface ThroughputLimits {
@@ -44,11 +46,11 @@ export interface ThroughputLimits {
    * `units` (the least it will cost) taken at once from its table's and its
    * partition's buckets, so the batch's next entries see them gone.
    */
-  reserve(table: TableRecord, access: Access, partition: unknown, units: number): DynamoError | undefined;
+  reserve(table: TableRecord, access: Access, partition: unknown, units: number, sort?: unknown): DynamoError | undefined;
   /** Gives a reservation back once the batch has been charged what it consumed. */
   release(table: TableRecord, access: Access, partition: unknown, units: number): void;
   /** Batches, whose tables are charged once: what one entry consumed, out of its partition's bucket. */
-  chargePartition(table: TableRecord, access: Access, partition: unknown, units: number): void;
+  chargePartition(table: TableRecord, access: Access, partition: unknown, units: number, sort?: unknown): void;
 }
 
 /** `--capacity report`: counted and returned, never throttled (as DynamoDB Local). */

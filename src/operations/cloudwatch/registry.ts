@@ -17,6 +17,8 @@ export const findCloudWatchOperation = operationTable({
   DescribeAlarmsForMetric: async () => (await import('./describe-alarms-for-metric.js')).describeAlarmsForMetric,
   DeleteAlarms: async () => (await import('./delete-alarms.js')).deleteAlarms,
   SetAlarmState: async () => (await import('./set-alarm-state.js')).setAlarmState,
+  GetInsightRuleReport: async () => (await import('./get-insight-rule-report.js')).getInsightRuleReport,
+  DescribeInsightRules: async () => (await import('./describe-insight-rules.js')).describeInsightRules,
 });
 
 /**

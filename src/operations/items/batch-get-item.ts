@@ -22,6 +22,7 @@ import { CapacityByTable, DUPLICATE_KEYS, keyIdentity, requestEntries, requestIt
 import { checkKeyAttributePaths } from './key-paths.js';
 import { projectionOf } from './projection.js';
 import { jsonArray, splicedJson } from './spliced-json.js';
+import { countsAccess } from '../../features/insights/insight-counter.js';
 
 /** DynamoDB's limit on keys in one BatchGetItem call, over all its tables. */
 export const MAX_BATCH_GET_KEYS = 100;
@@ -165,7 +166,7 @@ export const batchGetItem = defineOperation<BatchGetItemRequest>({
     // Keys of a table (or partition) out of capacity are left unprocessed; when all are, the whole call is throttled.
     // Each admitted key holds the least a read costs while the next keys are asked.
     const leastUnits = (read: ResolvedRead) => readUnits(0, read.request.ConsistentRead === true);
-    const refusals = reads.map((read) => read.keys.map((key) => throughput.reserve(read.table, 'read', key.hash, leastUnits(read))));
+    const refusals = reads.map((read) => read.keys.map((key) => throughput.reserve(read.table, 'read', key.hash, leastUnits(read), key.range)));
     const refused = refusals.flat();
     const releaseAll = () =>
       reads.forEach((read, r) => read.keys.forEach((key, i) => refusals[r]![i] === undefined && throughput.release(read.table, 'read', key.hash, leastUnits(read))));
@@ -173,9 +174,11 @@ export const batchGetItem = defineOperation<BatchGetItemRequest>({
     const { responses, unprocessed, capacity, consumed } = await context.services.storage
       .read((tx) => answer(reads, (key) => tx.get(key), (r, i) => refusals[r]![i] !== undefined))
       .finally(releaseAll);
-    if (throughput.enforcing) {
-      capacity.charge(throughput, 'read');
-      for (const [r, i, units] of consumed) throughput.chargePartition(reads[r]!.table, 'read', reads[r]!.keys[i]!.hash, units);
+    capacity.charge(throughput, 'read');
+    // Per key only where a partition's bucket or Contributor Insights needs it.
+    for (const [r, i, units] of consumed) {
+      const { table, keys } = reads[r]!;
+      if (throughput.enforcing || countsAccess(table)) throughput.chargePartition(table, 'read', keys[i]!.hash, units, keys[i]!.range);
     }
     const tables: Record<string, string> = Object.create(null);
     for (const [name, texts] of Object.entries(responses)) tables[name] = jsonArray(texts);

@@ -20,6 +20,7 @@ import {
 } from './item-operation.js';
 import { CapacityByTable, DUPLICATE_KEYS, keyIdentity, requestEntries, requestItemsMember } from './batch-request.js';
 import { own } from '../../model/own-property.js';
+import { countsAccess } from '../../features/insights/insight-counter.js';
 
 /** DynamoDB's limit on write requests per table entry (Coral's map value constraint). */
 export const MAX_BATCH_WRITE_REQUESTS = 25;
@@ -121,7 +122,7 @@ export const batchWriteItem = defineOperation<BatchWriteItemRequest>({
     const { throughput } = context.services;
     // Writes to a table (or partition) out of capacity are left unprocessed, each admitted one holding a unit
     // while the next are asked; when all are refused, the whole call is throttled.
-    const refusals = planned.map(({ table, key }) => throughput.reserve(table, 'write', key.hash, 1));
+    const refusals = planned.map(({ table, key }) => throughput.reserve(table, 'write', key.hash, 1, key.range));
     const admitted = planned.filter((_, i) => refusals[i] === undefined);
     if (admitted.length === 0) throw refusals[0]!;
     // A failed batch writes nothing and consumes nothing: its reservations go back.
@@ -136,8 +137,9 @@ export const batchWriteItem = defineOperation<BatchWriteItemRequest>({
     admitted.forEach(({ name, table, key }, i) => {
       const outcome = outcomes[i]!;
       capacity.of(table).addWrite(outcome);
-      if (throughput.enforcing) {
-        throughput.chargePartition(table, 'write', key.hash, writeUnits(Math.max(outcome.oldSize, outcome.newSize)));
+      // Per entry only where a partition's bucket or Contributor Insights needs it.
+      if (throughput.enforcing || countsAccess(table)) {
+        throughput.chargePartition(table, 'write', key.hash, writeUnits(Math.max(outcome.oldSize, outcome.newSize)), key.range);
         throughput.release(table, 'write', key.hash, 1);
       }
       const collection = itemCollectionMetrics(table, key, request.ReturnItemCollectionMetrics, outcome.collectionSizeBytes);

@@ -45,7 +45,7 @@ export const getItem = defineOperation<GetItemRequest>({
     // Before the key is matched to the schema (DynamoDB Local 3.3.1).
     checkKeyAttributePaths(table, projection?.paths ?? []);
     const key = resolveKey(table, keyValues);
-    const target = { partition: key.hash };
+    const target = { partition: key.hash, sort: key.range };
     context.services.throughput.admit(table, 'read', target);
     const stored = await context.services.items.getStored(table, key);
     const usage = new CapacityUsage().addTable(readUnits(stored?.size ?? 0, request.ConsistentRead === true));

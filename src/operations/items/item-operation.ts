@@ -82,7 +82,7 @@ export interface ConditionalWriteRequest extends ConditionalRequest {
  */
 export async function limitedWrite(context: OperationContext, table: TableRecord, key: PrimaryKey, write: () => Promise<WriteOutcome>): Promise<WriteOutcome> {
   const { throughput } = context.services;
-  const target = { partition: key.hash };
+  const target = { partition: key.hash, sort: key.range };
   throughput.admit(table, 'write', target);
   try {
     const outcome = await write();

@@ -72,7 +72,7 @@ export function transactionCanceled(reasons: readonly CancellationReason[]): Dyn
  * None for the others (the TransactWriteItems API reference lists both codes).
  */
 export function admitTransaction(throughput: ThroughputLimits, access: Access, targets: readonly ItemTarget[]): void {
-  const refusals = targets.map(({ table, key }) => throughput.refusal(table, access, { partition: key.hash }));
+  const refusals = targets.map(({ table, key }) => throughput.refusal(table, access, { partition: key.hash, sort: key.range }));
   if (refusals.some((refusal) => refusal !== undefined)) throw transactionCanceled(refusals.map(cancellationReason));
 }
 
