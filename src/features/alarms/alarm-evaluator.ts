@@ -14,6 +14,7 @@
  */
 import type { Services } from '../../engine/services.js';
 import { Lease } from '../../engine/leases.js';
+import { startPeriodicJob, type PeriodicJob } from '../../engine/periodic-job.js';
 import { periodData, statisticOf } from '../metrics/metric-query.js';
 import { seriesText } from '../metrics/metric-series.js';
 import { unitOf } from '../metrics/dynamodb-metrics.js';
@@ -22,10 +23,6 @@ import { readAllAlarms } from './alarm-store.js';
 import { effectiveTreatment, judge, type AlarmDatapoint } from './alarm-rules.js';
 import { stateReason, stateReasonData } from './state-reason.js';
 import { announce, writeState } from './state-change.js';
-
-export interface AlarmEvaluator {
-  stop(): Promise<void>;
-}
 
 /** The alarm's datapoints over its evaluation periods at `now`, and those periods' starts (newest first). */
 async function evaluationData(services: Services, alarm: AlarmRecord, now: number): Promise<{ datapoints: AlarmDatapoint[]; periodStarts: number[] }> {
@@ -56,35 +53,21 @@ export async function evaluateAlarm(services: Services, alarm: AlarmRecord, now:
   if (change !== undefined) announce(services, change);
 }
 
-export function startAlarmEvaluator(services: Services): AlarmEvaluator {
+export function startAlarmEvaluator(services: Services): PeriodicJob {
   const { storage, config, logger } = services;
-  // Another process takes over within this once the holder stops renewing.
-  const lease = new Lease(storage, 'alarms', Math.max(2000, 3 * config.alarmIntervalMs));
-  let stopped = false;
-  let running: Promise<void> | undefined;
-  const round = async () => {
-    if (!(await lease.hold())) return;
-    const alarms = await storage.read((tx) => readAllAlarms(tx));
-    const now = Date.now();
-    for (const alarm of alarms) {
-      if (stopped) return;
-      // One alarm that cannot be evaluated (a store failure) does not stop the others.
-      await evaluateAlarm(services, alarm, now).catch((error: unknown) => logger.warn({ err: error, alarm: alarm.AlarmName }, 'alarm evaluation failed'));
-    }
-  };
-  const tick = () => {
-    running ??= round()
-      .catch((error: unknown) => logger.warn({ err: error }, 'alarm evaluation round failed'))
-      .finally(() => (running = undefined));
-  };
-  const timer = setInterval(tick, Math.max(1, config.alarmIntervalMs));
-  timer.unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-      await lease.release().catch(() => undefined);
+  return startPeriodicJob({
+    intervalMs: config.alarmIntervalMs,
+    // Another process takes over within this once the holder stops renewing.
+    lease: new Lease(storage, 'alarms', Math.max(2000, 3 * config.alarmIntervalMs)),
+    onError: (error) => logger.warn({ err: error }, 'alarm evaluation round failed'),
+    async round(stopped) {
+      const alarms = await storage.read((tx) => readAllAlarms(tx));
+      const now = Date.now();
+      for (const alarm of alarms) {
+        if (stopped()) return;
+        // One alarm that cannot be evaluated (a store failure) does not stop the others.
+        await evaluateAlarm(services, alarm, now).catch((error: unknown) => logger.warn({ err: error, alarm: alarm.AlarmName }, 'alarm evaluation failed'));
+      }
     },
-  };
+  });
 }

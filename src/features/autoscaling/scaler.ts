@@ -15,6 +15,7 @@
  */
 import type { Services } from '../../engine/services.js';
 import { Lease } from '../../engine/leases.js';
+import { startPeriodicJob, type PeriodicJob } from '../../engine/periodic-job.js';
 import { readTotals } from '../metrics/metric-store.js';
 import { DYNAMODB_NAMESPACE, seriesText, type Dimension } from '../metrics/metric-series.js';
 import { getTarget, listPolicies, listTargets, putTarget, trimActivities, type ScalableTargetRecord, type ScalingPolicyRecord } from './scaling-store.js';
@@ -92,30 +93,14 @@ async function scaleOnce(services: Services, stopped: () => boolean): Promise<vo
 }
 
 /** Runs a round every scaling period; without metrics (--metrics off) there is nothing to sample, and it runs none. */
-export function startAutoScaler(services: Services): { stop(): Promise<void> } {
+export function startAutoScaler(services: Services): PeriodicJob {
   if (!services.metrics.enabled) return { stop: () => Promise.resolve() };
   const period = Math.max(1, services.config.scalingPeriodMs);
-  const lease = new Lease(services.storage, 'autoscaling', Math.max(2000, 3 * period));
-  let stopped = false;
-  let running: Promise<void> | undefined;
-  const round = async () => {
-    if (stopped || !(await lease.hold())) return;
-    await scaleOnce(services, () => stopped);
-  };
-  const timer = setInterval(() => {
-    // A round still running when the next is due takes that one's place: samples measure the time they span.
-    // A round that fails (the store unreachable) leaves its work to the next one.
-    running ??= round()
-      .catch((error: unknown) => services.logger.warn({ err: error }, 'auto scaling round failed'))
-      .finally(() => (running = undefined));
-  }, period);
-  timer.unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-      await lease.release().catch(() => undefined);
-    },
-  };
+  // A round still running when the next is due takes that one's place: samples measure the time they span.
+  return startPeriodicJob({
+    intervalMs: period,
+    lease: new Lease(services.storage, 'autoscaling', Math.max(2000, 3 * period)),
+    onError: (error) => services.logger.warn({ err: error }, 'auto scaling round failed'),
+    round: (stopped) => scaleOnce(services, stopped),
+  });
 }

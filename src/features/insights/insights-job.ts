@@ -6,45 +6,36 @@
  */
 import type { Storage } from '../../storage/storage.js';
 import { Lease } from '../../engine/leases.js';
+import { startPeriodicJob, type PeriodicJob } from '../../engine/periodic-job.js';
 import { minuteOf } from '../metrics/metric-series.js';
 import type { InsightCounter } from './insight-counter.js';
 import { trimInsightData } from './insight-store.js';
 
 const TRIM_EVERY_MS = 60_000;
 
-export interface InsightsJob {
-  /** Stops the timer and adds what is left to storage. */
-  stop(): Promise<void>;
-}
-
 export function startInsightsJob(
   storage: Storage,
   counter: InsightCounter,
   config: { readonly metricsFlushMs: number; readonly metricsRetentionMs: number },
   onError: (error: unknown) => void,
-): InsightsJob {
+): PeriodicJob {
   // Asked once a minute, renewed past half its length: its holder keeps it while it lives.
   const lease = new Lease(storage, 'insights-trim', 3 * TRIM_EVERY_MS);
   let trimmedAt = 0;
-  const round = async () => {
-    await counter.flush();
-    const now = Date.now();
-    if (now - trimmedAt < TRIM_EVERY_MS) return;
-    trimmedAt = now;
-    if (await lease.hold()) await trimInsightData(storage, minuteOf(now - config.metricsRetentionMs));
-  };
-  let running: Promise<void> | undefined;
-  const timer = setInterval(() => {
-    running ??= round()
-      .catch(onError)
-      .finally(() => (running = undefined));
-  }, config.metricsFlushMs).unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-      await counter.flush().catch(onError);
-      await lease.release().catch(() => undefined);
+  return startPeriodicJob({
+    intervalMs: config.metricsFlushMs,
+    onError,
+    async round() {
+      await counter.flush();
+      const now = Date.now();
+      if (now - trimmedAt < TRIM_EVERY_MS) return;
+      trimmedAt = now;
+      if (await lease.hold()) await trimInsightData(storage, minuteOf(now - config.metricsRetentionMs));
     },
-  };
+    // What is left goes to storage; the trimmer's lease is given up for another process.
+    onStop: async () => {
+      await counter.flush();
+      await lease.release();
+    },
+  });
 }

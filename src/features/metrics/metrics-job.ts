@@ -8,43 +8,27 @@
 import type { Services } from '../../engine/services.js';
 import { storedTableRecords } from '../../engine/catalog.js';
 import { Lease } from '../../engine/leases.js';
+import { startPeriodicJob, type PeriodicJob } from '../../engine/periodic-job.js';
 import { trimMetricData } from './metric-store.js';
 import { minuteOf } from './metric-series.js';
 
 const MINUTE_MS = 60_000;
 
-export interface MetricsJob {
-  stop(): Promise<void>;
-}
-
-export function startMetricsJob(services: Services): MetricsJob {
+export function startMetricsJob(services: Services): PeriodicJob {
   const { storage, config, logger, metrics } = services;
-  const lease = new Lease(storage, 'metrics', 3 * MINUTE_MS);
-  let running: Promise<void> | undefined;
-  const round = async () => {
-    if (!(await lease.hold())) return;
-    const tables = await storage.read(storedTableRecords);
-    for (const table of tables) {
-      if (table.BillingMode !== 'PROVISIONED' || table.TableStatus === 'DELETING') continue;
-      metrics.provisioned(table, table.ProvisionedThroughput);
-      for (const index of table.GlobalSecondaryIndexes ?? []) metrics.provisioned(table, index.ProvisionedThroughput, index.IndexName);
-    }
-    await metrics.flush();
-    await trimMetricData(storage, minuteOf(Date.now() - config.metricsRetentionMs));
-  };
-  const tick = () => {
-    running ??= round()
-      .catch((error: unknown) => logger.warn({ err: error }, 'metrics upkeep failed'))
-      .finally(() => (running = undefined));
-  };
-  tick();
-  const timer = setInterval(tick, MINUTE_MS);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-      await lease.release().catch(() => undefined);
+  return startPeriodicJob({
+    intervalMs: MINUTE_MS,
+    lease: new Lease(storage, 'metrics', 3 * MINUTE_MS),
+    now: true,
+    onError: (error) => logger.warn({ err: error }, 'metrics upkeep failed'),
+    async round() {
+      for (const table of await storage.read(storedTableRecords)) {
+        if (table.BillingMode !== 'PROVISIONED' || table.TableStatus === 'DELETING') continue;
+        metrics.provisioned(table, table.ProvisionedThroughput);
+        for (const index of table.GlobalSecondaryIndexes) metrics.provisioned(table, index.ProvisionedThroughput, index.IndexName);
+      }
+      await metrics.flush();
+      await trimMetricData(storage, minuteOf(Date.now() - config.metricsRetentionMs));
     },
-  };
+  });
 }
