@@ -81,15 +81,24 @@ type LimitType = 'ProvisionedThroughputExceeded' | 'MaxOnDemandThroughputExceede
 
 /**
  * The error with DynamoDB's ThrottlingReasons member (reason: resource type,
- * operation, limit; resource: the table's or index's ARN).
+ * operation, limit; resource: the table's or index's ARN). Under load a
+ * refusal is as common as an answer (a throttled batch refuses entry by
+ * entry), so it is made without a stack trace, which costs more than the
+ * rest of the refusal.
  */
 function throttled(table: TableRecord, access: Access, limit: LimitType, index?: IndexRecord): DynamoError {
   const provisioned = table.BillingMode === 'PROVISIONED';
   const reason = `${index === undefined ? 'Table' : 'Index'}${access === 'read' ? 'Read' : 'Write'}${limit}`;
   const resource = index === undefined ? tableArn(table) : `${tableArn(table)}/index/${index.IndexName}`;
   const extra = { ThrottlingReasons: [{ reason, resource }] };
-  if (!provisioned) return new DynamoError('ThrottlingException', ON_DEMAND_EXCEEDED, extra);
-  return new DynamoError('ProvisionedThroughputExceededException', index === undefined ? TABLE_EXCEEDED : INDEX_EXCEEDED, extra);
+  const traces = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    if (!provisioned) return new DynamoError('ThrottlingException', ON_DEMAND_EXCEEDED, extra);
+    return new DynamoError('ProvisionedThroughputExceededException', index === undefined ? TABLE_EXCEEDED : INDEX_EXCEEDED, extra);
+  } finally {
+    Error.stackTraceLimit = traces;
+  }
 }
 
 /** A rate a table or global index is held to (units a second), whether it keeps a burst, and the limit its refusals name. */
@@ -122,12 +131,23 @@ function indexUnits(index: IndexRecord): (usage: CapacityUsage) => number {
   return (usage) => usage.globalIndexUnits().get(index.IndexName) ?? 0;
 }
 
-/** A partition key value (or a multi-attribute key's values) as the name of its bucket; strings and numbers without JSON. */
-function partitionText(value: unknown): string {
+/**
+ * The partition buckets of one table (or global index) and kind of access,
+ * by key value: a string or number key by its text as it came (no string is
+ * built per request), anything else (binary, multi-attribute keys) by its JSON.
+ */
+interface PartitionBuckets {
+  readonly S: Map<string, TokenBucket>;
+  readonly N: Map<string, TokenBucket>;
+  readonly other: Map<string, TokenBucket>;
+}
+
+/** The map a partition key value's bucket is in, and its name there. */
+function partitionSlot(buckets: PartitionBuckets, value: unknown): [Map<string, TokenBucket>, string] {
   const single = value as { readonly S?: unknown; readonly N?: unknown };
-  if (typeof single.S === 'string') return `S${single.S}`;
-  if (typeof single.N === 'string') return `N${single.N}`;
-  return JSON.stringify(value);
+  if (typeof single.S === 'string') return [buckets.S, single.S];
+  if (typeof single.N === 'string') return [buckets.N, single.N];
+  return [buckets.other, JSON.stringify(value)];
 }
 
 /**
@@ -139,7 +159,7 @@ function partitionText(value: unknown): string {
 interface Plan {
   readonly shares: number;
   readonly limited: readonly Drawn[];
-  readonly partitionPrefix: string;
+  readonly partitions: PartitionBuckets;
   readonly partitionError: () => DynamoError;
   /** What of a request's consumption its partition pays: what its table's or index's bucket pays. */
   readonly units: (usage: CapacityUsage) => number;
@@ -156,7 +176,10 @@ interface Drawn {
 export class EnforcedLimits implements ThroughputLimits {
   readonly enforcing = true;
   private readonly buckets = new Map<string, TokenBucket>();
-  private readonly partitions = new Map<string, TokenBucket>();
+  /** Every table's and index's partition buckets, by `${table id}/${index id}/${access}`, kept across plans. */
+  private readonly partitionSets = new Map<string, PartitionBuckets>();
+  /** How many partition buckets there are: at most MAX_PARTITION_BUCKETS. */
+  private partitionCount = 0;
   private readonly plans = new WeakMap<TableRecord, Map<string, Plan>>();
 
   constructor(
@@ -189,7 +212,7 @@ export class EnforcedLimits implements ThroughputLimits {
     const plan: Plan = {
       shares,
       limited,
-      partitionPrefix: `${table.id}/${source?.id ?? ''}/${access}/`,
+      partitions: this.partitionsOf(`${table.id}/${source?.id ?? ''}/${access}`),
       partitionError: () => throttled(table, access, 'KeyRangeThroughputExceeded', source),
       units,
     };
@@ -217,26 +240,42 @@ export class EnforcedLimits implements ThroughputLimits {
     return { bucket, own, error: () => throttled(table, access, limit.limit, index), units };
   }
 
-  /** The bucket of one partition key value, made at the partition limit on first use. */
+  private partitionsOf(name: string): PartitionBuckets {
+    let found = this.partitionSets.get(name);
+    if (found === undefined) this.partitionSets.set(name, (found = { S: new Map(), N: new Map(), other: new Map() }));
+    return found;
+  }
+
+  /**
+   * The bucket of one partition key value, made at the partition limit on
+   * first use; beyond MAX_PARTITION_BUCKETS the oldest of its map goes.
+   */
   private partitionBucket(plan: Plan, access: Access, partition: unknown, now: number): TokenBucket {
-    const key = plan.partitionPrefix + partitionText(partition);
+    const [buckets, name] = partitionSlot(plan.partitions, partition);
     const rate = PARTITION_RATE[access] / plan.shares;
-    let bucket = this.partitions.get(key);
+    let bucket = buckets.get(name);
     if (bucket === undefined) {
-      this.partitions.set(key, (bucket = new TokenBucket(rate, rate, now)));
-      if (this.partitions.size > MAX_PARTITION_BUCKETS) this.partitions.delete(this.partitions.keys().next().value!);
+      buckets.set(name, (bucket = new TokenBucket(rate, rate, now)));
+      if (++this.partitionCount > MAX_PARTITION_BUCKETS) {
+        buckets.delete(buckets.keys().next().value!);
+        this.partitionCount--;
+      }
     } else {
       bucket.resize(rate, rate, now);
     }
     return bucket;
   }
 
+  /** The refusal of a request drawing on the plan's buckets and, when it names one, its partition's. */
+  private refused(plan: Plan, partition: TokenBucket | undefined, now: number): DynamoError | undefined {
+    for (const { bucket, error } of plan.limited) if (!bucket.admits(now)) return error();
+    return partition !== undefined && !partition.admits(now) ? plan.partitionError() : undefined;
+  }
+
   refusal(table: TableRecord, access: Access, target?: Target): DynamoError | undefined {
     const now = this.now();
     const plan = this.plan(table, access, target, now);
-    for (const { bucket, error } of plan.limited) if (!bucket.admits(now)) return error();
-    if (target?.partition !== undefined && !this.partitionBucket(plan, access, target.partition, now).admits(now)) return plan.partitionError();
-    return undefined;
+    return this.refused(plan, target?.partition === undefined ? undefined : this.partitionBucket(plan, access, target.partition, now), now);
   }
 
   admit(table: TableRecord, access: Access, target?: Target): void {
@@ -245,20 +284,24 @@ export class EnforcedLimits implements ThroughputLimits {
   }
 
   reserve(table: TableRecord, access: Access, partition: unknown, units: number): DynamoError | undefined {
-    const refusal = this.refusal(table, access, { partition });
-    if (refusal === undefined) this.take(table, access, partition, units);
+    const now = this.now();
+    const plan = this.plan(table, access, undefined, now);
+    const bucket = this.partitionBucket(plan, access, partition, now);
+    const refusal = this.refused(plan, bucket, now);
+    if (refusal === undefined) this.draw(plan, bucket, units, now);
     return refusal;
   }
 
   release(table: TableRecord, access: Access, partition: unknown, units: number): void {
-    this.take(table, access, partition, -units);
-  }
-
-  private take(table: TableRecord, access: Access, partition: unknown, units: number): void {
     const now = this.now();
     const plan = this.plan(table, access, undefined, now);
+    this.draw(plan, this.partitionBucket(plan, access, partition, now), -units, now);
+  }
+
+  /** Takes `units` (given back when negative) from the table's own bucket and the partition's. */
+  private draw(plan: Plan, partition: TokenBucket, units: number, now: number): void {
     for (const { bucket, own } of plan.limited) if (own) bucket.take(units, now);
-    this.partitionBucket(plan, access, partition, now).take(units, now);
+    partition.take(units, now);
   }
 
   chargePartition(table: TableRecord, access: Access, partition: unknown, units: number): void {

@@ -48,7 +48,8 @@ export class MeteredLimits implements ThroughputLimits {
   }
 
   reserve(table: TableRecord, access: Access, partition: unknown, units: number, sort?: unknown): DynamoError | undefined {
-    return this.counted(table, access, this.limits.reserve(table, access, partition, units), { partition, sort });
+    const refusal = this.limits.reserve(table, access, partition, units);
+    return refusal === undefined ? undefined : this.counted(table, access, refusal, { partition, sort });
   }
 
   release(table: TableRecord, access: Access, partition: unknown, units: number): void {
