@@ -12,6 +12,7 @@ import {
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
+  UpdateTimeToLiveCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { CloudWatchClient, GetMetricDataCommand, GetMetricStatisticsCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
@@ -23,7 +24,7 @@ import { createLogger } from '../../src/logger.js';
 import { parseConfig } from '../../src/cli.js';
 import type { Config } from '../../src/config.js';
 
-const CONFIG = { capacity: 'enforce', burstSeconds: 1, metricsFlushMs: 100 } as const;
+const CONFIG = { capacity: 'enforce', burstSeconds: 1, metricsFlushMs: 100, ttlIntervalMs: 100 } as const;
 
 function cloudWatch(endpoint: string): CloudWatchClient {
   return new CloudWatchClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' }, maxAttempts: 1 });
@@ -165,6 +166,21 @@ describeEachBackend(
       assert.ok(sample(text, 'aws_dynamodb_user_errors_total', { region: 'us-east-1' })! >= 1);
       // A failed condition is not a user error of its table: UserErrors has no table at all.
       assert.equal(sample(text, 'aws_dynamodb_user_errors_total', { table_name: TableName }), undefined);
+    });
+
+    test('items Time to Live deletes are counted in TimeToLiveDeletedItemCount', async () => {
+      const { ddb, endpoint } = target();
+      const TableName = await provisionedTable(ddb, 1000);
+      await ddb.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { Enabled: true, AttributeName: 'expires' } }));
+      const past = String(Math.floor(Date.now() / 1000) - 60);
+      for (const pk of ['a', 'b']) await ddb.send(new PutItemCommand({ TableName, Item: { pk: { S: pk }, expires: { N: past } } }));
+      await ddb.send(new PutItemCommand({ TableName, Item: { pk: { S: 'kept' } } }));
+      let deleted: number | undefined;
+      for (const deadline = Date.now() + 20_000; Date.now() < deadline && deleted !== 2; ) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        deleted = sample(await scrape(endpoint), 'aws_dynamodb_time_to_live_deleted_item_count_total', { table_name: TableName });
+      }
+      assert.equal(deleted, 2);
     });
 
     test('bad CloudWatch requests get CloudWatch errors', async () => {
