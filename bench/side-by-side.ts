@@ -1,0 +1,94 @@
+/**
+ * `node dist/bench/side-by-side.js --targets a,b [--rate n] [--rounds n] [--seconds n]`:
+ * two servers measured at the same time under the same paced GetItem load
+ * (`rate` requests a second each, below saturation), so a slow phase of the
+ * machine, which moves one server's CPU per request by ±20 % from one window
+ * to the next, falls on both alike. Each round reports both servers' CPU per
+ * request and their ratio; the median ratio is the comparison. An A/A run
+ * (the same target twice) shows what the arrangement itself favours.
+ */
+import { parseArgs } from 'node:util';
+import { Client } from './lib/client.js';
+import { treeCpuSeconds } from './lib/proc.js';
+import { median } from './lib/stats.js';
+import { start, TARGETS, type Running, type TargetName } from './targets.js';
+
+const TABLE = 'side_bench';
+const ITEMS = 5000;
+const CONNECTIONS = 8;
+const TICK_MS = 10;
+
+interface Side {
+  readonly name: TargetName;
+  readonly server: Running;
+  readonly client: Client;
+}
+
+async function prepare(name: TargetName, port: number): Promise<Side> {
+  const target = TARGETS.find((t) => t.name === name);
+  if (target === undefined) throw new Error(`unknown target ${name}`);
+  const server = await start(target, port);
+  const client = new Client(server.endpoint, CONNECTIONS);
+  await client.call('CreateTable', {
+    TableName: TABLE,
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    BillingMode: 'PAY_PER_REQUEST',
+  });
+  for (let i = 0; i < ITEMS; i += 25) {
+    const items = Array.from({ length: 25 }, (_, j) => ({ PutRequest: { Item: { pk: { S: `k${i + j}` }, pad: { S: 'x'.repeat(100) } } } }));
+    await client.call('BatchWriteItem', { RequestItems: { [TABLE]: items } });
+  }
+  return { name, server, client };
+}
+
+/** `rate` GetItems a second, sent in a burst every tick, for `seconds`; the count answered. */
+async function pace(side: Side, rate: number, seconds: number): Promise<number> {
+  const until = performance.now() + seconds * 1000;
+  const perTick = Math.max(1, Math.round((rate * TICK_MS) / 1000));
+  let sent = 0;
+  while (performance.now() < until) {
+    const tick = performance.now();
+    await Promise.all(
+      Array.from({ length: perTick }, async () => {
+        const reply = await side.client.send('GetItem', JSON.stringify({ TableName: TABLE, Key: { pk: { S: `k${sent++ % ITEMS}` } } }));
+        if (reply.status !== 200) throw new Error(`GetItem answered ${reply.status}: ${reply.body}`);
+      }),
+    );
+    const left = TICK_MS - (performance.now() - tick);
+    if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
+  }
+  return sent;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { targets: { type: 'string' }, rate: { type: 'string' }, rounds: { type: 'string' }, seconds: { type: 'string' } } });
+  const names = (values.targets ?? 'dynalith-uncounted,dynalith-capacity').split(',') as TargetName[];
+  if (names.length !== 2) throw new Error('--targets names two targets');
+  const rate = Number(values.rate ?? 2500);
+  const rounds = Number(values.rounds ?? 8);
+  const seconds = Number(values.seconds ?? 4);
+  const sides: Side[] = [];
+  try {
+    for (const [k, name] of names.entries()) sides.push(await prepare(name, 8271 + k));
+    await Promise.all(sides.map((side) => pace(side, rate, 1)));
+    const ratios: number[] = [];
+    console.log(`| round | ${names[0]} CPU µs/req | ${names[1]} CPU µs/req | ratio |`);
+    console.log('|--:|--:|--:|--:|');
+    for (let round = 1; round <= rounds; round++) {
+      const before = sides.map((side) => treeCpuSeconds(side.server.pid));
+      const answered = await Promise.all(sides.map((side) => pace(side, rate, seconds)));
+      const perRequest = sides.map((side, k) => ((treeCpuSeconds(side.server.pid) - before[k]!) / answered[k]!) * 1e6);
+      ratios.push(perRequest[1]! / perRequest[0]!);
+      console.log(`| ${round} | ${perRequest[0]!.toFixed(1)} | ${perRequest[1]!.toFixed(1)} | ${ratios[ratios.length - 1]!.toFixed(3)} |`);
+    }
+    console.log(`\nmedian ratio ${names[1]} / ${names[0]}: ${median(ratios).toFixed(3)} (${rate} GetItem/s each, ${rounds} rounds of ${seconds} s)`);
+  } finally {
+    for (const side of sides) {
+      await side.client.close();
+      await side.server.stop();
+    }
+  }
+}
+
+await main();
