@@ -15,7 +15,7 @@ import { DEFAULT_CONFIG } from '../config.js';
 import { addCounters, addSpreadCounters, counterSlot, readCounters, readSpreadCounters, touchSpreadCounters, type Counters } from './counters.js';
 import { maintainIndexes, tableIndexes, type IndexWrite } from './indexes.js';
 import { itemKey } from './item-key.js';
-import { itemChangeHook, type ChangeOrigin, type ItemChangeHook } from '../features/item-change-hooks.js';
+import { CHANGE_LOG_READERS, itemChangeHook, type ChangeOrigin, type ItemChangeHook } from '../features/item-change-hooks.js';
 import { collectionPrefix, indexStatsKey, tableStatsKey } from './keyspace.js';
 import { partitionStart } from './key-layout.js';
 import { readIdempotencyRecord, writeIdempotencyRecord, type IdempotencyClaim } from './idempotency.js';
@@ -82,9 +82,9 @@ export interface ItemStoreLimits {
   readonly streamRetentionMs: number;
 }
 
-/** Whether writes to the table must see the old item whatever the apply step does: for its index entries, stream record or TTL entry. */
+/** Whether writes to the table must see the old item whatever the apply step does: for its index entries, change log record or TTL entry. */
 function tableReadsOld(table: TableRecord): boolean {
-  return tableIndexes(table).maintained.length > 0 || table.StreamSpecification?.StreamEnabled === true || table.TimeToLive !== undefined;
+  return tableIndexes(table).maintained.length > 0 || CHANGE_LOG_READERS.some((reader) => reader.wants(table)) || table.TimeToLive !== undefined;
 }
 
 function collectionKey(table: TableRecord, key: PrimaryKey): Uint8Array {

@@ -90,6 +90,13 @@ export interface TimeToLiveSetting {
   readonly AttributeName: string;
 }
 
+/** A table's point-in-time recovery while it is enabled (features/pitr/). */
+export interface PointInTimeRecoverySetting {
+  readonly RecoveryPeriodInDays: number;
+  /** Epoch ms PITR was last switched on: the recovery window never starts before it. */
+  readonly enabledAt: number;
+}
+
 export interface SseDescription {
   readonly Status: 'ENABLED' | 'ENABLING' | 'DISABLED' | 'DISABLING' | 'UPDATING';
   readonly SSEType?: 'KMS' | 'AES256';
@@ -132,6 +139,8 @@ export interface TableRecord {
   /** Present while Time to Live is enabled. */
   readonly TimeToLive?: TimeToLiveSetting;
   readonly contributorInsights?: ContributorInsightsSetting;
+  /** Present while point-in-time recovery is enabled. */
+  readonly pointInTimeRecovery?: PointInTimeRecoverySetting;
   readonly SSEDescription?: SseDescription;
   readonly TableClass: TableClass;
   readonly TableClassLastUpdate?: number;

@@ -48,4 +48,6 @@ export const findOperation = operationTable({
   UpdateContributorInsights: async () => (await import('./insights/update-contributor-insights.js')).updateContributorInsights,
   DescribeContributorInsights: async () => (await import('./insights/describe-contributor-insights.js')).describeContributorInsights,
   ListContributorInsights: async () => (await import('./insights/list-contributor-insights.js')).listContributorInsights,
+  UpdateContinuousBackups: async () => (await import('./backups/update-continuous-backups.js')).updateContinuousBackups,
+  DescribeContinuousBackups: async () => (await import('./backups/describe-continuous-backups.js')).describeContinuousBackups,
 });

@@ -3,16 +3,13 @@
  * writers, trimming to the union of what its readers need, and dropping the
  * log of a deleted table once nobody needs it.
  */
-import { test, describe, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Item } from '../../src/model/attribute-value.js';
 import type { Storage } from '../../src/storage/storage.js';
-import { Catalog } from '../../src/engine/catalog.js';
 import { appendChange, readChanges, readLogHead, reserveSequence, trimChangeLogs, type ChangeLogReader } from '../../src/engine/change-log.js';
-import { DEFAULT_CONFIG } from '../../src/config.js';
 import { storageBackends } from '../helpers/harness.js';
-import { openTestStorage } from '../helpers/test-storage.js';
-import { createCatalogTable, TEST_NAMESPACE as NS } from '../helpers/catalog-table.js';
+import { freshCatalogs, createCatalogTable, TEST_NAMESPACE as NS } from '../helpers/catalog-table.js';
 
 
 const item = (pk: string, n: number): Item => ({ pk: { S: pk }, n: { N: String(n) } });
@@ -25,19 +22,7 @@ function reader(need: { fromSequence?: number; sinceMs?: number } | undefined): 
 
 for (const backend of storageBackends) {
   describe(`change log [${backend}]`, () => {
-    const opened: Array<() => Promise<void>> = [];
-    after(async () => {
-      for (const cleanup of opened) await cleanup();
-    });
-    async function setup() {
-      const { storage, cleanup } = await openTestStorage(backend);
-      const catalog = await Catalog.open(storage, DEFAULT_CONFIG);
-      opened.push(async () => {
-        await catalog.stop();
-        await cleanup();
-      });
-      return { storage, catalog };
-    }
+    const setup = freshCatalogs(backend);
 
     test('changes take increasing numbers from the log head; a reservation takes one no change has', async () => {
       const { storage, catalog } = await setup();
