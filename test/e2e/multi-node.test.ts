@@ -3,7 +3,8 @@
  * and `--workers 3` on one LMDB directory. What one process changes in the
  * catalog the others see on their next request, and concurrent conditional
  * writes and transactions spread over the processes stay exact (no lost
- * update, money conserved). The workers' suite also kills a worker mid-load.
+ * update, money conserved); a setting that makes writes log their changes
+ * (point-in-time recovery) holds on every node at once. The workers' suite also kills a worker mid-load.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,11 +15,13 @@ import {
   BatchWriteItemCommand,
   CreateTableCommand,
   DeleteTableCommand,
+  DescribeContinuousBackupsCommand,
   DescribeTableCommand,
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
   TransactWriteItemsCommand,
+  UpdateContinuousBackupsCommand,
   UpdateItemCommand,
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
@@ -31,6 +34,8 @@ import { startChild, type ChildServer } from '../helpers/child-server.js';
 import { openPostgresStorage } from '../../src/storage/postgres.js';
 import { openLmdbStorage } from '../../src/storage/lmdb.js';
 import { leaseKey } from '../../src/engine/keyspace.js';
+import { storedTableRecords } from '../../src/engine/catalog.js';
+import { readChanges } from '../../src/engine/change-log.js';
 import { prefixEnd } from '../../src/model/key-codec.js';
 import type { Storage } from '../../src/storage/storage.js';
 import { createStreamTable, readStream, streamsClient } from '../helpers/streams.js';
@@ -231,6 +236,30 @@ function describeSharedStore(title: string, skip: string | false, deploy: () => 
       } finally {
         streams.destroy();
       }
+    });
+
+    test('point-in-time recovery switched on at one node: every node logs its writes to the table, old items included', async () => {
+      const TableName = uniqueName('nodes_pitr');
+      await createTable(TableName, 0);
+      // Node 1 caches the table before PITR is on.
+      await node(1).send(new PutItemCommand({ TableName, Item: { pk: { S: 'a' }, v: { N: '0' } } }));
+      await node(0).send(new UpdateContinuousBackupsCommand({ TableName, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }));
+      const described = await node(2).send(new DescribeContinuousBackupsCommand({ TableName }));
+      assert.equal(described.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus, 'ENABLED');
+      for (let v = 1; v <= 3; v++) await node(v).send(new PutItemCommand({ TableName, Item: { pk: { S: 'a' }, v: { N: String(v) } } }));
+      const store = deployment!.store;
+      const changes = await store.read((tx) => {
+        const table = storedTableRecords(tx).find((record) => record.TableName === TableName)!;
+        return [...readChanges(tx, table.id, 0)];
+      });
+      assert.deepEqual(
+        changes.map((change) => [change.old?.v, change.new?.v].map((value) => (value as { N: string } | undefined)?.N)),
+        [
+          ['0', '1'],
+          ['1', '2'],
+          ['2', '3'],
+        ],
+      );
     });
 
     test('money transfers in transactions on every node conserve the total', async () => {
