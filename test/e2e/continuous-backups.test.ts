@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import {
   CreateTableCommand,
   DescribeContinuousBackupsCommand,
+  TagResourceCommand,
   UpdateContinuousBackupsCommand,
+  UpdateTableCommand,
   type ContinuousBackupsDescription,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
@@ -93,6 +95,17 @@ describeEachBackend('continuous backups', (target) => {
     assert.ok(again.EarliestRestorableDateTime!.getTime() > start);
   });
 
+  test('other changes of the table keep the setting', async () => {
+    const { ddb } = target();
+    const { name, arn } = await createTable(ddb);
+    const enabled = await update(ddb, name, true, 12);
+    await ddb.send(new UpdateTableCommand({ TableName: name, DeletionProtectionEnabled: true }));
+    await ddb.send(new TagResourceCommand({ ResourceArn: arn, Tags: [{ Key: 'k', Value: 'v' }] }));
+    const described = (await describe(ddb, name)).PointInTimeRecoveryDescription!;
+    assert.equal(described.RecoveryPeriodInDays, 12);
+    assert.equal(described.EarliestRestorableDateTime!.getTime(), enabled.PointInTimeRecoveryDescription!.EarliestRestorableDateTime!.getTime());
+  });
+
   test('the table may be named by its ARN', async () => {
     const { ddb } = target();
     const { name, arn } = await createTable(ddb);
@@ -111,7 +124,7 @@ describeEachBackend('continuous backups', (target) => {
     await assert.rejects(describe(ddb, elsewhere), { name: 'TableNotFoundException', message: `Table not found: ${elsewhere}` });
   });
 
-  test('RecoveryPeriodInDays must be 1 to 35, and the specification is required', async () => {
+  test('RecoveryPeriodInDays must be 1 to 35, the specification is required, TableName at most 1024 characters', async () => {
     const { ddb } = target();
     const { name } = await createTable(ddb);
     for (const period of [0, 36]) {
@@ -123,6 +136,11 @@ describeEachBackend('continuous backups', (target) => {
     await assert.rejects(ddb.send(new UpdateContinuousBackupsCommand({ TableName: name } as never)), {
       name: 'ValidationException',
       message: "1 validation error detected: Value null at 'pointInTimeRecoverySpecification' failed to satisfy constraint: Member must not be null",
+    });
+    // TableName is a name or an ARN: 1 to 1024 characters.
+    await assert.rejects(describe(ddb, 'x'.repeat(1025)), {
+      name: 'ValidationException',
+      message: `1 validation error detected: Value '${'x'.repeat(1025)}' at 'tableName' failed to satisfy constraint: Member must have length less than or equal to 1024`,
     });
     assert.deepEqual(await describe(ddb, name), DISABLED);
   });
