@@ -48,4 +48,9 @@ export const findOperation = operationTable({
   UpdateContributorInsights: async () => (await import('./insights/update-contributor-insights.js')).updateContributorInsights,
   DescribeContributorInsights: async () => (await import('./insights/describe-contributor-insights.js')).describeContributorInsights,
   ListContributorInsights: async () => (await import('./insights/list-contributor-insights.js')).listContributorInsights,
+  CreateBackup: async () => (await import('./backups/create-backup.js')).createBackup,
+  DescribeBackup: async () => (await import('./backups/describe-backup.js')).describeBackup,
+  ListBackups: async () => (await import('./backups/list-backups.js')).listBackups,
+  DeleteBackup: async () => (await import('./backups/delete-backup.js')).deleteBackup,
+  RestoreTableFromBackup: async () => (await import('./backups/restore-table-from-backup.js')).restoreTableFromBackup,
 });

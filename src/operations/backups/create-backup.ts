@@ -1,0 +1,60 @@
+/**
+ * CreateBackup: records the backup as CREATING with the table's definition;
+ * the background job (features/backups/backup-jobs.ts) copies one snapshot of
+ * the items and makes it AVAILABLE.
+ */
+import { randomBytes } from 'node:crypto';
+import { defineOperation } from '../operation.js';
+import { str, struct } from '../../protocol/shape.js';
+import { DynamoError } from '../../protocol/errors.js';
+import { TABLE_NAME_PATTERN } from '../common-shapes.js';
+import { parseTableArn } from '../tables/resource-arn.js';
+import { allocateBackupNumber, putBackup, type BackupRecord } from '../../features/backups/backup-store.js';
+import { backupArn, backupDetails } from '../../features/backups/backup-description.js';
+
+interface CreateBackupRequest {
+  readonly TableName: string;
+  readonly BackupName: string;
+}
+
+/** The API's BackupName: 3..255 of the table-name characters. */
+export const backupNameMember = str({ required: true, minLength: 3, maxLength: 255, pattern: TABLE_NAME_PATTERN });
+
+/**
+ * A missing table is TableNotFoundException "Table not found: <name>" (moto,
+ * and other emulators' recordings agree); a table being created, updated or
+ * deleted is TableInUseException (API reference: "A target table with the
+ * specified name is either being created or deleted.").
+ */
+export const createBackup = defineOperation<CreateBackupRequest>({
+  name: 'CreateBackup',
+  // TableName also takes the table's ARN (API reference), hence the longer limit.
+  shape: struct('CreateBackupInput', { TableName: str({ required: true, minLength: 1, maxLength: 1024 }), BackupName: backupNameMember }),
+  async execute(request, context) {
+    const { namespace, services } = context;
+    const name = request.TableName.startsWith('arn:') ? parseTableArn(request.TableName).name : request.TableName;
+    const table = services.catalog.get(namespace, name);
+    if (table === undefined) throw new DynamoError('TableNotFoundException', `Table not found: ${name}`);
+    if (table.TableStatus !== 'ACTIVE') throw new DynamoError('TableInUseException', `Table is in use: ${name}`);
+    const stats = await services.items.stats(table);
+    const createdAt = Date.now();
+    const BackupArn = backupArn(table, createdAt, randomBytes(4).toString('hex'));
+    const record = await services.storage.write((tx): BackupRecord => {
+      const created: BackupRecord = {
+        number: allocateBackupNumber(tx),
+        account: namespace.account,
+        region: namespace.region,
+        BackupArn,
+        BackupName: request.BackupName,
+        createdAt,
+        status: 'CREATING',
+        source: table,
+        itemCount: stats.itemCount,
+        sizeBytes: stats.sizeBytes,
+      };
+      putBackup(tx, created);
+      return created;
+    });
+    return { BackupDetails: backupDetails(record) };
+  },
+});
