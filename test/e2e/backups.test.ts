@@ -16,6 +16,7 @@ import {
   BatchWriteItemCommand,
   CreateBackupCommand,
   DeleteBackupCommand,
+  DeleteTableCommand,
   DescribeBackupCommand,
   DescribeTableCommand,
   ListBackupsCommand,
@@ -167,6 +168,24 @@ describeEachBackend('on-demand backups', (target) => {
     const exists = await errorOf(() => ddb.send(new RestoreTableFromBackupCommand({ BackupArn, TargetTableName: TableName })));
     assert.equal(exists.name, 'TableAlreadyExistsException');
     assert.equal(exists.message, `Table already exists: ${TableName}`);
+  });
+
+  test('a backup outlives its table and restores it; TableName may be the table ARN', async () => {
+    const { ddb } = target();
+    const TableName = await createTable(ddb, 'bkdropped');
+    await putMany(ddb, TableName, 10, (i) => ({ pk: { S: `k${i}` } }));
+    const { Table } = await ddb.send(new DescribeTableCommand({ TableName }));
+    const BackupArn = await backup(ddb, Table!.TableArn!);
+    await available(ddb, BackupArn);
+    assert.deepEqual((await listAll(ddb, { TableName: Table!.TableArn! })).summaries.map((summary) => summary.BackupArn), [BackupArn]);
+    await ddb.send(new DeleteTableCommand({ TableName }));
+    await waitFor('the deletion', () => errorOf(() => ddb.send(new DescribeTableCommand({ TableName }))), (error) => error.name === 'ResourceNotFoundException');
+    const { BackupDescription } = await ddb.send(new DescribeBackupCommand({ BackupArn }));
+    assert.equal(BackupDescription?.SourceTableDetails?.TableId, Table!.TableId);
+    await ddb.send(new RestoreTableFromBackupCommand({ BackupArn, TargetTableName: TableName }));
+    const restored = await activeTable(ddb, TableName);
+    assert.notEqual(restored.TableId, Table!.TableId);
+    assert.equal((await scanAll(ddb, TableName)).length, 10);
   });
 
   test('a backup taken while writes go on holds the table of one moment', async () => {

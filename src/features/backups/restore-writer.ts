@@ -17,6 +17,8 @@ import { readBackupItems } from './backup-copy.js';
 import { deleteRestoreMarker, type RestoreMarker } from './backup-store.js';
 
 const PAGE = 200;
+/** Progress is logged at most this often, and at the end. */
+const PROGRESS_EVERY_MS = 5000;
 
 async function currentTable(services: Services, marker: RestoreMarker): Promise<TableRecord | undefined> {
   await services.catalog.refreshIfStale();
@@ -51,6 +53,7 @@ export async function runRestore(services: Services, marker: RestoreMarker, stop
   if (table !== undefined && table.TableStatus === 'CREATING') {
     let after: Uint8Array | undefined;
     let written = 0;
+    let logged = Date.now();
     for (;;) {
       if (stopped()) return;
       const page = await readBackupItems(storage, marker.backupNumber, after, PAGE);
@@ -58,8 +61,12 @@ export async function runRestore(services: Services, marker: RestoreMarker, stop
       if (!(await writePage(services, marker, page.map((entry) => entry.value)))) break;
       written += page.length;
       after = page[page.length - 1]!.key;
-      logger.info({ table: marker.TableName, items: written }, 'restore progress');
+      if (Date.now() - logged >= PROGRESS_EVERY_MS) {
+        logged = Date.now();
+        logger.info({ table: marker.TableName, items: written }, 'restore in progress');
+      }
     }
+    logger.info({ table: marker.TableName, items: written }, 'restore written');
     const now = await currentTable(services, marker);
     if (now !== undefined && now.TableStatus === 'CREATING') {
       await catalog.update(

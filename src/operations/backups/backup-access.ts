@@ -3,6 +3,7 @@ import { DynamoError } from '../../protocol/errors.js';
 import { str } from '../../protocol/shape.js';
 import { readBackup, type BackupRecord } from '../../features/backups/backup-store.js';
 import type { OperationContext } from '../operation.js';
+import { parseTableArn } from '../tables/resource-arn.js';
 
 /** BackupArn's length limits, from the API reference. */
 export const backupArnMember = (required: boolean) => str({ required, minLength: 37, maxLength: 1024 });
@@ -21,4 +22,11 @@ export async function requireBackup({ namespace, services }: OperationContext, a
     throw new DynamoError('BackupNotFoundException', `Backup not found for the given BackupARN: ${arn}`);
   }
   return backup;
+}
+
+/** TableName as the backup operations take it: a name, or the table's ARN (API reference), hence up to 1024 characters. */
+export const tableNameOrArnMember = (required: boolean) => str({ required, minLength: 1, maxLength: 1024 });
+
+export function tableNameOf(nameOrArn: string): string {
+  return nameOrArn.startsWith('arn:') ? parseTableArn(nameOrArn).name : nameOrArn;
 }

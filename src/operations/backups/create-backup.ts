@@ -8,7 +8,7 @@ import { defineOperation } from '../operation.js';
 import { str, struct } from '../../protocol/shape.js';
 import { DynamoError } from '../../protocol/errors.js';
 import { TABLE_NAME_PATTERN } from '../common-shapes.js';
-import { parseTableArn } from '../tables/resource-arn.js';
+import { tableNameOf, tableNameOrArnMember } from './backup-access.js';
 import { allocateBackupNumber, putBackup, type BackupRecord } from '../../features/backups/backup-store.js';
 import { backupArn, backupDetails } from '../../features/backups/backup-description.js';
 
@@ -28,11 +28,10 @@ export const backupNameMember = str({ required: true, minLength: 3, maxLength: 2
  */
 export const createBackup = defineOperation<CreateBackupRequest>({
   name: 'CreateBackup',
-  // TableName also takes the table's ARN (API reference), hence the longer limit.
-  shape: struct('CreateBackupInput', { TableName: str({ required: true, minLength: 1, maxLength: 1024 }), BackupName: backupNameMember }),
+  shape: struct('CreateBackupInput', { TableName: tableNameOrArnMember(true), BackupName: backupNameMember }),
   async execute(request, context) {
     const { namespace, services } = context;
-    const name = request.TableName.startsWith('arn:') ? parseTableArn(request.TableName).name : request.TableName;
+    const name = tableNameOf(request.TableName);
     const table = services.catalog.get(namespace, name);
     if (table === undefined) throw new DynamoError('TableNotFoundException', `Table not found: ${name}`);
     if (table.TableStatus !== 'ACTIVE') throw new DynamoError('TableInUseException', `Table is in use: ${name}`);

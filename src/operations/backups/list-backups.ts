@@ -6,10 +6,9 @@
  */
 import { defineOperation } from '../operation.js';
 import { double, int, str, struct } from '../../protocol/shape.js';
-import { TABLE_NAME_PATTERN } from '../common-shapes.js';
 import { backupRecordKey, namespaceBackups, readBackups } from '../../features/backups/backup-store.js';
 import { backupSummary } from '../../features/backups/backup-description.js';
-import { backupArnMember } from './backup-access.js';
+import { backupArnMember, tableNameOf, tableNameOrArnMember } from './backup-access.js';
 
 interface ListBackupsRequest {
   readonly TableName?: string;
@@ -26,7 +25,7 @@ const MAX_LIMIT = 100;
 export const listBackups = defineOperation<ListBackupsRequest>({
   name: 'ListBackups',
   shape: struct('ListBackupsInput', {
-    TableName: str({ minLength: 3, maxLength: 1024, pattern: TABLE_NAME_PATTERN }),
+    TableName: tableNameOrArnMember(false),
     Limit: int({ min: 1, max: MAX_LIMIT }),
     TimeRangeLowerBound: double(),
     TimeRangeUpperBound: double(),
@@ -35,6 +34,7 @@ export const listBackups = defineOperation<ListBackupsRequest>({
   }),
   async execute(request, { namespace, services }) {
     const { account, region } = namespace;
+    const tableName = request.TableName === undefined ? undefined : tableNameOf(request.TableName);
     const range = namespaceBackups(account, region);
     const start = request.ExclusiveStartBackupArn === undefined ? range.start : Uint8Array.from([...backupRecordKey(account, region, request.ExclusiveStartBackupArn), 0]);
     const all = await services.storage.read((tx) => readBackups(tx, { start, end: range.end }));
@@ -45,7 +45,7 @@ export const listBackups = defineOperation<ListBackupsRequest>({
       (backup) =>
         userType &&
         backup.status !== 'DELETED' &&
-        (request.TableName === undefined || backup.source.TableName === request.TableName) &&
+        (tableName === undefined || backup.source.TableName === tableName) &&
         backup.createdAt / 1000 >= lower &&
         backup.createdAt / 1000 < upper,
     );
