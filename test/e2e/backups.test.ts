@@ -7,7 +7,7 @@
  * (LMDB) and a restore killed with SIGKILL finishes after the restart;
  * `dynalith check` knows what backups store.
  */
-import { describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +30,10 @@ import {
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import { clientFor, describeEachBackend, uniqueName } from '../helpers/harness.js';
+import { DEFAULT_CONFIG } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { startServer, type RunningServer } from '../../src/server/dynalith.js';
+import { freshPostgresUrl, postgresUrl } from '../helpers/postgres.js';
 import { createTable, errorOf, queryAll, type SimpleTable } from '../helpers/tables.js';
 import { runChild, startChild } from '../helpers/child-server.js';
 
@@ -303,6 +307,39 @@ describe('backups across restarts (LMDB)', () => {
       assert.doesNotMatch(checked.stdout, /unknown kind/);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('backups on two nodes [postgres]', { skip: postgresUrl === undefined }, () => {
+  let servers: RunningServer[] = [];
+  before(async () => {
+    const config = { ...DEFAULT_CONFIG, port: 0, logLevel: 'silent' as const, storageUrl: await freshPostgresUrl() };
+    servers = [await startServer(config, createLogger('silent')), await startServer(config, createLogger('silent'))];
+  });
+  after(async () => {
+    for (const server of servers) await server.close();
+  });
+
+  test('a backup asked of one node is seen and restored through the other', async () => {
+    const [a, b] = servers.map((server) => clientFor(server.endpoint)) as [DynamoDBClient, DynamoDBClient];
+    try {
+      const TableName = await createTable(a, 'bknodes', WITH_GSI);
+      await putMany(a, TableName, 300, (i) => ({ pk: { S: `k${i}` }, g: { N: String(i % 5) } }));
+      const BackupArn = await backup(a, TableName);
+      const seen = await available(b, BackupArn);
+      assert.equal(seen.SourceTableDetails?.ItemCount, 300);
+      const restored = uniqueName('bknodes_r');
+      await b.send(new RestoreTableFromBackupCommand({ BackupArn, TargetTableName: restored }));
+      const table = await activeTable(a, restored);
+      assert.equal(table.ItemCount, 300);
+      const g1 = await queryAll(a, { TableName: restored, IndexName: 'byG', KeyConditionExpression: 'g = :g', ExpressionAttributeValues: { ':g': { N: '1' } } });
+      assert.equal(g1.length, 60);
+      const listed = await listAll(b, { TableName });
+      assert.deepEqual(listed.summaries.map((summary) => summary.BackupArn), [BackupArn]);
+    } finally {
+      a.destroy();
+      b.destroy();
     }
   });
 });
