@@ -258,6 +258,10 @@ describeEachBackend('on-demand backups', (target) => {
     assert.deepEqual(g2.map((item) => item.pk!.S).sort(), source.filter((item) => item.g!.N === '2').map((item) => item.pk!.S).sort());
     assert.deepEqual(Object.keys(g2[0]!).sort(), ['g', 'pk'], 'the override projects keys only');
 
+    const unset = await errorOf(() => ddb.send(new RestoreTableFromBackupCommand({ BackupArn, TargetTableName: uniqueName('bkrestore_x'), BillingModeOverride: 'PROVISIONED', ProvisionedThroughputOverride: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } })));
+    assert.equal(unset.name, 'ValidationException');
+    assert.equal(unset.message, 'One or more parameter values were invalid: ProvisionedThroughput must be specified for index: byG');
+
     const plain = uniqueName('bkrestore_plain');
     await ddb.send(new RestoreTableFromBackupCommand({ BackupArn, TargetTableName: plain, GlobalSecondaryIndexOverride: [] }));
     const plainTable = await activeTable(ddb, plain);
@@ -281,6 +285,8 @@ describe('backups across restarts (LMDB)', () => {
       await available(ddb, BackupArn);
       const restored = uniqueName('bkrestart_r');
       await ddb.send(new RestoreTableFromBackupCommand({ BackupArn, TargetTableName: restored }));
+      // A second backup asked just before the kill: copied whole after the restart, never AVAILABLE half-copied.
+      const second = await backup(ddb, TableName, 'second');
       server.process.kill('SIGKILL');
       await server.exited();
       ddb.destroy();
@@ -290,6 +296,8 @@ describe('backups across restarts (LMDB)', () => {
       const { Table: early } = await ddb.send(new DescribeTableCommand({ TableName: restored }));
       assert.equal(early?.TableStatus, 'CREATING', 'the kill came before the restore ended');
       assert.equal(early?.RestoreSummary?.RestoreInProgress, true);
+      const pending = await ddb.send(new DescribeBackupCommand({ BackupArn: second }));
+      assert.equal(pending.BackupDescription?.BackupDetails?.BackupStatus, 'CREATING', 'the kill came before the copy ended');
       const { BackupDescription } = await ddb.send(new DescribeBackupCommand({ BackupArn }));
       assert.equal(BackupDescription?.BackupDetails?.BackupStatus, 'AVAILABLE');
       assert.equal(BackupDescription?.SourceTableDetails?.ItemCount, COUNT);
@@ -298,6 +306,12 @@ describe('backups across restarts (LMDB)', () => {
       assert.equal(table.RestoreSummary?.RestoreInProgress, false);
       const g3 = await queryAll(ddb, { TableName: restored, IndexName: 'byG', KeyConditionExpression: 'g = :g', ExpressionAttributeValues: { ':g': { N: '3' } } });
       assert.equal(g3.length, COUNT / 10);
+      const copied = await available(ddb, second);
+      assert.equal(copied.SourceTableDetails?.ItemCount, COUNT);
+      const fromSecond = uniqueName('bkrestart_s');
+      await ddb.send(new RestoreTableFromBackupCommand({ BackupArn: second, TargetTableName: fromSecond }));
+      assert.equal((await activeTable(ddb, fromSecond)).ItemCount, COUNT);
+      assert.equal((await scanAll(ddb, fromSecond)).length, COUNT);
       server.process.kill('SIGTERM');
       await server.exited();
       ddb.destroy();

@@ -107,6 +107,11 @@ export const restoreTableFromBackup = defineOperation<RestoreTableFromBackupRequ
       checkKeyOrder(index.KeySchema);
     }
     const sourceGsis = source.GlobalSecondaryIndexes.filter((index) => index.IndexStatus !== 'DELETING');
+    if (provisioned && request.GlobalSecondaryIndexOverride === undefined) {
+      // An on-demand table's indexes have no capacity to keep: a switch to provisioned must give theirs, as CreateTable must.
+      const unset = sourceGsis.find((index) => (index.ProvisionedThroughput?.ReadCapacityUnits ?? 0) === 0);
+      if (unset !== undefined) throw validation(`${INVALID}ProvisionedThroughput must be specified for index: ${unset.IndexName}`);
+    }
     const gsis = request.GlobalSecondaryIndexOverride?.map((index) => indexRecord(index, true)) ?? sourceGsis.map((index) => restoredIndex(index, provisioned));
     const lsis = request.LocalSecondaryIndexOverride?.map((index) => indexRecord(index, false)) ?? source.LocalSecondaryIndexes.map((index) => restoredIndex(index, provisioned));
     // Only the attributes some key still uses are defined, as CreateTable requires.
