@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import {
   BatchWriteItemCommand,
   CreateBackupCommand,
+  CreateTableCommand,
   DeleteBackupCommand,
   DeleteTableCommand,
   DescribeBackupCommand,
@@ -270,6 +271,23 @@ describeEachBackend('on-demand backups', (target) => {
     assert.equal((await scanAll(ddb, plain)).length, 120);
   });
 });
+
+describeEachBackend(
+  'backups of tables in transition',
+  (target) => {
+    test('a table still being created cannot be backed up', async () => {
+      const { ddb } = target();
+      const TableName = uniqueName('bkcreating');
+      await ddb.send(
+        new CreateTableCommand({ TableName, KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' }),
+      );
+      const busy = await errorOf(() => ddb.send(new CreateBackupCommand({ TableName, BackupName: 'early' })));
+      assert.equal(busy.name, 'TableInUseException');
+      assert.equal(busy.message, 'Source table is being created, changed or deleted');
+    });
+  },
+  { memoryOnly: true, config: { createTableMs: 60_000 } },
+);
 
 describe('backups across restarts (LMDB)', () => {
   test('a backup outlives the server, and a restore killed with SIGKILL finishes after the restart', async () => {

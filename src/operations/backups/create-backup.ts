@@ -22,9 +22,10 @@ export const backupNameMember = str({ required: true, minLength: 3, maxLength: 2
 
 /**
  * A missing table is TableNotFoundException "Table not found: <name>" (moto,
- * and other emulators' recordings agree); a table being created, updated or
- * deleted is TableInUseException (API reference: "A target table with the
- * specified name is either being created or deleted.").
+ * and other emulators agree); a table that is not ACTIVE is
+ * TableInUseException, in the words of an emulator that models DynamoDB's
+ * backups closely (no live recording found; the API reference only says the
+ * table "is either being created or deleted").
  */
 export const createBackup = defineOperation<CreateBackupRequest>({
   name: 'CreateBackup',
@@ -34,7 +35,7 @@ export const createBackup = defineOperation<CreateBackupRequest>({
     const name = tableNameOf(request.TableName);
     const table = services.catalog.get(namespace, name);
     if (table === undefined) throw new DynamoError('TableNotFoundException', `Table not found: ${name}`);
-    if (table.TableStatus !== 'ACTIVE') throw new DynamoError('TableInUseException', `Table is in use: ${name}`);
+    if (table.TableStatus !== 'ACTIVE') throw new DynamoError('TableInUseException', 'Source table is being created, changed or deleted');
     const stats = await services.items.stats(table);
     const createdAt = Date.now();
     const BackupArn = backupArn(table, createdAt, randomBytes(4).toString('hex'));
