@@ -245,6 +245,8 @@ describeEachBackend('on-demand backups', (target) => {
     assert.equal(TableDescription?.RestoreSummary?.SourceBackupArn, BackupArn);
     assert.equal(TableDescription?.RestoreSummary?.RestoreInProgress, true);
     assert.ok(TableDescription?.RestoreSummary?.SourceTableArn?.endsWith(`:table/${TableName}`));
+    const { BackupDescription } = await ddb.send(new DescribeBackupCommand({ BackupArn }));
+    assert.deepEqual(TableDescription?.RestoreSummary?.RestoreDateTime, BackupDescription?.BackupDetails?.BackupCreationDateTime);
     const table = await activeTable(ddb, restored);
     assert.equal(table.RestoreSummary?.RestoreInProgress, false);
     assert.equal(table.ProvisionedThroughput?.ReadCapacityUnits, 7);

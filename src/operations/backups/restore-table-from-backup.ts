@@ -132,7 +132,8 @@ export const restoreTableFromBackup = defineOperation<RestoreTableFromBackupRequ
       DeletionProtectionEnabled: false,
       Tags: [],
     };
-    const summary = { SourceBackupArn: backup.BackupArn, SourceTableArn: tableArn(source), RestoreDateTime: Date.now() / 1000, RestoreInProgress: true };
+    // RestoreDateTime is the "point in time or source backup time" (API reference, RestoreSummary): the data's moment.
+    const summary = { SourceBackupArn: backup.BackupArn, SourceTableArn: tableArn(source), RestoreDateTime: backup.createdAt / 1000, RestoreInProgress: true };
     const table = await services.catalog.create(namespace, definition, {
       summary,
       begin(tx, record) {
