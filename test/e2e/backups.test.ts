@@ -33,7 +33,9 @@ import {
 import { clientFor, describeEachBackend, uniqueName } from '../helpers/harness.js';
 import { DEFAULT_CONFIG } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { startServer, type RunningServer } from '../../src/server/dynalith.js';
+import { openStorage, startServer, type RunningServer } from '../../src/server/dynalith.js';
+import { BACKUP_PREFIX } from '../../src/engine/keyspace.js';
+import type { Storage } from '../../src/storage/storage.js';
 import { freshPostgresUrl, postgresUrl } from '../helpers/postgres.js';
 import { createTable, errorOf, queryAll, type SimpleTable } from '../helpers/tables.js';
 import { runChild, startChild } from '../helpers/child-server.js';
@@ -347,12 +349,15 @@ describe('backups across restarts (LMDB)', () => {
 
 describe('backups on two nodes [postgres]', { skip: postgresUrl === undefined }, () => {
   let servers: RunningServer[] = [];
+  let store: Storage | undefined;
   before(async () => {
     const config = { ...DEFAULT_CONFIG, port: 0, logLevel: 'silent' as const, storageUrl: await freshPostgresUrl() };
     servers = [await startServer(config, createLogger('silent')), await startServer(config, createLogger('silent'))];
+    store = await openStorage(config);
   });
   after(async () => {
     for (const server of servers) await server.close();
+    await store?.close();
   });
 
   test('a backup asked of one node is seen and restored through the other', async () => {
@@ -371,6 +376,12 @@ describe('backups on two nodes [postgres]', { skip: postgresUrl === undefined },
       assert.equal(g1.length, 60);
       const listed = await listAll(b, { TableName });
       assert.deepEqual(listed.summaries.map((summary) => summary.BackupArn), [BackupArn]);
+
+      // A deleted backup's items, record and work markers are purged from the store (only the number counter stays).
+      const stored = () => store!.read((tx) => [...tx.range({ start: new Uint8Array([BACKUP_PREFIX.META, 0x00, 0x01]), end: new Uint8Array([BACKUP_PREFIX.ITEM + 1]) })].length);
+      assert.ok((await stored()) > 300);
+      await a.send(new DeleteBackupCommand({ BackupArn }));
+      await waitFor('the purge', stored, (left) => left === 0);
     } finally {
       a.destroy();
       b.destroy();

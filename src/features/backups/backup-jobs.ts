@@ -10,23 +10,28 @@ import type { Services } from '../../engine/services.js';
 import { Lease } from '../../engine/leases.js';
 import { startPeriodicJob, type PeriodicJob } from '../../engine/periodic-job.js';
 import { copyBackup, purgeBackup } from './backup-copy.js';
-import { readAllBackups, readRestoreMarkers } from './backup-store.js';
+import { readPendingBackups, readRestoreMarkers } from './backup-store.js';
 import { runRestore } from './restore-writer.js';
 
 const INTERVAL_MS = 250;
 const LEASE_MS = 5000;
 
+/**
+ * Every process looks for work each round (two small range reads, empty when
+ * idle) and asks for the lease only when there is some, so idle processes
+ * write nothing.
+ */
 export function startBackupJobs(services: Services): PeriodicJob {
   const { storage, logger } = services;
   const lease = new Lease(storage, 'backups', LEASE_MS);
   return startPeriodicJob({
     intervalMs: INTERVAL_MS,
-    lease,
     now: true,
     onError: (error) => logger.warn({ err: error }, 'backup round failed'),
+    onStop: () => lease.release(),
     async round(stopped) {
-      const { backups, restores } = await storage.read((tx) => ({ backups: readAllBackups(tx), restores: readRestoreMarkers(tx) }));
-      if (backups.every((backup) => backup.status === 'AVAILABLE') && restores.length === 0) return;
+      const { backups, restores } = await storage.read((tx) => ({ backups: readPendingBackups(tx), restores: readRestoreMarkers(tx) }));
+      if ((backups.length === 0 && restores.length === 0) || !(await lease.hold())) return;
       // A copy of a large table outlasts the lease: it is renewed while the round works.
       const renewal = setInterval(() => void lease.hold().catch(() => undefined), LEASE_MS / 3);
       try {

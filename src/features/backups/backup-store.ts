@@ -1,7 +1,8 @@
 /**
  * On-demand backups as stored: one JSON record per backup (its name, status,
  * the source table's definition as it was), the copied items under the
- * backup's number, and one marker per restore still writing a table. All of
+ * backup's number, one marker per restore still writing a table and one per
+ * backup with work left. All of
  * it lives in the shared store, so every process sees it and it outlives
  * restarts.
  *
@@ -51,6 +52,8 @@ const decoder = new TextDecoder();
 /** Record keys start with an account id (digits); these two bytes cannot begin one. */
 const NEXT_NUMBER_KEY = new Uint8Array([BACKUP_PREFIX.META, 0x00, 0x00]);
 const RESTORE_MARKERS = { start: new Uint8Array([BACKUP_PREFIX.META, 0x00, 0x01]), end: new Uint8Array([BACKUP_PREFIX.META, 0x00, 0x02]) };
+/** The record keys of the backups with work left (CREATING or DELETED), so an idle round reads an empty range. */
+const PENDING = { start: new Uint8Array([BACKUP_PREFIX.META, 0x00, 0x02]), end: new Uint8Array([BACKUP_PREFIX.META, 0x00, 0x03]) };
 
 function withBytes(head: Uint8Array, tail: Uint8Array): Uint8Array {
   const key = new Uint8Array(head.length + tail.length);
@@ -79,7 +82,6 @@ export function namespaceBackups(account: string, region: string): { start: Uint
   return { start, end: withBytes(start, new Uint8Array([0xff])) };
 }
 
-const ALL_BACKUPS = { start: new Uint8Array([BACKUP_PREFIX.META, 0x01]), end: new Uint8Array([BACKUP_PREFIX.META + 1]) };
 
 export function backupItemPrefix(number: number): Uint8Array {
   return withBytes(new Uint8Array([BACKUP_PREFIX.ITEM]), u32(number));
@@ -96,12 +98,21 @@ export function allocateBackupNumber(tx: WriteTransaction): number {
   return number;
 }
 
+function pendingKey(recordKey: Uint8Array): Uint8Array {
+  return withBytes(PENDING.start, recordKey);
+}
+
 export function putBackup(tx: WriteTransaction, record: BackupRecord): void {
-  tx.put(backupRecordKey(record.account, record.region, record.BackupArn), encoder.encode(JSON.stringify(record)));
+  const key = backupRecordKey(record.account, record.region, record.BackupArn);
+  tx.put(key, encoder.encode(JSON.stringify(record)));
+  if (record.status === 'AVAILABLE') tx.delete(pendingKey(key));
+  else tx.put(pendingKey(key), new Uint8Array(0));
 }
 
 export function deleteBackupRecord(tx: WriteTransaction, record: BackupRecord): void {
-  tx.delete(backupRecordKey(record.account, record.region, record.BackupArn));
+  const key = backupRecordKey(record.account, record.region, record.BackupArn);
+  tx.delete(key);
+  tx.delete(pendingKey(key));
 }
 
 export function readBackup(tx: ReadTransaction, account: string, region: string, arn: string): BackupRecord | undefined {
@@ -114,9 +125,14 @@ export function readBackups(tx: ReadTransaction, range: { start: Uint8Array; end
   return [...tx.range(range)].map(({ value }) => JSON.parse(decoder.decode(value)) as BackupRecord);
 }
 
-/** Every backup of every namespace: for the background job that serves them all. */
-export function readAllBackups(tx: ReadTransaction): BackupRecord[] {
-  return readBackups(tx, ALL_BACKUPS);
+/** The backups of every namespace with work left: for the background job that serves them all. */
+export function readPendingBackups(tx: ReadTransaction): BackupRecord[] {
+  const records: BackupRecord[] = [];
+  for (const { key } of tx.range(PENDING)) {
+    const stored = tx.get(key.subarray(PENDING.start.length));
+    if (stored !== undefined) records.push(JSON.parse(decoder.decode(stored)) as BackupRecord);
+  }
+  return records;
 }
 
 export function putRestoreMarker(tx: WriteTransaction, marker: RestoreMarker): void {
