@@ -195,6 +195,33 @@ describeEachBackend('on-demand backups', (target) => {
     assert.equal((await scanAll(ddb, TableName)).length, 10);
   });
 
+  test('a restore keeps local indexes, or takes their override', async () => {
+    const { ddb } = target();
+    const TableName = await createTable(ddb, 'bklsi', { hash: ['pk', 'S'], range: ['sk', 'N'], indexes: [{ name: 'byV', local: true, range: ['v', 'S'] }] });
+    await putMany(ddb, TableName, 40, (i) => ({ pk: { S: `p${i % 2}` }, sk: { N: String(i) }, v: { S: `v${String(40 - i).padStart(2, '0')}` } }));
+    const BackupArn = await backup(ddb, TableName);
+    const { SourceTableFeatureDetails } = await available(ddb, BackupArn);
+    assert.equal(SourceTableFeatureDetails?.LocalSecondaryIndexes?.[0]?.IndexName, 'byV');
+    const restored = uniqueName('bklsi_r');
+    await ddb.send(new RestoreTableFromBackupCommand({ BackupArn, TargetTableName: restored }));
+    const table = await activeTable(ddb, restored);
+    assert.equal(table.LocalSecondaryIndexes?.[0]?.ItemCount, 40);
+    const byV = await queryAll(ddb, { TableName: restored, IndexName: 'byV', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'p0' } } });
+    assert.deepEqual(byV.map((item) => item.v!.S), [...byV.map((item) => item.v!.S!)].sort());
+    assert.equal(byV.length, 20);
+    const overridden = uniqueName('bklsi_o');
+    await ddb.send(
+      new RestoreTableFromBackupCommand({
+        BackupArn,
+        TargetTableName: overridden,
+        LocalSecondaryIndexOverride: [{ IndexName: 'other', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'v', KeyType: 'RANGE' }], Projection: { ProjectionType: 'KEYS_ONLY' } }],
+      }),
+    );
+    const other = await activeTable(ddb, overridden);
+    assert.deepEqual(other.LocalSecondaryIndexes?.map((index) => index.IndexName), ['other']);
+    assert.equal(other.LocalSecondaryIndexes?.[0]?.ItemCount, 40);
+  });
+
   test('a backup taken while writes go on holds the table of one moment', async () => {
     const { ddb } = target();
     const TableName = await createTable(ddb, 'bkmoving');
