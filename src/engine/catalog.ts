@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoError } from '../protocol/errors.js';
 import type { Storage } from '../storage/storage.js';
 import type { Namespace } from '../operations/operation.js';
-import type { IndexRecord, TableRecord } from './table.js';
+import type { IndexRecord, RestoreSummary, TableRecord } from './table.js';
 import type { ReadTransaction, WriteTransaction } from '../storage/storage.js';
 import { DamagedValue } from '../storage/faults.js';
 import { CATALOG_VERSION_KEY, FORMAT_VERSION_KEY, NEXT_TABLE_ID_KEY, TABLE_RECORDS, tableRecordKey } from './keyspace.js';
@@ -50,8 +50,14 @@ export type NewIndex = Omit<IndexRecord, 'id'>;
 
 export type NewTable = Omit<
   TableRecord,
-  'id' | 'account' | 'region' | 'TableId' | 'CreationDateTime' | 'TableStatus' | 'statusUntil' | 'LocalSecondaryIndexes' | 'GlobalSecondaryIndexes'
+  'id' | 'account' | 'region' | 'TableId' | 'CreationDateTime' | 'TableStatus' | 'statusUntil' | 'LocalSecondaryIndexes' | 'GlobalSecondaryIndexes' | 'RestoreSummary'
 > & { readonly LocalSecondaryIndexes: readonly NewIndex[]; readonly GlobalSecondaryIndexes: readonly NewIndex[] };
+
+/** A table created by a restore: its summary, and the restore's marker written with it. */
+export interface TableRestore {
+  readonly summary: RestoreSummary;
+  begin(tx: WriteTransaction, record: TableRecord): void;
+}
 
 /** Table and index ids come from one counter, so an index id never names a table's data or another index. */
 function allocateId(tx: WriteTransaction): number {
@@ -266,16 +272,21 @@ export class Catalog {
       .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
-  create(ns: Namespace, table: NewTable): Promise<TableRecord> {
-    return this.serially(() => this.applyCreate(ns, table));
+  /**
+   * Creates a table; with `restore`, one that stays CREATING (with its
+   * RestoreSummary) until the restore's writer ends it, and `restore.begin`
+   * records the restore's work in the same transaction.
+   */
+  create(ns: Namespace, table: NewTable, restore?: TableRestore): Promise<TableRecord> {
+    return this.serially(() => this.applyCreate(ns, table, restore));
   }
 
-  private async applyCreate(ns: Namespace, table: NewTable): Promise<TableRecord> {
+  private async applyCreate(ns: Namespace, table: NewTable, restore?: TableRestore): Promise<TableRecord> {
     if (this.get(ns, table.TableName) !== undefined) {
       throw new DynamoError('ResourceInUseException', `Table already exists: ${table.TableName}`);
     }
     const now = Date.now();
-    const transitional = this.timings.createTableMs > 0;
+    const transitional = restore === undefined && this.timings.createTableMs > 0;
     const { record, version } = await this.storage.write((tx) => {
       const version = this.bump(tx);
       const id = allocateId(tx);
@@ -293,10 +304,12 @@ export class Catalog {
         region: ns.region,
         TableId: randomUUID(),
         CreationDateTime: now / 1000,
-        TableStatus: transitional ? 'CREATING' : 'ACTIVE',
+        TableStatus: transitional || restore !== undefined ? 'CREATING' : 'ACTIVE',
         ...(transitional ? { statusUntil: now + this.timings.createTableMs } : {}),
+        ...(restore !== undefined ? { RestoreSummary: restore.summary } : {}),
       };
       tx.put(tableRecordKey(ns.account, ns.region, table.TableName), encoder.encode(JSON.stringify(created)));
+      restore?.begin(tx, created);
       followTableChange(tx, undefined, created, now);
       return { record: created, version };
     });

@@ -34,6 +34,8 @@ export const ALARM_PREFIX = 0x42;
 export const SCALING_PREFIX = { TARGET: 0x44, POLICY: 0x45, ACTIVITY: 0x46 } as const;
 /** Contributor Insights (src/features/insights/insight-store.ts): each rule's minutes. */
 export const INSIGHTS_PREFIX = 0x48;
+/** On-demand backups (src/features/backups/backup-store.ts): their records and restores, their items. */
+export const BACKUP_PREFIX = { META: 0x50, ITEM: 0x51 } as const;
 
 const utf8 = new TextEncoder();
 

@@ -146,6 +146,16 @@ export interface TableRecord {
   readonly TableClassLastUpdate?: number;
   readonly DeletionProtectionEnabled: boolean;
   readonly Tags: readonly Tag[];
+  /** A table made by a restore (src/features/backups/); RestoreInProgress while it is CREATING. */
+  readonly RestoreSummary?: RestoreSummary;
+}
+
+export interface RestoreSummary {
+  readonly SourceBackupArn?: string;
+  readonly SourceTableArn?: string;
+  /** Epoch seconds. */
+  readonly RestoreDateTime: number;
+  readonly RestoreInProgress: boolean;
 }
 
 /** A table's key schema resolved to names and types, as primary-key.ts checks keys against it. */

@@ -50,4 +50,9 @@ export const findOperation = operationTable({
   ListContributorInsights: async () => (await import('./insights/list-contributor-insights.js')).listContributorInsights,
   UpdateContinuousBackups: async () => (await import('./backups/update-continuous-backups.js')).updateContinuousBackups,
   DescribeContinuousBackups: async () => (await import('./backups/describe-continuous-backups.js')).describeContinuousBackups,
+  CreateBackup: async () => (await import('./backups/create-backup.js')).createBackup,
+  DescribeBackup: async () => (await import('./backups/describe-backup.js')).describeBackup,
+  ListBackups: async () => (await import('./backups/list-backups.js')).listBackups,
+  DeleteBackup: async () => (await import('./backups/delete-backup.js')).deleteBackup,
+  RestoreTableFromBackup: async () => (await import('./backups/restore-table-from-backup.js')).restoreTableFromBackup,
 });

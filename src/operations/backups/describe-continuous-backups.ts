@@ -1,7 +1,8 @@
 /** DescribeContinuousBackups: whether point-in-time recovery is on, its period and its window. */
 import { defineOperation } from '../operation.js';
 import { struct } from '../../protocol/shape.js';
-import { continuousBackupsDescription, continuousBackupsTable, tableNameOrArnMember } from './continuous-backups.js';
+import { continuousBackupsDescription } from './continuous-backups.js';
+import { requireTable, tableNameOrArnMember } from './backup-access.js';
 
 interface DescribeContinuousBackupsRequest {
   readonly TableName: string;
@@ -9,8 +10,8 @@ interface DescribeContinuousBackupsRequest {
 
 export const describeContinuousBackups = defineOperation<DescribeContinuousBackupsRequest>({
   name: 'DescribeContinuousBackups',
-  shape: struct('DescribeContinuousBackupsInput', { TableName: tableNameOrArnMember }),
+  shape: struct('DescribeContinuousBackupsInput', { TableName: tableNameOrArnMember(true) }),
   execute(request, context) {
-    return { ContinuousBackupsDescription: continuousBackupsDescription(continuousBackupsTable(context, request.TableName)) };
+    return { ContinuousBackupsDescription: continuousBackupsDescription(requireTable(context, request.TableName)) };
   },
 });

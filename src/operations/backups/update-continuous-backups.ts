@@ -9,7 +9,8 @@ import { defineOperation } from '../operation.js';
 import { bool, int, struct } from '../../protocol/shape.js';
 import { DynamoError } from '../../protocol/errors.js';
 import { DEFAULT_RECOVERY_PERIOD_DAYS } from '../../features/pitr/recovery-window.js';
-import { continuousBackupsDescription, continuousBackupsTable, tableNameOrArnMember } from './continuous-backups.js';
+import { continuousBackupsDescription } from './continuous-backups.js';
+import { requireTable, tableNameOrArnMember } from './backup-access.js';
 
 interface UpdateContinuousBackupsRequest {
   readonly TableName: string;
@@ -19,7 +20,7 @@ interface UpdateContinuousBackupsRequest {
 export const updateContinuousBackups = defineOperation<UpdateContinuousBackupsRequest>({
   name: 'UpdateContinuousBackups',
   shape: struct('UpdateContinuousBackupsInput', {
-    TableName: tableNameOrArnMember,
+    TableName: tableNameOrArnMember(true),
     PointInTimeRecoverySpecification: struct(
       'PointInTimeRecoverySpecification',
       {
@@ -31,7 +32,7 @@ export const updateContinuousBackups = defineOperation<UpdateContinuousBackupsRe
   }),
   async execute(request, context) {
     const { PointInTimeRecoveryEnabled: enabled, RecoveryPeriodInDays: period } = request.PointInTimeRecoverySpecification;
-    const table = continuousBackupsTable(context, request.TableName);
+    const table = requireTable(context, request.TableName);
     // A table DynamoDB is still creating has no continuous backups yet to build on; clients retry
     // ("Backups are being enabled for the table", recorded in deployment scripts' retry loops).
     if (table.TableStatus === 'CREATING') throw new DynamoError('ContinuousBackupsUnavailableException', 'Backups are being enabled for the table');

@@ -125,6 +125,7 @@ export function renderTableDescription(
     ...(table.StreamSpecification?.StreamEnabled ? { StreamSpecification: table.StreamSpecification } : {}),
     ...(latestStreamArn !== undefined ? { LatestStreamLabel: table.LatestStreamLabel, LatestStreamArn: latestStreamArn } : {}),
     ...(table.SSEDescription !== undefined ? { SSEDescription: table.SSEDescription } : {}),
+    ...(table.RestoreSummary !== undefined ? { RestoreSummary: table.RestoreSummary } : {}),
     ...tableClassSummary,
     ...(table.OnDemandThroughput !== undefined ? { OnDemandThroughput: table.OnDemandThroughput } : {}),
     DeletionProtectionEnabled: table.DeletionProtectionEnabled,

@@ -1,0 +1,80 @@
+/**
+ * Writes a restore's items into its table through the item store's write
+ * path (so indexes, counters, streams and the TTL index are kept as for any
+ * write), a page of the backup at a time, then turns the table ACTIVE with
+ * RestoreInProgress false. The table's marker goes once the table is ACTIVE:
+ * a restore resumed before that writes the items again (each write puts the
+ * backup's item, so doing it twice changes nothing); one resumed after it
+ * only drops the marker, never overwriting what clients wrote since.
+ */
+import { StaleCatalog } from '../../engine/catalog.js';
+import { StepFailures } from '../../engine/items.js';
+import { decodeStored } from '../../engine/stored-item.js';
+import type { Services } from '../../engine/services.js';
+import { keySchemaOf, type TableRecord } from '../../engine/table.js';
+import { keyFromItem } from '../../model/primary-key.js';
+import { readBackupItems } from './backup-copy.js';
+import { deleteRestoreMarker, type RestoreMarker } from './backup-store.js';
+
+const PAGE = 200;
+/** Progress is logged at most this often, and at the end. */
+const PROGRESS_EVERY_MS = 5000;
+
+async function currentTable(services: Services, marker: RestoreMarker): Promise<TableRecord | undefined> {
+  await services.catalog.refreshIfStale();
+  const table = services.catalog.get(marker, marker.TableName);
+  return table?.id === marker.tableId ? table : undefined;
+}
+
+/** Writes one page; a table definition changed meanwhile by another process is read again and the page retried. */
+async function writePage(services: Services, marker: RestoreMarker, values: readonly Uint8Array[]): Promise<boolean> {
+  for (;;) {
+    const table = await currentTable(services, marker);
+    if (table === undefined || table.TableStatus !== 'CREATING') return false;
+    const schema = keySchemaOf(table.KeySchema, table.AttributeDefinitions);
+    const steps = values.map((value) => {
+      const item = decodeStored(value);
+      return { table, key: keyFromItem(item, schema), apply: () => item, blind: true };
+    });
+    try {
+      await services.items.writeMany(steps);
+      return true;
+    } catch (error) {
+      if (error instanceof StaleCatalog) continue;
+      if (error instanceof StepFailures) throw error.failures.find((failure) => failure !== undefined)!;
+      throw error;
+    }
+  }
+}
+
+export async function runRestore(services: Services, marker: RestoreMarker, stopped: () => boolean): Promise<void> {
+  const { storage, catalog, logger } = services;
+  const table = await currentTable(services, marker);
+  if (table !== undefined && table.TableStatus === 'CREATING') {
+    let after: Uint8Array | undefined;
+    let written = 0;
+    let logged = Date.now();
+    for (;;) {
+      if (stopped()) return;
+      const page = await readBackupItems(storage, marker.backupNumber, after, PAGE);
+      if (page.length === 0) break;
+      if (!(await writePage(services, marker, page.map((entry) => entry.value)))) break;
+      written += page.length;
+      after = page[page.length - 1]!.key;
+      if (Date.now() - logged >= PROGRESS_EVERY_MS) {
+        logged = Date.now();
+        logger.info({ table: marker.TableName, items: written }, 'restore in progress');
+      }
+    }
+    logger.info({ table: marker.TableName, items: written }, 'restore written');
+    const now = await currentTable(services, marker);
+    if (now !== undefined && now.TableStatus === 'CREATING') {
+      await catalog.update(
+        now,
+        (current) => ({ ...current, TableStatus: 'ACTIVE', ...(current.RestoreSummary ? { RestoreSummary: { ...current.RestoreSummary, RestoreInProgress: false } } : {}) }),
+        false,
+      );
+    }
+  }
+  await storage.write((tx) => deleteRestoreMarker(tx, marker.tableId));
+}
