@@ -41,6 +41,8 @@ Options (each also settable as an environment variable, e.g. DYNALITH_PORT=9000)
                             ...or once it is this old (default ${DEFAULT_CONFIG.streamShardMaxAgeMs}: 4 hours)
   --stream-retention-ms <ms>
                             how long stream records are kept (default ${DEFAULT_CONFIG.streamRetentionMs}: 24 hours)
+  --pitr-lag-ms <ms>        how far point-in-time recovery's latest restorable time trails
+                            the present (default ${DEFAULT_CONFIG.pitrLagMs}: 5 minutes, as DynamoDB)
   --shutdown-timeout-ms <ms>
                             on SIGTERM or SIGINT, how long requests in flight may take
                             before their connections are cut (default ${DEFAULT_CONFIG.shutdownTimeoutMs});
@@ -90,6 +92,7 @@ const OPTIONS = {
   'stream-shard-records': { type: 'string' },
   'stream-shard-age-ms': { type: 'string' },
   'stream-retention-ms': { type: 'string' },
+  'pitr-lag-ms': { type: 'string' },
   'shutdown-timeout-ms': { type: 'string' },
   help: { type: 'boolean' },
   version: { type: 'boolean' },
@@ -150,6 +153,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
   };
   const collectionLimit = text('item-collection-limit-bytes');
   const shutdownTimeout = text('shutdown-timeout-ms');
+  const pitrLag = text('pitr-lag-ms');
   const port = text('port');
   const dataDir = text('data-dir') ?? DEFAULT_CONFIG.dataDir;
   if (dataDir === '') throw new UsageError('--data-dir must not be empty');
@@ -191,6 +195,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
     streamShardMaxRecords: positive('stream-shard-records', DEFAULT_CONFIG.streamShardMaxRecords, 1_000_000_000),
     streamShardMaxAgeMs: positive('stream-shard-age-ms', DEFAULT_CONFIG.streamShardMaxAgeMs, 30 * 86_400_000),
     streamRetentionMs: positive('stream-retention-ms', DEFAULT_CONFIG.streamRetentionMs, 30 * 86_400_000),
+    pitrLagMs: pitrLag === undefined ? DEFAULT_CONFIG.pitrLagMs : integer('pitr-lag-ms', pitrLag, 86_400_000),
     shutdownTimeoutMs: shutdownTimeout === undefined ? DEFAULT_CONFIG.shutdownTimeoutMs : integer('shutdown-timeout-ms', shutdownTimeout, 86_400_000),
     workers,
     capacity,

@@ -55,4 +55,5 @@ export const findOperation = operationTable({
   ListBackups: async () => (await import('./backups/list-backups.js')).listBackups,
   DeleteBackup: async () => (await import('./backups/delete-backup.js')).deleteBackup,
   RestoreTableFromBackup: async () => (await import('./backups/restore-table-from-backup.js')).restoreTableFromBackup,
+  RestoreTableToPointInTime: async () => (await import('./backups/restore-table-to-point-in-time.js')).restoreTableToPointInTime,
 });

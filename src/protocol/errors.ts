@@ -65,6 +65,8 @@ const KINDS = {
   BackupInUseException: { namespace: DYNAMODB, status: 400 },
   ContinuousBackupsUnavailableException: { namespace: DYNAMODB, status: 400 },
   PointInTimeRecoveryUnavailableException: { namespace: DYNAMODB, status: 400 },
+  InvalidRestoreTimeException: { namespace: DYNAMODB, status: 400 },
+  SourceTableNotFoundException: { namespace: DYNAMODB, status: 400 },
   PolicyNotFoundException: { namespace: DYNAMODB, status: 400 },
   ExpiredIteratorException: { namespace: DYNAMODB, status: 400 },
   TrimmedDataAccessException: { namespace: DYNAMODB, status: 400 },

@@ -37,20 +37,10 @@ import { openStorage, startServer, type RunningServer } from '../../src/server/d
 import { BACKUP_PREFIX } from '../../src/engine/keyspace.js';
 import type { Storage } from '../../src/storage/storage.js';
 import { freshPostgresUrl, postgresUrl } from '../helpers/postgres.js';
-import { createTable, errorOf, queryAll, type SimpleTable } from '../helpers/tables.js';
+import { createTable, errorOf, queryAll, waitFor, type SimpleTable } from '../helpers/tables.js';
 import { runChild, startChild } from '../helpers/child-server.js';
 
 const ARN = /^arn:aws:dynamodb:us-east-1:\d{12}:table\/[^/]+\/backup\/\d{14}-[0-9a-f]{8}$/;
-
-async function waitFor<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 async function putMany(ddb: DynamoDBClient, TableName: string, count: number, item: (i: number) => Record<string, AttributeValue>): Promise<void> {
   for (let i = 0; i < count; i += 25) {

@@ -98,3 +98,14 @@ export async function queryAll(ddb: DynamoDBClient, input: QueryCommandInput): P
   } while (ExclusiveStartKey !== undefined);
   return items;
 }
+
+/** Probes until `done` says yes, for up to a minute. */
+export async function waitFor<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const value = await probe();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

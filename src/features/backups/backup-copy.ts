@@ -12,6 +12,7 @@
  */
 import { itemPrefix } from '../../engine/keyspace.js';
 import { storedTableRecord } from '../../engine/catalog.js';
+import { readLogHead } from '../../engine/change-log.js';
 import { storedSize } from '../../engine/stored-item.js';
 import type { Entry, Storage } from '../../storage/storage.js';
 import { backupItemPrefix, deleteBackupRecord, putBackup, readBackup, type BackupRecord } from './backup-store.js';
@@ -49,6 +50,8 @@ interface Snapshot {
   readonly entries: Entry[];
   /** False when the source table is gone (or is another table of the same name). */
   readonly present: boolean;
+  /** The table's next change-log sequence number at the snapshot: every change before it is in the snapshot, none from it on. */
+  readonly logSequence: number;
 }
 
 /**
@@ -62,8 +65,8 @@ export async function copyBackup(storage: Storage, backup: BackupRecord, stopped
   if (!(await clearPrefix(storage, backupItemPrefix(number), stopped))) return false;
   const snapshot = await storage.read((tx): Snapshot => {
     const table = storedTableRecord(tx, account, region, source.TableName);
-    if (table === undefined || table.id !== source.id) return { entries: [], present: false };
-    return { entries: [...tx.range(rangeOf(itemPrefix(source.id)))], present: true };
+    if (table === undefined || table.id !== source.id) return { entries: [], present: false, logSequence: 0 };
+    return { entries: [...tx.range(rangeOf(itemPrefix(source.id)))], present: true, logSequence: readLogHead(tx, source.id)?.next ?? 1 };
   });
   if (!snapshot.present) {
     await storage.write((tx) => {
@@ -88,7 +91,7 @@ export async function copyBackup(storage: Storage, backup: BackupRecord, stopped
   return storage.write((tx) => {
     const current = readBackup(tx, account, region, BackupArn);
     if (current?.status !== 'CREATING') return false;
-    putBackup(tx, { ...current, status: 'AVAILABLE', itemCount: snapshot.entries.length, sizeBytes });
+    putBackup(tx, { ...current, status: 'AVAILABLE', itemCount: snapshot.entries.length, sizeBytes, logSequence: snapshot.logSequence });
     return true;
   });
 }

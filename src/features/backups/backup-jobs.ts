@@ -39,7 +39,10 @@ export function startBackupJobs(services: Services): PeriodicJob {
           if (stopped()) return;
           if (backup.status === 'CREATING') {
             if (await copyBackup(storage, backup, stopped)) logger.info({ backup: backup.BackupArn }, 'backup copied');
-          } else if (backup.status === 'DELETED') await purgeBackup(storage, backup, stopped);
+          } else if (backup.status === 'DELETED' && !restores.some((marker) => marker.backupNumber === backup.number)) {
+            // A dropped PITR base is kept until the restores reading it are done.
+            await purgeBackup(storage, backup, stopped);
+          }
         }
         for (const marker of restores) {
           if (stopped()) return;

@@ -33,6 +33,10 @@ export interface BackupRecord {
   /** Item count and size of the copied snapshot, once AVAILABLE (before: the table's counters at the request). */
   readonly itemCount: number;
   readonly sizeBytes: number;
+  /** A point-in-time recovery base (features/pitr/pitr-base.ts): internal, invisible to the backup operations. */
+  readonly pitrBase?: true;
+  /** Once AVAILABLE: the source's change-log sequence number the snapshot stops before (its changes from it on are not in it). */
+  readonly logSequence?: number;
 }
 
 /** A restore still writing its table's items. */
@@ -44,6 +48,8 @@ export interface RestoreMarker {
   readonly tableId: number;
   readonly BackupArn: string;
   readonly backupNumber: number;
+  /** A point-in-time restore: the base (BackupArn) brought to this time with the source table's logged changes. */
+  readonly pointInTime?: { readonly sourceTableId: number; readonly restoreAt: number };
 }
 
 const encoder = new TextEncoder();

@@ -6,6 +6,10 @@
  * a restore resumed before that writes the items again (each write puts the
  * backup's item, so doing it twice changes nothing); one resumed after it
  * only drops the marker, never overwriting what clients wrote since.
+ *
+ * A point-in-time restore's items are its PITR base's, brought to the
+ * restore's time with the source table's logged changes; it waits while the
+ * base is still being copied.
  */
 import { StaleCatalog } from '../../engine/catalog.js';
 import { StepFailures } from '../../engine/items.js';
@@ -14,7 +18,10 @@ import type { Services } from '../../engine/services.js';
 import { keySchemaOf, type TableRecord } from '../../engine/table.js';
 import { keyFromItem } from '../../model/primary-key.js';
 import { readBackupItems } from './backup-copy.js';
-import { deleteRestoreMarker, type RestoreMarker } from './backup-store.js';
+import { deleteRestoreMarker, readBackup, type RestoreMarker } from './backup-store.js';
+import { changesAt } from '../pitr/point-in-time.js';
+import type { Item } from '../../model/attribute-value.js';
+import type { KeySchema } from '../../model/primary-key.js';
 
 const PAGE = 200;
 /** Progress is logged at most this often, and at the end. */
@@ -27,15 +34,13 @@ async function currentTable(services: Services, marker: RestoreMarker): Promise<
 }
 
 /** Writes one page; a table definition changed meanwhile by another process is read again and the page retried. */
-async function writePage(services: Services, marker: RestoreMarker, values: readonly Uint8Array[]): Promise<boolean> {
+async function writePage(services: Services, marker: RestoreMarker, items: readonly Item[]): Promise<boolean> {
+  if (items.length === 0) return true;
   for (;;) {
     const table = await currentTable(services, marker);
     if (table === undefined || table.TableStatus !== 'CREATING') return false;
     const schema = keySchemaOf(table.KeySchema, table.AttributeDefinitions);
-    const steps = values.map((value) => {
-      const item = decodeStored(value);
-      return { table, key: keyFromItem(item, schema), apply: () => item, blind: true };
-    });
+    const steps = items.map((item) => ({ table, key: keyFromItem(item, schema), apply: () => item, blind: true }));
     try {
       await services.items.writeMany(steps);
       return true;
@@ -47,24 +52,66 @@ async function writePage(services: Services, marker: RestoreMarker, values: read
   }
 }
 
+/**
+ * How a point-in-time restore changes the base's items (features/pitr/point-in-time.ts):
+ * undefined for a restore from a backup, which writes them as they are; 'wait' while the base is still being copied.
+ */
+async function pointInTimeChanges(services: Services, marker: RestoreMarker): Promise<Map<string, Item | undefined> | 'wait' | undefined> {
+  const { pointInTime } = marker;
+  if (pointInTime === undefined) return undefined;
+  return services.storage.read((tx) => {
+    const base = readBackup(tx, marker.account, marker.region, marker.BackupArn);
+    if (base?.status !== 'AVAILABLE' || base.logSequence === undefined) return 'wait';
+    const schema = keySchemaOf(base.source.KeySchema, base.source.AttributeDefinitions);
+    return changesAt(tx, pointInTime.sourceTableId, base.logSequence, pointInTime.restoreAt, (item) => itemKeyText(item, schema));
+  });
+}
+
+function itemKeyText(item: Item, schema: KeySchema): string {
+  return JSON.stringify(keyFromItem(item, schema));
+}
+
 export async function runRestore(services: Services, marker: RestoreMarker, stopped: () => boolean): Promise<void> {
   const { storage, catalog, logger } = services;
   const table = await currentTable(services, marker);
   if (table !== undefined && table.TableStatus === 'CREATING') {
+    const changes = await pointInTimeChanges(services, marker);
+    if (changes === 'wait') return;
+    const schema = keySchemaOf(table.KeySchema, table.AttributeDefinitions);
     let after: Uint8Array | undefined;
     let written = 0;
     let logged = Date.now();
+    let complete = true;
     for (;;) {
       if (stopped()) return;
       const page = await readBackupItems(storage, marker.backupNumber, after, PAGE);
       if (page.length === 0) break;
-      if (!(await writePage(services, marker, page.map((entry) => entry.value)))) break;
-      written += page.length;
+      const items = page.map((entry) => decodeStored(entry.value));
+      // A point-in-time restore writes the base's items as they were at its time, and drops those that did not exist.
+      const chosen = changes === undefined ? items : items.flatMap((item) => {
+        const key = itemKeyText(item, schema);
+        if (!changes.has(key)) return [item];
+        const replaced = changes.get(key);
+        changes.delete(key);
+        return replaced === undefined ? [] : [replaced];
+      });
+      if (!(await writePage(services, marker, chosen))) {
+        complete = false;
+        break;
+      }
+      written += chosen.length;
       after = page[page.length - 1]!.key;
       if (Date.now() - logged >= PROGRESS_EVERY_MS) {
         logged = Date.now();
         logger.info({ table: marker.TableName, items: written }, 'restore in progress');
       }
+    }
+    // The items the base did not hold.
+    const added = complete && changes !== undefined ? [...changes.values()].filter((item) => item !== undefined) : [];
+    for (let i = 0; i < added.length; i += PAGE) {
+      if (stopped()) return;
+      if (!(await writePage(services, marker, added.slice(i, i + PAGE)))) break;
+      written += Math.min(PAGE, added.length - i);
     }
     logger.info({ table: marker.TableName, items: written }, 'restore written');
     const now = await currentTable(services, marker);

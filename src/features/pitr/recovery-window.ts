@@ -23,7 +23,8 @@ export interface RecoveryWindow {
   readonly latestMs: number;
 }
 
-export function recoveryWindow(setting: PointInTimeRecoverySetting, nowMs: number): RecoveryWindow {
+/** `lagMs`: how far the window's end trails now (`--pitr-lag-ms`; DynamoDB's five minutes unless configured). */
+export function recoveryWindow(setting: PointInTimeRecoverySetting, nowMs: number, lagMs = LATEST_RESTORABLE_LAG_MS): RecoveryWindow {
   const earliestMs = Math.max(setting.enabledAt, nowMs - setting.RecoveryPeriodInDays * DAY_MS);
-  return { earliestMs, latestMs: Math.max(earliestMs, nowMs - LATEST_RESTORABLE_LAG_MS) };
+  return { earliestMs, latestMs: Math.max(earliestMs, nowMs - lagMs) };
 }

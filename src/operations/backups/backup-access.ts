@@ -18,7 +18,7 @@ export const backupArnMember = (required: boolean) => str({ required, minLength:
  */
 export async function requireBackup({ namespace, services }: OperationContext, arn: string): Promise<BackupRecord> {
   const backup = await services.storage.read((tx) => readBackup(tx, namespace.account, namespace.region, arn));
-  if (backup === undefined || backup.status === 'DELETED') {
+  if (backup === undefined || backup.status === 'DELETED' || backup.pitrBase === true) {
     throw new DynamoError('BackupNotFoundException', `Backup not found for the given BackupARN: ${arn}`);
   }
   return backup;

@@ -11,10 +11,10 @@ import { recoveryWindow } from '../../features/pitr/recovery-window.js';
  * described by its status alone, as DynamoDB does (ScyllaDB's Alternator
  * tests, run against DynamoDB; moto).
  */
-export function continuousBackupsDescription(table: TableRecord, nowMs = Date.now()): object {
+export function continuousBackupsDescription(table: TableRecord, lagMs: number, nowMs = Date.now()): object {
   const setting = table.pointInTimeRecovery;
   if (setting === undefined) return { ContinuousBackupsStatus: 'ENABLED', PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'DISABLED' } };
-  const { earliestMs, latestMs } = recoveryWindow(setting, nowMs);
+  const { earliestMs, latestMs } = recoveryWindow(setting, nowMs, lagMs);
   return {
     ContinuousBackupsStatus: 'ENABLED',
     PointInTimeRecoveryDescription: {

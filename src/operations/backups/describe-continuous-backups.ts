@@ -12,6 +12,6 @@ export const describeContinuousBackups = defineOperation<DescribeContinuousBacku
   name: 'DescribeContinuousBackups',
   shape: struct('DescribeContinuousBackupsInput', { TableName: tableNameOrArnMember(true) }),
   execute(request, context) {
-    return { ContinuousBackupsDescription: continuousBackupsDescription(requireTable(context, request.TableName)) };
+    return { ContinuousBackupsDescription: continuousBackupsDescription(requireTable(context, request.TableName), context.services.config.pitrLagMs) };
   },
 });

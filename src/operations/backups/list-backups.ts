@@ -46,6 +46,7 @@ export const listBackups = defineOperation<ListBackupsRequest>({
       (backup) =>
         userType &&
         backup.status !== 'DELETED' &&
+        backup.pitrBase !== true &&
         (tableName === undefined || backup.source.TableName === tableName) &&
         backup.createdAt / 1000 >= lower &&
         backup.createdAt / 1000 < upper,

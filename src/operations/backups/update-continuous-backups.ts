@@ -9,6 +9,7 @@ import { defineOperation } from '../operation.js';
 import { bool, int, struct } from '../../protocol/shape.js';
 import { DynamoError } from '../../protocol/errors.js';
 import { DEFAULT_RECOVERY_PERIOD_DAYS } from '../../features/pitr/recovery-window.js';
+import { dropBases, ensureBase } from '../../features/pitr/pitr-base.js';
 import { continuousBackupsDescription } from './continuous-backups.js';
 import { requireTable, tableNameOrArnMember } from './backup-access.js';
 
@@ -55,6 +56,8 @@ export const updateContinuousBackups = defineOperation<UpdateContinuousBackupsRe
       },
       false,
     );
-    return { ContinuousBackupsDescription: continuousBackupsDescription(updated, now) };
+    // The base restores start from (features/pitr/pitr-base.ts); enabling an enabled table records one if it lacks it.
+    await context.services.storage.write((tx) => (enabled ? ensureBase(tx, updated, now) : dropBases(tx, updated)));
+    return { ContinuousBackupsDescription: continuousBackupsDescription(updated, context.services.config.pitrLagMs, now) };
   },
 });

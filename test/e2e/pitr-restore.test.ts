@@ -1,0 +1,146 @@
+/**
+ * RestoreTableToPointInTime on every backend: a restore to a second between
+ * writes gives exactly that second's items and global index; the latest
+ * restorable time gives the later state; the source named by ARN; DynamoDB's
+ * errors (PITR off, a time outside the window, an existing target, an
+ * unknown source); and, with DynamoDB's five-minute lag, the latest time
+ * right after enabling is the table as it was then.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  DeleteItemCommand,
+  DescribeTableCommand,
+  ListBackupsCommand,
+  PutItemCommand,
+  RestoreTableToPointInTimeCommand,
+  ScanCommand,
+  UpdateContinuousBackupsCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+  type RestoreTableToPointInTimeCommandInput,
+  type TableDescription,
+} from '@aws-sdk/client-dynamodb';
+import { describeEachBackend, uniqueName } from '../helpers/harness.js';
+import { createTable, errorOf, queryAll, waitFor, type SimpleTable } from '../helpers/tables.js';
+
+const WITH_GSI: SimpleTable = { hash: ['pk', 'S'], indexes: [{ name: 'byG', hash: ['g', 'S'] }] };
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function enablePitr(ddb: DynamoDBClient, TableName: string): Promise<void> {
+  await ddb.send(new UpdateContinuousBackupsCommand({ TableName, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }));
+}
+
+async function put(ddb: DynamoDBClient, TableName: string, pk: string, v: number): Promise<void> {
+  await ddb.send(new PutItemCommand({ TableName, Item: { pk: { S: pk }, g: { S: 'x' }, v: { N: String(v) } } }));
+}
+
+/** Restores, checks the CREATING answer, and waits for the table to be ACTIVE. */
+async function restore(ddb: DynamoDBClient, input: Omit<RestoreTableToPointInTimeCommandInput, 'TargetTableName'>): Promise<TableDescription> {
+  const TargetTableName = uniqueName('pitrto');
+  const { TableDescription } = await ddb.send(new RestoreTableToPointInTimeCommand({ ...input, TargetTableName }));
+  assert.equal(TableDescription!.TableStatus, 'CREATING');
+  assert.equal(TableDescription!.RestoreSummary!.RestoreInProgress, true);
+  const { Table } = await waitFor('the restored table', () => ddb.send(new DescribeTableCommand({ TableName: TargetTableName })), (answer) => answer.Table?.TableStatus === 'ACTIVE');
+  assert.equal(Table!.RestoreSummary!.RestoreInProgress, false);
+  return Table!;
+}
+
+function sortedItems(items: readonly Record<string, AttributeValue>[]): string[] {
+  return items.map((item) => `${item.pk!.S}=${item.v!.N}`).sort();
+}
+
+async function contents(ddb: DynamoDBClient, TableName: string): Promise<{ items: string[]; index: string[] }> {
+  const { Items } = await ddb.send(new ScanCommand({ TableName }));
+  const indexed = await queryAll(ddb, { TableName, IndexName: 'byG', KeyConditionExpression: 'g = :g', ExpressionAttributeValues: { ':g': { S: 'x' } } });
+  return { items: sortedItems(Items!), index: sortedItems(indexed) };
+}
+
+describeEachBackend(
+  'point-in-time restore',
+  (target) => {
+    test('a restore to a second between writes gives that second; the latest time gives the later state', async () => {
+      const { ddb } = target();
+      const TableName = await createTable(ddb, 'pitrsrc', WITH_GSI);
+      await put(ddb, TableName, 'before', 1);
+      await enablePitr(ddb, TableName);
+      await put(ddb, TableName, 'a1', 1);
+      await put(ddb, TableName, 'a2', 1);
+      await pause(1100);
+      const t1 = new Date();
+      await pause(1100);
+      await put(ddb, TableName, 'b', 1);
+      await put(ddb, TableName, 'a1', 2);
+      await ddb.send(new DeleteItemCommand({ TableName, Key: { pk: { S: 'a2' } } }));
+      await pause(50);
+      const t2 = new Date();
+
+      const atT1 = await restore(ddb, { SourceTableName: TableName, RestoreDateTime: t1 });
+      assert.equal(atT1.RestoreSummary!.RestoreDateTime!.getTime(), t1.getTime());
+      assert.equal(atT1.RestoreSummary!.SourceTableArn, (await ddb.send(new DescribeTableCommand({ TableName }))).Table!.TableArn);
+      assert.equal(atT1.GlobalSecondaryIndexes?.[0]?.IndexName, 'byG');
+      const first = { items: ['a1=1', 'a2=1', 'before=1'], index: ['a1=1', 'a2=1', 'before=1'] };
+      assert.deepEqual(await contents(ddb, atT1.TableName!), first);
+
+      const later = { items: ['a1=2', 'b=1', 'before=1'], index: ['a1=2', 'b=1', 'before=1'] };
+      const atT2 = await restore(ddb, { SourceTableArn: atT1.RestoreSummary!.SourceTableArn, RestoreDateTime: t2 });
+      assert.deepEqual(await contents(ddb, atT2.TableName!), later);
+      const latest = await restore(ddb, { SourceTableName: TableName, UseLatestRestorableTime: true });
+      assert.ok(latest.RestoreSummary!.RestoreDateTime!.getTime() >= t2.getTime());
+      assert.deepEqual(await contents(ddb, latest.TableName!), later);
+      // A restore at t1 again still sees t1: the log the restores read is kept.
+      assert.deepEqual(await contents(ddb, (await restore(ddb, { SourceTableName: TableName, RestoreDateTime: t1 })).TableName!), first);
+      // The base the restores start from is no backup a user sees.
+      const { BackupSummaries } = await ddb.send(new ListBackupsCommand({ TableName, BackupType: 'ALL' }));
+      assert.deepEqual(BackupSummaries, []);
+    });
+
+    test('errors: PITR off, a time outside the window, an existing target, an unknown source, both or neither time', async () => {
+      const { ddb } = target();
+      const TableName = await createTable(ddb, 'pitrerr', WITH_GSI);
+      const other = await createTable(ddb, 'pitrother');
+      const off = await errorOf(() => ddb.send(new RestoreTableToPointInTimeCommand({ SourceTableName: TableName, TargetTableName: uniqueName('t'), UseLatestRestorableTime: true })));
+      assert.equal(off.name, 'PointInTimeRecoveryUnavailableException');
+      assert.equal(off.message, `Point in time recovery is not enabled for table '${TableName}'`);
+      const enabledAt = Date.now();
+      await enablePitr(ddb, TableName);
+      for (const RestoreDateTime of [new Date(enabledAt - 60_000), new Date(Date.now() + 60_000)]) {
+        const outside = await errorOf(() => ddb.send(new RestoreTableToPointInTimeCommand({ SourceTableName: TableName, TargetTableName: uniqueName('t'), RestoreDateTime })));
+        assert.equal(outside.name, 'InvalidRestoreTimeException');
+        assert.equal(outside.message, 'RestoreDateTime must be between EarliestRestorableDateTime and LatestRestorableDateTime.');
+      }
+      const exists = await errorOf(() => ddb.send(new RestoreTableToPointInTimeCommand({ SourceTableName: TableName, TargetTableName: other, UseLatestRestorableTime: true })));
+      assert.equal(exists.name, 'TableAlreadyExistsException');
+      const missing = await errorOf(() => ddb.send(new RestoreTableToPointInTimeCommand({ SourceTableName: 'no-such-table', TargetTableName: uniqueName('t'), UseLatestRestorableTime: true })));
+      assert.equal(missing.name, 'SourceTableNotFoundException');
+      assert.equal(missing.message, 'Source table not found: no-such-table');
+      const neither = await errorOf(() => ddb.send(new RestoreTableToPointInTimeCommand({ SourceTableName: TableName, TargetTableName: uniqueName('t') })));
+      assert.equal(neither.name, 'ValidationException');
+      const both = await errorOf(() =>
+        ddb.send(new RestoreTableToPointInTimeCommand({ SourceTableName: TableName, TargetTableName: uniqueName('t'), UseLatestRestorableTime: true, RestoreDateTime: new Date() })),
+      );
+      assert.equal(both.name, 'ValidationException');
+    });
+  },
+  { config: { pitrLagMs: 0 } },
+);
+
+describeEachBackend(
+  'point-in-time restore with DynamoDB\'s lag',
+  (target) => {
+    test('right after enabling, the latest restorable time is the switch-on: later writes are not restored', async () => {
+      const { ddb } = target();
+      const TableName = await createTable(ddb, 'pitrlag', WITH_GSI);
+      await put(ddb, TableName, 'kept', 1);
+      await enablePitr(ddb, TableName);
+      await put(ddb, TableName, 'kept', 2);
+      await put(ddb, TableName, 'later', 1);
+      const now = await errorOf(() => ddb.send(new RestoreTableToPointInTimeCommand({ SourceTableName: TableName, TargetTableName: uniqueName('t'), RestoreDateTime: new Date() })));
+      assert.equal(now.name, 'InvalidRestoreTimeException');
+      const restored = await restore(ddb, { SourceTableName: TableName, UseLatestRestorableTime: true });
+      assert.deepEqual(await contents(ddb, restored.TableName!), { items: ['kept=1'], index: ['kept=1'] });
+    });
+  },
+  { memoryOnly: true },
+);
