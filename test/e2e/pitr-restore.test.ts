@@ -96,6 +96,29 @@ describeEachBackend(
       assert.deepEqual(BackupSummaries, []);
     });
 
+    test('takes RestoreTableFromBackup\'s overrides: billing mode, capacity, indexes', async () => {
+      const { ddb } = target();
+      const TableName = await createTable(ddb, 'pitrover', WITH_GSI);
+      await enablePitr(ddb, TableName);
+      await put(ddb, TableName, 'a', 1);
+      const restored = await restore(ddb, {
+        SourceTableName: TableName,
+        UseLatestRestorableTime: true,
+        BillingModeOverride: 'PROVISIONED',
+        ProvisionedThroughputOverride: { ReadCapacityUnits: 3, WriteCapacityUnits: 4 },
+        GlobalSecondaryIndexOverride: [],
+      });
+      assert.deepEqual([restored.ProvisionedThroughput!.ReadCapacityUnits, restored.ProvisionedThroughput!.WriteCapacityUnits], [3, 4]);
+      assert.equal(restored.GlobalSecondaryIndexes, undefined);
+      const { Items } = await ddb.send(new ScanCommand({ TableName: restored.TableName! }));
+      assert.deepEqual(sortedItems(Items!), ['a=1']);
+      // An on-demand source's index has no capacity to keep: switching to provisioned must give it, as for a backup.
+      const unset = await errorOf(() =>
+        ddb.send(new RestoreTableToPointInTimeCommand({ SourceTableName: TableName, TargetTableName: uniqueName('t'), UseLatestRestorableTime: true, BillingModeOverride: 'PROVISIONED', ProvisionedThroughputOverride: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } })),
+      );
+      assert.equal(unset.name, 'ValidationException');
+    });
+
     test('errors: PITR off, a time outside the window, an existing target, an unknown source, both or neither time', async () => {
       const { ddb } = target();
       const TableName = await createTable(ddb, 'pitrerr', WITH_GSI);

@@ -17,6 +17,8 @@ import { keySchemaOf } from '../../src/engine/table.js';
 import { CHANGE_LOG_READERS } from '../../src/features/item-change-hooks.js';
 import { pitrLogReader } from '../../src/features/pitr/log-reader.js';
 import { LATEST_RESTORABLE_LAG_MS, recoveryWindow } from '../../src/features/pitr/recovery-window.js';
+import { ensureBase, findBase } from '../../src/features/pitr/pitr-base.js';
+import { deleteRestoreMarker, putBackup, putRestoreMarker } from '../../src/features/backups/backup-store.js';
 import { storageBackends } from '../helpers/harness.js';
 import { freshCatalogs, createCatalogTable } from '../helpers/catalog-table.js';
 
@@ -99,6 +101,25 @@ for (const backend of storageBackends) {
       await catalog.update(table, ({ pointInTimeRecovery: _, ...rest }) => rest, false);
       await trimChangeLogs(storage, CHANGE_LOG_READERS, T0 + DAY + 2000);
       assert.deepEqual(await sequences(), []);
+    });
+
+    test('a base keeps the log from its sequence number on, and a point-in-time restore keeps all of it', async () => {
+      const { storage, catalog } = await setup();
+      const table = await pitrTable(catalog, 'based', 1);
+      for (const offset of [1000, 2000, 3000]) await storage.write((tx) => appendChange(tx, table, { at: T0 + offset, new: item('a', offset) }));
+      await storage.write((tx) => ensureBase(tx, table, T0));
+      // Copied before the second change (as the backups' job records it).
+      await storage.write((tx) => putBackup(tx, { ...findBase(tx, table)!, status: 'AVAILABLE', logSequence: 2 }));
+      const sequences = async () => (await all(storage, table.id)).map((change) => change.at - T0);
+      const later = T0 + 3 * DAY;
+      assert.deepEqual(await storage.read((tx) => pitrLogReader.needs(tx, table.id, readLogHead(tx, table.id)!, later)), { sinceMs: T0 + 2 * DAY, fromSequence: 2 });
+      const marker = { account: table.account, region: table.region, TableName: 'target', tableId: 999_999, BackupArn: 'x', backupNumber: 0, pointInTime: { sourceTableId: table.id, restoreAt: T0 } };
+      await storage.write((tx) => putRestoreMarker(tx, marker));
+      await trimChangeLogs(storage, CHANGE_LOG_READERS, later);
+      assert.deepEqual(await sequences(), [1000, 2000, 3000], 'a restore reads the source\'s log');
+      await storage.write((tx) => deleteRestoreMarker(tx, marker.tableId));
+      await trimChangeLogs(storage, CHANGE_LOG_READERS, later);
+      assert.deepEqual(await sequences(), [2000, 3000], 'the base holds the first change');
     });
   });
 }
