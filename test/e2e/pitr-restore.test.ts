@@ -4,9 +4,10 @@
  * restorable time gives the later state; the source named by ARN; DynamoDB's
  * errors (PITR off, a time outside the window, an existing target, an
  * unknown source); and, with DynamoDB's five-minute lag, the latest time
- * right after enabling is the table as it was then.
+ * right after enabling is the table as it was then; --pitr-lag-ms sets
+ * that lag.
  */
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   DeleteItemCommand,
@@ -22,6 +23,7 @@ import {
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import { describeEachBackend, uniqueName } from '../helpers/harness.js';
+import { parseConfig } from '../../src/cli.js';
 import { createTable, errorOf, queryAll, waitFor, type SimpleTable } from '../helpers/tables.js';
 
 const WITH_GSI: SimpleTable = { hash: ['pk', 'S'], indexes: [{ name: 'byG', hash: ['g', 'S'] }] };
@@ -167,3 +169,13 @@ describeEachBackend(
   },
   { memoryOnly: true },
 );
+
+describe('--pitr-lag-ms', () => {
+  test('is five minutes unless the flag or DYNALITH_PITR_LAG_MS says otherwise; 0 is allowed', () => {
+    const lag = (argv: string[], env: NodeJS.ProcessEnv = {}) => (parseConfig(argv, env) as { pitrLagMs: number }).pitrLagMs;
+    assert.equal(lag([]), 300_000);
+    assert.equal(lag(['--pitr-lag-ms', '0']), 0);
+    assert.equal(lag([], { DYNALITH_PITR_LAG_MS: '1000' }), 1000);
+    assert.throws(() => parseConfig(['--pitr-lag-ms', 'soon'], {}), /--pitr-lag-ms must be an integer/);
+  });
+});
