@@ -121,6 +121,23 @@ describeEachBackend(
       assert.equal(unset.name, 'ValidationException');
     });
 
+    test('switched off and on again, the window starts anew and a restore starts from a fresh copy', async () => {
+      const { ddb } = target();
+      const TableName = await createTable(ddb, 'pitragain', WITH_GSI);
+      await enablePitr(ddb, TableName);
+      await put(ddb, TableName, 'first', 1);
+      const beforeOff = new Date();
+      await ddb.send(new UpdateContinuousBackupsCommand({ TableName, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false } }));
+      await put(ddb, TableName, 'unlogged', 1);
+      await pause(20);
+      await enablePitr(ddb, TableName);
+      await put(ddb, TableName, 'second', 1);
+      const gone = await errorOf(() => ddb.send(new RestoreTableToPointInTimeCommand({ SourceTableName: TableName, TargetTableName: uniqueName('t'), RestoreDateTime: beforeOff })));
+      assert.equal(gone.name, 'InvalidRestoreTimeException');
+      const restored = await restore(ddb, { SourceTableName: TableName, UseLatestRestorableTime: true });
+      assert.deepEqual(await contents(ddb, restored.TableName!), { items: ['first=1', 'second=1', 'unlogged=1'], index: ['first=1', 'second=1', 'unlogged=1'] });
+    });
+
     test('errors: PITR off, a time outside the window, an existing target, an unknown source, both or neither time', async () => {
       const { ddb } = target();
       const TableName = await createTable(ddb, 'pitrerr', WITH_GSI);
