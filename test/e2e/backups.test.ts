@@ -13,7 +13,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  BatchWriteItemCommand,
   CreateBackupCommand,
   CreateTableCommand,
   DeleteBackupCommand,
@@ -37,18 +36,10 @@ import { openStorage, startServer, type RunningServer } from '../../src/server/d
 import { BACKUP_PREFIX } from '../../src/engine/keyspace.js';
 import type { Storage } from '../../src/storage/storage.js';
 import { freshPostgresUrl, postgresUrl } from '../helpers/postgres.js';
-import { createTable, errorOf, queryAll, waitFor, type SimpleTable } from '../helpers/tables.js';
-import { runChild, startChild } from '../helpers/child-server.js';
+import { createTable, errorOf, putMany, queryAll, waitFor, type SimpleTable } from '../helpers/tables.js';
+import { killAndRestart, runChild, startChild } from '../helpers/child-server.js';
 
 const ARN = /^arn:aws:dynamodb:us-east-1:\d{12}:table\/[^/]+\/backup\/\d{14}-[0-9a-f]{8}$/;
-
-async function putMany(ddb: DynamoDBClient, TableName: string, count: number, item: (i: number) => Record<string, AttributeValue>): Promise<void> {
-  for (let i = 0; i < count; i += 25) {
-    const requests = [];
-    for (let j = i; j < Math.min(count, i + 25); j++) requests.push({ PutRequest: { Item: item(j) } });
-    await ddb.send(new BatchWriteItemCommand({ RequestItems: { [TableName]: requests } }));
-  }
-}
 
 async function backup(ddb: DynamoDBClient, TableName: string, BackupName = 'snap'): Promise<string> {
   const { BackupDetails } = await ddb.send(new CreateBackupCommand({ TableName, BackupName }));
@@ -326,11 +317,8 @@ describe('backups across restarts (LMDB)', () => {
       await ddb.send(new RestoreTableFromBackupCommand({ BackupArn, TargetTableName: restored }));
       // A second backup asked just before the kill: copied whole after the restart, never AVAILABLE half-copied.
       const second = await backup(ddb, TableName, 'second');
-      server.process.kill('SIGKILL');
-      await server.exited();
       ddb.destroy();
-
-      server = await startChild(args);
+      server = await killAndRestart(server, args);
       ddb = clientFor(server.endpoint);
       const { Table: early } = await ddb.send(new DescribeTableCommand({ TableName: restored }));
       assert.equal(early?.TableStatus, 'CREATING', 'the kill came before the restore ended');

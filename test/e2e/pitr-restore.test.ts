@@ -5,10 +5,13 @@
  * errors (PITR off, a time outside the window, an existing target, an
  * unknown source); and, with DynamoDB's five-minute lag, the latest time
  * right after enabling is the table as it was then; --pitr-lag-ms sets
- * that lag.
+ * that lag; a restore killed with SIGKILL finishes after the restart (LMDB).
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   DeleteItemCommand,
   DescribeTableCommand,
@@ -22,9 +25,10 @@ import {
   type RestoreTableToPointInTimeCommandInput,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
-import { describeEachBackend, uniqueName } from '../helpers/harness.js';
 import { parseConfig } from '../../src/cli.js';
-import { createTable, errorOf, queryAll, waitFor, type SimpleTable } from '../helpers/tables.js';
+import { createTable, errorOf, putMany, queryAll, waitFor, type SimpleTable } from '../helpers/tables.js';
+import { clientFor, describeEachBackend, uniqueName } from '../helpers/harness.js';
+import { killAndRestart, startChild } from '../helpers/child-server.js';
 
 const WITH_GSI: SimpleTable = { hash: ['pk', 'S'], indexes: [{ name: 'byG', hash: ['g', 'S'] }] };
 
@@ -194,5 +198,42 @@ describe('--pitr-lag-ms', () => {
     assert.equal(lag(['--pitr-lag-ms', '0']), 0);
     assert.equal(lag([], { DYNALITH_PITR_LAG_MS: '1000' }), 1000);
     assert.throws(() => parseConfig(['--pitr-lag-ms', 'soon'], {}), /--pitr-lag-ms must be an integer/);
+  });
+});
+
+describe('point-in-time restore across a restart (LMDB)', () => {
+  test('a restore killed with SIGKILL finishes after the restart, at its time', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'dynalith-pitr-'));
+    const args = ['--port', '0', '--data-dir', dataDir, '--log-level', 'silent', '--pitr-lag-ms', '0'];
+    try {
+      const COUNT = 5000;
+      let server = await startChild(args);
+      let ddb = clientFor(server.endpoint);
+      const TableName = await createTable(ddb, 'pitrkill', WITH_GSI);
+      await putMany(ddb, TableName, COUNT, (i) => ({ pk: { S: `k${i}` }, g: { S: 'x' }, v: { N: '1' }, pad: { S: 'y'.repeat(100) } }));
+      await enablePitr(ddb, TableName);
+      await pause(1100);
+      const at = new Date();
+      await pause(20);
+      await put(ddb, TableName, 'k0', 2);
+      await ddb.send(new DeleteItemCommand({ TableName, Key: { pk: { S: 'k1' } } }));
+      await put(ddb, TableName, 'new', 1);
+      const restored = uniqueName('pitrkill_r');
+      await ddb.send(new RestoreTableToPointInTimeCommand({ SourceTableName: TableName, TargetTableName: restored, RestoreDateTime: at }));
+      ddb.destroy();
+      server = await killAndRestart(server, args);
+      ddb = clientFor(server.endpoint);
+      const { Table: early } = await ddb.send(new DescribeTableCommand({ TableName: restored }));
+      assert.equal(early?.TableStatus, 'CREATING', 'the kill came before the restore ended');
+      const { Table } = await waitFor('the restored table', () => ddb.send(new DescribeTableCommand({ TableName: restored })), (answer) => answer.Table?.TableStatus === 'ACTIVE');
+      assert.equal(Table!.ItemCount, COUNT);
+      const { Items } = await ddb.send(new ScanCommand({ TableName: restored, FilterExpression: 'pk IN (:a, :b, :c)', ExpressionAttributeValues: { ':a': { S: 'k0' }, ':b': { S: 'k1' }, ':c': { S: 'new' } } }));
+      assert.deepEqual(sortedItems(Items!), ['k0=1', 'k1=1']);
+      server.process.kill('SIGTERM');
+      await server.exited();
+      ddb.destroy();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -41,6 +41,13 @@ export function startChild(args: readonly string[], env: NodeJS.ProcessEnv = {},
   });
 }
 
+/** Kills the server with SIGKILL (a crash) and starts it again with `args`. */
+export async function killAndRestart(server: ChildServer, args: readonly string[]): Promise<ChildServer> {
+  server.process.kill('SIGKILL');
+  await server.exited();
+  return startChild(args);
+}
+
 /** Runs `dynalith` to completion (for --help, bad flags, ...). */
 export function runChild(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

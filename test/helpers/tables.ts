@@ -1,5 +1,6 @@
 /** Creating throwaway tables for tests. */
 import {
+  BatchWriteItemCommand,
   CreateTableCommand,
   DescribeTableCommand,
   QueryCommand,
@@ -107,5 +108,14 @@ export async function waitFor<T>(what: string, probe: () => Promise<T>, done: (v
     if (done(value)) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Writes `count` items, 25 to a BatchWriteItem. */
+export async function putMany(ddb: DynamoDBClient, TableName: string, count: number, item: (i: number) => Record<string, AttributeValue>): Promise<void> {
+  for (let i = 0; i < count; i += 25) {
+    const requests = [];
+    for (let j = i; j < Math.min(count, i + 25); j++) requests.push({ PutRequest: { Item: item(j) } });
+    await ddb.send(new BatchWriteItemCommand({ RequestItems: { [TableName]: requests } }));
   }
 }
