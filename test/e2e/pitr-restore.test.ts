@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   DeleteItemCommand,
+  DeleteTableCommand,
   DescribeTableCommand,
   ListBackupsCommand,
   PutItemCommand,
@@ -140,6 +141,24 @@ describeEachBackend(
       assert.equal(gone.name, 'InvalidRestoreTimeException');
       const restored = await restore(ddb, { SourceTableName: TableName, UseLatestRestorableTime: true });
       assert.deepEqual(await contents(ddb, restored.TableName!), { items: ['first=1', 'second=1', 'unlogged=1'], index: ['first=1', 'second=1', 'unlogged=1'] });
+    });
+
+    test('a restore whose source is deleted at once ends ACTIVE or gone, never stuck CREATING', async () => {
+      const { ddb } = target();
+      const TableName = await createTable(ddb, 'pitrdel', WITH_GSI);
+      await put(ddb, TableName, 'a', 1);
+      await enablePitr(ddb, TableName);
+      const TargetTableName = uniqueName('pitrdel_r');
+      await ddb.send(new RestoreTableToPointInTimeCommand({ SourceTableName: TableName, TargetTableName, UseLatestRestorableTime: true }));
+      await ddb.send(new DeleteTableCommand({ TableName }));
+      const end = await waitFor(
+        'the restore to end',
+        () => ddb.send(new DescribeTableCommand({ TableName: TargetTableName })).then((answer) => answer.Table?.TableStatus ?? 'gone', (error: Error) => error.name),
+        (status) => status !== 'CREATING',
+      );
+      // Copied before the deletion: restored whole; not copied: a failed restore leaves no table.
+      if (end === 'ACTIVE') assert.deepEqual(await contents(ddb, TargetTableName), { items: ['a=1'], index: ['a=1'] });
+      else assert.ok(['ResourceNotFoundException', 'DELETING'].includes(end), end);
     });
 
     test('errors: PITR off, a time outside the window, an existing target, an unknown source, both or neither time', async () => {

@@ -54,14 +54,15 @@ async function writePage(services: Services, marker: RestoreMarker, items: reado
 
 /**
  * How a point-in-time restore changes the base's items (features/pitr/point-in-time.ts):
- * undefined for a restore from a backup, which writes them as they are; 'wait' while the base is still being copied.
+ * undefined for a restore from a backup, which writes them as they are; 'wait' while the base is still being copied;
+ * 'lost' when it never will be (its table was deleted before the copy).
  */
-async function pointInTimeChanges(services: Services, marker: RestoreMarker): Promise<Map<string, Item | undefined> | 'wait' | undefined> {
+async function pointInTimeChanges(services: Services, marker: RestoreMarker): Promise<Map<string, Item | undefined> | 'wait' | 'lost' | undefined> {
   const { pointInTime } = marker;
   if (pointInTime === undefined) return undefined;
   return services.storage.read((tx) => {
     const base = readBackup(tx, marker.account, marker.region, marker.BackupArn);
-    if (base?.status !== 'AVAILABLE' || base.logSequence === undefined) return 'wait';
+    if (base === undefined || base.logSequence === undefined) return base?.status === 'CREATING' ? 'wait' : 'lost';
     const schema = keySchemaOf(base.source.KeySchema, base.source.AttributeDefinitions);
     return changesAt(tx, pointInTime.sourceTableId, base.logSequence, pointInTime.restoreAt, (item) => itemKeyText(item, schema));
   });
@@ -77,6 +78,13 @@ export async function runRestore(services: Services, marker: RestoreMarker, stop
   if (table !== undefined && table.TableStatus === 'CREATING') {
     const changes = await pointInTimeChanges(services, marker);
     if (changes === 'wait') return;
+    if (changes === 'lost') {
+      // Never half a table reported ACTIVE: the target goes, as a restore that failed.
+      logger.error({ table: marker.TableName }, 'point-in-time restore failed: its source was deleted before its base was copied');
+      await catalog.delete(table);
+      await storage.write((tx) => deleteRestoreMarker(tx, marker.tableId));
+      return;
+    }
     const schema = keySchemaOf(table.KeySchema, table.AttributeDefinitions);
     let after: Uint8Array | undefined;
     let written = 0;
