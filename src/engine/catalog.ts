@@ -20,6 +20,7 @@ import { CATALOG_VERSION_KEY, FORMAT_VERSION_KEY, NEXT_TABLE_ID_KEY, TABLE_RECOR
 import { backfillIndex } from './index-backfill.js';
 import { markForPurge, markIndexForPurge, purgeMarked, purgeMarkers } from './table-purge.js';
 import { followTableChange } from '../features/streams/stream-state.js';
+import { keepDeletedTable } from '../features/pitr/deleted-tables.js';
 import { holderName, Lease } from './leases.js';
 
 /** How long a background job's lease lasts; its holder renews it a few times per length while it works. */
@@ -477,6 +478,7 @@ export class Catalog {
       else tx.delete(key);
       followTableChange(tx, current, undefined);
       markForPurge(tx, current);
+      keepDeletedTable(tx, current, Date.now());
       return version;
     });
     if (transitional) this.cache(deleting);

@@ -3,9 +3,9 @@
  * writes gives exactly that second's items and global index; the latest
  * restorable time gives the later state; the source named by ARN; DynamoDB's
  * errors (PITR off, a time outside the window, an existing target, an
- * unknown source); and, with DynamoDB's five-minute lag, the latest time
- * right after enabling is the table as it was then; --pitr-lag-ms sets
- * that lag; a restore killed with SIGKILL finishes after the restart (LMDB).
+ * unknown source); a deleted table restored by ARN within its window; and,
+ * with DynamoDB's five-minute lag, the latest time right after enabling is
+ * the table as it was then; --pitr-lag-ms sets that lag; a restore killed with SIGKILL finishes after the restart (LMDB).
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -54,6 +54,26 @@ async function restore(ddb: DynamoDBClient, input: Omit<RestoreTableToPointInTim
   return Table!;
 }
 
+/**
+ * Writes `before`, enables PITR, writes a1=1 and a2=1, (runs `meanwhile`,)
+ * notes a time t a second later, and a second after it writes b=1 and
+ * a1=2 and deletes a2; returns t.
+ */
+async function writeAroundATime(ddb: DynamoDBClient, TableName: string, meanwhile?: () => Promise<unknown>): Promise<Date> {
+  await put(ddb, TableName, 'before', 1);
+  await enablePitr(ddb, TableName);
+  await put(ddb, TableName, 'a1', 1);
+  await put(ddb, TableName, 'a2', 1);
+  await meanwhile?.();
+  await pause(1100);
+  const t = new Date();
+  await pause(1100);
+  await put(ddb, TableName, 'b', 1);
+  await put(ddb, TableName, 'a1', 2);
+  await ddb.send(new DeleteItemCommand({ TableName, Key: { pk: { S: 'a2' } } }));
+  return t;
+}
+
 function sortedItems(items: readonly Record<string, AttributeValue>[]): string[] {
   return items.map((item) => `${item.pk!.S}=${item.v!.N}`).sort();
 }
@@ -70,16 +90,7 @@ describeEachBackend(
     test('a restore to a second between writes gives that second; the latest time gives the later state', async () => {
       const { ddb } = target();
       const TableName = await createTable(ddb, 'pitrsrc', WITH_GSI);
-      await put(ddb, TableName, 'before', 1);
-      await enablePitr(ddb, TableName);
-      await put(ddb, TableName, 'a1', 1);
-      await put(ddb, TableName, 'a2', 1);
-      await pause(1100);
-      const t1 = new Date();
-      await pause(1100);
-      await put(ddb, TableName, 'b', 1);
-      await put(ddb, TableName, 'a1', 2);
-      await ddb.send(new DeleteItemCommand({ TableName, Key: { pk: { S: 'a2' } } }));
+      const t1 = await writeAroundATime(ddb, TableName);
       await pause(50);
       const t2 = new Date();
 
@@ -159,6 +170,35 @@ describeEachBackend(
       // Copied before the deletion: restored whole; not copied: a failed restore leaves no table.
       if (end === 'ACTIVE') assert.deepEqual(await contents(ddb, TargetTableName), { items: ['a=1'], index: ['a=1'] });
       else assert.ok(['ResourceNotFoundException', 'DELETING'].includes(end), end);
+    });
+
+    test('a deleted table is restored by its ARN within its window, which ends at its deletion', async () => {
+      const { ddb } = target();
+      const TableName = await createTable(ddb, 'pitrgone', WITH_GSI);
+      const { Table: live } = await ddb.send(new DescribeTableCommand({ TableName }));
+      // A live restore ends only once the base is copied, which a restore after the deletion needs.
+      const t = await writeAroundATime(ddb, TableName, () => restore(ddb, { SourceTableName: TableName, UseLatestRestorableTime: true }));
+      await ddb.send(new DeleteTableCommand({ TableName }));
+      await waitFor('the deletion', () => ddb.send(new DescribeTableCommand({ TableName })).then(() => 'there', (error: Error) => error.name), (answer) => answer === 'ResourceNotFoundException');
+
+      const atT = await restore(ddb, { SourceTableArn: live!.TableArn, RestoreDateTime: t });
+      assert.equal(atT.RestoreSummary!.SourceTableArn, live!.TableArn);
+      assert.deepEqual(await contents(ddb, atT.TableName!), { items: ['a1=1', 'a2=1', 'before=1'], index: ['a1=1', 'a2=1', 'before=1'] });
+      const last = await restore(ddb, { SourceTableArn: live!.TableArn, UseLatestRestorableTime: true });
+      assert.deepEqual(await contents(ddb, last.TableName!), { items: ['a1=2', 'b=1', 'before=1'], index: ['a1=2', 'b=1', 'before=1'] });
+
+      await pause(50);
+      const afterDeletion = await errorOf(() => ddb.send(new RestoreTableToPointInTimeCommand({ SourceTableArn: live!.TableArn, TargetTableName: uniqueName('t'), RestoreDateTime: new Date() })));
+      assert.equal(afterDeletion.name, 'InvalidRestoreTimeException');
+      const byName = await errorOf(() => ddb.send(new RestoreTableToPointInTimeCommand({ SourceTableName: TableName, TargetTableName: uniqueName('t'), UseLatestRestorableTime: true })));
+      assert.equal(byName.name, 'SourceTableNotFoundException');
+
+      const plain = await createTable(ddb, 'pitrgone_off', WITH_GSI);
+      const { Table: plainLive } = await ddb.send(new DescribeTableCommand({ TableName: plain }));
+      await ddb.send(new DeleteTableCommand({ TableName: plain }));
+      const never = await errorOf(() => ddb.send(new RestoreTableToPointInTimeCommand({ SourceTableArn: plainLive!.TableArn, TargetTableName: uniqueName('t'), UseLatestRestorableTime: true })));
+      assert.equal(never.name, 'SourceTableNotFoundException');
+      assert.equal(never.message, `Source table not found: ${plainLive!.TableArn}`);
     });
 
     test('errors: PITR off, a time outside the window, an existing target, an unknown source, both or neither time', async () => {

@@ -2,7 +2,8 @@
  * Point-in-time recovery as a change log reader, on every backend: which
  * tables' changes it wants, what of their logs it needs (its window), that
  * the write path logs a PITR table's changes with their old items, and that
- * trimming keeps what is inside the window and drops what is outside.
+ * trimming keeps what is inside the window and drops what is outside; a
+ * table deleted with PITR on keeps its record, base and log for its period.
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,6 +19,8 @@ import { CHANGE_LOG_READERS } from '../../src/features/item-change-hooks.js';
 import { pitrLogReader } from '../../src/features/pitr/log-reader.js';
 import { LATEST_RESTORABLE_LAG_MS, recoveryWindow } from '../../src/features/pitr/recovery-window.js';
 import { ensureBase, findBase } from '../../src/features/pitr/pitr-base.js';
+import { deletedTableById, deletedTablesExpired, deletedTableWindow, expireDeletedTables, latestDeletedTable } from '../../src/features/pitr/deleted-tables.js';
+import { checkStore } from '../../src/check/store-check.js';
 import { deleteRestoreMarker, putBackup, putRestoreMarker } from '../../src/features/backups/backup-store.js';
 import { storageBackends } from '../helpers/harness.js';
 import { freshCatalogs, createCatalogTable } from '../helpers/catalog-table.js';
@@ -120,6 +123,40 @@ for (const backend of storageBackends) {
       await storage.write((tx) => deleteRestoreMarker(tx, marker.tableId));
       await trimChangeLogs(storage, CHANGE_LOG_READERS, later);
       assert.deepEqual(await sequences(), [2000, 3000], 'the base holds the first change');
+    });
+
+    test('a table deleted with PITR on keeps its record, base and log for its recovery period, then loses them', async () => {
+      const { storage, catalog } = await setup();
+      const table = await pitrTable(catalog, 'deleted', 1);
+      const plain = await createCatalogTable(catalog, 'deleted_plain');
+      for (const offset of [1000, 2000]) await storage.write((tx) => appendChange(tx, table, { at: T0 + offset, new: item('a', offset) }));
+      await storage.write((tx) => ensureBase(tx, table, T0));
+      await storage.write((tx) => putBackup(tx, { ...findBase(tx, table)!, status: 'AVAILABLE', logSequence: 2 }));
+      const deletedAt = Date.now();
+      await catalog.delete(table);
+      await catalog.delete(plain);
+      const inPeriod = deletedAt + DAY / 2;
+      const over = Date.now() + DAY;
+      assert.equal((await storage.read((tx) => deletedTableById(tx, table, table.id, inPeriod)))?.table.id, table.id);
+      assert.equal(await storage.read((tx) => latestDeletedTable(tx, plain, inPeriod)), undefined, 'PITR was off');
+      assert.deepEqual(await storage.read((tx) => pitrLogReader.needs(tx, table.id, readLogHead(tx, table.id)!, inPeriod)), { sinceMs: inPeriod - DAY, fromSequence: 2 });
+      await trimChangeLogs(storage, CHANGE_LOG_READERS, inPeriod);
+      assert.deepEqual((await all(storage, table.id)).map((change) => change.at - T0), [2000], 'kept from the base on');
+      const window = await storage.read((tx) => deletedTableWindow(latestDeletedTable(tx, table, inPeriod)!, inPeriod, 0));
+      assert.ok(window.latestMs < inPeriod && window.latestMs >= deletedAt, 'the window ends at the deletion');
+      assert.equal((await storage.read((tx) => checkStore(tx))).damage.length, 0);
+
+      assert.equal(await storage.read((tx) => deletedTablesExpired(tx, inPeriod)), false);
+      assert.equal(await storage.read((tx) => deletedTablesExpired(tx, over)), true);
+      assert.equal(await storage.read((tx) => latestDeletedTable(tx, table, over)), undefined, 'past its period');
+      await storage.write((tx) => expireDeletedTables(tx, over));
+      assert.equal(await storage.read((tx) => deletedTablesExpired(tx, over)), false);
+      assert.equal(await storage.read((tx) => findBase(tx, table)), undefined, 'the base is dropped for the job to purge');
+      assert.equal(await storage.read((tx) => pitrLogReader.needs(tx, table.id, readLogHead(tx, table.id)!, over)), undefined);
+      await trimChangeLogs(storage, CHANGE_LOG_READERS, over);
+      assert.equal(await storage.read((tx) => readLogHead(tx, table.id)), undefined, 'the log is gone, head and all');
+      assert.deepEqual(await all(storage, table.id), []);
+      assert.deepEqual((await storage.read((tx) => checkStore(tx))).damage, []);
     });
   });
 }

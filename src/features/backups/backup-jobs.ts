@@ -1,10 +1,12 @@
 /**
  * The background work of backups, in the one process of all that holds the
  * "backups" lease: copying each CREATING backup, purging each DELETED one,
- * and writing each restore's items. Everything it does is driven by what
- * storage says is left, so a process that takes the lease over after a
- * crash finishes the work (a cut-short copy starts again from a fresh
- * snapshot; a restore writes its items again, which is idempotent).
+ * writing each restore's items, and forgetting the deleted PITR tables
+ * whose recovery period is over (features/pitr/deleted-tables.ts).
+ * Everything it does is driven by what storage says is left, so a process
+ * that takes the lease over after a crash finishes the work (a cut-short copy
+ * starts again from a fresh snapshot; a restore writes its items again, which
+ * is idempotent).
  */
 import type { Services } from '../../engine/services.js';
 import { Lease } from '../../engine/leases.js';
@@ -12,6 +14,7 @@ import { startPeriodicJob, type PeriodicJob } from '../../engine/periodic-job.js
 import { copyBackup, purgeBackup } from './backup-copy.js';
 import { readPendingBackups, readRestoreMarkers } from './backup-store.js';
 import { runRestore } from './restore-writer.js';
+import { deletedTablesExpired, expireDeletedTables } from '../pitr/deleted-tables.js';
 
 const INTERVAL_MS = 250;
 const LEASE_MS = 5000;
@@ -30,8 +33,11 @@ export function startBackupJobs(services: Services): PeriodicJob {
     onError: (error) => logger.warn({ err: error }, 'backup round failed'),
     onStop: () => lease.release(),
     async round(stopped) {
-      const { backups, restores } = await storage.read((tx) => ({ backups: readPendingBackups(tx), restores: readRestoreMarkers(tx) }));
-      if ((backups.length === 0 && restores.length === 0) || !(await lease.hold())) return;
+      const now = Date.now();
+      const { backups, restores, expired } = await storage.read((tx) => ({ backups: readPendingBackups(tx), restores: readRestoreMarkers(tx), expired: deletedTablesExpired(tx, now) }));
+      if ((backups.length === 0 && restores.length === 0 && !expired) || !(await lease.hold())) return;
+      // Deleted tables past their recovery period lose their bases now; the next round purges them.
+      if (expired) await storage.write((tx) => expireDeletedTables(tx, now));
       // A copy of a large table outlasts the lease: it is renewed while the round works.
       const renewal = setInterval(() => void lease.hold().catch(() => undefined), LEASE_MS / 3);
       try {
