@@ -36,7 +36,8 @@ export const SCALING_PREFIX = { TARGET: 0x44, POLICY: 0x45, ACTIVITY: 0x46 } as 
 export const INSIGHTS_PREFIX = 0x48;
 /** On-demand backups (src/features/backups/backup-store.ts): their records and restores, their items. */
 export const BACKUP_PREFIX = { META: 0x50, ITEM: 0x51 } as const;
-export const DELETED_TABLE_PREFIX = 0x57; // tables deleted with PITR on, kept for their recovery period (src/features/pitr/deleted-tables.ts)
+/** Tables deleted with PITR on, kept for their recovery period (src/features/pitr/deleted-tables.ts). */
+export const DELETED_TABLE_PREFIX = 0x57;
 
 const utf8 = new TextEncoder();
 
