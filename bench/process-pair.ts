@@ -10,6 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { Client } from './lib/client.js';
+import { createKeyTable } from './lib/key-table.js';
 import { treeCpuSeconds } from './lib/proc.js';
 import { median } from './lib/stats.js';
 import { start, TARGETS, type Running, type TargetName } from './targets.js';
@@ -58,17 +59,7 @@ async function prepare(name: Arrangement, targets: readonly TargetName[], basePo
   const servers: Running[] = [];
   for (const [k, target] of targets.entries()) servers.push(await start(TARGETS.find((t) => t.name === target)!, basePort + k));
   const clients = servers.map((server) => new Client(server.endpoint, CONNECTIONS / servers.length));
-  for (const client of clients) {
-    await client.call('CreateTable', {
-      TableName: TABLE,
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    });
-    for (let i = 0; i < ITEMS; i += 25) {
-      await client.call('BatchWriteItem', { RequestItems: { [TABLE]: Array.from({ length: 25 }, (_, j) => ({ PutRequest: { Item: item(i + j) } })) } });
-    }
-  }
+  for (const client of clients) await createKeyTable(client, TABLE, ITEMS, item);
   return { name, servers, clients };
 }
 

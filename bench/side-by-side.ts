@@ -9,6 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { Client } from './lib/client.js';
+import { createKeyTable } from './lib/key-table.js';
 import { treeCpuSeconds } from './lib/proc.js';
 import { median } from './lib/stats.js';
 import { start, TARGETS, type Running, type TargetName } from './targets.js';
@@ -29,16 +30,7 @@ async function prepare(name: TargetName, port: number): Promise<Side> {
   if (target === undefined) throw new Error(`unknown target ${name}`);
   const server = await start(target, port);
   const client = new Client(server.endpoint, CONNECTIONS);
-  await client.call('CreateTable', {
-    TableName: TABLE,
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-    BillingMode: 'PAY_PER_REQUEST',
-  });
-  for (let i = 0; i < ITEMS; i += 25) {
-    const items = Array.from({ length: 25 }, (_, j) => ({ PutRequest: { Item: { pk: { S: `k${i + j}` }, pad: { S: 'x'.repeat(100) } } } }));
-    await client.call('BatchWriteItem', { RequestItems: { [TABLE]: items } });
-  }
+  await createKeyTable(client, TABLE, ITEMS, (i) => ({ pk: { S: `k${i}` }, pad: { S: 'x'.repeat(100) } }));
   return { name, server, client };
 }
 

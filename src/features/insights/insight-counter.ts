@@ -19,6 +19,7 @@ import type { CapacityUsage } from '../../engine/capacity.js';
 import type { ContributorInsightsSetting, IndexRecord, TableRecord } from '../../engine/table.js';
 import type { Access, Target } from '../capacity/throughput-limits.js';
 import { minuteOf } from '../metrics/metric-series.js';
+import { PendingWrites } from '../../engine/pending-writes.js';
 import { addInsightData, largest, MAX_CONTRIBUTORS, type Contribution, type InsightSeries, type SeriesMinute } from './insight-store.js';
 import type { RuleKind } from './insight-rules.js';
 
@@ -88,13 +89,20 @@ class OpenMinute {
 
 export class InsightCounter {
   private readonly open = new Map<string, OpenMinute>();
-  private readonly pending: SeriesMinute[] = [];
-  private flushing: Promise<void> | undefined;
+  private readonly pending: PendingWrites<SeriesMinute>;
 
   constructor(
-    private readonly storage: Storage,
+    storage: Storage,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.pending = new PendingWrites(storage, addInsightData, () => {
+      for (const [id, open] of this.open) {
+        if (open.count > 0) this.pending.push(open.take());
+        // Rules switched off stop counting: their entries go with the flush after.
+        else this.open.delete(id);
+      }
+    });
+  }
 
   /** What a request consumed (its charge): counted for the table, or for the global index it read. */
   charged(table: TableRecord, access: Access, usage: CapacityUsage, target: Target | undefined): void {
@@ -145,29 +153,8 @@ export class InsightCounter {
     open.add(keys, value);
   }
 
-  /**
-   * Adds everything counted so far to storage. Flushes do not overlap; the
-   * counts a failed flush held are kept for the next one.
-   */
+  /** Adds everything counted so far to storage (see PendingWrites). */
   flush(): Promise<void> {
-    const next = (this.flushing ?? Promise.resolve()).then(() => this.write());
-    this.flushing = next.catch(() => undefined);
-    return next;
-  }
-
-  private async write(): Promise<void> {
-    for (const [id, open] of this.open) {
-      if (open.count > 0) this.pending.push(open.take());
-      // Rules switched off stop counting: their entries go with the flush after.
-      else this.open.delete(id);
-    }
-    if (this.pending.length === 0) return;
-    const data = this.pending.splice(0);
-    try {
-      await this.storage.write((tx) => addInsightData(tx, data));
-    } catch (error) {
-      this.pending.unshift(...data);
-      throw error;
-    }
+    return this.pending.flush();
   }
 }

@@ -7,6 +7,7 @@
  */
 import type { Storage } from '../../storage/storage.js';
 import { addMetricData, type MinuteStat } from './metric-store.js';
+import { PendingWrites } from '../../engine/pending-writes.js';
 import { minuteOf } from './metric-series.js';
 
 /** One series' open minute. */
@@ -46,12 +47,16 @@ export class Accumulator {
 }
 
 export class MetricRecorder {
-  readonly pending: MinuteStat[] = [];
   private readonly accumulators = new Map<string, Accumulator>();
+  /** Closed minutes waiting for the next flush; each flush closes the open ones first. */
+  readonly pending: PendingWrites<MinuteStat>;
   private timer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> | undefined;
 
-  constructor(private readonly storage: Storage) {}
+  constructor(storage: Storage) {
+    this.pending = new PendingWrites(storage, addMetricData, () => {
+      for (const accumulator of this.accumulators.values()) accumulator.close();
+    });
+  }
 
   /** The accumulator of a series (its text: metric-series.ts), made on first use. */
   accumulator(series: string): Accumulator {
@@ -63,28 +68,9 @@ export class MetricRecorder {
     return found;
   }
 
-  /**
-   * Adds everything recorded so far to storage. Flushes do not overlap: one
-   * asked for during another waits for it and runs after. Data a failed
-   * flush held is kept for the next one.
-   */
+  /** Adds everything recorded so far to storage (see PendingWrites). */
   flush(): Promise<void> {
-    const next = (this.flushing ?? Promise.resolve()).then(() => this.write());
-    // The chain goes on past a failed flush; its caller hears of the failure.
-    this.flushing = next.catch(() => undefined);
-    return next;
-  }
-
-  private async write(): Promise<void> {
-    for (const accumulator of this.accumulators.values()) accumulator.close();
-    if (this.pending.length === 0) return;
-    const data = this.pending.splice(0);
-    try {
-      await this.storage.write((tx) => addMetricData(tx, data));
-    } catch (error) {
-      this.pending.unshift(...data);
-      throw error;
-    }
+    return this.pending.flush();
   }
 
   start(intervalMs: number, onError: (error: unknown) => void): void {
