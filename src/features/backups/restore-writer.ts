@@ -13,15 +13,12 @@
  */
 import { StaleCatalog } from '../../engine/catalog.js';
 import { StepFailures } from '../../engine/items.js';
-import { decodeStored } from '../../engine/stored-item.js';
 import type { Services } from '../../engine/services.js';
 import { keySchemaOf, type TableRecord } from '../../engine/table.js';
 import { keyFromItem } from '../../model/primary-key.js';
-import { readBackupItems } from './backup-copy.js';
-import { deleteRestoreMarker, readBackup, type RestoreMarker } from './backup-store.js';
-import { changesAt } from '../pitr/point-in-time.js';
+import { deleteRestoreMarker, type RestoreMarker } from './backup-store.js';
+import { changesSinceBase, itemPages } from '../pitr/items-at-time.js';
 import type { Item } from '../../model/attribute-value.js';
-import type { KeySchema } from '../../model/primary-key.js';
 
 const PAGE = 200;
 /** Progress is logged at most this often, and at the end. */
@@ -52,31 +49,15 @@ async function writePage(services: Services, marker: RestoreMarker, items: reado
   }
 }
 
-/**
- * How a point-in-time restore changes the base's items (features/pitr/point-in-time.ts):
- * undefined for a restore from a backup, which writes them as they are; 'wait' while the base is still being copied;
- * 'lost' when it never will be (its table was deleted before the copy).
- */
-async function pointInTimeChanges(services: Services, marker: RestoreMarker): Promise<Map<string, Item | undefined> | 'wait' | 'lost' | undefined> {
-  const { pointInTime } = marker;
-  if (pointInTime === undefined) return undefined;
-  return services.storage.read((tx) => {
-    const base = readBackup(tx, marker.account, marker.region, marker.BackupArn);
-    if (base === undefined || base.logSequence === undefined) return base?.status === 'CREATING' ? 'wait' : 'lost';
-    const schema = keySchemaOf(base.source.KeySchema, base.source.AttributeDefinitions);
-    return changesAt(tx, pointInTime.sourceTableId, base.logSequence, pointInTime.restoreAt, (item) => itemKeyText(item, schema));
-  });
-}
-
-function itemKeyText(item: Item, schema: KeySchema): string {
-  return JSON.stringify(keyFromItem(item, schema));
-}
-
 export async function runRestore(services: Services, marker: RestoreMarker, stopped: () => boolean): Promise<void> {
   const { storage, catalog, logger } = services;
   const table = await currentTable(services, marker);
   if (table !== undefined && table.TableStatus === 'CREATING') {
-    const changes = await pointInTimeChanges(services, marker);
+    const { pointInTime } = marker;
+    const changes =
+      pointInTime === undefined
+        ? undefined
+        : await changesSinceBase(storage, { account: marker.account, region: marker.region, baseArn: marker.BackupArn, sourceTableId: pointInTime.sourceTableId, at: pointInTime.restoreAt });
     if (changes === 'wait') return;
     if (changes === 'lost') {
       // Never half a table reported ACTIVE: the target goes, as a restore that failed.
@@ -86,40 +67,16 @@ export async function runRestore(services: Services, marker: RestoreMarker, stop
       return;
     }
     const schema = keySchemaOf(table.KeySchema, table.AttributeDefinitions);
-    let after: Uint8Array | undefined;
     let written = 0;
     let logged = Date.now();
-    let complete = true;
-    for (;;) {
+    for await (const items of itemPages(storage, marker.backupNumber, schema, changes, PAGE)) {
       if (stopped()) return;
-      const page = await readBackupItems(storage, marker.backupNumber, after, PAGE);
-      if (page.length === 0) break;
-      const items = page.map((entry) => decodeStored(entry.value));
-      // A point-in-time restore writes the base's items as they were at its time, and drops those that did not exist.
-      const chosen = changes === undefined ? items : items.flatMap((item) => {
-        const key = itemKeyText(item, schema);
-        if (!changes.has(key)) return [item];
-        const replaced = changes.get(key);
-        changes.delete(key);
-        return replaced === undefined ? [] : [replaced];
-      });
-      if (!(await writePage(services, marker, chosen))) {
-        complete = false;
-        break;
-      }
-      written += chosen.length;
-      after = page[page.length - 1]!.key;
+      if (!(await writePage(services, marker, items))) break;
+      written += items.length;
       if (Date.now() - logged >= PROGRESS_EVERY_MS) {
         logged = Date.now();
         logger.info({ table: marker.TableName, items: written }, 'restore in progress');
       }
-    }
-    // The items the base did not hold.
-    const added = complete && changes !== undefined ? [...changes.values()].filter((item) => item !== undefined) : [];
-    for (let i = 0; i < added.length; i += PAGE) {
-      if (stopped()) return;
-      if (!(await writePage(services, marker, added.slice(i, i + PAGE)))) break;
-      written += Math.min(PAGE, added.length - i);
     }
     logger.info({ table: marker.TableName, items: written }, 'restore written');
     const now = await currentTable(services, marker);
