@@ -64,6 +64,8 @@ Options (each also settable as an environment variable, e.g. DYNALITH_PORT=9000)
                             the environment variable takes URLs separated by commas)
   --scaling-period-ms <ms>  auto scaling's sample length: it scales out after 2 samples above
                             a policy's target, in after 15 below (default ${DEFAULT_CONFIG.scalingPeriodMs}, as AWS)
+  --s3-dir <path>           the folder standing in for S3: each subfolder is a bucket that
+                            exports write to and imports read from (default ${DEFAULT_CONFIG.s3Dir})
   --help                    show this help
   --version                 show the version
 `;
@@ -83,6 +85,7 @@ const OPTIONS = {
   'alarm-interval-ms': { type: 'string' },
   'alarm-webhook': { type: 'string', multiple: true },
   'scaling-period-ms': { type: 'string' },
+  's3-dir': { type: 'string' },
   'log-level': { type: 'string' },
   'create-table-ms': { type: 'string' },
   'delete-table-ms': { type: 'string' },
@@ -157,6 +160,8 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
   const port = text('port');
   const dataDir = text('data-dir') ?? DEFAULT_CONFIG.dataDir;
   if (dataDir === '') throw new UsageError('--data-dir must not be empty');
+  const s3Dir = text('s3-dir') ?? DEFAULT_CONFIG.s3Dir;
+  if (s3Dir === '') throw new UsageError('--s3-dir must not be empty');
   const storageUrl = text('storage');
   if (storageUrl !== undefined && !/^postgres(ql)?:\/\//.test(storageUrl)) {
     throw new UsageError(`--storage must be a postgres:// or postgresql:// URL, got '${storageUrl}'`);
@@ -206,6 +211,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
     alarmIntervalMs: positive('alarm-interval-ms', DEFAULT_CONFIG.alarmIntervalMs, 86_400_000),
     alarmWebhooks: webhooks,
     scalingPeriodMs: positive('scaling-period-ms', DEFAULT_CONFIG.scalingPeriodMs, 86_400_000),
+    s3Dir,
   };
 }
 

@@ -48,6 +48,8 @@ export interface Config {
    * as DynamoDB's alarms do on one-minute data (AWS: 60 s).
    */
   readonly scalingPeriodMs: number;
+  /** The folder whose subfolders are the S3 buckets exports write to and imports read from (features/s3/folder-bucket.ts). */
+  readonly s3Dir: string;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -77,4 +79,5 @@ export const DEFAULT_CONFIG: Config = {
   alarmIntervalMs: 60_000,
   alarmWebhooks: [],
   scalingPeriodMs: 60_000,
+  s3Dir: './dynalith-s3',
 };

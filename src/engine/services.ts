@@ -11,6 +11,8 @@ import { DynamoDbMetrics, NO_METRICS, type Metrics } from '../features/metrics/d
 import { MetricRecorder } from '../features/metrics/recorder.js';
 import { MeteredLimits } from '../features/metrics/metered-limits.js';
 import { InsightCounter } from '../features/insights/insight-counter.js';
+import type { Buckets } from '../features/s3/bucket.js';
+import { FolderBuckets } from '../features/s3/folder-bucket.js';
 
 export interface Services {
   readonly config: Config;
@@ -28,6 +30,8 @@ export interface Services {
   readonly recorder?: MetricRecorder;
   /** Contributor Insights' counts, flushed with the metrics (absent with --metrics off: nothing is counted). */
   readonly insights?: InsightCounter;
+  /** The S3 buckets exports write to and imports read from. */
+  readonly buckets: Buckets;
 }
 
 export async function createServices(config: Config, logger: Logger, storage: Storage): Promise<Services> {
@@ -35,7 +39,8 @@ export async function createServices(config: Config, logger: Logger, storage: St
   const items = new ItemStore(storage, config, () => catalog.version);
   const members = config.capacity === 'enforce' ? new Members(storage) : undefined;
   const limits = members === undefined ? UNLIMITED : new EnforcedLimits(config.burstSeconds, () => members.count);
-  const base = { config, logger, storage, catalog, items, ...(members === undefined ? {} : { members }) };
+  const buckets = new FolderBuckets(config.s3Dir);
+  const base = { config, logger, storage, catalog, items, buckets, ...(members === undefined ? {} : { members }) };
   if (!config.metrics) return { ...base, throughput: limits, metrics: NO_METRICS };
   const recorder = new MetricRecorder(storage);
   const metrics = new DynamoDbMetrics(recorder);
