@@ -39,6 +39,12 @@ export const BACKUP_PREFIX = { META: 0x50, ITEM: 0x51 } as const;
 /** Tables deleted with PITR on, kept for their recovery period (src/features/pitr/deleted-tables.ts). */
 export const DELETED_TABLE_PREFIX = 0x57;
 
+/** Exports to S3 (features/exports/): one record per export, and a marker per export still being written. */
+export const EXPORT_PREFIX = 0x58;
+
+/** Imports from S3 (features/imports/): one record per import, and a marker per import still being read. */
+export const IMPORT_PREFIX = 0x59;
+
 const utf8 = new TextEncoder();
 
 function withPrefix(prefix: number, ...parts: Uint8Array[]): Uint8Array {

@@ -1,0 +1,45 @@
+/**
+ * A background job that has work only now and then (copying a backup,
+ * writing an export, reading an import): every process looks for work each
+ * round in one read, and only one that finds some asks for the job's lease,
+ * so idle processes write nothing. The lease is renewed while a round works,
+ * because one piece of work (a table of millions of items) can outlast it;
+ * a process that dies mid-work stops renewing and another takes over, from
+ * what storage says is left.
+ */
+import { Lease } from './leases.js';
+import { startPeriodicJob, type PeriodicJob } from './periodic-job.js';
+import type { ReadTransaction, Storage } from '../storage/storage.js';
+
+export interface LeasedWorkOptions<W> {
+  readonly storage: Storage;
+  /** The lease's name: one process of all runs this job at a time. */
+  readonly name: string;
+  readonly intervalMs: number;
+  readonly leaseMs: number;
+  /** What there is to do now, read in one snapshot; undefined when nothing. */
+  readonly find: (tx: ReadTransaction, nowMs: number) => W | undefined;
+  readonly work: (found: W, stopped: () => boolean) => Promise<void>;
+  readonly onError: (error: unknown) => void;
+}
+
+export function startLeasedWork<W>(options: LeasedWorkOptions<W>): PeriodicJob {
+  const { storage, leaseMs } = options;
+  const lease = new Lease(storage, options.name, leaseMs);
+  return startPeriodicJob({
+    intervalMs: options.intervalMs,
+    now: true,
+    onError: options.onError,
+    onStop: () => lease.release(),
+    async round(stopped) {
+      const found = await storage.read((tx) => options.find(tx, Date.now()));
+      if (found === undefined || !(await lease.hold())) return;
+      const renewal = setInterval(() => void lease.hold().catch(() => undefined), leaseMs / 3);
+      try {
+        await options.work(found, stopped);
+      } finally {
+        clearInterval(renewal);
+      }
+    },
+  });
+}
