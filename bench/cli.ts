@@ -7,6 +7,7 @@ import { loadavg } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensurePeers } from './peers.js';
+import { runBackupBench } from './backup-load.js';
 import { describeMachine, renderMarkdown, type Machine } from './report.js';
 import { runBench, type Options, type TargetResult } from './run.js';
 import { SET_NAMES, type SetName } from './sets.js';
@@ -54,7 +55,10 @@ const USAGE = `Usage: npm run bench -- [options]   (or node dist/bench/harness.j
                              dynalith-postgres); capacity: the same, one process counting
                              nothing (--metrics off), with metrics (the default) and with
                              metrics and --capacity enforce (dynalith-uncounted,
-                             dynalith-disk, dynalith-capacity)
+                             dynalith-disk, dynalith-capacity); backups: a table of --items n
+                             (default 1,000,000) on LMDB backed up, then exported, under a paced
+                             GetItem load (--rate n a second, default 500), each phase's p99 set
+                             beside the idle one (--idle-seconds n)
   --clients n                load from n threads sharing the 32 connections (default 1)
   --targets a,b              of ${TARGETS.map((t) => t.name).join(', ')}
   --workloads A,B            e.g. GetItem,Query (default: all)
@@ -157,6 +161,9 @@ export async function record(options: Options, mode: RunRecord['mode']): Promise
 export async function main(argv: readonly string[]): Promise<void> {
   const log = (line: string) => process.stderr.write(line + '\n');
   if (argv.includes('--help')) return void process.stdout.write(USAGE);
+  // Its own measurement (one server, phases of background work under a paced load), with flags of its own.
+  const setAt = argv.indexOf('--set');
+  if (setAt >= 0 && argv[setAt + 1] === 'backups') return runBackupBench([...argv.slice(0, setAt), ...argv.slice(setAt + 2)]);
   let parsed;
   try {
     parsed = parseOptions(argv, log);

@@ -12,12 +12,12 @@ import { Client } from './lib/client.js';
 import { createKeyTable } from './lib/key-table.js';
 import { treeCpuSeconds } from './lib/proc.js';
 import { median } from './lib/stats.js';
+import { forSeconds, pace } from './lib/paced.js';
 import { start, TARGETS, type Running, type TargetName } from './targets.js';
 
 const TABLE = 'side_bench';
 const ITEMS = 5000;
 const CONNECTIONS = 8;
-const TICK_MS = 10;
 
 interface Side {
   readonly name: TargetName;
@@ -34,22 +34,9 @@ async function prepare(name: TargetName, port: number): Promise<Side> {
   return { name, server, client };
 }
 
-/** `rate` GetItems a second, sent in a burst every tick, for `seconds`; the count answered. */
-async function pace(side: Side, rate: number, seconds: number): Promise<number> {
-  const until = performance.now() + seconds * 1000;
-  const perTick = Math.max(1, Math.round((rate * TICK_MS) / 1000));
-  let sent = 0;
-  while (performance.now() < until) {
-    const tick = performance.now();
-    await Promise.all(
-      Array.from({ length: perTick }, async () => {
-        const reply = await side.client.send('GetItem', JSON.stringify({ TableName: TABLE, Key: { pk: { S: `k${sent++ % ITEMS}` } } }));
-        if (reply.status !== 200) throw new Error(`GetItem answered ${reply.status}: ${reply.body}`);
-      }),
-    );
-    const left = TICK_MS - (performance.now() - tick);
-    if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
-  }
+/** `rate` GetItems a second for `seconds`; the count answered. */
+async function paceGets(side: Side, rate: number, seconds: number): Promise<number> {
+  const { sent } = await pace(side.client, rate, forSeconds(seconds), (i) => ({ operation: 'GetItem', payload: JSON.stringify({ TableName: TABLE, Key: { pk: { S: `k${i % ITEMS}` } } }) }));
   return sent;
 }
 
@@ -63,13 +50,13 @@ async function main(): Promise<void> {
   const sides: Side[] = [];
   try {
     for (const [k, name] of names.entries()) sides.push(await prepare(name, 8271 + k));
-    await Promise.all(sides.map((side) => pace(side, rate, 1)));
+    await Promise.all(sides.map((side) => paceGets(side, rate, 1)));
     const ratios: number[] = [];
     console.log(`| round | ${names[0]} CPU µs/req | ${names[1]} CPU µs/req | ratio |`);
     console.log('|--:|--:|--:|--:|');
     for (let round = 1; round <= rounds; round++) {
       const before = sides.map((side) => treeCpuSeconds(side.server.pid));
-      const answered = await Promise.all(sides.map((side) => pace(side, rate, seconds)));
+      const answered = await Promise.all(sides.map((side) => paceGets(side, rate, seconds)));
       const perRequest = sides.map((side, k) => ((treeCpuSeconds(side.server.pid) - before[k]!) / answered[k]!) * 1e6);
       ratios.push(perRequest[1]! / perRequest[0]!);
       console.log(`| ${round} | ${perRequest[0]!.toFixed(1)} | ${perRequest[1]!.toFixed(1)} | ${ratios[ratios.length - 1]!.toFixed(3)} |`);

@@ -165,11 +165,15 @@ async function startPostgres(): Promise<Postgres> {
   return module.startPostgres({ durable: true });
 }
 
-/** Starts the target; `nodeFlags` (e.g. --cpu-prof) go to the Node-based ones. */
-export async function start(target: Target, port: number, nodeFlags: readonly string[] = []): Promise<Running> {
+/**
+ * Starts the target; `nodeFlags` (e.g. --cpu-prof) go to the Node-based ones,
+ * `dynalithFlags(dataDir)` to Dynalith's (given the run's temporary folder).
+ */
+export async function start(target: Target, port: number, nodeFlags: readonly string[] = [], dynalithFlags: (dataDir: string) => string[] = () => []): Promise<Running> {
   const database = target.name === 'dynalith-postgres' ? await startPostgres() : undefined;
   const dataDir = mkdtempSync(join(tmpdir(), 'dynalith-bench-'));
-  const { command: file, args, cwd } = command(target.name, port, join(dataDir, 'data'), nodeFlags, database?.url);
+  const { command: file, args: targetArgs, cwd } = command(target.name, port, join(dataDir, 'data'), nodeFlags, database?.url);
+  const args = target.name.startsWith('dynalith') ? [...targetArgs, ...dynalithFlags(dataDir)] : targetArgs;
   const started = performance.now();
   const child: ChildProcess = spawn(file, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
