@@ -42,6 +42,9 @@ export const DELETED_TABLE_PREFIX = 0x57;
 /** Exports to S3 (features/exports/): one record per export, and a marker per export still being written. */
 export const EXPORT_PREFIX = 0x58;
 
+/** A point-in-time restore's or export's changes to its PITR base, sorted by item key (features/pitr/point-in-time.ts). */
+export const PITR_OVERLAY_PREFIX = 0x5a;
+
 /** Imports from S3 (features/imports/): one record per import, and a marker per import still being read. */
 export const IMPORT_PREFIX = 0x59;
 

@@ -17,7 +17,7 @@ import type { Services } from '../../engine/services.js';
 import { keySchemaOf, type TableRecord } from '../../engine/table.js';
 import { keyFromItem } from '../../model/primary-key.js';
 import { deleteRestoreMarker, type RestoreMarker } from './backup-store.js';
-import { changesSinceBase, itemPages } from '../pitr/items-at-time.js';
+import { dropOverlay, itemPages, prepareAt } from '../pitr/items-at-time.js';
 import type { Item } from '../../model/attribute-value.js';
 
 const PAGE = 200;
@@ -54,22 +54,22 @@ export async function runRestore(services: Services, marker: RestoreMarker, stop
   const table = await currentTable(services, marker);
   if (table !== undefined && table.TableStatus === 'CREATING') {
     const { pointInTime } = marker;
-    const changes =
+    const owner = { kind: 'restore', id: marker.tableId } as const;
+    const source =
       pointInTime === undefined
-        ? undefined
-        : await changesSinceBase(storage, { account: marker.account, region: marker.region, baseArn: marker.BackupArn, sourceTableId: pointInTime.sourceTableId, at: pointInTime.restoreAt });
-    if (changes === 'wait') return;
-    if (changes === 'lost') {
+        ? { backupNumber: marker.backupNumber }
+        : await prepareAt(storage, { account: marker.account, region: marker.region, baseArn: marker.BackupArn, sourceTableId: pointInTime.sourceTableId, at: pointInTime.restoreAt, owner }, stopped);
+    if (source === 'wait' || source === 'stopped') return;
+    if (source === 'lost') {
       // Never half a table reported ACTIVE: the target goes, as a restore that failed.
       logger.error({ table: marker.TableName }, 'point-in-time restore failed: its source was deleted before its base was copied');
       await catalog.delete(table);
       await storage.write((tx) => deleteRestoreMarker(tx, marker.tableId));
       return;
     }
-    const schema = keySchemaOf(table.KeySchema, table.AttributeDefinitions);
     let written = 0;
     let logged = Date.now();
-    for await (const items of itemPages(storage, marker.backupNumber, schema, changes, PAGE)) {
+    for await (const items of itemPages(storage, source, PAGE)) {
       if (stopped()) return;
       if (!(await writePage(services, marker, items))) break;
       written += items.length;
@@ -78,6 +78,7 @@ export async function runRestore(services: Services, marker: RestoreMarker, stop
         logger.info({ table: marker.TableName, items: written }, 'restore in progress');
       }
     }
+    if (source.overlay !== undefined) await dropOverlay(storage, owner);
     logger.info({ table: marker.TableName, items: written }, 'restore written');
     const now = await currentTable(services, marker);
     if (now !== undefined && now.TableStatus === 'CREATING') {
