@@ -27,8 +27,11 @@ import { storedSize } from '../../engine/stored-item.js';
 import type { TableRecord } from '../../engine/table.js';
 import type { Entry, Storage, WriteTransaction } from '../../storage/storage.js';
 import { backupItemKey, backupItemPrefix, deleteBackupRecord, putBackup, readBackup, type BackupRecord } from './backup-store.js';
-import { replayChanges } from './backup-replay.js';
+import { replayChanges, yieldToRequests } from './backup-replay.js';
 import { withCopy, withoutCopy } from './copy-log-reader.js';
+
+/** What copying and purging use of the services. */
+type BackupServices = Pick<Services, 'storage' | 'catalog'>;
 
 const WRITE_BATCH = 500;
 /** Items read per read transaction. */
@@ -36,8 +39,6 @@ const CHUNK = 1000;
 /** Logged changes replayed per write transaction. */
 const REPLAY_BATCH = 500;
 
-/** Lets requests run between the chunks of a long copy. */
-const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Every key under `prefix` (whose leading kind byte is never 0xff). */
 function rangeOf(prefix: Uint8Array): { start: Uint8Array; end: Uint8Array } {
@@ -78,7 +79,7 @@ async function clearPrefix(storage: Storage, prefix: Uint8Array, stopped: () => 
  * again and the change retried.
  */
 async function updateSource(
-  services: Services,
+  services: BackupServices,
   source: TableRecord,
   change: (current: TableRecord, tx: WriteTransaction) => TableRecord,
 ): Promise<boolean> {
@@ -148,7 +149,7 @@ async function copyChunks(storage: Storage, backup: BackupRecord, stopped: () =>
  * attempt first, and makes it AVAILABLE. A backup whose table is gone
  * before the copy ends is dropped. True once AVAILABLE.
  */
-export async function copyBackup(services: Services, backup: BackupRecord, stopped: () => boolean): Promise<boolean> {
+export async function copyBackup(services: BackupServices, backup: BackupRecord, stopped: () => boolean): Promise<boolean> {
   const { storage } = services;
   const { account, region, BackupArn, number, source } = backup;
   if (!(await clearPrefix(storage, backupItemPrefix(number), stopped))) return false;
@@ -194,7 +195,7 @@ export async function copyBackup(services: Services, backup: BackupRecord, stopp
 }
 
 /** Purges a DELETED backup's items, then its record (a PITR base dropped while being copied is first taken off its table's record). */
-export async function purgeBackup(services: Services, backup: BackupRecord, stopped: () => boolean): Promise<void> {
+export async function purgeBackup(services: BackupServices, backup: BackupRecord, stopped: () => boolean): Promise<void> {
   const { storage } = services;
   const named = await storage.read((tx) => storedTableRecord(tx, backup.account, backup.region, backup.source.TableName)?.backupCopies?.includes(backup.BackupArn) === true);
   if (named) await updateSource(services, backup.source, (current) => withoutCopy(current, backup.BackupArn));

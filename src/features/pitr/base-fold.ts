@@ -21,14 +21,13 @@ import { firstChange } from '../../engine/change-log.js';
 import { storedTableRecord, storedTableRecords } from '../../engine/catalog.js';
 import type { ReadTransaction, Storage, WriteTransaction } from '../../storage/storage.js';
 import { putBackup, readBackup, readRestoreMarkers, type BackupRecord } from '../backups/backup-store.js';
-import { replayChanges } from '../backups/backup-replay.js';
+import { replayChanges, yieldToRequests } from '../backups/backup-replay.js';
 import { findBase } from './pitr-base.js';
 import { recoveryWindow } from './recovery-window.js';
 
 /** Changes folded per transaction. */
 const FOLD_BATCH = 500;
 
-const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function readBy(tx: ReadTransaction, backupNumber: number): boolean {
   return readRestoreMarkers(tx).some((marker) => marker.backupNumber === backupNumber);
