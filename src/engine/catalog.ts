@@ -54,6 +54,9 @@ export type NewTable = Omit<
   'id' | 'account' | 'region' | 'TableId' | 'CreationDateTime' | 'TableStatus' | 'statusUntil' | 'LocalSecondaryIndexes' | 'GlobalSecondaryIndexes' | 'RestoreSummary'
 > & { readonly LocalSecondaryIndexes: readonly NewIndex[]; readonly GlobalSecondaryIndexes: readonly NewIndex[] };
 
+/** A change of a table's definition (Catalog.update). */
+export type TableChange = (current: TableRecord, newIndexId: () => number, tx: WriteTransaction) => TableRecord;
+
 /** A table created by a restore: its summary, and the restore's marker written with it. */
 export interface TableRestore {
   readonly summary: RestoreSummary;
@@ -320,15 +323,17 @@ export class Catalog {
   }
 
   /**
-   * Replaces a table's definition. `change` gets the current record and a
-   * source of new index ids and returns the new record (or throws, changing
-   * nothing); `transition` puts the table in UPDATING for the configured time.
+   * Replaces a table's definition. `change` gets the current record, a
+   * source of new index ids and the change's transaction (for records that
+   * must change with the definition, such as a backup's) and returns the new
+   * record (or throws, changing nothing); it may run more than once, as a
+   * storage callback may; `transition` puts the table in UPDATING for the configured time.
    * A new index that needs backfilling starts filling once the record is
    * stored; a removed or DELETING index has its entries purged.
    */
   update(
     table: TableRecord,
-    change: (current: TableRecord, newIndexId: () => number) => TableRecord,
+    change: TableChange,
     transition = true,
   ): Promise<TableRecord> {
     return this.serially(() => this.applyUpdate(table, change, transition));
@@ -336,7 +341,7 @@ export class Catalog {
 
   private async applyUpdate(
     table: TableRecord,
-    change: (current: TableRecord, newIndexId: () => number) => TableRecord,
+    change: TableChange,
     transition: boolean,
   ): Promise<TableRecord> {
     const current = this.get(table, table.TableName);
@@ -345,7 +350,7 @@ export class Catalog {
     }
     const { next, version } = await this.storage.write((tx) => {
       const version = this.bump(tx);
-      let changed = change(current, () => allocateId(tx));
+      let changed = change(current, () => allocateId(tx), tx);
       if (transition && this.timings.updateTableMs > 0) {
         changed = { ...changed, TableStatus: 'UPDATING', statusUntil: Date.now() + this.timings.updateTableMs };
       }

@@ -93,7 +93,10 @@ export interface TimeToLiveSetting {
 /** A table's point-in-time recovery while it is enabled (features/pitr/). */
 export interface PointInTimeRecoverySetting {
   readonly RecoveryPeriodInDays: number;
-  /** Epoch ms PITR was last switched on: the recovery window never starts before it. */
+  /**
+   * Epoch ms the recovery window never starts before: when PITR was last
+   * switched on, or where the window started when its period was last lengthened.
+   */
   readonly enabledAt: number;
 }
 
@@ -148,6 +151,12 @@ export interface TableRecord {
   readonly Tags: readonly Tag[];
   /** A table made by a restore (src/features/backups/); RestoreInProgress while it is CREATING. */
   readonly RestoreSummary?: RestoreSummary;
+  /**
+   * The ARNs of the backups (and PITR bases) of this table being copied: while
+   * there is one, every change of its items is logged, which makes the copy
+   * consistent (features/backups/copy-log-reader.ts).
+   */
+  readonly backupCopies?: readonly string[];
 }
 
 export interface RestoreSummary {

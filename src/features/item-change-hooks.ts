@@ -1,7 +1,8 @@
 /**
  * What every item change does besides storing the item, inside its storage
  * transaction: append the change to its table's change log when something
- * reads it (the table's stream, point-in-time recovery), and move the TTL
+ * reads it (the table's stream, point-in-time recovery, a backup being
+ * copied), and move the TTL
  * expiry entry. The item store calls the combined hook once per changed item.
  */
 import type { Config } from '../config.js';
@@ -14,6 +15,7 @@ import { appendChange, type ChangeLogReader } from '../engine/change-log.js';
 import { rollShardIfDue } from './streams/shard-rollover.js';
 import { streamsLogReader } from './streams/retention.js';
 import { pitrLogReader } from './pitr/log-reader.js';
+import { backupCopyLogReader } from './backups/copy-log-reader.js';
 import { maintainExpiryIndex } from './ttl/expiry-index.js';
 
 /** Who made a change, as far as its readers tell: TTL deletions are the service's. */
@@ -32,7 +34,7 @@ export type ItemChangeHook = (
 ) => void;
 
 /** Everything that reads change logs; each says which tables' changes it wants. */
-export const CHANGE_LOG_READERS: readonly ChangeLogReader[] = [streamsLogReader, pitrLogReader];
+export const CHANGE_LOG_READERS: readonly ChangeLogReader[] = [streamsLogReader, pitrLogReader, backupCopyLogReader];
 
 export function itemChangeHook(config: Pick<Config, 'streamShardMaxRecords' | 'streamShardMaxAgeMs' | 'streamRetentionMs'>): ItemChangeHook {
   const settings = { shardMaxRecords: config.streamShardMaxRecords, shardMaxAgeMs: config.streamShardMaxAgeMs, retentionMs: config.streamRetentionMs };

@@ -2,7 +2,9 @@
  * On-demand backups through the AWS SDK on every backend: CreateBackup,
  * DescribeBackup, ListBackups (filters and paging), DeleteBackup and
  * RestoreTableFromBackup with their errors; a backup taken while writes go on
- * holds the table of one moment; a restore gives the same items and a working
+ * holds the table of one moment (also when copied in several chunks while
+ * transactions move value between items); a second backup while one is being
+ * created, and deleting its table, are refused; a restore gives the same items and a working
  * global index under the new name, with overrides; backups outlive a restart
  * (LMDB) and a restore killed with SIGKILL finishes after the restart;
  * `dynalith check` knows what backups store.
@@ -23,6 +25,7 @@ import {
   PutItemCommand,
   RestoreTableFromBackupCommand,
   ScanCommand,
+  TransactWriteItemsCommand,
   type AttributeValue,
   type BackupSummary,
   type DynamoDBClient,
@@ -229,6 +232,72 @@ describeEachBackend('on-demand backups', (target) => {
     assert.deepEqual(numbers, [...numbers.keys()], 'a prefix of the marker sequence');
     const { BackupDescription } = await ddb.send(new DescribeBackupCommand({ BackupArn }));
     assert.equal(BackupDescription?.SourceTableDetails?.ItemCount, numbers.length);
+  });
+
+  test('a backup copied in chunks while transactions move value between items holds the total of one moment', async () => {
+    const { ddb } = target();
+    const TableName = await createTable(ddb, 'bksum');
+    // More items than one chunk of the copy, so the copy reads the table over several transactions.
+    const COUNT = 2600;
+    await putMany(ddb, TableName, COUNT, (i) => ({ pk: { S: `a${String(i).padStart(5, '0')}` }, v: { N: '100' } }));
+    let moves = 0;
+    let writing = true;
+    const mover = async (seed: number) => {
+      for (let i = seed; writing; i += 7919) {
+        const from = `a${String(i % COUNT).padStart(5, '0')}`;
+        const to = `a${String((i * 31 + 17) % COUNT).padStart(5, '0')}`;
+        if (from === to) continue;
+        await ddb.send(
+          new TransactWriteItemsCommand({
+            TransactItems: [
+              { Update: { TableName, Key: { pk: { S: from } }, UpdateExpression: 'SET v = v - :one', ExpressionAttributeValues: { ':one': { N: '1' } } } },
+              { Update: { TableName, Key: { pk: { S: to } }, UpdateExpression: 'SET v = v + :one', ExpressionAttributeValues: { ':one': { N: '1' } } } },
+            ],
+          }),
+        ).catch((error: Error) => {
+          // Two movers touching one item at once: one of them is cancelled, moving nothing.
+          if (error.name !== 'TransactionCanceledException') throw error;
+        });
+        moves++;
+      }
+    };
+    const movers = [mover(1), mover(2), mover(3)];
+    await waitFor('some moves', async () => moves, (count) => count >= 20);
+    const BackupArn = await backup(ddb, TableName);
+    const movesAtRequest = moves;
+    const description = await available(ddb, BackupArn);
+    const movesDuringCopy = moves - movesAtRequest;
+    writing = false;
+    await Promise.all(movers);
+    assert.ok(movesDuringCopy > 0, 'value moved between the request and the end of the copy');
+    assert.equal(description.SourceTableDetails?.ItemCount, COUNT);
+    const restored = uniqueName('bksum_r');
+    await ddb.send(new RestoreTableFromBackupCommand({ BackupArn, TargetTableName: restored }));
+    await activeTable(ddb, restored);
+    const items = await scanAll(ddb, restored);
+    assert.equal(items.length, COUNT);
+    assert.equal(items.reduce((sum, item) => sum + Number(item.v!.N), 0), COUNT * 100, 'no move half in the backup');
+    assert.ok(items.some((item) => item.v!.N !== '100'), 'moves made before the backup are in it');
+  });
+
+  test('while a backup of a table is being created, a second one and deleting the table are refused', async () => {
+    const { ddb } = target();
+    const TableName = await createTable(ddb, 'bkbusy');
+    // Big enough that its copy is still under way when the next requests arrive.
+    await putMany(ddb, TableName, 6000, (i) => ({ pk: { S: `k${i}` }, pad: { S: 'z'.repeat(200) } }));
+    const BackupArn = await backup(ddb, TableName, 'first');
+    const [second, deletion] = await Promise.all([
+      errorOf(() => ddb.send(new CreateBackupCommand({ TableName, BackupName: 'second' }))),
+      errorOf(() => ddb.send(new DeleteTableCommand({ TableName }))),
+    ]);
+    assert.equal(second.name, 'BackupInUseException');
+    assert.equal(second.message, 'There is another ongoing conflicting backup control plane operation on the table. The backup is either being created, deleted or restored to a table.');
+    assert.equal(deletion.name, 'ResourceInUseException');
+    assert.equal(deletion.message, `Attempt to change a resource which is still in use: Table is being backed up: ${TableName}`);
+    assert.equal((await available(ddb, BackupArn)).SourceTableDetails?.ItemCount, 6000);
+    // Once it is AVAILABLE, both go through.
+    await available(ddb, await backup(ddb, TableName, 'second'));
+    await ddb.send(new DeleteTableCommand({ TableName }));
   });
 
   test('a restore gives the same items and a working index under the new name, with overrides', async () => {

@@ -1,23 +1,44 @@
 /**
- * Copying a table into a backup, and purging a deleted backup's items.
+ * Copying a table into a backup (an on-demand backup or a PITR base), and
+ * purging a deleted backup's items.
  *
- * The copy reads every item of the table in ONE read transaction, so the
- * backup is exactly the table at one moment while writers go on (a read
- * snapshot blocks no writer on any backend). The Storage interface keeps no
- * snapshot open across calls, so a chunked read would mix moments; the price
- * is holding the table's items in memory while they are written out, in
- * bounded write transactions. Only the last write turns the record
- * AVAILABLE; a copy cut short (a crash, a stop) leaves it CREATING, and the
- * next attempt clears what was written and copies a fresh snapshot.
+ * The copy holds one chunk of the table in memory at a time, never the
+ * table. While it runs, the table's record names the backup
+ * (copy-log-reader.ts), so every write of the table is logged. It begins by
+ * noting the log's next sequence number L in the backup's record, in a
+ * transaction that sees the name in the table record; then it copies the
+ * items in key order, a chunk per read transaction (each chunk of its own
+ * moment, so the copy as a whole is of no one moment), and replays the
+ * changes logged from L on onto the copy in bounded batches
+ * (backup-replay.ts). Every change a chunk saw is one of them, so once the
+ * replay reaches the log's end the copy is exactly the table at that end,
+ * L1: the last transaction replays what is left, turns the record AVAILABLE
+ * with logSequence L1 and the copy's exact count and size, and takes the
+ * backup's name off the table record (so logging stops unless someone else
+ * reads the log). A copy cut short (a crash, a stop) leaves the record
+ * CREATING and the name in place; the next attempt clears what was written
+ * and starts again from a new L.
  */
 import { itemPrefix } from '../../engine/keyspace.js';
-import { storedTableRecord } from '../../engine/catalog.js';
+import { StaleCatalog, storedTableRecord } from '../../engine/catalog.js';
 import { readLogHead } from '../../engine/change-log.js';
+import type { Services } from '../../engine/services.js';
 import { storedSize } from '../../engine/stored-item.js';
-import type { Entry, Storage } from '../../storage/storage.js';
-import { backupItemPrefix, deleteBackupRecord, putBackup, readBackup, type BackupRecord } from './backup-store.js';
+import type { TableRecord } from '../../engine/table.js';
+import type { Entry, Storage, WriteTransaction } from '../../storage/storage.js';
+import { backupItemKey, backupItemPrefix, deleteBackupRecord, putBackup, readBackup, type BackupRecord } from './backup-store.js';
+import { replayChanges, yieldToRequests } from './backup-replay.js';
+import { withCopy, withoutCopy } from './copy-log-reader.js';
+
+/** What copying and purging use of the services. */
+type BackupServices = Pick<Services, 'storage' | 'catalog'>;
 
 const WRITE_BATCH = 500;
+/** Items read per read transaction. */
+const CHUNK = 1000;
+/** Logged changes replayed per write transaction. */
+const REPLAY_BATCH = 500;
+
 
 /** Every key under `prefix` (whose leading kind byte is never 0xff). */
 function rangeOf(prefix: Uint8Array): { start: Uint8Array; end: Uint8Array } {
@@ -30,6 +51,11 @@ function rangeOf(prefix: Uint8Array): { start: Uint8Array; end: Uint8Array } {
     end[i] = 0;
   }
   return { start: prefix, end };
+}
+
+/** The keys of `range` after `after` (all of them without it), `limit` at most, in key order. */
+function pageAfter(range: { start: Uint8Array; end: Uint8Array }, after: Uint8Array | undefined, limit: number) {
+  return { start: after === undefined ? range.start : Uint8Array.from([...after, 0]), end: range.end, limit };
 }
 
 /** Deletes the keys under `prefix`, a batch per transaction; false if stopped first. */
@@ -46,58 +72,133 @@ async function clearPrefix(storage: Storage, prefix: Uint8Array, stopped: () => 
   }
 }
 
-interface Snapshot {
-  readonly entries: Entry[];
-  /** False when the source table is gone (or is another table of the same name). */
-  readonly present: boolean;
-  /** The table's next change-log sequence number at the snapshot: every change before it is in the snapshot, none from it on. */
-  readonly logSequence: number;
+/**
+ * Changes the source table's record from background work, the backup's
+ * record with it when `change` writes one; false when the table is gone
+ * or being deleted. A catalog another process changed meanwhile is read
+ * again and the change retried.
+ */
+async function updateSource(
+  services: BackupServices,
+  source: TableRecord,
+  change: (current: TableRecord, tx: WriteTransaction) => TableRecord,
+): Promise<boolean> {
+  const { catalog } = services;
+  for (;;) {
+    await catalog.refreshIfStale();
+    const table = catalog.get(source, source.TableName);
+    if (table === undefined || table.id !== source.id || table.TableStatus === 'DELETING') return false;
+    try {
+      await catalog.update(table, (current, _newIndexId, tx) => change(current, tx), false);
+      return true;
+    } catch (error) {
+      if (!(error instanceof StaleCatalog)) throw error;
+    }
+  }
+}
+
+type Beginning =
+  /** The record is no longer CREATING (dropped meanwhile). */
+  | { readonly kind: 'gone' }
+  /** The table is gone or being deleted: the backup never held anything. */
+  | { readonly kind: 'lost' }
+  /** The table record does not name the backup yet (a PITR base, a record of an older build). */
+  | { readonly kind: 'unnamed' }
+  | { readonly kind: 'copy'; readonly from: number };
+
+function begin(tx: WriteTransaction, backup: BackupRecord): Beginning {
+  const { account, region, BackupArn, source } = backup;
+  const current = readBackup(tx, account, region, BackupArn);
+  if (current?.status !== 'CREATING') return { kind: 'gone' };
+  const table = storedTableRecord(tx, account, region, source.TableName);
+  if (table === undefined || table.id !== source.id || table.TableStatus === 'DELETING') {
+    deleteBackupRecord(tx, current);
+    return { kind: 'lost' };
+  }
+  if (table.backupCopies?.includes(BackupArn) !== true) return { kind: 'unnamed' };
+  const from = readLogHead(tx, source.id)?.next ?? 1;
+  putBackup(tx, { ...current, copyFrom: from });
+  return { kind: 'copy', from };
+}
+
+/** Copies the table's items a chunk at a time; the copy's count and size, or undefined if stopped. */
+async function copyChunks(storage: Storage, backup: BackupRecord, stopped: () => boolean): Promise<{ items: number; bytes: number } | undefined> {
+  const range = rangeOf(itemPrefix(backup.source.id));
+  let after: Uint8Array | undefined;
+  let items = 0;
+  let bytes = 0;
+  for (;;) {
+    if (stopped()) return undefined;
+    const chunk: Entry[] = await storage.read((tx) => [...tx.range(pageAfter(range, after, CHUNK))]);
+    for (let i = 0; i < chunk.length; i += WRITE_BATCH) {
+      const batch = chunk.slice(i, i + WRITE_BATCH);
+      await storage.write((tx) => {
+        for (const { key, value } of batch) tx.put(backupItemKey(key, backup.number), value);
+      });
+    }
+    for (const { value } of chunk) bytes += storedSize(value);
+    items += chunk.length;
+    if (chunk.length < CHUNK) return { items, bytes };
+    after = chunk[chunk.length - 1]!.key;
+    await yieldToRequests();
+  }
 }
 
 /**
- * Copies the backup's table (if still CREATING): clears a cut-short
- * attempt, reads the snapshot, writes it out, then marks the record
- * AVAILABLE with the snapshot's count and size. A backup whose table is gone
- * before its snapshot is dropped: it never held anything. True once AVAILABLE.
+ * Copies the backup's table (if still CREATING), clearing a cut-short
+ * attempt first, and makes it AVAILABLE. A backup whose table is gone
+ * before the copy ends is dropped. True once AVAILABLE.
  */
-export async function copyBackup(storage: Storage, backup: BackupRecord, stopped: () => boolean): Promise<boolean> {
+export async function copyBackup(services: BackupServices, backup: BackupRecord, stopped: () => boolean): Promise<boolean> {
+  const { storage } = services;
   const { account, region, BackupArn, number, source } = backup;
   if (!(await clearPrefix(storage, backupItemPrefix(number), stopped))) return false;
-  const snapshot = await storage.read((tx): Snapshot => {
-    const table = storedTableRecord(tx, account, region, source.TableName);
-    if (table === undefined || table.id !== source.id) return { entries: [], present: false, logSequence: 0 };
-    return { entries: [...tx.range(rangeOf(itemPrefix(source.id)))], present: true, logSequence: readLogHead(tx, source.id)?.next ?? 1 };
+  let beginning = await storage.write((tx) => begin(tx, backup));
+  if (beginning.kind === 'unnamed') {
+    await updateSource(services, source, (current) => withCopy(current, BackupArn));
+    beginning = await storage.write((tx) => begin(tx, backup));
+  }
+  if (beginning.kind !== 'copy') return false;
+  const { from } = beginning;
+  const copied = await copyChunks(storage, backup, stopped);
+  if (copied === undefined) return false;
+  let { items, bytes } = copied;
+  let cursor = from;
+  for (;;) {
+    if (stopped()) return false;
+    const batch = await storage.write((tx) => replayChanges(tx, source, number, cursor, { limit: REPLAY_BATCH }));
+    items += batch.items;
+    bytes += batch.bytes;
+    cursor = batch.next;
+    if (batch.done) break;
+    await yieldToRequests();
+  }
+  // What was written since the last batch (less than a batch's worth unless writes are very fast) goes in the last transaction.
+  const finished = await updateSource(services, source, (current, tx) => {
+    const record = readBackup(tx, account, region, BackupArn);
+    if (record?.status === 'CREATING' && record.copyFrom === from) {
+      const tail = replayChanges(tx, source, number, cursor);
+      const logSequence = readLogHead(tx, source.id)?.next ?? tail.next;
+      putBackup(tx, { ...record, status: 'AVAILABLE', itemCount: items + tail.items, sizeBytes: bytes + tail.bytes, logSequence });
+    }
+    return withoutCopy(current, BackupArn);
   });
-  if (!snapshot.present) {
+  if (!finished) {
+    // The table went during the copy: what was copied is purged.
     await storage.write((tx) => {
-      if (readBackup(tx, account, region, BackupArn)?.status === 'CREATING') deleteBackupRecord(tx, backup);
+      const record = readBackup(tx, account, region, BackupArn);
+      if (record?.status === 'CREATING') putBackup(tx, { ...record, status: 'DELETED' });
     });
     return false;
   }
-  const target = backupItemPrefix(number);
-  let sizeBytes = 0;
-  for (let i = 0; i < snapshot.entries.length; i += WRITE_BATCH) {
-    if (stopped()) return false;
-    const batch = snapshot.entries.slice(i, i + WRITE_BATCH);
-    await storage.write((tx) => {
-      for (const { key, value } of batch) {
-        const copy = Uint8Array.from(key);
-        copy.set(target);
-        tx.put(copy, value);
-      }
-    });
-  }
-  for (const { value } of snapshot.entries) sizeBytes += storedSize(value);
-  return storage.write((tx) => {
-    const current = readBackup(tx, account, region, BackupArn);
-    if (current?.status !== 'CREATING') return false;
-    putBackup(tx, { ...current, status: 'AVAILABLE', itemCount: snapshot.entries.length, sizeBytes, logSequence: snapshot.logSequence });
-    return true;
-  });
+  return storage.read((tx) => readBackup(tx, account, region, BackupArn)?.status === 'AVAILABLE');
 }
 
-/** Purges a DELETED backup's items, then its record. */
-export async function purgeBackup(storage: Storage, backup: BackupRecord, stopped: () => boolean): Promise<void> {
+/** Purges a DELETED backup's items, then its record (a PITR base dropped while being copied is first taken off its table's record). */
+export async function purgeBackup(services: BackupServices, backup: BackupRecord, stopped: () => boolean): Promise<void> {
+  const { storage } = services;
+  const named = await storage.read((tx) => storedTableRecord(tx, backup.account, backup.region, backup.source.TableName)?.backupCopies?.includes(backup.BackupArn) === true);
+  if (named) await updateSource(services, backup.source, (current) => withoutCopy(current, backup.BackupArn));
   if (!(await clearPrefix(storage, backupItemPrefix(backup.number), stopped))) return;
   await storage.write((tx) => {
     if (readBackup(tx, backup.account, backup.region, backup.BackupArn)?.status === 'DELETED') deleteBackupRecord(tx, backup);
@@ -106,7 +207,5 @@ export async function purgeBackup(storage: Storage, backup: BackupRecord, stoppe
 
 /** The backup's items in key order, a bounded page at a time from `after` on (for restores). */
 export async function readBackupItems(storage: Storage, number: number, after: Uint8Array | undefined, limit: number): Promise<Entry[]> {
-  const range = rangeOf(backupItemPrefix(number));
-  const start = after === undefined ? range.start : Uint8Array.from([...after, 0]);
-  return storage.read((tx) => [...tx.range({ start, end: range.end, limit })]);
+  return storage.read((tx) => [...tx.range(pageAfter(rangeOf(backupItemPrefix(number)), after, limit))]);
 }

@@ -12,7 +12,7 @@
  * number (same length, so every key that fitted still fits).
  */
 import { BACKUP_PREFIX } from '../../engine/keyspace.js';
-import type { TableRecord } from '../../engine/table.js';
+import { tableArn, type TableRecord } from '../../engine/table.js';
 import type { ReadTransaction, WriteTransaction } from '../../storage/storage.js';
 
 export type BackupStatus = 'CREATING' | 'AVAILABLE' | 'DELETED';
@@ -37,6 +37,8 @@ export interface BackupRecord {
   readonly pitrBase?: true;
   /** Once AVAILABLE: the source's change-log sequence number the snapshot stops before (its changes from it on are not in it). */
   readonly logSequence?: number;
+  /** While CREATING, once the copy has begun: the source's change-log sequence number from which the copy replays changes. */
+  readonly copyFrom?: number;
 }
 
 /** A restore still writing its table's items. */
@@ -88,9 +90,22 @@ export function namespaceBackups(account: string, region: string): { start: Uint
   return { start, end: withBytes(start, new Uint8Array([0xff])) };
 }
 
+/** The backups of a table whose ARNs continue `${tableArn}/${kind}/` (one table's backups, or its PITR bases), oldest first. */
+export function tableBackups(tx: ReadTransaction, table: Pick<TableRecord, 'id' | 'account' | 'region' | 'TableName'>, kind: 'backup' | 'pitr-base'): BackupRecord[] {
+  const prefix = `${tableArn(table)}/${kind}/`;
+  const range = { start: backupRecordKey(table.account, table.region, prefix), end: backupRecordKey(table.account, table.region, `${prefix}\uffff`) };
+  return readBackups(tx, range).filter((record) => record.source.id === table.id);
+}
 
 export function backupItemPrefix(number: number): Uint8Array {
   return withBytes(new Uint8Array([BACKUP_PREFIX.ITEM]), u32(number));
+}
+
+/** Where a table item of key `itemKey` (engine/item-key.ts) is kept in backup `number`: the same key, the table's prefix replaced. */
+export function backupItemKey(itemKey: Uint8Array, number: number): Uint8Array {
+  const key = Uint8Array.from(itemKey);
+  key.set(backupItemPrefix(number));
+  return key;
 }
 
 function restoreMarkerKey(tableId: number): Uint8Array {

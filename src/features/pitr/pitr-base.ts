@@ -13,14 +13,12 @@
 import { randomBytes } from 'node:crypto';
 import { tableArn, type TableRecord } from '../../engine/table.js';
 import type { ReadTransaction, WriteTransaction } from '../../storage/storage.js';
-import { allocateBackupNumber, backupRecordKey, putBackup, readBackups, type BackupRecord } from '../backups/backup-store.js';
+import { allocateBackupNumber, putBackup, tableBackups, type BackupRecord } from '../backups/backup-store.js';
 
 type TableIdentity = Pick<TableRecord, 'id' | 'account' | 'region' | 'TableName'>;
 
 function basesOf(tx: ReadTransaction, table: TableIdentity): BackupRecord[] {
-  const prefix = `${tableArn(table)}/pitr-base/`;
-  const range = { start: backupRecordKey(table.account, table.region, prefix), end: backupRecordKey(table.account, table.region, `${prefix}\uffff`) };
-  return readBackups(tx, range).filter((record) => record.pitrBase === true && record.source.id === table.id && record.status !== 'DELETED');
+  return tableBackups(tx, table, 'pitr-base').filter((record) => record.pitrBase === true && record.status !== 'DELETED');
 }
 
 /** The table's live base (CREATING until the job copies it), if any. */

@@ -8,7 +8,7 @@
 import { defineOperation } from '../operation.js';
 import { bool, int, struct } from '../../protocol/shape.js';
 import { DynamoError } from '../../protocol/errors.js';
-import { DEFAULT_RECOVERY_PERIOD_DAYS } from '../../features/pitr/recovery-window.js';
+import { DEFAULT_RECOVERY_PERIOD_DAYS, recoveryWindow } from '../../features/pitr/recovery-window.js';
 import { dropBases, ensureBase } from '../../features/pitr/pitr-base.js';
 import { continuousBackupsDescription } from './continuous-backups.js';
 import { requireTable, tableNameOrArnMember } from './backup-access.js';
@@ -46,13 +46,13 @@ export const updateContinuousBackups = defineOperation<UpdateContinuousBackupsRe
         // Enabling an enabled table keeps its window's start, and its period unless the request names one (moto's
         // reading; the Developer Guide says only that re-enabling after a disable resets the start). A period sent
         // with PointInTimeRecoveryEnabled false is ignored: no recording of DynamoDB refusing it was found.
-        return {
-          ...rest,
-          pointInTimeRecovery: {
-            RecoveryPeriodInDays: period ?? current?.RecoveryPeriodInDays ?? DEFAULT_RECOVERY_PERIOD_DAYS,
-            enabledAt: current?.enabledAt ?? now,
-          },
-        };
+        const RecoveryPeriodInDays = period ?? current?.RecoveryPeriodInDays ?? DEFAULT_RECOVERY_PERIOD_DAYS;
+        // A longer period cannot bring back what the shorter one let go (its log is trimmed, folded into the base:
+        // features/pitr/base-fold.ts): the window's start stays where it is and recedes from there as time passes.
+        // No DynamoDB source says otherwise; it is what the kept log allows.
+        const lengthened = current !== undefined && RecoveryPeriodInDays > current.RecoveryPeriodInDays;
+        const enabledAt = current === undefined ? now : lengthened ? recoveryWindow(current, now).earliestMs : current.enabledAt;
+        return { ...rest, pointInTimeRecovery: { RecoveryPeriodInDays, enabledAt } };
       },
       false,
     );

@@ -1,7 +1,8 @@
 /** DeleteTable: refuses protected or busy tables, otherwise starts the deletion. */
 import { defineOperation } from '../operation.js';
 import { struct } from '../../protocol/shape.js';
-import { validation } from '../../protocol/errors.js';
+import { DynamoError, validation } from '../../protocol/errors.js';
+import { backupBeingCreated } from '../../features/backups/copy-log-reader.js';
 import { tableNameMember } from '../common-shapes.js';
 import { changeableTable } from './table-access.js';
 import { describe } from './table-description.js';
@@ -33,6 +34,14 @@ export const deleteTable = defineOperation<DeleteTableRequest>({
     const table = changeableTable(context, request.TableName);
     if (table.DeletionProtectionEnabled) {
       throw validation('Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.');
+    }
+    // "While a backup is in progress, you can't ... delete the source table of the backup" (Developer Guide, "Backing
+    // up and restoring DynamoDB tables with DynamoDB: How it works"). No recording of DynamoDB's answer was found:
+    // ResourceInUseException is what DeleteTable's API reference lists for a table it cannot delete now, in the words
+    // it uses for a table in transition ("Attempt to change a resource which is still in use: <reason>: <name>",
+    // table-access.ts), with a reason of our own. A PITR base being copied keeps nothing from deleting the table.
+    if (backupBeingCreated(table)) {
+      throw new DynamoError('ResourceInUseException', `Attempt to change a resource which is still in use: Table is being backed up: ${request.TableName}`);
     }
     // Counts are read before the data goes, so the description shows what is being deleted.
     const description = await describe(table, context.services);
