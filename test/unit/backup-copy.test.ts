@@ -26,7 +26,8 @@ import { backupCopyLogReader } from '../../src/features/backups/copy-log-reader.
 import { copyBackup } from '../../src/features/backups/backup-copy.js';
 import { ensureBase, findBase } from '../../src/features/pitr/pitr-base.js';
 import { basesToFold, foldBase } from '../../src/features/pitr/base-fold.js';
-import { changesSinceBase, itemPages } from '../../src/features/pitr/items-at-time.js';
+import { prefixRange } from '../../src/engine/prefix-range.js';
+import { itemPages, prepareAt } from '../../src/features/pitr/items-at-time.js';
 import { storageBackends } from '../helpers/harness.js';
 import { createCatalogTable, freshCatalogs } from '../helpers/catalog-table.js';
 
@@ -35,15 +36,9 @@ const item = (pk: string, n: number): Item => ({ pk: { S: pk }, n: { N: String(n
 const never = () => false;
 const show = (found: Item) => `${(found.pk as { S: string }).S}=${(found.n as { N: string }).N}`;
 
-function rangeOf(prefix: Uint8Array) {
-  const end = Uint8Array.from(prefix);
-  end[end.length - 1]! += 1;
-  return { start: prefix, end };
-}
-
 /** The items under a key prefix, as "pk=n" sorted, with their count and size as stored. */
 async function contents(storage: Storage, prefix: Uint8Array): Promise<{ items: string[]; count: number; bytes: number }> {
-  const entries = await storage.read((tx) => [...tx.range(rangeOf(prefix))]);
+  const entries = await storage.read((tx) => [...tx.range(prefixRange(prefix))]);
   return {
     items: entries.map(({ value }) => decodeStored(value)).map(show).sort(),
     count: entries.length,
@@ -183,10 +178,10 @@ for (const backend of storageBackends) {
       assert.deepEqual(left.map((entry) => entry.sequence), [kept, kept + 1], 'the older changes are trimmed');
 
       const at = async (ms: number) => {
-        const changes = await changesSinceBase(storage, { account: table.account, region: table.region, baseArn: base.BackupArn, sourceTableId: table.id, at: T0 + ms });
-        assert.ok(changes instanceof Map);
+        const source = await prepareAt(storage, { account: table.account, region: table.region, baseArn: base.BackupArn, sourceTableId: table.id, at: T0 + ms, owner: { kind: 'export', id: 1 } }, () => false);
+        assert.ok(typeof source === 'object');
         const pages: string[] = [];
-        for await (const page of itemPages(storage, base.number, keySchemaOf(table.KeySchema, table.AttributeDefinitions), changes, 2)) {
+        for await (const page of itemPages(storage, source, 2)) {
           pages.push(...page.map(show));
         }
         return pages.sort();

@@ -20,6 +20,7 @@
  * and starts again from a new L.
  */
 import { itemPrefix } from '../../engine/keyspace.js';
+import { clearPrefix, prefixRange } from '../../engine/prefix-range.js';
 import { StaleCatalog, storedTableRecord } from '../../engine/catalog.js';
 import { readLogHead } from '../../engine/change-log.js';
 import type { Services } from '../../engine/services.js';
@@ -40,36 +41,9 @@ const CHUNK = 1000;
 const REPLAY_BATCH = 500;
 
 
-/** Every key under `prefix` (whose leading kind byte is never 0xff). */
-function rangeOf(prefix: Uint8Array): { start: Uint8Array; end: Uint8Array } {
-  const end = Uint8Array.from(prefix);
-  for (let i = end.length - 1; i >= 0; i--) {
-    if (end[i] !== 0xff) {
-      end[i]! += 1;
-      break;
-    }
-    end[i] = 0;
-  }
-  return { start: prefix, end };
-}
-
 /** The keys of `range` after `after` (all of them without it), `limit` at most, in key order. */
 function pageAfter(range: { start: Uint8Array; end: Uint8Array }, after: Uint8Array | undefined, limit: number) {
   return { start: after === undefined ? range.start : Uint8Array.from([...after, 0]), end: range.end, limit };
-}
-
-/** Deletes the keys under `prefix`, a batch per transaction; false if stopped first. */
-async function clearPrefix(storage: Storage, prefix: Uint8Array, stopped: () => boolean): Promise<boolean> {
-  const range = rangeOf(prefix);
-  for (;;) {
-    if (stopped()) return false;
-    const left = await storage.write((tx) => {
-      const keys = [...tx.range({ ...range, limit: WRITE_BATCH })].map((entry) => entry.key);
-      for (const key of keys) tx.delete(key);
-      return keys.length;
-    });
-    if (left < WRITE_BATCH) return true;
-  }
 }
 
 /**
@@ -123,7 +97,7 @@ function begin(tx: WriteTransaction, backup: BackupRecord): Beginning {
 
 /** Copies the table's items a chunk at a time; the copy's count and size, or undefined if stopped. */
 async function copyChunks(storage: Storage, backup: BackupRecord, stopped: () => boolean): Promise<{ items: number; bytes: number } | undefined> {
-  const range = rangeOf(itemPrefix(backup.source.id));
+  const range = prefixRange(itemPrefix(backup.source.id));
   let after: Uint8Array | undefined;
   let items = 0;
   let bytes = 0;
@@ -203,9 +177,4 @@ export async function purgeBackup(services: BackupServices, backup: BackupRecord
   await storage.write((tx) => {
     if (readBackup(tx, backup.account, backup.region, backup.BackupArn)?.status === 'DELETED') deleteBackupRecord(tx, backup);
   });
-}
-
-/** The backup's items in key order, a bounded page at a time from `after` on (for restores). */
-export async function readBackupItems(storage: Storage, number: number, after: Uint8Array | undefined, limit: number): Promise<Entry[]> {
-  return storage.read((tx) => [...tx.range(pageAfter(rangeOf(backupItemPrefix(number)), after, limit))]);
 }
