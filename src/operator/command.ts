@@ -27,6 +27,13 @@ export const CONNECTION_OPTIONS = {
   help: { type: 'boolean' },
 } as const;
 
+/** Where exports write and imports read: a bucket of the server's (--s3-dir or --s3-endpoint) and a key prefix. */
+export const BUCKET_OPTIONS = {
+  bucket: { type: 'string' },
+  prefix: { type: 'string' },
+  format: { type: 'string' },
+} as const;
+
 const DEFAULT_ENDPOINT = 'http://127.0.0.1:8000';
 /** Credentials for a local server when none are configured, as DynamoDB Local's users sign with any pair. */
 const LOCAL_CREDENTIALS = { accessKeyId: 'dynalith-local', secretAccessKey: 'dynalith-local' };

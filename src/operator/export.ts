@@ -8,6 +8,7 @@
 import { UsageError } from '../usage-error.js';
 import { ApiError, type ApiSettings } from './api-client.js';
 import {
+  BUCKET_OPTIONS,
   CONNECTION_HELP,
   CONNECTION_OPTIONS,
   connectionSettings,
@@ -53,9 +54,7 @@ ${CONNECTION_HELP}`;
 
 const OPTIONS = {
   ...CONNECTION_OPTIONS,
-  bucket: { type: 'string' },
-  prefix: { type: 'string' },
-  format: { type: 'string' },
+  ...BUCKET_OPTIONS,
   time: { type: 'string' },
   from: { type: 'string' },
   to: { type: 'string' },

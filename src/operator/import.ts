@@ -6,7 +6,7 @@
  */
 import { UsageError } from '../usage-error.js';
 import { ApiError, type ApiSettings } from './api-client.js';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, connectionSettings, oneOf, parseCommandLine, pollUntil, type OperatorCommand, type Terminal } from './command.js';
+import { BUCKET_OPTIONS, CONNECTION_HELP, CONNECTION_OPTIONS, connectionSettings, oneOf, parseCommandLine, pollUntil, type OperatorCommand, type Terminal } from './command.js';
 
 const FORMATS = ['CSV', 'DYNAMODB_JSON', 'ION'] as const;
 const COMPRESSIONS = ['NONE', 'GZIP', 'ZSTD'] as const;
@@ -52,9 +52,7 @@ ${CONNECTION_HELP}`;
 
 const OPTIONS = {
   ...CONNECTION_OPTIONS,
-  bucket: { type: 'string' },
-  prefix: { type: 'string' },
-  format: { type: 'string' },
+  ...BUCKET_OPTIONS,
   compression: { type: 'string' },
   table: { type: 'string' },
   key: { type: 'string' },
