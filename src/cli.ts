@@ -6,13 +6,22 @@ import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, constants as osConstants } from 'node:os';
 import { DEFAULT_CONFIG, type Config } from './config.js';
+import type { S3EndpointSettings } from './features/s3/s3-bucket.js';
+import { UsageError } from './usage-error.js';
+import { runOperatorCommand } from './operator/command.js';
 import { startServer } from './server/dynalith.js';
 import { followPrimary, isWorker, reportStartupFailure, startPrimary } from './server/workers.js';
 
 const HELP = `Usage: dynalith [options]
        dynalith check [--data-dir <path>]
+       dynalith backup|restore|export|import ... (see dynalith <command> --help)
 
 A DynamoDB-compatible database server.
+
+dynalith backup, restore, export and import are the operators' commands: they
+ask a running server (--endpoint, default http://127.0.0.1:8000) to back up,
+restore, export or import a table and wait until it is done, with a progress
+bar on a terminal and plain lines otherwise.
 
 dynalith check reads a data directory no server is using and reports damage:
 LMDB's file page by page, every stored value's checksum, every table's items,
@@ -66,6 +75,14 @@ Options (each also settable as an environment variable, e.g. DYNALITH_PORT=9000)
                             a policy's target, in after 15 below (default ${DEFAULT_CONFIG.scalingPeriodMs}, as AWS)
   --s3-dir <path>           the folder standing in for S3: each subfolder is a bucket that
                             exports write to and imports read from (default ${DEFAULT_CONFIG.s3Dir})
+  --s3-endpoint <url>       use the buckets of this S3-compatible endpoint instead (http:// or
+                            https://, path-style addresses: AWS S3, MinIO, ...)
+  --s3-region <region>      the region requests to it are signed for (default ${DEFAULT_CONFIG.defaultRegion})
+  --s3-access-key-id <id>
+  --s3-secret-access-key <key>
+                            its credentials (default: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
+                            and AWS_SESSION_TOKEN); a secret is better given as an environment
+                            variable than as a flag, which the process list shows
   --help                    show this help
   --version                 show the version
 `;
@@ -86,6 +103,10 @@ const OPTIONS = {
   'alarm-webhook': { type: 'string', multiple: true },
   'scaling-period-ms': { type: 'string' },
   's3-dir': { type: 'string' },
+  's3-endpoint': { type: 'string' },
+  's3-region': { type: 'string' },
+  's3-access-key-id': { type: 'string' },
+  's3-secret-access-key': { type: 'string' },
   'log-level': { type: 'string' },
   'create-table-ms': { type: 'string' },
   'delete-table-ms': { type: 'string' },
@@ -103,7 +124,6 @@ const OPTIONS = {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-class UsageError extends Error {}
 
 function envName(flag: string): string {
   return `DYNALITH_${flag.toUpperCase().replace(/-/g, '_')}`;
@@ -162,6 +182,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
   if (dataDir === '') throw new UsageError('--data-dir must not be empty');
   const s3Dir = text('s3-dir') ?? DEFAULT_CONFIG.s3Dir;
   if (s3Dir === '') throw new UsageError('--s3-dir must not be empty');
+  const s3Endpoint = s3EndpointSettings(text, env);
   const storageUrl = text('storage');
   if (storageUrl !== undefined && !/^postgres(ql)?:\/\//.test(storageUrl)) {
     throw new UsageError(`--storage must be a postgres:// or postgresql:// URL, got '${storageUrl}'`);
@@ -212,7 +233,37 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
     alarmWebhooks: webhooks,
     scalingPeriodMs: positive('scaling-period-ms', DEFAULT_CONFIG.scalingPeriodMs, 86_400_000),
     s3Dir,
+    ...(s3Endpoint === undefined ? {} : { s3Endpoint }),
   };
+}
+
+/** --s3-endpoint and what goes with it; undefined when buckets are --s3-dir's folders. */
+function s3EndpointSettings(text: (flag: 's3-dir' | 's3-endpoint' | 's3-region' | 's3-access-key-id' | 's3-secret-access-key') => string | undefined, env: NodeJS.ProcessEnv): S3EndpointSettings | undefined {
+  const endpoint = text('s3-endpoint');
+  if (endpoint === undefined) {
+    for (const flag of ['s3-region', 's3-access-key-id', 's3-secret-access-key'] as const) {
+      if (text(flag) !== undefined) throw new UsageError(`--${flag} needs --s3-endpoint`);
+    }
+    return undefined;
+  }
+  if (!URL.canParse(endpoint) || !/^https?:$/.test(new URL(endpoint).protocol) || new URL(endpoint).search !== '' || new URL(endpoint).hash !== '') {
+    throw new UsageError(`--s3-endpoint must be an http:// or https:// URL without query or fragment, got '${endpoint}'`);
+  }
+  if (text('s3-dir') !== undefined) throw new UsageError('--s3-dir and --s3-endpoint exclude each other');
+  const region = text('s3-region') ?? DEFAULT_CONFIG.defaultRegion;
+  if (!/^[a-z0-9-]+$/.test(region)) throw new UsageError(`--s3-region must be a region name such as us-east-1, got '${region}'`);
+  const accessKeyId = text('s3-access-key-id');
+  const secretAccessKey = text('s3-secret-access-key');
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+    throw new UsageError('--s3-access-key-id and --s3-secret-access-key go together: give both or neither');
+  }
+  if (accessKeyId !== undefined && secretAccessKey !== undefined) return { endpoint, region, credentials: { accessKeyId, secretAccessKey } };
+  // AWS's own variables, as every AWS tool reads them; a session token belongs to these keys only.
+  const { AWS_ACCESS_KEY_ID: envKeyId, AWS_SECRET_ACCESS_KEY: envSecret, AWS_SESSION_TOKEN: sessionToken } = env;
+  if (!envKeyId || !envSecret) {
+    throw new UsageError('--s3-endpoint needs credentials: --s3-access-key-id and --s3-secret-access-key, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY');
+  }
+  return { endpoint, region, credentials: { accessKeyId: envKeyId, secretAccessKey: envSecret, ...(sessionToken ? { sessionToken } : {}) } };
 }
 
 function version(): string {
@@ -250,8 +301,18 @@ async function check(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<n
   process.exit(problems === 0 ? 0 : 1);
 }
 
+/** The operators' commands (src/operator/), loaded only when used. */
+const OPERATOR_COMMANDS: Readonly<Record<string, (argv: readonly string[], env: NodeJS.ProcessEnv) => Promise<never>>> = {
+  backup: async (argv, env) => runOperatorCommand((await import('./operator/backup.js')).backupCommand, argv, env),
+  restore: async (argv, env) => runOperatorCommand((await import('./operator/restore.js')).restoreCommand, argv, env),
+  export: async (argv, env) => runOperatorCommand((await import('./operator/export.js')).exportCommand, argv, env),
+  import: async (argv, env) => runOperatorCommand((await import('./operator/import.js')).importCommand, argv, env),
+};
+
 export async function main(argv: readonly string[]): Promise<void> {
   if (argv[0] === 'check') return check(argv.slice(1), process.env);
+  const operator = argv[0] === undefined ? undefined : OPERATOR_COMMANDS[argv[0]];
+  if (operator !== undefined) return operator(argv.slice(1), process.env);
   let config;
   try {
     config = parseConfig(argv, process.env);

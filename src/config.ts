@@ -1,3 +1,5 @@
+import type { S3EndpointSettings } from './features/s3/s3-bucket.js';
+
 /** Server settings, from flags or DYNALITH_* environment variables (see cli.ts). */
 export interface Config {
   readonly host: string;
@@ -50,6 +52,8 @@ export interface Config {
   readonly scalingPeriodMs: number;
   /** The folder whose subfolders are the S3 buckets exports write to and imports read from (features/s3/folder-bucket.ts). */
   readonly s3Dir: string;
+  /** An S3-compatible endpoint whose buckets exports and imports use instead of s3Dir's folders (features/s3/s3-bucket.ts). */
+  readonly s3Endpoint?: S3EndpointSettings;
 }
 
 export const DEFAULT_CONFIG: Config = {

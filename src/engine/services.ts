@@ -13,6 +13,7 @@ import { MeteredLimits } from '../features/metrics/metered-limits.js';
 import { InsightCounter } from '../features/insights/insight-counter.js';
 import type { Buckets } from '../features/s3/bucket.js';
 import { FolderBuckets } from '../features/s3/folder-bucket.js';
+import { S3Buckets } from '../features/s3/s3-bucket.js';
 
 export interface Services {
   readonly config: Config;
@@ -39,7 +40,7 @@ export async function createServices(config: Config, logger: Logger, storage: St
   const items = new ItemStore(storage, config, () => catalog.version);
   const members = config.capacity === 'enforce' ? new Members(storage) : undefined;
   const limits = members === undefined ? UNLIMITED : new EnforcedLimits(config.burstSeconds, () => members.count);
-  const buckets = new FolderBuckets(config.s3Dir);
+  const buckets = config.s3Endpoint === undefined ? new FolderBuckets(config.s3Dir) : new S3Buckets(config.s3Endpoint);
   const base = { config, logger, storage, catalog, items, buckets, ...(members === undefined ? {} : { members }) };
   if (!config.metrics) return { ...base, throughput: limits, metrics: NO_METRICS };
   const recorder = new MetricRecorder(storage);

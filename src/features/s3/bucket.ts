@@ -17,9 +17,21 @@ export class BucketError extends Error {
   }
 }
 
+/** S3's bucket naming rules, the part that keeps a name one folder or one path segment. */
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+export function validBucketName(name: string): boolean {
+  return BUCKET_NAME.test(name);
+}
+
 export interface ObjectSummary {
   readonly key: string;
   readonly size: number;
+}
+
+/** S3's listing order: keys compared as UTF-8 bytes. */
+export function inKeyOrder(objects: ObjectSummary[]): ObjectSummary[] {
+  return objects.sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
 }
 
 export interface ObjectBucket {

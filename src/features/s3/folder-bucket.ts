@@ -8,10 +8,8 @@
 import { mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { BucketError, type Buckets, type ObjectBucket, type ObjectSummary } from './bucket.js';
+import { BucketError, inKeyOrder, validBucketName, type Buckets, type ObjectBucket, type ObjectSummary } from './bucket.js';
 
-/** S3's bucket naming rules, the part that keeps a name a single folder. */
-const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 /** Where temporary files are written: a name no listed key can have. */
 const TEMPORARY = '.dynalith-partial-';
 
@@ -38,7 +36,7 @@ class FolderBucket implements ObjectBucket {
   }
 
   async check(): Promise<void> {
-    if (!BUCKET_NAME.test(this.name)) throw new BucketError('NoSuchBucket', `The specified bucket is not valid: ${this.name}`);
+    if (!validBucketName(this.name)) throw new BucketError('NoSuchBucket', `The specified bucket is not valid: ${this.name}`);
     try {
       if ((await stat(this.folder)).isDirectory()) return;
     } catch (error) {
@@ -93,7 +91,6 @@ class FolderBucket implements ObjectBucket {
       }
     };
     await walk(this.folder, '');
-    // S3 lists in UTF-8 byte order.
-    return found.sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
+    return inKeyOrder(found);
   }
 }
