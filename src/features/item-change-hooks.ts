@@ -14,6 +14,7 @@ import { appendChange, type ChangeLogReader } from '../engine/change-log.js';
 import { rollShardIfDue } from './streams/shard-rollover.js';
 import { streamsLogReader } from './streams/retention.js';
 import { pitrLogReader } from './pitr/log-reader.js';
+import { exportsLogReader } from './exports/log-reader.js';
 import { maintainExpiryIndex } from './ttl/expiry-index.js';
 
 /** Who made a change, as far as its readers tell: TTL deletions are the service's. */
@@ -32,7 +33,7 @@ export type ItemChangeHook = (
 ) => void;
 
 /** Everything that reads change logs; each says which tables' changes it wants. */
-export const CHANGE_LOG_READERS: readonly ChangeLogReader[] = [streamsLogReader, pitrLogReader];
+export const CHANGE_LOG_READERS: readonly ChangeLogReader[] = [streamsLogReader, pitrLogReader, exportsLogReader];
 
 export function itemChangeHook(config: Pick<Config, 'streamShardMaxRecords' | 'streamShardMaxAgeMs' | 'streamRetentionMs'>): ItemChangeHook {
   const settings = { shardMaxRecords: config.streamShardMaxRecords, shardMaxAgeMs: config.streamShardMaxAgeMs, retentionMs: config.streamRetentionMs };
