@@ -17,7 +17,7 @@ import { once } from 'node:events';
 import { createGzip, type Gzip } from 'node:zlib';
 import type { ObjectBucket } from '../s3/bucket.js';
 
-/** Text per data file before compression. */
+/** Text per data file before compression (a file ends with the page that reaches it). */
 export const MAX_FILE_LINE_BYTES = 32 * 1024 * 1024;
 
 export interface DataFileEntry {
@@ -39,8 +39,7 @@ export class DataFiles {
   private readonly attempt = randomBytes(6).toString('hex');
   private readonly written: DataFileEntry[] = [];
   private open: OpenFile | undefined;
-  /** Uncompressed bytes of every line written: the export's billed size. */
-  textBytes = 0;
+  /** Lines written, in every file: the export's item count. */
   lineCount = 0;
 
   /** `folder`: the key prefix of the files (ends in `data/`); `extension`: `.json.gz` or `.ion.gz`. */
@@ -50,19 +49,17 @@ export class DataFiles {
     private readonly extension: string,
   ) {}
 
-  /** Adds one page's lines, each without its newline. */
+  /** Adds one page's lines, each without its newline: one write to the compressor per page; a file ends after the page that fills it. */
   async add(lines: readonly string[]): Promise<void> {
-    for (const line of lines) {
-      const file = (this.open ??= this.start());
-      const text = `${line}\n`;
-      const bytes = Buffer.byteLength(text);
-      if (!file.gzip.write(text)) await once(file.gzip, 'drain');
-      file.lines++;
-      file.bytes += bytes;
-      this.textBytes += bytes;
-      this.lineCount++;
-      if (file.bytes >= MAX_FILE_LINE_BYTES) await this.finishFile();
-    }
+    if (lines.length === 0) return;
+    const file = (this.open ??= this.start());
+    const text = `${lines.join('\n')}\n`;
+    const bytes = Buffer.byteLength(text);
+    if (!file.gzip.write(text)) await once(file.gzip, 'drain');
+    file.lines += lines.length;
+    file.bytes += bytes;
+    this.lineCount += lines.length;
+    if (file.bytes >= MAX_FILE_LINE_BYTES) await this.finishFile();
   }
 
   /** Writes the last file (an empty one when there were no lines: DynamoDB writes empty files too) and lists them all. */
