@@ -52,6 +52,9 @@ Options (each also settable as an environment variable, e.g. DYNALITH_PORT=9000)
                             how long stream records are kept (default ${DEFAULT_CONFIG.streamRetentionMs}: 24 hours)
   --pitr-lag-ms <ms>        how far point-in-time recovery's latest restorable time trails
                             the present (default ${DEFAULT_CONFIG.pitrLagMs}: 5 minutes, as DynamoDB)
+  --export-min-period-ms <ms>
+                            the shortest period an incremental export may cover
+                            (default ${DEFAULT_CONFIG.exportMinPeriodMs}: 15 minutes, as DynamoDB)
   --shutdown-timeout-ms <ms>
                             on SIGTERM or SIGINT, how long requests in flight may take
                             before their connections are cut (default ${DEFAULT_CONFIG.shutdownTimeoutMs});
@@ -117,6 +120,7 @@ const OPTIONS = {
   'stream-shard-age-ms': { type: 'string' },
   'stream-retention-ms': { type: 'string' },
   'pitr-lag-ms': { type: 'string' },
+  'export-min-period-ms': { type: 'string' },
   'shutdown-timeout-ms': { type: 'string' },
   help: { type: 'boolean' },
   version: { type: 'boolean' },
@@ -177,6 +181,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
   const collectionLimit = text('item-collection-limit-bytes');
   const shutdownTimeout = text('shutdown-timeout-ms');
   const pitrLag = text('pitr-lag-ms');
+  const exportMinPeriod = text('export-min-period-ms');
   const port = text('port');
   const dataDir = text('data-dir') ?? DEFAULT_CONFIG.dataDir;
   if (dataDir === '') throw new UsageError('--data-dir must not be empty');
@@ -222,6 +227,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
     streamShardMaxAgeMs: positive('stream-shard-age-ms', DEFAULT_CONFIG.streamShardMaxAgeMs, 30 * 86_400_000),
     streamRetentionMs: positive('stream-retention-ms', DEFAULT_CONFIG.streamRetentionMs, 30 * 86_400_000),
     pitrLagMs: pitrLag === undefined ? DEFAULT_CONFIG.pitrLagMs : integer('pitr-lag-ms', pitrLag, 86_400_000),
+    exportMinPeriodMs: exportMinPeriod === undefined ? DEFAULT_CONFIG.exportMinPeriodMs : integer('export-min-period-ms', exportMinPeriod, 86_400_000),
     shutdownTimeoutMs: shutdownTimeout === undefined ? DEFAULT_CONFIG.shutdownTimeoutMs : integer('shutdown-timeout-ms', shutdownTimeout, 86_400_000),
     workers,
     capacity,

@@ -26,6 +26,8 @@ export interface Config {
   readonly streamRetentionMs: number;
   /** How far point-in-time recovery's LatestRestorableDateTime trails now (DynamoDB: about five minutes; 0 lets a restore name the present). */
   readonly pitrLagMs: number;
+  /** The shortest period an incremental export may cover (DynamoDB: 15 minutes; tests shorten it). */
+  readonly exportMinPeriodMs: number;
   /** How long a shutdown lets open connections finish before it cuts them off. */
   readonly shutdownTimeoutMs: number;
   /** Server processes sharing the port and the store (server/workers.ts); 1: this process serves. */
@@ -73,6 +75,7 @@ export const DEFAULT_CONFIG: Config = {
   streamShardMaxAgeMs: 4 * 3600_000,
   streamRetentionMs: 24 * 3600_000,
   pitrLagMs: 5 * 60_000,
+  exportMinPeriodMs: 15 * 60_000,
   shutdownTimeoutMs: 10_000,
   workers: 1,
   capacity: 'report',

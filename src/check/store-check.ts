@@ -45,6 +45,7 @@ import {
   BACKUP_PREFIX,
   DELETED_TABLE_PREFIX,
   PITR_OVERLAY_PREFIX,
+  EXPORT_PREFIX,
   collectionPrefix,
   indexPrefix,
   indexStatsKey,
@@ -52,6 +53,7 @@ import {
   tableRecordKey,
   tableStatsKey,
 } from '../engine/keyspace.js';
+import { exportRecordProblems } from '../features/exports/export-check.js';
 import { decodeCounters, readSpreadCounters, type Counters } from '../engine/counters.js';
 import { storedSize, storedText } from '../engine/stored-item.js';
 import { indexEntry, tableIndexes, type IndexDefinition } from '../engine/indexes.js';
@@ -77,7 +79,7 @@ export interface StoreFindings {
 
 const decoder = new TextDecoder();
 const KEY_PREFIXES = { TABLE_STATS: 0x02, INDEX_STATS: 0x03, COLLECTION: 0x04, IDEMPOTENCY: 0x05, ITEM: 0x10, INDEX_ENTRY: 0x11 } as const;
-const KNOWN_PREFIXES = new Set<number>([0x00, 0x01, PURGE_MARKERS.start[0]!, LEASE_PREFIX, MEMBER_RECORDS.start[0]!, ...Object.values(KEY_PREFIXES), ...Object.values(CHANGE_LOG_PREFIX), ...Object.values(STREAM_PREFIX), ...Object.values(TTL_PREFIX), ...Object.values(METRIC_PREFIX), ALARM_PREFIX, ...Object.values(SCALING_PREFIX), INSIGHTS_PREFIX, ...Object.values(BACKUP_PREFIX), DELETED_TABLE_PREFIX, PITR_OVERLAY_PREFIX]);
+const KNOWN_PREFIXES = new Set<number>([0x00, 0x01, PURGE_MARKERS.start[0]!, LEASE_PREFIX, MEMBER_RECORDS.start[0]!, ...Object.values(KEY_PREFIXES), ...Object.values(CHANGE_LOG_PREFIX), ...Object.values(STREAM_PREFIX), ...Object.values(TTL_PREFIX), ...Object.values(METRIC_PREFIX), ALARM_PREFIX, ...Object.values(SCALING_PREFIX), INSIGHTS_PREFIX, ...Object.values(BACKUP_PREFIX), DELETED_TABLE_PREFIX, PITR_OVERLAY_PREFIX, EXPORT_PREFIX]);
 
 export function hex(key: Uint8Array): string {
   const text = Buffer.from(key).toString('hex');
@@ -118,6 +120,7 @@ export function checkStore(tx: ReadTransaction, skip: ReadonlySet<string> = new 
   checkStreams(tx, findings, readable);
   checkChangeLogs(tx, findings, readable);
   checkIdempotency(tx, findings, readable);
+  findings.damage.push(...exportRecordProblems(tx, readable));
   checkOwners(tx, new Set([...ids, ...purging]), findings);
   return findings;
 }

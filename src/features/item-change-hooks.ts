@@ -16,6 +16,7 @@ import { rollShardIfDue } from './streams/shard-rollover.js';
 import { streamsLogReader } from './streams/retention.js';
 import { pitrLogReader } from './pitr/log-reader.js';
 import { backupCopyLogReader } from './backups/copy-log-reader.js';
+import { exportsLogReader } from './exports/log-reader.js';
 import { maintainExpiryIndex } from './ttl/expiry-index.js';
 
 /** Who made a change, as far as its readers tell: TTL deletions are the service's. */
@@ -34,7 +35,7 @@ export type ItemChangeHook = (
 ) => void;
 
 /** Everything that reads change logs; each says which tables' changes it wants. */
-export const CHANGE_LOG_READERS: readonly ChangeLogReader[] = [streamsLogReader, pitrLogReader, backupCopyLogReader];
+export const CHANGE_LOG_READERS: readonly ChangeLogReader[] = [streamsLogReader, pitrLogReader, backupCopyLogReader, exportsLogReader];
 
 export function itemChangeHook(config: Pick<Config, 'streamShardMaxRecords' | 'streamShardMaxAgeMs' | 'streamRetentionMs'>): ItemChangeHook {
   const settings = { shardMaxRecords: config.streamShardMaxRecords, shardMaxAgeMs: config.streamShardMaxAgeMs, retentionMs: config.streamRetentionMs };

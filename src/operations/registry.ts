@@ -56,4 +56,7 @@ export const findOperation = operationTable({
   DeleteBackup: async () => (await import('./backups/delete-backup.js')).deleteBackup,
   RestoreTableFromBackup: async () => (await import('./backups/restore-table-from-backup.js')).restoreTableFromBackup,
   RestoreTableToPointInTime: async () => (await import('./backups/restore-table-to-point-in-time.js')).restoreTableToPointInTime,
+  ExportTableToPointInTime: async () => (await import('./exports/export-table-to-point-in-time.js')).exportTableToPointInTime,
+  DescribeExport: async () => (await import('./exports/describe-export.js')).describeExport,
+  ListExports: async () => (await import('./exports/list-exports.js')).listExports,
 });

@@ -16,6 +16,7 @@ import type { PeriodicJob } from '../../engine/periodic-job.js';
 import { copyBackup, purgeBackup } from './backup-copy.js';
 import { readPendingBackups, readRestoreMarkers } from './backup-store.js';
 import { runRestore } from './restore-writer.js';
+import { readPendingExports } from '../exports/export-store.js';
 import { deletedTablesExpired, expireDeletedTables } from '../pitr/deleted-tables.js';
 import { basesToFold, foldBase } from '../pitr/base-fold.js';
 
@@ -60,17 +61,19 @@ function startCopyJob(services: Services): PeriodicJob {
     onError: (error) => logger.warn({ err: error }, 'backup round failed'),
     find(tx, now) {
       const found = { backups: readPendingBackups(tx), restores: readRestoreMarkers(tx), expired: deletedTablesExpired(tx, now) };
-      return found.backups.length === 0 && found.restores.length === 0 && !found.expired ? undefined : found;
+      if (found.backups.length === 0 && found.restores.length === 0 && !found.expired) return undefined;
+      // The bases full exports still read, which a dropped base must outlive.
+      return { ...found, exportedBases: new Set(readPendingExports(tx).flatMap((record) => (record.base ? [record.base.number] : []))) };
     },
-    async work({ backups, restores, expired }, stopped) {
+    async work({ backups, restores, expired, exportedBases }, stopped) {
       // Deleted tables past their recovery period lose their bases now; the next round purges them.
       if (expired) await storage.write((tx) => expireDeletedTables(tx, Date.now()));
       for (const backup of backups) {
         if (stopped()) return;
         if (backup.status === 'CREATING') {
           if (await copyBackup(services, backup, stopped)) logger.info({ backup: backup.BackupArn }, 'backup copied');
-        } else if (backup.status === 'DELETED' && !restores.some((marker) => marker.backupNumber === backup.number)) {
-          // A dropped PITR base is kept until the restores reading it are done.
+        } else if (backup.status === 'DELETED' && !restores.some((marker) => marker.backupNumber === backup.number) && !exportedBases.has(backup.number)) {
+          // A dropped PITR base is kept until the restores and exports reading it are done.
           await purgeBackup(services, backup, stopped);
         }
       }

@@ -23,14 +23,15 @@ import type { ReadTransaction, Storage, WriteTransaction } from '../../storage/s
 import { putBackup, readBackup, readRestoreMarkers, type BackupRecord } from '../backups/backup-store.js';
 import { replayChanges, yieldToRequests } from '../backups/backup-replay.js';
 import { findBase } from './pitr-base.js';
+import { readPendingExports } from '../exports/export-store.js';
 import { recoveryWindow } from './recovery-window.js';
 
 /** Changes folded per transaction. */
 const FOLD_BATCH = 500;
 
-
+/** Whether a restore or a full export still reads the base: their overlays were made against it as it is. */
 function readBy(tx: ReadTransaction, backupNumber: number): boolean {
-  return readRestoreMarkers(tx).some((marker) => marker.backupNumber === backupNumber);
+  return readRestoreMarkers(tx).some((marker) => marker.backupNumber === backupNumber) || readPendingExports(tx).some((record) => record.base?.number === backupNumber);
 }
 
 /** The window's start for the base's live table, if it still has PITR on. */
