@@ -56,4 +56,7 @@ export const findOperation = operationTable({
   DeleteBackup: async () => (await import('./backups/delete-backup.js')).deleteBackup,
   RestoreTableFromBackup: async () => (await import('./backups/restore-table-from-backup.js')).restoreTableFromBackup,
   RestoreTableToPointInTime: async () => (await import('./backups/restore-table-to-point-in-time.js')).restoreTableToPointInTime,
+  ImportTable: async () => (await import('./imports/import-table.js')).importTable,
+  DescribeImport: async () => (await import('./imports/describe-import.js')).describeImport,
+  ListImports: async () => (await import('./imports/list-imports.js')).listImports,
 });

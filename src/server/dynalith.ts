@@ -15,6 +15,7 @@ import type { Storage } from '../storage/storage.js';
 import { createHttpServer, stopServing } from './http-server.js';
 import { startTtlSweeper } from '../features/ttl/sweeper.js';
 import { startBackupJobs } from '../features/backups/backup-jobs.js';
+import { startImportJobs } from '../features/imports/import-jobs.js';
 import { expiredItemRemover } from '../features/ttl/remove-expired.js';
 import { trimStreams } from '../features/streams/retention.js';
 import { trimChangeLogs } from '../engine/change-log.js';
@@ -85,7 +86,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const insightsJob =
     services.insights && startInsightsJob(storage, services.insights, config, (error) => logger.warn({ err: error }, 'contributor insights: flush failed'));
   // The background work, stopped in this order; the metrics recorder last, so what the others recorded is flushed.
-  const jobs: { stop(): Promise<void> }[] = [sweeper, startBackupJobs(services), startAlarmEvaluator(services), startAutoScaler(services), ...(metricsJob ? [metricsJob] : []), ...(insightsJob ? [insightsJob] : [])];
+  const jobs: { stop(): Promise<void> }[] = [sweeper, startBackupJobs(services), startImportJobs(services), startAlarmEvaluator(services), startAutoScaler(services), ...(metricsJob ? [metricsJob] : []), ...(insightsJob ? [insightsJob] : [])];
   const stopJobs = async () => {
     for (const job of jobs) await job.stop();
     await recorder?.stop();
