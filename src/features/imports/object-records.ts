@@ -24,7 +24,7 @@ const NEWLINE = 0x0a;
 const QUOTE = 0x22;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Where the record that starts at `from` ends in `chunk` (the index of its line break), or -1; `quoted` is the CSV quote state carried over. */
+/** Where the record read from `from` ends in `chunk` (the index of its line break, or -1), and how many line breaks it passed; a CSV scanner carries its quote state across chunks. */
 type Scanner = (chunk: Uint8Array, from: number) => { end: number; lines: number };
 
 function lineScanner(): Scanner {
