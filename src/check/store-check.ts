@@ -46,6 +46,7 @@ import {
   DELETED_TABLE_PREFIX,
   PITR_OVERLAY_PREFIX,
   EXPORT_PREFIX,
+  IMPORT_PREFIX,
   collectionPrefix,
   indexPrefix,
   indexStatsKey,
@@ -61,6 +62,7 @@ import { itemKey } from '../engine/item-key.js';
 import { partitionStart } from '../engine/key-layout.js';
 import { prefixEnd } from '../model/key-codec.js';
 import type { TableRecord } from '../engine/table.js';
+import { importKeyKind, type ImportRecord } from '../features/imports/import-store.js';
 import { expirySecond } from '../features/ttl/expiry-index.js';
 import { expiryKey, pendingKey, tableExpiryRange } from '../features/ttl/ttl-keys.js';
 import { ARN_KEYS, arnOfKey, headKey, shardRange, streamName } from '../features/streams/stream-keys.js';
@@ -79,7 +81,7 @@ export interface StoreFindings {
 
 const decoder = new TextDecoder();
 const KEY_PREFIXES = { TABLE_STATS: 0x02, INDEX_STATS: 0x03, COLLECTION: 0x04, IDEMPOTENCY: 0x05, ITEM: 0x10, INDEX_ENTRY: 0x11 } as const;
-const KNOWN_PREFIXES = new Set<number>([0x00, 0x01, PURGE_MARKERS.start[0]!, LEASE_PREFIX, MEMBER_RECORDS.start[0]!, ...Object.values(KEY_PREFIXES), ...Object.values(CHANGE_LOG_PREFIX), ...Object.values(STREAM_PREFIX), ...Object.values(TTL_PREFIX), ...Object.values(METRIC_PREFIX), ALARM_PREFIX, ...Object.values(SCALING_PREFIX), INSIGHTS_PREFIX, ...Object.values(BACKUP_PREFIX), DELETED_TABLE_PREFIX, PITR_OVERLAY_PREFIX, EXPORT_PREFIX]);
+const KNOWN_PREFIXES = new Set<number>([0x00, 0x01, PURGE_MARKERS.start[0]!, LEASE_PREFIX, MEMBER_RECORDS.start[0]!, ...Object.values(KEY_PREFIXES), ...Object.values(CHANGE_LOG_PREFIX), ...Object.values(STREAM_PREFIX), ...Object.values(TTL_PREFIX), ...Object.values(METRIC_PREFIX), ALARM_PREFIX, ...Object.values(SCALING_PREFIX), INSIGHTS_PREFIX, ...Object.values(BACKUP_PREFIX), DELETED_TABLE_PREFIX, PITR_OVERLAY_PREFIX, EXPORT_PREFIX, IMPORT_PREFIX]);
 
 export function hex(key: Uint8Array): string {
   const text = Buffer.from(key).toString('hex');
@@ -121,6 +123,7 @@ export function checkStore(tx: ReadTransaction, skip: ReadonlySet<string> = new 
   checkChangeLogs(tx, findings, readable);
   checkIdempotency(tx, findings, readable);
   findings.damage.push(...exportRecordProblems(tx, readable));
+  checkImports(tx, findings, readable);
   checkOwners(tx, new Set([...ids, ...purging]), findings);
   return findings;
 }
@@ -373,6 +376,36 @@ function checkIdempotency(tx: ReadTransaction, findings: StoreFindings, readable
  * Every key under a per-table or per-index prefix belongs to a known id, and
  * every key starts with a known prefix. One range seek per id and prefix.
  */
+/** Import records (features/imports/import-store.ts): readable, and marked pending exactly while IN_PROGRESS. */
+function checkImports(tx: ReadTransaction, findings: StoreFindings, readable: (key: Uint8Array) => boolean): void {
+  const pending = new Set<string>();
+  const running = new Map<string, string>();
+  for (const { key, value } of tx.range({ start: new Uint8Array([IMPORT_PREFIX]), end: new Uint8Array([IMPORT_PREFIX + 1]) })) {
+    const kind = importKeyKind(key);
+    if (kind === 'pending') {
+      pending.add(Buffer.from(key.subarray(3)).toString('hex'));
+      continue;
+    }
+    if (kind === undefined) {
+      findings.damage.push(`import key ${hex(key)} is of no known kind`);
+      continue;
+    }
+    if (!readable(key)) continue;
+    try {
+      const record = json(value) as Partial<ImportRecord>;
+      if (typeof record.ImportArn !== 'string' || typeof record.status !== 'string' || typeof record.progress !== 'object') throw new Error('it is not an import record');
+      if (record.status === 'IN_PROGRESS') running.set(Buffer.from(key).toString('hex'), record.ImportArn);
+    } catch (error) {
+      findings.damage.push(`import record ${hex(key)} is unreadable: ${(error as Error).message}`);
+    }
+  }
+  for (const [key, arn] of running) {
+    if (!pending.has(key)) findings.damage.push(`import ${arn} is IN_PROGRESS but the import job has no marker for it`);
+    else findings.summary.push(`import ${arn}: IN_PROGRESS (a server start goes on with it)`);
+  }
+  for (const key of pending) if (!running.has(key)) findings.damage.push(`import marker ${hex(Buffer.from(key, 'hex'))} names no import IN_PROGRESS`);
+}
+
 function checkOwners(tx: ReadTransaction, ids: ReadonlySet<number>, findings: StoreFindings): void {
   const first = (start: Uint8Array) => tx.range({ start, limit: 1 })[Symbol.iterator]().next().value?.key;
   const owned = [KEY_PREFIXES.TABLE_STATS, KEY_PREFIXES.INDEX_STATS, KEY_PREFIXES.COLLECTION, KEY_PREFIXES.ITEM, KEY_PREFIXES.INDEX_ENTRY, TTL_PREFIX.EXPIRY, TTL_PREFIX.PENDING];

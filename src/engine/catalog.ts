@@ -57,9 +57,13 @@ export type NewTable = Omit<
 /** A change of a table's definition (Catalog.update). */
 export type TableChange = (current: TableRecord, newIndexId: () => number, tx: WriteTransaction) => TableRecord;
 
-/** A table created by a restore: its summary, and the restore's marker written with it. */
-export interface TableRestore {
-  readonly summary: RestoreSummary;
+/**
+ * A table created CREATING for a background writer to fill (a restore, an
+ * import; see creating-table.ts): a restore's summary, and `begin`, which
+ * records the writer's work in the table's own transaction.
+ */
+export interface TableFill {
+  readonly summary?: RestoreSummary;
   begin(tx: WriteTransaction, record: TableRecord): void;
 }
 
@@ -277,20 +281,20 @@ export class Catalog {
   }
 
   /**
-   * Creates a table; with `restore`, one that stays CREATING (with its
-   * RestoreSummary) until the restore's writer ends it, and `restore.begin`
-   * records the restore's work in the same transaction.
+   * Creates a table; with `fill`, one that stays CREATING (with a restore's
+   * RestoreSummary) until its writer ends it, and `fill.begin` records the
+   * writer's work in the same transaction.
    */
-  create(ns: Namespace, table: NewTable, restore?: TableRestore): Promise<TableRecord> {
-    return this.serially(() => this.applyCreate(ns, table, restore));
+  create(ns: Namespace, table: NewTable, fill?: TableFill): Promise<TableRecord> {
+    return this.serially(() => this.applyCreate(ns, table, fill));
   }
 
-  private async applyCreate(ns: Namespace, table: NewTable, restore?: TableRestore): Promise<TableRecord> {
+  private async applyCreate(ns: Namespace, table: NewTable, fill?: TableFill): Promise<TableRecord> {
     if (this.get(ns, table.TableName) !== undefined) {
       throw new DynamoError('ResourceInUseException', `Table already exists: ${table.TableName}`);
     }
     const now = Date.now();
-    const transitional = restore === undefined && this.timings.createTableMs > 0;
+    const transitional = fill === undefined && this.timings.createTableMs > 0;
     const { record, version } = await this.storage.write((tx) => {
       const version = this.bump(tx);
       const id = allocateId(tx);
@@ -308,12 +312,12 @@ export class Catalog {
         region: ns.region,
         TableId: randomUUID(),
         CreationDateTime: now / 1000,
-        TableStatus: transitional || restore !== undefined ? 'CREATING' : 'ACTIVE',
+        TableStatus: transitional || fill !== undefined ? 'CREATING' : 'ACTIVE',
         ...(transitional ? { statusUntil: now + this.timings.createTableMs } : {}),
-        ...(restore !== undefined ? { RestoreSummary: restore.summary } : {}),
+        ...(fill?.summary !== undefined ? { RestoreSummary: fill.summary } : {}),
       };
       tx.put(tableRecordKey(ns.account, ns.region, table.TableName), encoder.encode(JSON.stringify(created)));
-      restore?.begin(tx, created);
+      fill?.begin(tx, created);
       followTableChange(tx, undefined, created, now);
       return { record: created, version };
     });

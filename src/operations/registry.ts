@@ -59,4 +59,7 @@ export const findOperation = operationTable({
   ExportTableToPointInTime: async () => (await import('./exports/export-table-to-point-in-time.js')).exportTableToPointInTime,
   DescribeExport: async () => (await import('./exports/describe-export.js')).describeExport,
   ListExports: async () => (await import('./exports/list-exports.js')).listExports,
+  ImportTable: async () => (await import('./imports/import-table.js')).importTable,
+  DescribeImport: async () => (await import('./imports/describe-import.js')).describeImport,
+  ListImports: async () => (await import('./imports/list-imports.js')).listImports,
 });

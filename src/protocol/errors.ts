@@ -71,6 +71,8 @@ const KINDS = {
   ExportConflictException: { namespace: DYNAMODB, status: 400 },
   InvalidExportTimeException: { namespace: DYNAMODB, status: 400 },
   PolicyNotFoundException: { namespace: DYNAMODB, status: 400 },
+  ImportNotFoundException: { namespace: DYNAMODB, status: 400 },
+  ImportConflictException: { namespace: DYNAMODB, status: 400 },
   ExpiredIteratorException: { namespace: DYNAMODB, status: 400 },
   TrimmedDataAccessException: { namespace: DYNAMODB, status: 400 },
 } as const satisfies Record<string, ErrorKind>;

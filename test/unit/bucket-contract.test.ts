@@ -121,6 +121,22 @@ for (const [implementation, start] of Object.entries(IMPLEMENTATIONS)) {
       assert.equal(back.byteLength, big.byteLength);
       assert.equal(sha(back), sha(big));
       assert.deepEqual(await bucket().list('big/'), [{ key: 'big/object.bin', size: big.byteLength }]);
+      // Streamed, it comes in more than one piece (an endpoint's ranged reads are 8 MB) and whole.
+      const pieces: Uint8Array[] = [];
+      for await (const piece of bucket().stream('big/object.bin')) pieces.push(piece);
+      assert.ok(pieces.length > 1, `${pieces.length} pieces`);
+      assert.equal(sha(Buffer.concat(pieces)), sha(big));
+    });
+
+    test('stream() reads an empty object as nothing and a missing one as NoSuchKey', async () => {
+      await bucket().put('streamed/empty', new Uint8Array(0));
+      const pieces: Uint8Array[] = [];
+      for await (const piece of bucket().stream('streamed/empty')) pieces.push(piece);
+      assert.equal(Buffer.concat(pieces).length, 0);
+      const drain = async () => {
+        for await (const _ of bucket().stream('streamed/missing')) void _;
+      };
+      await assertCode(drain(), 'NoSuchKey');
     });
 
     test('list(prefix) gives the keys starting with the prefix, in key order, with their sizes', async () => {

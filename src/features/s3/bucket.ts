@@ -43,6 +43,8 @@ export interface ObjectBucket {
   put(key: string, body: Uint8Array): Promise<void>;
   /** An object's bytes; NoSuchKey when there is none. */
   get(key: string): Promise<Uint8Array>;
+  /** An object's bytes as they are read, for objects too large to hold (imports); NoSuchKey when there is none. */
+  stream(key: string): AsyncIterable<Uint8Array>;
   /** The objects whose keys start with `prefix`, in key order. */
   list(prefix: string): Promise<ObjectSummary[]>;
 }

@@ -6,6 +6,7 @@
  * a crash) never leaves half an object under its name.
  */
 import { mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
 import { join, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { BucketError, inKeyOrder, validBucketName, type Buckets, type ObjectBucket, type ObjectSummary } from './bucket.js';
@@ -15,6 +16,14 @@ const TEMPORARY = '.dynalith-partial-';
 
 function errorCode(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException).code;
+}
+
+/** A failed read in S3's terms. */
+function readError(error: unknown, key: string): unknown {
+  const code = errorCode(error);
+  if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return new BucketError('NoSuchKey', `The specified key does not exist: ${key}`);
+  if (code === 'EACCES') return new BucketError('AccessDenied', `Access Denied: ${key}`);
+  return error;
 }
 
 export class FolderBuckets implements Buckets {
@@ -70,10 +79,17 @@ class FolderBucket implements ObjectBucket {
     try {
       return await readFile(file);
     } catch (error) {
-      const code = errorCode(error);
-      if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') throw new BucketError('NoSuchKey', `The specified key does not exist: ${key}`);
-      if (code === 'EACCES') throw new BucketError('AccessDenied', `Access Denied: ${key}`);
-      throw error;
+      throw readError(error, key);
+    }
+  }
+
+  async *stream(key: string): AsyncGenerator<Uint8Array> {
+    const file = this.path(key);
+    await this.check();
+    try {
+      for await (const chunk of createReadStream(file)) yield chunk as Buffer;
+    } catch (error) {
+      throw readError(error, key);
     }
   }
 

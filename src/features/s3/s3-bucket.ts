@@ -46,6 +46,8 @@ const ERROR_CODES: Readonly<Record<string, BucketErrorCode>> = {
 interface Response {
   readonly status: number;
   readonly body: Buffer;
+  /** Content-Length, for HeadObject. */
+  readonly contentLength?: number;
 }
 
 interface S3Request {
@@ -53,7 +55,12 @@ interface S3Request {
   readonly key?: string;
   readonly query?: readonly (readonly [string, string])[];
   readonly body?: Uint8Array;
+  /** A GetObject of these bytes only (inclusive), as its Range header says. */
+  readonly range?: readonly [number, number];
 }
+
+/** How much of an object a streamed read fetches per GetObject. */
+const STREAM_CHUNK_BYTES = 8 * 1024 * 1024;
 
 export class S3Buckets implements Buckets {
   private readonly url: URL;
@@ -95,6 +102,7 @@ export class S3Buckets implements Buckets {
       ['x-amz-content-sha256', payloadHash],
     ];
     if (body !== undefined) headers.push(['content-md5', createHash('md5').update(body).digest('base64')]);
+    if (s3Request.range !== undefined) headers.push(['range', `bytes=${s3Request.range[0]}-${s3Request.range[1]}`]);
     const signed = sign({ method: s3Request.method, path, query: s3Request.query ?? [], headers, payloadHash }, this.settings.credentials, {
       region: this.settings.region,
       service: 's3',
@@ -114,7 +122,8 @@ export class S3Buckets implements Buckets {
         (response: IncomingMessage) => {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks) }));
+          const length = response.headers['content-length'];
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks), ...(length === undefined ? {} : { contentLength: Number(length) }) }));
           response.on('error', (error) => reject(this.unavailable(error)));
         },
       );
@@ -139,13 +148,13 @@ class S3Bucket implements ObjectBucket {
     private readonly send: (request: S3Request) => Promise<Response>,
   ) {}
 
-  private async call(request: S3Request, expected = 200): Promise<Response> {
+  private async call(request: S3Request, expected: readonly number[] = [200]): Promise<Response> {
     if (!validBucketName(this.name)) throw new BucketError('NoSuchBucket', `The specified bucket is not valid: ${this.name}`);
     if (request.key !== undefined && (request.key === '' || Buffer.byteLength(request.key) > MAX_KEY_BYTES)) {
       throw new BucketError('InvalidKey', `Object key not supported by S3: ${request.key}`);
     }
     const response = await this.send(request);
-    if (response.status !== expected) throw s3Error(response, request.method === 'HEAD' ? this.name : request.key);
+    if (!expected.includes(response.status)) throw s3Error(response, request);
     return response;
   }
 
@@ -159,6 +168,22 @@ class S3Bucket implements ObjectBucket {
 
   async get(key: string): Promise<Uint8Array> {
     return (await this.call({ method: 'GET', key })).body;
+  }
+
+  /**
+   * HeadObject for the size, then GetObjects of a few MB each (Range), so
+   * memory holds one range whatever the object's size; an object of one range
+   * or less (an empty one has no byte to name) is read with a plain GET.
+   */
+  async *stream(key: string): AsyncGenerator<Uint8Array> {
+    const size = (await this.call({ method: 'HEAD', key })).contentLength ?? 0;
+    if (size <= STREAM_CHUNK_BYTES) {
+      yield (await this.call({ method: 'GET', key })).body;
+      return;
+    }
+    for (let from = 0; from < size; from += STREAM_CHUNK_BYTES) {
+      yield (await this.call({ method: 'GET', key, range: [from, Math.min(size, from + STREAM_CHUNK_BYTES) - 1] }, [206])).body;
+    }
   }
 
   async list(prefix: string): Promise<ObjectSummary[]> {
@@ -183,7 +208,7 @@ class S3Bucket implements ObjectBucket {
 }
 
 /** A refusal as a BucketError: S3's error document when there is one (HEAD answers carry none: the status decides). */
-function s3Error(response: Response, subject: string | undefined): BucketError {
+function s3Error(response: Response, request: S3Request): BucketError {
   const text = response.body.toString('utf8');
   const code = xmlText(text, 'Code');
   const message = xmlText(text, 'Message');
@@ -192,7 +217,8 @@ function s3Error(response: Response, subject: string | undefined): BucketError {
     if (known !== undefined) return new BucketError(known, message ?? code);
     return new BucketError(response.status >= 500 ? 'Unavailable' : 'AccessDenied', `${code}: ${message ?? `HTTP status ${response.status}`}`);
   }
-  if (response.status === 404) return new BucketError('NoSuchBucket', `The specified bucket does not exist: ${subject ?? ''}`);
+  if (response.status === 404 && request.key !== undefined) return new BucketError('NoSuchKey', `The specified key does not exist: ${request.key}`);
+  if (response.status === 404) return new BucketError('NoSuchBucket', 'The specified bucket does not exist');
   if (response.status === 403) return new BucketError('AccessDenied', 'Access Denied');
   return new BucketError('Unavailable', `The S3 endpoint answered HTTP status ${response.status}`);
 }

@@ -1,5 +1,5 @@
 /** CreateTable: checks a table definition the way DynamoDB does and adds it to the catalog. */
-import { defineOperation } from '../operation.js';
+import { defineOperation, type OperationContext } from '../operation.js';
 import { bool, list, str, struct } from '../../protocol/shape.js';
 import { validation } from '../../protocol/errors.js';
 import type { WarmThroughput } from '../../engine/table.js';
@@ -44,7 +44,7 @@ import {
   type ThroughputInput,
 } from './table-shapes.js';
 
-interface CreateTableRequest {
+export interface CreateTableRequest {
   readonly AttributeDefinitions: readonly AttributeDefinitionInput[];
   readonly TableName?: string;
   readonly BillingMode?: 'PROVISIONED' | 'PAY_PER_REQUEST';
@@ -205,6 +205,47 @@ function checkDefinitionsUsed(request: CreateTableRequest, definitions: readonly
   }
 }
 
+/**
+ * A table's definition checked as CreateTable checks it, in DynamoDB's order
+ * (ImportTable's TableCreationParameters go through the same checks), and
+ * within the account's throughput maximum.
+ */
+export function checkedDefinition(request: CreateTableRequest & { readonly TableName: string }, context: OperationContext): NewTable {
+  const { TableName } = request;
+  const definitions = request.AttributeDefinitions.map((definition) => definition.AttributeName);
+  checkDefinitionsUnique(definitions);
+  checkBillingMode(request);
+  checkTableKeySchema(request.KeySchema, definitions);
+  const seen = new Set<string>();
+  checkLocalIndexes(request, definitions, seen);
+  checkGlobalIndexes(request, definitions, seen);
+  checkDefinitionsUsed(request, definitions);
+  checkProjectedAttributeCount([...(request.LocalSecondaryIndexes ?? []), ...(request.GlobalSecondaryIndexes ?? [])]);
+  const stream = request.StreamSpecification && checkStreamSpecification(request.StreamSpecification);
+  const tags = checkTags(request.Tags ?? []);
+  const billingMode = request.BillingMode ?? 'PROVISIONED';
+  const sse = sseDescription(request.SSESpecification, context.namespace);
+  checkTableMaximum(context.namespace.region, request.ProvisionedThroughput, request.OnDemandThroughput);
+  const definition: NewTable = {
+    TableName,
+    KeySchema: request.KeySchema,
+    AttributeDefinitions: request.AttributeDefinitions,
+    BillingMode: billingMode,
+    ProvisionedThroughput: initialThroughput(request.ProvisionedThroughput),
+    ...(request.OnDemandThroughput !== undefined ? { OnDemandThroughput: request.OnDemandThroughput } : {}),
+    ...(request.WarmThroughput !== undefined ? { WarmThroughput: request.WarmThroughput } : {}),
+    LocalSecondaryIndexes: (request.LocalSecondaryIndexes ?? []).map((index) => indexRecord(index, false)),
+    GlobalSecondaryIndexes: (request.GlobalSecondaryIndexes ?? []).map((index) => indexRecord(index, true)),
+    ...(stream?.StreamEnabled ? { StreamSpecification: stream, LatestStreamLabel: streamLabel() } : {}),
+    ...(sse !== undefined ? { SSEDescription: sse } : {}),
+    TableClass: request.TableClass ?? 'STANDARD',
+    DeletionProtectionEnabled: request.DeletionProtectionEnabled ?? false,
+    Tags: mergeTags([], tags),
+  };
+  checkAccountMaximum(context.services.catalog, context.namespace, definition);
+  return definition;
+}
+
 export const createTable = defineOperation<CreateTableRequest>({
   name: 'CreateTable',
   shape: struct('CreateTableInput', {
@@ -226,37 +267,7 @@ export const createTable = defineOperation<CreateTableRequest>({
   async execute(request, context) {
     const { TableName } = request;
     if (TableName === undefined) throw validation("The parameter 'TableName' is required but was not present in the request");
-    const definitions = request.AttributeDefinitions.map((definition) => definition.AttributeName);
-    checkDefinitionsUnique(definitions);
-    checkBillingMode(request);
-    checkTableKeySchema(request.KeySchema, definitions);
-    const seen = new Set<string>();
-    checkLocalIndexes(request, definitions, seen);
-    checkGlobalIndexes(request, definitions, seen);
-    checkDefinitionsUsed(request, definitions);
-    checkProjectedAttributeCount([...(request.LocalSecondaryIndexes ?? []), ...(request.GlobalSecondaryIndexes ?? [])]);
-    const stream = request.StreamSpecification && checkStreamSpecification(request.StreamSpecification);
-    const tags = checkTags(request.Tags ?? []);
-    const billingMode = request.BillingMode ?? 'PROVISIONED';
-    const sse = sseDescription(request.SSESpecification, context.namespace);
-    checkTableMaximum(context.namespace.region, request.ProvisionedThroughput, request.OnDemandThroughput);
-    const definition: NewTable = {
-      TableName,
-      KeySchema: request.KeySchema,
-      AttributeDefinitions: request.AttributeDefinitions,
-      BillingMode: billingMode,
-      ProvisionedThroughput: initialThroughput(request.ProvisionedThroughput),
-      ...(request.OnDemandThroughput !== undefined ? { OnDemandThroughput: request.OnDemandThroughput } : {}),
-      ...(request.WarmThroughput !== undefined ? { WarmThroughput: request.WarmThroughput } : {}),
-      LocalSecondaryIndexes: (request.LocalSecondaryIndexes ?? []).map((index) => indexRecord(index, false)),
-      GlobalSecondaryIndexes: (request.GlobalSecondaryIndexes ?? []).map((index) => indexRecord(index, true)),
-      ...(stream?.StreamEnabled ? { StreamSpecification: stream, LatestStreamLabel: streamLabel() } : {}),
-      ...(sse !== undefined ? { SSEDescription: sse } : {}),
-      TableClass: request.TableClass ?? 'STANDARD',
-      DeletionProtectionEnabled: request.DeletionProtectionEnabled ?? false,
-      Tags: mergeTags([], tags),
-    };
-    checkAccountMaximum(context.services.catalog, context.namespace, definition);
+    const definition = checkedDefinition({ ...request, TableName }, context);
     const table = await context.services.catalog.create(context.namespace, definition);
     return { TableDescription: await describe(table, context.services) };
   },
