@@ -28,15 +28,15 @@ import { storedSize } from '../../engine/stored-item.js';
 import type { TableRecord } from '../../engine/table.js';
 import type { Entry, Storage, WriteTransaction } from '../../storage/storage.js';
 import { backupItemKey, backupItemPrefix, deleteBackupRecord, putBackup, readBackup, type BackupRecord } from './backup-store.js';
-import { replayChanges, yieldToRequests } from './backup-replay.js';
+import { replayChanges } from './backup-replay.js';
+import { Pace } from '../../engine/background-work.js';
 import { withCopy, withoutCopy } from './copy-log-reader.js';
 
 /** What copying and purging use of the services. */
 type BackupServices = Pick<Services, 'storage' | 'catalog'>;
 
-const WRITE_BATCH = 500;
-/** Items read per read transaction. */
-const CHUNK = 1000;
+/** Items read per read transaction, and written per write transaction. */
+const CHUNK = 100;
 /** Logged changes replayed per write transaction. */
 const REPLAY_BATCH = 500;
 
@@ -96,7 +96,7 @@ function begin(tx: WriteTransaction, backup: BackupRecord): Beginning {
 }
 
 /** Copies the table's items a chunk at a time; the copy's count and size, or undefined if stopped. */
-async function copyChunks(storage: Storage, backup: BackupRecord, stopped: () => boolean): Promise<{ items: number; bytes: number } | undefined> {
+async function copyChunks(storage: Storage, backup: BackupRecord, stopped: () => boolean, pace: Pace): Promise<{ items: number; bytes: number } | undefined> {
   const range = prefixRange(itemPrefix(backup.source.id));
   let after: Uint8Array | undefined;
   let items = 0;
@@ -104,17 +104,14 @@ async function copyChunks(storage: Storage, backup: BackupRecord, stopped: () =>
   for (;;) {
     if (stopped()) return undefined;
     const chunk: Entry[] = await storage.read((tx) => [...tx.range(pageAfter(range, after, CHUNK))]);
-    for (let i = 0; i < chunk.length; i += WRITE_BATCH) {
-      const batch = chunk.slice(i, i + WRITE_BATCH);
-      await storage.write((tx) => {
-        for (const { key, value } of batch) tx.put(backupItemKey(key, backup.number), value);
-      });
-    }
+    await storage.write((tx) => {
+      for (const { key, value } of chunk) tx.put(backupItemKey(key, backup.number), value);
+    });
     for (const { value } of chunk) bytes += storedSize(value);
     items += chunk.length;
     if (chunk.length < CHUNK) return { items, bytes };
     after = chunk[chunk.length - 1]!.key;
-    await yieldToRequests();
+    await pace.breathe();
   }
 }
 
@@ -134,7 +131,8 @@ export async function copyBackup(services: BackupServices, backup: BackupRecord,
   }
   if (beginning.kind !== 'copy') return false;
   const { from } = beginning;
-  const copied = await copyChunks(storage, backup, stopped);
+  const pace = new Pace();
+  const copied = await copyChunks(storage, backup, stopped, pace);
   if (copied === undefined) return false;
   let { items, bytes } = copied;
   let cursor = from;
@@ -145,7 +143,7 @@ export async function copyBackup(services: BackupServices, backup: BackupRecord,
     bytes += batch.bytes;
     cursor = batch.next;
     if (batch.done) break;
-    await yieldToRequests();
+    await pace.breathe();
   }
   // What was written since the last batch (less than a batch's worth unless writes are very fast) goes in the last transaction.
   const finished = await updateSource(services, source, (current, tx) => {

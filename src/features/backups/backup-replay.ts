@@ -16,9 +16,6 @@ import { itemSize } from '../../model/item-size.js';
 import { keyFromItem } from '../../model/primary-key.js';
 import { backupItemKey } from './backup-store.js';
 
-/** Lets requests run between the transactions of a long copy or fold. */
-export const yieldToRequests = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
 export interface ReplayOutcome {
   /** The sequence number to go on from: after the last change applied, or the change `stopBefore` refused. */
   readonly next: number;

@@ -11,6 +11,7 @@
  * base is still being copied.
  */
 import type { Services } from '../../engine/services.js';
+import { Pace } from '../../engine/background-work.js';
 import { activate, currentTable, writePage } from '../../engine/creating-table.js';
 import { deleteRestoreMarker, type RestoreMarker } from './backup-store.js';
 import { dropOverlay, itemPages, prepareAt } from '../pitr/items-at-time.js';
@@ -39,10 +40,12 @@ export async function runRestore(services: Services, marker: RestoreMarker, stop
     }
     let written = 0;
     let logged = Date.now();
+    const pace = new Pace();
     for await (const items of itemPages(storage, source, PAGE)) {
       if (stopped()) return;
       if (!(await writePage(services, marker, items))) break;
       written += items.length;
+      await pace.breathe();
       if (Date.now() - logged >= PROGRESS_EVERY_MS) {
         logged = Date.now();
         logger.info({ table: marker.TableName, items: written }, 'restore in progress');

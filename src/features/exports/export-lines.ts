@@ -34,7 +34,7 @@ export interface LinePage {
   readonly bytes: number;
 }
 
-const PAGE = 500;
+const PAGE = 100;
 const LOG_PAGE = 1000;
 
 /** The export's pages of lines; 'wait' while its PITR base is still being copied, 'lost' when it never will be. */

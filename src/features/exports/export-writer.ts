@@ -12,6 +12,7 @@
  * other codes follow that pattern). A bucket that is only unavailable is
  * tried again next round.
  */
+import { Pace } from '../../engine/background-work.js';
 import type { Services } from '../../engine/services.js';
 import { BucketError } from '../s3/bucket.js';
 import { DataFiles } from './data-files.js';
@@ -44,10 +45,12 @@ export async function runExport(services: Services, record: ExportRecord, stoppe
     const format = record.ExportFormat === 'ION' ? ionLine : dynamodbJsonLine;
     const files = new DataFiles(bucket, dataFolder(record), dataFileExtension(record));
     let billed = 0;
+    const pace = new Pace();
     for await (const page of pages) {
       if (stopped()) return;
       await files.add(page.lines.map(format));
       billed += page.bytes;
+      await pace.breathe();
     }
     const entries = await files.finish();
     const totals = { itemCount: files.lineCount, billedSizeBytes: billed, endTime: Date.now() };

@@ -20,6 +20,7 @@
  * with S3NoSuchBucket and no table when the bucket is missing.
  */
 import type { Services } from '../../engine/services.js';
+import { Pace } from '../../engine/background-work.js';
 import { activate, currentTable, writePage, type CreatingTableRef } from '../../engine/creating-table.js';
 import { keySchemaOf, type TableRecord } from '../../engine/table.js';
 import { checkIndexKeys } from '../../engine/indexes.js';
@@ -92,6 +93,7 @@ class ObjectImport {
   private readonly counts: ObjectCounts = { processedItems: 0, importedItems: 0, errors: 0, processedBytes: 0 };
   private page: Item[] = [];
   private logged = Date.now();
+  private readonly pace = new Pace();
 
   constructor(
     private readonly services: Services,
@@ -115,6 +117,7 @@ class ObjectImport {
     if (!(await writePage(this.services, refOf(this.record), this.page))) return false;
     this.counts.importedItems += this.page.length;
     this.page = [];
+    await this.pace.breathe();
     if (Date.now() - this.logged >= PROGRESS_EVERY_MS) {
       this.logged = Date.now();
       this.services.logger.info({ importArn: this.record.ImportArn, key: this.key, items: this.counts.processedItems }, 'import in progress');

@@ -21,7 +21,8 @@ import { firstChange } from '../../engine/change-log.js';
 import { storedTableRecord, storedTableRecords } from '../../engine/catalog.js';
 import type { ReadTransaction, Storage, WriteTransaction } from '../../storage/storage.js';
 import { putBackup, readBackup, readRestoreMarkers, type BackupRecord } from '../backups/backup-store.js';
-import { replayChanges, yieldToRequests } from '../backups/backup-replay.js';
+import { replayChanges } from '../backups/backup-replay.js';
+import { Pace } from '../../engine/background-work.js';
 import { findBase } from './pitr-base.js';
 import { readPendingExports } from '../exports/export-store.js';
 import { recoveryWindow } from './recovery-window.js';
@@ -69,5 +70,6 @@ function foldBatch(tx: WriteTransaction, base: BackupRecord, nowMs: number): boo
 
 /** Folds the base forward to the window's start at `nowMs`, a batch per transaction, yielding to requests between. */
 export async function foldBase(storage: Storage, base: BackupRecord, nowMs: number, stopped: () => boolean): Promise<void> {
-  while (!stopped() && (await storage.write((tx) => foldBatch(tx, base, nowMs)))) await yieldToRequests();
+  const pace = new Pace();
+  while (!stopped() && (await storage.write((tx) => foldBatch(tx, base, nowMs)))) await pace.breathe();
 }

@@ -25,6 +25,7 @@ import { itemKey } from '../../engine/item-key.js';
 import { PITR_OVERLAY_PREFIX } from '../../engine/keyspace.js';
 import { encodeStored } from '../../engine/stored-item.js';
 import type { Storage } from '../../storage/storage.js';
+import { Pace } from '../../engine/background-work.js';
 
 /** Who an overlay belongs to: a restore (by its target table's id) or an export (by its number). */
 export interface OverlayOwner {
@@ -86,6 +87,7 @@ export async function buildOverlay(storage: Storage, prefix: Uint8Array, source:
   const { sourceTableId, baseSequence, at, schema } = source;
   // Changes committed after this are later than any time a read can name, and reading up to a fixed end spares the log's head, which writers contend for.
   const end = await storage.read((tx) => readLogHead(tx, sourceTableId)?.next ?? baseSequence);
+  const pace = new Pace();
   const pass = async (from: number, to: number, undo: boolean): Promise<boolean> => {
     for (let cursor = from; cursor < to; ) {
       if (stopped()) return false;
@@ -100,6 +102,7 @@ export async function buildOverlay(storage: Storage, prefix: Uint8Array, source:
           else if (!undo && change.at <= at) tx.put(key, storedOrTombstone(change.new));
         }
       });
+      await pace.breathe();
     }
     return true;
   };
