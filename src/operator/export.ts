@@ -5,6 +5,7 @@
  * COMPLETED, printing the export's ARN and manifest; FAILED ends with its
  * FailureCode and FailureMessage. Member names per DynamoDB's API reference.
  */
+import { randomUUID } from 'node:crypto';
 import { UsageError } from '../usage-error.js';
 import { ApiError, type ApiSettings } from './api-client.js';
 import {
@@ -84,10 +85,11 @@ function parse(argv: readonly string[], env: NodeJS.ProcessEnv): ExportPlan | 'h
   };
 }
 
-/** ExportTableToPointInTime's input for `plan` and the table's ARN. */
-export function exportRequest(plan: ExportPlan, tableArn: string): Record<string, unknown> {
+/** ExportTableToPointInTime's input for `plan` and the table's ARN; `clientToken` makes a resent request start one export, as the SDKs' generated token does. */
+export function exportRequest(plan: ExportPlan, tableArn: string, clientToken: string): Record<string, unknown> {
   const { kind } = plan;
   return {
+    ClientToken: clientToken,
     TableArn: tableArn,
     S3Bucket: plan.bucket,
     ...(plan.prefix === undefined ? {} : { S3Prefix: plan.prefix }),
@@ -109,7 +111,7 @@ interface ExportDescription {
 
 async function execute(plan: ExportPlan, { api, progress, print }: Terminal): Promise<void> {
   const { Table } = await api.call<{ Table: { TableArn: string; ItemCount?: number } }>('DescribeTable', { TableName: plan.table });
-  const { ExportDescription: started } = await api.call<{ ExportDescription: ExportDescription }>('ExportTableToPointInTime', exportRequest(plan, Table.TableArn));
+  const { ExportDescription: started } = await api.call<{ ExportDescription: ExportDescription }>('ExportTableToPointInTime', exportRequest(plan, Table.TableArn, randomUUID()));
   const bar = progress(`export of ${plan.table}`);
   // A full export's item count is about the table's; an incremental one's is not known beforehand.
   const total = plan.kind.type === 'full' ? Table.ItemCount : undefined;

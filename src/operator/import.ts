@@ -4,6 +4,7 @@
  * showing how many items were processed; FAILED or CANCELLED ends with its
  * FailureCode and FailureMessage. Member names per DynamoDB's API reference.
  */
+import { randomUUID } from 'node:crypto';
 import { UsageError } from '../usage-error.js';
 import { ApiError, type ApiSettings } from './api-client.js';
 import { BUCKET_OPTIONS, CONNECTION_HELP, CONNECTION_OPTIONS, connectionSettings, oneOf, parseCommandLine, pollUntil, type OperatorCommand, type Terminal } from './command.js';
@@ -100,10 +101,11 @@ function parse(argv: readonly string[], env: NodeJS.ProcessEnv): ImportPlan | 'h
   };
 }
 
-/** ImportTable's input for `plan`. */
-export function importRequest(plan: ImportPlan): Record<string, unknown> {
+/** ImportTable's input for `plan`; `clientToken` (required, which the SDKs fill in) makes a resent request start one import, not two. */
+export function importRequest(plan: ImportPlan, clientToken: string): Record<string, unknown> {
   const csv = plan.csv;
   return {
+    ClientToken: clientToken,
     S3BucketSource: { S3Bucket: plan.bucket, ...(plan.prefix === undefined ? {} : { S3KeyPrefix: plan.prefix }) },
     InputFormat: plan.format,
     InputCompressionType: plan.compression,
@@ -130,7 +132,7 @@ interface ImportDescription {
 }
 
 async function execute(plan: ImportPlan, { api, progress, print }: Terminal): Promise<void> {
-  const { ImportTableDescription: started } = await api.call<{ ImportTableDescription: ImportDescription }>('ImportTable', importRequest(plan));
+  const { ImportTableDescription: started } = await api.call<{ ImportTableDescription: ImportDescription }>('ImportTable', importRequest(plan, randomUUID()));
   const bar = progress(`import into ${plan.table}`);
   const { ImportTableDescription: done } = await pollUntil(
     () => api.call<{ ImportTableDescription: ImportDescription }>('DescribeImport', { ImportArn: started.ImportArn }),

@@ -27,6 +27,7 @@ import {
   type DynamoDBClient,
   type ExportFormat,
 } from '@aws-sdk/client-dynamodb';
+import { Decimal } from 'decimal.js';
 import { clientFor, describeEachBackend } from '../helpers/harness.js';
 import { runChild, startChild, type ChildServer } from '../helpers/child-server.js';
 import { startS3Server, S3RVER_CREDENTIALS, type TestS3Server } from '../helpers/s3-server.js';
@@ -52,7 +53,7 @@ function items(): Item[] {
       flag: { BOOL: i % 2 === 0 },
       nothing: { NULL: true },
       tags: { SS: [`a${i}`, 'b', 'c d'] },
-      scores: { NS: ['1', '-2.5', String(i)] },
+      scores: { NS: ['1', '-2.5', String(i + 100)] },
       blobs: { BS: [Uint8Array.from([1, 2]), Uint8Array.from([i % 256])] },
       list: { L: [{ S: 'x' }, { N: '0' }, { M: { deep: { L: [{ BOOL: false }, { NULL: true }] } } }] },
       map: { M: { name: { S: `n${i}` }, empty: { S: '' }, nested: { M: { n: { N: '1e3' } } } } },
@@ -79,10 +80,10 @@ const TABLE_DEFINITION = {
 /** Items in one order, numbers and sets compared as DynamoDB does (a set's order and a number's spelling are not kept). */
 function normalised(list: Item[]): string[] {
   const value = (v: AttributeValue): unknown => {
-    if (v.N !== undefined) return { N: Number(v.N).toString() === v.N ? v.N : v.N.toLowerCase() };
+    if (v.N !== undefined) return { N: new Decimal(v.N).toString() };
     if (v.B !== undefined) return { B: Buffer.from(v.B).toString('base64') };
     if (v.SS !== undefined) return { SS: [...v.SS].sort() };
-    if (v.NS !== undefined) return { NS: v.NS.map(Number).sort((a, b) => a - b) };
+    if (v.NS !== undefined) return { NS: v.NS.map((n) => new Decimal(n).toString()).sort() };
     if (v.BS !== undefined) return { BS: v.BS.map((b) => Buffer.from(b).toString('base64')).sort() };
     if (v.L !== undefined) return { L: v.L.map(value) };
     if (v.M !== undefined) return { M: Object.fromEntries(Object.entries(v.M).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => [k, value(x)])) };

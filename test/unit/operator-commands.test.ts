@@ -99,11 +99,12 @@ describe('operator commands: export', () => {
   const parse = (argv: string[]) => exportCommand.parse(argv, ENV) as ExportPlan;
 
   test('a full export now, in DynamoDB JSON by default', () => {
-    assert.deepEqual(exportRequest(parse(['orders', '--bucket', 'b']), 'arn:t'), { TableArn: 'arn:t', S3Bucket: 'b', ExportFormat: 'DYNAMODB_JSON', ExportType: 'FULL_EXPORT' });
+    assert.deepEqual(exportRequest(parse(['orders', '--bucket', 'b']), 'arn:t', 'token'), { ClientToken: 'token', TableArn: 'arn:t', S3Bucket: 'b', ExportFormat: 'DYNAMODB_JSON', ExportType: 'FULL_EXPORT' });
   });
 
   test('a full export of a moment, with a prefix, in ION', () => {
-    assert.deepEqual(exportRequest(parse(['orders', '--bucket', 'b', '--prefix', 'p/', '--format', 'ion', '--time', '1700000000']), 'arn:t'), {
+    assert.deepEqual(exportRequest(parse(['orders', '--bucket', 'b', '--prefix', 'p/', '--format', 'ion', '--time', '1700000000']), 'arn:t', 'token'), {
+      ClientToken: 'token',
       TableArn: 'arn:t',
       S3Bucket: 'b',
       S3Prefix: 'p/',
@@ -114,7 +115,8 @@ describe('operator commands: export', () => {
   });
 
   test('an incremental export: both ends and a view type, NEW_AND_OLD_IMAGES by default', () => {
-    assert.deepEqual(exportRequest(parse(['orders', '--bucket', 'b', '--from', '1700000000', '--to', '1700003600']), 'arn:t'), {
+    assert.deepEqual(exportRequest(parse(['orders', '--bucket', 'b', '--from', '1700000000', '--to', '1700003600']), 'arn:t', 'token'), {
+      ClientToken: 'token',
       TableArn: 'arn:t',
       S3Bucket: 'b',
       ExportFormat: 'DYNAMODB_JSON',
@@ -122,7 +124,7 @@ describe('operator commands: export', () => {
       IncrementalExportSpecification: { ExportFromTime: 1_700_000_000, ExportToTime: 1_700_003_600, ExportViewType: 'NEW_AND_OLD_IMAGES' },
     });
     const newImage = parse(['orders', '--bucket', 'b', '--from', '1', '--to', '2', '--view', 'NEW_IMAGE']);
-    assert.equal((exportRequest(newImage, 'a').IncrementalExportSpecification as { ExportViewType: string }).ExportViewType, 'NEW_IMAGE');
+    assert.equal((exportRequest(newImage, 'a', 'token').IncrementalExportSpecification as { ExportViewType: string }).ExportViewType, 'NEW_IMAGE');
   });
 
   test('usage errors', () => {
@@ -141,7 +143,8 @@ describe('operator commands: import', () => {
 
   test('a CSV import with a delimiter, a header and a composite key', () => {
     const plan = parse(['--bucket', 'b', '--prefix', 'in/', '--format', 'csv', '--compression', 'gzip', '--table', 'orders', '--key', 'user:S,time:N', '--csv-delimiter', ';', '--csv-header', 'user,time,total']);
-    assert.deepEqual(importRequest(plan), {
+    assert.deepEqual(importRequest(plan, 'token'), {
+      ClientToken: 'token',
       S3BucketSource: { S3Bucket: 'b', S3KeyPrefix: 'in/' },
       InputFormat: 'CSV',
       InputCompressionType: 'GZIP',
@@ -162,7 +165,7 @@ describe('operator commands: import', () => {
   });
 
   test('DynamoDB JSON, uncompressed by default, a partition key only', () => {
-    const request = importRequest(parse(['--bucket', 'b', '--format', 'DYNAMODB_JSON', '--table', 't', '--key', 'id:B']));
+    const request = importRequest(parse(['--bucket', 'b', '--format', 'DYNAMODB_JSON', '--table', 't', '--key', 'id:B']), 'token');
     assert.equal(request.InputCompressionType, 'NONE');
     assert.equal(request.InputFormatOptions, undefined);
     assert.deepEqual((request.TableCreationParameters as { KeySchema: unknown }).KeySchema, [{ AttributeName: 'id', KeyType: 'HASH' }]);
