@@ -15,8 +15,10 @@ export interface LeasedWorkOptions<W> {
   readonly storage: Storage;
   /** The lease's name: one process of all runs this job at a time. */
   readonly name: string;
-  readonly intervalMs: number;
-  readonly leaseMs: number;
+  /** How often processes look for work (default 250 ms: a request's work starts at once, as DynamoDB's does). */
+  readonly intervalMs?: number;
+  /** The lease's length (default 5 s: how soon another process takes over from a dead one). */
+  readonly leaseMs?: number;
   /** What there is to do now, read in one snapshot; undefined when nothing. */
   readonly find: (tx: ReadTransaction, nowMs: number) => W | undefined;
   readonly work: (found: W, stopped: () => boolean) => Promise<void>;
@@ -24,10 +26,10 @@ export interface LeasedWorkOptions<W> {
 }
 
 export function startLeasedWork<W>(options: LeasedWorkOptions<W>): PeriodicJob {
-  const { storage, leaseMs } = options;
+  const { storage, leaseMs = 5000 } = options;
   const lease = new Lease(storage, options.name, leaseMs);
   return startPeriodicJob({
-    intervalMs: options.intervalMs,
+    intervalMs: options.intervalMs ?? 250,
     now: true,
     onError: options.onError,
     onStop: () => lease.release(),
@@ -39,6 +41,34 @@ export function startLeasedWork<W>(options: LeasedWorkOptions<W>): PeriodicJob {
         await options.work(found, stopped);
       } finally {
         clearInterval(renewal);
+      }
+    },
+  });
+}
+
+/**
+ * The common case: records that each stand for a piece of work still to do
+ * (an export IN_PROGRESS, an import), done one after the other.
+ */
+export function startRecordWork<R>(options: {
+  readonly storage: Storage;
+  readonly name: string;
+  readonly pending: (tx: ReadTransaction) => R[];
+  readonly run: (record: R, stopped: () => boolean) => Promise<void>;
+  readonly onError: (error: unknown) => void;
+}): PeriodicJob {
+  return startLeasedWork({
+    storage: options.storage,
+    name: options.name,
+    onError: options.onError,
+    find(tx) {
+      const pending = options.pending(tx);
+      return pending.length === 0 ? undefined : pending;
+    },
+    async work(pending, stopped) {
+      for (const record of pending) {
+        if (stopped()) return;
+        await options.run(record, stopped);
       }
     },
   });

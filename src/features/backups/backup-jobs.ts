@@ -34,7 +34,6 @@ function startFoldJob(services: Services): PeriodicJob {
     storage,
     name: 'pitr-fold',
     intervalMs: FOLD_INTERVAL_MS,
-    leaseMs: 5000,
     onError: (error) => logger.warn({ err: error }, 'PITR base fold failed'),
     find(tx, now) {
       const bases = basesToFold(tx, now);
@@ -56,8 +55,6 @@ function startCopyJob(services: Services): PeriodicJob {
   return startLeasedWork({
     storage,
     name: 'backups',
-    intervalMs: 250,
-    leaseMs: 5000,
     onError: (error) => logger.warn({ err: error }, 'backup round failed'),
     find(tx, now) {
       const found = { backups: readPendingBackups(tx), restores: readRestoreMarkers(tx), expired: deletedTablesExpired(tx, now) };

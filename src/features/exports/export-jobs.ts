@@ -5,28 +5,17 @@
  * process takes the lease writes the cut-short exports again.
  */
 import type { Services } from '../../engine/services.js';
-import { startLeasedWork } from '../../engine/leased-work.js';
+import { startRecordWork } from '../../engine/leased-work.js';
 import type { PeriodicJob } from '../../engine/periodic-job.js';
 import { readPendingExports } from './export-store.js';
 import { runExport } from './export-writer.js';
 
 export function startExportJobs(services: Services): PeriodicJob {
-  const { storage, logger } = services;
-  return startLeasedWork({
-    storage,
+  return startRecordWork({
+    storage: services.storage,
     name: 'exports',
-    intervalMs: 250,
-    leaseMs: 5000,
-    onError: (error) => logger.warn({ err: error }, 'export round failed'),
-    find(tx) {
-      const pending = readPendingExports(tx);
-      return pending.length === 0 ? undefined : pending;
-    },
-    async work(pending, stopped) {
-      for (const record of pending) {
-        if (stopped()) return;
-        await runExport(services, record, stopped);
-      }
-    },
+    pending: readPendingExports,
+    run: (record, stopped) => runExport(services, record, stopped),
+    onError: (error) => services.logger.warn({ err: error }, 'export round failed'),
   });
 }

@@ -6,28 +6,17 @@
  * crash goes on with the imports left.
  */
 import type { Services } from '../../engine/services.js';
-import { startLeasedWork } from '../../engine/leased-work.js';
+import { startRecordWork } from '../../engine/leased-work.js';
 import type { PeriodicJob } from '../../engine/periodic-job.js';
 import { readPendingImports } from './import-store.js';
 import { runImport } from './import-writer.js';
 
 export function startImportJobs(services: Services): PeriodicJob {
-  const { storage, logger } = services;
-  return startLeasedWork({
-    storage,
+  return startRecordWork({
+    storage: services.storage,
     name: 'imports',
-    intervalMs: 250,
-    leaseMs: 5000,
-    onError: (error) => logger.warn({ err: error }, 'import round failed'),
-    find(tx) {
-      const imports = readPendingImports(tx);
-      return imports.length === 0 ? undefined : imports;
-    },
-    async work(imports, stopped) {
-      for (const record of imports) {
-        if (stopped()) return;
-        await runImport(services, record, stopped);
-      }
-    },
+    pending: readPendingImports,
+    run: (record, stopped) => runImport(services, record, stopped),
+    onError: (error) => services.logger.warn({ err: error }, 'import round failed'),
   });
 }
