@@ -448,6 +448,11 @@ describeEachBackend(
       assert.ok(all.ExportSummaries!.length <= 25);
       const tooMany = await errorOf(() => ddb.send(new ListExportsCommand({ MaxResults: 26 })));
       assert.equal(tooMany.name, 'ValidationException');
+      // Found by the payload fuzzer: a token too long to be a storage key answered 500.
+      for (const NextToken of ['x'.repeat(70_000), 'arn:aws:dynamodb:eu-west-1:000000000000:table/t/export/1']) {
+        const bad = await errorOf(() => ddb.send(new ListExportsCommand({ NextToken })));
+        assert.deepEqual([bad.name, bad.message], ['ValidationException', 'Invalid NextToken']);
+      }
     });
   },
   { config: { s3Dir, pitrLagMs: 0, exportMinPeriodMs: 20 } },

@@ -5,6 +5,7 @@
  * listed ARN.
  */
 import { defineOperation } from '../operation.js';
+import { validation } from '../../protocol/errors.js';
 import { int, str, struct } from '../../protocol/shape.js';
 import { exportSummary } from '../../features/exports/export-description.js';
 import { exportRange, exportRecordKey, readExports } from '../../features/exports/export-store.js';
@@ -15,6 +16,8 @@ interface ListExportsRequest {
   readonly NextToken?: string;
 }
 
+/** ExportArn's longest (API reference). */
+const MAX_EXPORT_ARN = 1024;
 const MAX_RESULTS = 25;
 
 export const listExports = defineOperation<ListExportsRequest>({
@@ -27,7 +30,10 @@ export const listExports = defineOperation<ListExportsRequest>({
   async execute(request, { namespace, services }) {
     const { account, region } = namespace;
     const range = exportRange(account, region, request.TableArn);
-    const after = request.NextToken === undefined ? undefined : Uint8Array.from([...exportRecordKey(account, region, request.NextToken), 0]);
+    const token = request.NextToken;
+    // A token is an export ARN this call handed out: anything else (another namespace's, or bytes too long to be a key) is refused, as ListImports refuses its own.
+    if (token !== undefined && !(token.startsWith(`arn:aws:dynamodb:${region}:${account}:table/`) && token.length <= MAX_EXPORT_ARN)) throw validation('Invalid NextToken');
+    const after = token === undefined ? undefined : Uint8Array.from([...exportRecordKey(account, region, token), 0]);
     const start = after !== undefined && Buffer.compare(after, range.start) > 0 ? after : range.start;
     const limit = request.MaxResults ?? MAX_RESULTS;
     const found = await services.storage.read((tx) => readExports(tx, { start, end: range.end, limit: limit + 1 }));
