@@ -3,7 +3,9 @@
  * writes gives exactly that second's items and global index; the latest
  * restorable time gives the later state; the source named by ARN; DynamoDB's
  * errors (PITR off, a time outside the window, an existing target, an
- * unknown source); a deleted table restored by ARN within its window; and,
+ * unknown source); a deleted table restored by ARN within its window; a table
+ * with a local index, TTL and a stream restored with both indexes at the second
+ * and without its TTL and stream settings, as DynamoDB restores; and,
  * with DynamoDB's five-minute lag, the latest time right after enabling is
  * the table as it was then; --pitr-lag-ms sets that lag; a restore killed with SIGKILL finishes after the restart (LMDB).
  */
@@ -16,11 +18,13 @@ import {
   DeleteItemCommand,
   DeleteTableCommand,
   DescribeTableCommand,
+  DescribeTimeToLiveCommand,
   ListBackupsCommand,
   PutItemCommand,
   RestoreTableToPointInTimeCommand,
   ScanCommand,
   UpdateContinuousBackupsCommand,
+  UpdateTimeToLiveCommand,
   type AttributeValue,
   type DynamoDBClient,
   type RestoreTableToPointInTimeCommandInput,
@@ -112,6 +116,46 @@ describeEachBackend(
       // The base the restores start from is no backup a user sees.
       const { BackupSummaries } = await ddb.send(new ListBackupsCommand({ TableName, BackupType: 'ALL' }));
       assert.deepEqual(BackupSummaries, []);
+    });
+
+    test('a table with a local index, TTL and a stream: its items and both indexes at the second, TTL and stream settings not restored', async () => {
+      // AWS Developer Guide, "Restoring a DynamoDB table to a point in time": indexes are restored; stream
+      // settings and TTL settings are among what must be set up again on the restored table.
+      const { ddb } = target();
+      const TableName = await createTable(ddb, 'pitrlsi', {
+        hash: ['pk', 'S'],
+        range: ['sk', 'N'],
+        indexes: [
+          { name: 'byV', local: true, range: ['v', 'N'] },
+          { name: 'byG', hash: ['g', 'S'] },
+        ],
+        extra: { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } },
+      });
+      await ddb.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { Enabled: true, AttributeName: 'expires' } }));
+      const item = (sk: number, v: number) => ({ pk: { S: 'p' }, sk: { N: String(sk) }, v: { N: String(v) }, g: { S: 'x' }, expires: { N: '4102444800' } });
+      await enablePitr(ddb, TableName);
+      for (const sk of [1, 2, 3]) await ddb.send(new PutItemCommand({ TableName, Item: item(sk, 10 * sk) }));
+      await pause(1100);
+      const t = new Date();
+      await pause(1100);
+      await ddb.send(new PutItemCommand({ TableName, Item: item(2, 5) }));
+      await ddb.send(new DeleteItemCommand({ TableName, Key: { pk: { S: 'p' }, sk: { N: '3' } } }));
+      await ddb.send(new PutItemCommand({ TableName, Item: item(4, 40) }));
+
+      const restored = await restore(ddb, { SourceTableName: TableName, RestoreDateTime: t });
+      const name = restored.TableName!;
+      assert.deepEqual(restored.LocalSecondaryIndexes?.map((index) => index.IndexName), ['byV']);
+      assert.deepEqual(restored.GlobalSecondaryIndexes?.map((index) => index.IndexName), ['byG']);
+      const byLocal = await queryAll(ddb, { TableName: name, IndexName: 'byV', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'p' } } });
+      assert.deepEqual(byLocal.map((found) => `${found.sk!.N}:${found.v!.N}`), ['1:10', '2:20', '3:30'], 'the local index at t, in its order');
+      const byGlobal = await queryAll(ddb, { TableName: name, IndexName: 'byG', KeyConditionExpression: 'g = :g', ExpressionAttributeValues: { ':g': { S: 'x' } } });
+      assert.equal(byGlobal.length, 3);
+      assert.equal(restored.StreamSpecification, undefined, 'no stream on the restored table');
+      assert.equal(restored.LatestStreamArn, undefined);
+      const ttl = await ddb.send(new DescribeTimeToLiveCommand({ TableName: name }));
+      assert.equal(ttl.TimeToLiveDescription!.TimeToLiveStatus, 'DISABLED');
+      // The source keeps its own settings.
+      assert.equal((await ddb.send(new DescribeTimeToLiveCommand({ TableName }))).TimeToLiveDescription!.TimeToLiveStatus, 'ENABLED');
     });
 
     test('takes RestoreTableFromBackup\'s overrides: billing mode, capacity, indexes', async () => {
