@@ -16,6 +16,7 @@ import type { Services } from '../engine/services.js';
 import { StorageContention, StorageFault, StorageUnavailable } from '../storage/faults.js';
 import { TRANSACTION_ONGOING } from '../operations/items/transaction.js';
 import { StaleCatalog } from '../engine/catalog.js';
+import { tablesNamed } from '../protocol/tables-named.js';
 
 /**
  * The operations that read or write items: the hot path, which takes the
@@ -139,23 +140,6 @@ export async function dispatch(
     if (error instanceof ApiError) services.metrics.request(namespace, operation.name, tablesNamed(body), startedAt, error);
     throw error;
   }
-}
-
-/** The tables a DynamoDB request names, for its metrics' TableName: its TableName, its batch's or its transaction's. */
-function tablesNamed(body: object): readonly string[] {
-  const request = body as { TableName?: unknown; RequestItems?: unknown; TransactItems?: unknown };
-  if (typeof request.TableName === 'string') return [request.TableName];
-  if (request.RequestItems !== null && typeof request.RequestItems === 'object') return Object.keys(request.RequestItems);
-  if (!Array.isArray(request.TransactItems)) return [];
-  const names = new Set<string>();
-  for (const entry of request.TransactItems as unknown[]) {
-    if (entry === null || typeof entry !== 'object') continue;
-    for (const action of Object.values(entry)) {
-      const name = (action as { TableName?: unknown } | null)?.TableName;
-      if (typeof name === 'string') names.add(name);
-    }
-  }
-  return [...names];
 }
 
 /** Checks the request's shape and runs it, again while the catalog it used turns out stale. */
