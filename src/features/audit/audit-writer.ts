@@ -119,11 +119,23 @@ export class RotatingFile implements LineSink {
   constructor(private readonly options: RotationOptions) {}
 
   async append(text: string): Promise<void> {
-    const handle = await this.current(Buffer.byteLength(text));
     const bytes = Buffer.from(text);
-    let done = 0;
-    // A regular file's write() writes all of it but on a full disk; what is left then goes in the next write.
-    while (done < bytes.length) done += (await handle.write(bytes, done)).bytesWritten;
+    let at = 0;
+    while (at < bytes.length) {
+      const firstLine = bytes.indexOf(0x0a, at) + 1 - at;
+      const { handle, size } = await this.current(firstLine);
+      // As many whole lines as the file has room for (at least one), so a rotated file never passes the limit but by a line longer than it.
+      const { maxBytes } = this.options;
+      let end = at + firstLine;
+      while (maxBytes > 0 && end < bytes.length) {
+        const next = bytes.indexOf(0x0a, end) + 1;
+        if (size + next - at > maxBytes) break;
+        end = next;
+      }
+      if (maxBytes === 0) end = bytes.length;
+      // A regular file's write() writes all of it but on a full disk; what is left then goes in the next write.
+      while (at < end) at += (await handle.write(bytes, at, end - at)).bytesWritten;
+    }
   }
 
   async close(): Promise<void> {
@@ -133,23 +145,24 @@ export class RotatingFile implements LineSink {
   }
 
   /** The file to write `adding` bytes to: reopened if another process rotated it, rotated first if it is full. */
-  private async current(adding: number): Promise<FileHandle> {
+  private async current(adding: number): Promise<{ handle: FileHandle; size: number }> {
     const { path, maxBytes } = this.options;
     if (this.handle !== undefined) {
       const [mine, named] = await Promise.all([this.handle.stat(), stat(path).catch(() => undefined)]);
       if (named === undefined || named.ino !== mine.ino || named.dev !== mine.dev) await this.close();
       else if (maxBytes > 0 && mine.size > 0 && mine.size + adding > maxBytes) {
-        await this.rotate();
+        await this.rotate(adding);
         await this.close();
-      }
+      } else return { handle: this.handle, size: mine.size };
     }
     // 'a': O_APPEND, so each write lands at the end whoever else appends.
-    this.handle ??= await open(path, 'a', 0o640);
-    return this.handle;
+    const handle = await open(path, 'a', 0o640);
+    this.handle = handle;
+    return { handle, size: (await handle.stat()).size };
   }
 
   /** FILE.n-1 → FILE.n ... FILE → FILE.1, by one process at a time; the others find the new file at their next write. */
-  private async rotate(): Promise<void> {
+  private async rotate(adding: number): Promise<void> {
     const { path, maxBytes, files } = this.options;
     const lock = `${path}.lock`;
     let held: FileHandle;
@@ -164,7 +177,7 @@ export class RotatingFile implements LineSink {
     try {
       // Another process may have rotated between our look and our lock.
       const size = await stat(path).then((info) => info.size, () => 0);
-      if (size < maxBytes) return;
+      if (size + adding <= maxBytes) return;
       if (files === 0) return await unlink(path);
       for (let n = files - 1; n >= 1; n--) await rename(`${path}.${n}`, `${path}.${n + 1}`).catch(ignoreMissing);
       await rename(path, `${path}.1`);
