@@ -56,6 +56,14 @@ export interface Config {
   readonly s3Dir: string;
   /** An S3-compatible endpoint whose buckets exports and imports use instead of s3Dir's folders (features/s3/s3-bucket.ts). */
   readonly s3Endpoint?: S3EndpointSettings;
+  /** Where API calls are logged as CloudTrail records, one JSON object a line (features/audit/); none when absent. */
+  readonly auditLog?: string;
+  /** Whether data events (item reads and writes, PartiQL, stream reads) are logged too, not only management events. */
+  readonly auditDataEvents: boolean;
+  /** The audit log is rotated once it would grow past this (0: never). */
+  readonly auditLogMaxBytes: number;
+  /** How many rotated audit logs (FILE.1 ... FILE.n) are kept. */
+  readonly auditLogFiles: number;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -87,4 +95,7 @@ export const DEFAULT_CONFIG: Config = {
   alarmWebhooks: [],
   scalingPeriodMs: 60_000,
   s3Dir: './dynalith-s3',
+  auditDataEvents: false,
+  auditLogMaxBytes: 100 * 1024 * 1024,
+  auditLogFiles: 5,
 };

@@ -28,3 +28,11 @@ export function authenticate(req: HttpRequest, config: Config): Namespace {
   }
   return { account: config.account, region: region || config.defaultRegion };
 }
+
+/** The access key a request names (in its Authorization header or presigned query), unverified; '' when it names none. */
+export function accessKeyIdOf(req: HttpRequest): string {
+  const header = req.headers.authorization;
+  if (header !== undefined) return CREDENTIAL.exec(header)?.[1] ?? '';
+  if (!req.url.includes('X-Amz-Credential=')) return '';
+  return new URL(req.url, 'http://localhost').searchParams.get('X-Amz-Credential')?.split('/')[0] ?? '';
+}
