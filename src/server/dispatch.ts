@@ -3,7 +3,7 @@
  * checks is DynamoDB's (body syntax, then operation, then authentication, then
  * the request's shape, then the operation itself).
  */
-import { ApiError, DynamoError } from '../protocol/errors.js';
+import { ApiError, DynamoError, INTERNAL_FAILURE_MESSAGE } from '../protocol/errors.js';
 import { checkShape } from '../protocol/shape.js';
 import { findOperation } from '../operations/registry.js';
 import { findStreamsOperation } from '../operations/streams/registry.js';
@@ -153,7 +153,7 @@ export async function dispatch(
 /** An error as the audit log names it: the short type of the answer's `__type`; anything else became an InternalFailure. */
 function auditedError(error: unknown): { code: string; message: string } {
   if (error instanceof ApiError) return { code: error.fullType.slice(error.fullType.lastIndexOf('#') + 1), message: error.message };
-  return { code: 'InternalFailure', message: 'The request processing has failed because of an unknown error, exception or failure.' };
+  return { code: 'InternalFailure', message: INTERNAL_FAILURE_MESSAGE };
 }
 
 /** Runs the call, counted in CloudWatch's metrics when its API is. */

@@ -4,7 +4,7 @@
  * the health check and CORS preflight. Everything here is about bytes and
  * headers; what a request means is decided by the operation it names.
  */
-import { ApiError, DynamoError, errorBody } from '../protocol/errors.js';
+import { ApiError, DynamoError, errorBody, INTERNAL_FAILURE_MESSAGE } from '../protocol/errors.js';
 import { accessKeyIdOf, authenticate } from './authentication.js';
 import { dispatch } from './dispatch.js';
 import { compress, COMPRESSION_THRESHOLD, decodeBody, preferredCoding, tooLarge, type Coding } from './compression.js';
@@ -55,7 +55,7 @@ export function createHttpServer(options: HttpServerOptions): HttpListener {
     const id = requestId();
     handle(req, reply, peer, id, options).catch((error: unknown) => {
       options.logger.error({ err: error }, 'request failed unexpectedly');
-      const failure = new DynamoError('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.');
+      const failure = new DynamoError('InternalFailure', INTERNAL_FAILURE_MESSAGE);
       // An answer already sent stays the answer: a Reply sends once.
       const answer: Answer = { reply, headers: `${SERVER}x-amzn-RequestId: ${id}\r\n` };
       sendError(req, answer, failure)?.catch(() => reply.send(500, `${answer.headers}Content-Length: 0\r\n`, ''));
