@@ -16,6 +16,7 @@ import type { Services } from '../engine/services.js';
 import { StorageContention, StorageFault, StorageUnavailable } from '../storage/faults.js';
 import { TRANSACTION_ONGOING } from '../operations/items/transaction.js';
 import { StaleCatalog } from '../engine/catalog.js';
+import { authorize } from '../security/iam/authorize.js';
 
 /**
  * The operations that read or write items: the hot path, which takes the
@@ -168,6 +169,11 @@ async function run(operation: Operation<unknown>, body: object, api: Api, namesp
   }
   const { catalog } = services;
   if (!DATA_PLANE.has(operation.name)) await catalog.refreshIfStale();
+  const { principal, origin } = namespace;
+  // Anonymous callers (`--auth none`, DynamoDB Local's way) are not subject to IAM.
+  if (principal !== undefined && principal.type !== 'Anonymous' && origin !== undefined) {
+    await authorize({ principal, origin, namespace, api: api.prefix, operation: operation.name, request: request as object }, services);
+  }
   for (let retries = 0; ; retries++) {
     const seen = catalog.version;
     try {
