@@ -48,6 +48,9 @@ export const PITR_OVERLAY_PREFIX = 0x5a;
 /** Imports from S3 (features/imports/): one record per import, and a marker per import still being read. */
 export const IMPORT_PREFIX = 0x59;
 
+/** Resource-based policies (features/resource-policies/): a table's and its streams', by table id, purged with the table. */
+export const RESOURCE_POLICY_PREFIX = 0x5c;
+
 const utf8 = new TextEncoder();
 
 function withPrefix(prefix: number, ...parts: Uint8Array[]): Uint8Array {
@@ -128,6 +131,16 @@ export function memberKey(holder: string): Uint8Array {
   return withPrefix(MEMBER, utf8.encode(holder));
 }
 export const MEMBER_RECORDS = { start: new Uint8Array([MEMBER]), end: new Uint8Array([MEMBER + 1]) };
+
+/** The policy of a table (no stream label) or of one of its streams. */
+export function resourcePolicyKey(tableId: number, streamLabel = ''): Uint8Array {
+  return withPrefix(RESOURCE_POLICY_PREFIX, u32(tableId), utf8.encode(streamLabel));
+}
+
+/** Every resource policy key of a table starts with this. */
+export function resourcePolicyPrefix(tableId: number): Uint8Array {
+  return withPrefix(RESOURCE_POLICY_PREFIX, u32(tableId));
+}
 
 /** Every item key of a table starts with this. */
 export function itemPrefix(tableId: number): Uint8Array {

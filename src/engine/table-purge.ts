@@ -1,8 +1,8 @@
 /**
  * Deleting a deleted table's data in the background. DeleteTable only removes
  * the table's record (or marks it DELETING) and, in the same transaction,
- * stores a purge marker; the items, index entries, item collection sizes and
- * TTL expiry entries then go a chunk at a time, one write transaction each
+ * stores a purge marker; the items, index entries, item collection sizes,
+ * TTL expiry entries and resource-based policies then go a chunk at a time, one write transaction each
  * with a yield to the event loop between them, so deleting a large table
  * costs other requests no more than one small transaction at a time. The
  * counters and the marker go last, in the transaction that finds nothing else
@@ -23,6 +23,7 @@ import {
   indexStatsKey,
   itemPrefix,
   purgeMarkerKey,
+  resourcePolicyPrefix,
   tableStatsKey,
 } from './keyspace.js';
 import type { TableRecord } from './table.js';
@@ -134,7 +135,7 @@ function tableTarget(id: number, marker: Marker): PurgeTarget {
   };
   if (marker.table === false) return indexes;
   return {
-    ranges: [prefixRange(itemPrefix(id)), prefixRange(collectionPrefix(id)), tableExpiryRange(id), ...indexes.ranges],
+    ranges: [prefixRange(itemPrefix(id)), prefixRange(collectionPrefix(id)), tableExpiryRange(id), prefixRange(resourcePolicyPrefix(id)), ...indexes.ranges],
     keys: [...spreadCounterKeys(tableStatsKey(id)), ...indexes.keys],
   };
 }

@@ -5,11 +5,15 @@
  */
 import type { StructureShape } from '../protocol/shape.js';
 import type { Services } from '../engine/services.js';
+import type { Principal, RequestOrigin } from '../security/principal.js';
 
 /** The tenancy a request runs in: tables live in (account, region). */
 export interface Namespace {
   readonly account: string;
   readonly region: string;
+  /** Who sent the request and from where, once authentication established it; absent (or Anonymous) means no IAM evaluation. */
+  readonly principal?: Principal;
+  readonly origin?: RequestOrigin;
 }
 
 export interface OperationContext {

@@ -62,4 +62,7 @@ export const findOperation = operationTable({
   ImportTable: async () => (await import('./imports/import-table.js')).importTable,
   DescribeImport: async () => (await import('./imports/describe-import.js')).describeImport,
   ListImports: async () => (await import('./imports/list-imports.js')).listImports,
+  PutResourcePolicy: async () => (await import('./policies/put-resource-policy.js')).putResourcePolicy,
+  GetResourcePolicy: async () => (await import('./policies/get-resource-policy.js')).getResourcePolicy,
+  DeleteResourcePolicy: async () => (await import('./policies/delete-resource-policy.js')).deleteResourcePolicy,
 });

@@ -19,6 +19,7 @@ import { StaleCatalog } from '../engine/catalog.js';
 import { tablesNamed } from '../protocol/tables-named.js';
 import { DYNAMODB_EVENT_SOURCE } from '../features/audit/audit-record.js';
 import type { CallOrigin } from '../features/audit/audit-log.js';
+import { authorize } from '../security/iam/authorize.js';
 
 /**
  * The operations that read or write items: the hot path, which takes the
@@ -131,7 +132,12 @@ export async function dispatch(
   const named = operationFor(target);
   if (named === undefined) throw new DynamoError('UnknownOperationException', '');
   const { api, found } = named;
-  const namespace = authenticate();
+  const authenticated = authenticate();
+  // Where the call came from, for IAM's aws:SourceIp and aws:SecureTransport.
+  const namespace: Namespace =
+    origin === undefined || authenticated.origin !== undefined
+      ? authenticated
+      : { ...authenticated, origin: { sourceIp: origin.sourceIp, secureTransport: origin.tls !== undefined, ...(origin.userAgent === undefined ? {} : { userAgent: origin.userAgent }) } };
   if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new DynamoError('SerializationException', body === undefined ? '' : 'Start of structure or map found where not expected');
   }
@@ -180,6 +186,11 @@ async function run(operation: Operation<unknown>, body: object, api: Api, namesp
   }
   const { catalog } = services;
   if (!DATA_PLANE.has(operation.name)) await catalog.refreshIfStale();
+  const { principal, origin } = namespace;
+  // Anonymous callers (`--auth none`, DynamoDB Local's way) are not subject to IAM.
+  if (principal !== undefined && principal.type !== 'Anonymous' && origin !== undefined) {
+    await authorize({ principal, origin, namespace, api: api.prefix, operation: operation.name, request: request as object }, services);
+  }
   for (let retries = 0; ; retries++) {
     const seen = catalog.version;
     try {
