@@ -56,6 +56,12 @@ export interface Config {
   readonly s3Dir: string;
   /** An S3-compatible endpoint whose buckets exports and imports use instead of s3Dir's folders (features/s3/s3-bucket.ts). */
   readonly s3Endpoint?: S3EndpointSettings;
+  /** none: any credentials are accepted, as DynamoDB Local does; verify: SigV4 signatures are checked against credentialsFile. */
+  readonly auth: 'none' | 'verify';
+  /** The credentials `--auth verify` accepts (security/credentials-file.ts). */
+  readonly credentialsFile?: string;
+  /** Serve a non-loopback address with `--auth none` anyway (otherwise the start is refused). */
+  readonly allowAnonymous: boolean;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -87,4 +93,6 @@ export const DEFAULT_CONFIG: Config = {
   alarmWebhooks: [],
   scalingPeriodMs: 60_000,
   s3Dir: './dynalith-s3',
+  auth: 'none',
+  allowAnonymous: false,
 };

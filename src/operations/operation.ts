@@ -5,11 +5,19 @@
  */
 import type { StructureShape } from '../protocol/shape.js';
 import type { Services } from '../engine/services.js';
+import type { Principal } from '../security/principal.js';
 
 /** The tenancy a request runs in: tables live in (account, region). */
 export interface Namespace {
   readonly account: string;
   readonly region: string;
+  /**
+   * Who the request comes from (server/authentication.ts), set for every API
+   * request. Absent where the server acts on its own (auto scaling changing
+   * a table's capacity) and where a stored record (a table, an alarm) stands
+   * for the place it lives in.
+   */
+  readonly principal?: Principal;
 }
 
 export interface OperationContext {

@@ -58,6 +58,8 @@ interface Api {
   readonly metered?: boolean;
   /** Set for an API also served in Smithy's RPC v2 CBOR protocol (see rpc-v2-cbor.ts). */
   readonly rpcV2?: RpcV2Protocol;
+  /** The service its SDKs sign for: what a SigV4 credential scope must name (the service models' signingName). */
+  readonly signingName: string;
 }
 
 export interface RpcV2Protocol {
@@ -68,16 +70,17 @@ export interface RpcV2Protocol {
 }
 
 const APIS: readonly Api[] = [
-  { prefix: 'DynamoDB_20120810.', find: findOperation, metered: true },
-  { prefix: 'DynamoDBStreams_20120810.', find: findStreamsOperation },
+  { prefix: 'DynamoDB_20120810.', find: findOperation, metered: true, signingName: 'dynamodb' },
+  { prefix: 'DynamoDBStreams_20120810.', find: findStreamsOperation, signingName: 'dynamodb' },
   {
     prefix: 'GraniteServiceVersion20100801.',
     find: findCloudWatchOperation,
     refusal: cloudWatchRefusal,
     // CloudWatch's model lists RPC v2 CBOR first, and SDKs that prefer it call CloudWatch that way (botocore 1.43 still prefers JSON).
     rpcV2: { namespace: 'com.amazonaws.cloudwatch', timestamps: CLOUDWATCH_TIMESTAMP_MEMBERS },
+    signingName: 'monitoring',
   },
-  { prefix: 'AnyScaleFrontendService.', find: findAutoScalingOperation },
+  { prefix: 'AnyScaleFrontendService.', find: findAutoScalingOperation, signingName: 'application-autoscaling' },
 ];
 
 /** The operation a target names, and the API it belongs to. */
@@ -108,7 +111,8 @@ export function rpcV2Api(service: string): { readonly prefix: string; readonly p
 export async function dispatch(
   target: string | string[] | undefined,
   bytes: Buffer,
-  authenticate: () => Namespace,
+  /** Who the request comes from, given the service its API signs for (server/authentication.ts). */
+  authenticate: (service: string) => Namespace,
   services: Services,
   requestId: string,
 ): Promise<string> {
@@ -123,7 +127,7 @@ export async function dispatch(
   const named = operationFor(target);
   if (named === undefined) throw new DynamoError('UnknownOperationException', '');
   const { api, found } = named;
-  const namespace = authenticate();
+  const namespace = authenticate(api.signingName);
   if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new DynamoError('SerializationException', body === undefined ? '' : 'Start of structure or map found where not expected');
   }

@@ -5,7 +5,7 @@
  * headers; what a request means is decided by the operation it names.
  */
 import { ApiError, DynamoError, errorBody } from '../protocol/errors.js';
-import { authenticate } from './authentication.js';
+import type { Authenticate } from './authentication.js';
 import { dispatch } from './dispatch.js';
 import { compress, COMPRESSION_THRESHOLD, decodeBody, preferredCoding, tooLarge, type Coding } from './compression.js';
 import { crc32, requestId } from './wire.js';
@@ -47,6 +47,8 @@ const NOT_FOUND_HEADERS = `Content-Type: text/xml\r\nx-amz-crc32: ${crc32(NOT_FO
 export interface HttpServerOptions {
   readonly services: Services;
   readonly logger: Logger;
+  /** How every API request's caller is established (server/authentication.ts). */
+  readonly authenticate: Authenticate;
 }
 
 export function createHttpServer(options: HttpServerOptions): HttpListener {
@@ -125,7 +127,7 @@ async function answerApiRequest(req: HttpRequest, answer: Answer, id: string, op
   try {
     const coding = req.headers['content-encoding'];
     const bytes = coding === undefined ? raw : await decodeBody(raw, coding, MAX_REQUEST_BYTES);
-    body = await dispatch(req.headers['x-amz-target'], bytes, () => authenticate(req, options.services.config), options.services, id);
+    body = await dispatch(req.headers['x-amz-target'], bytes, (service) => options.authenticate(req, service), options.services, id);
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     return sendError(req, answer, error, responseType);
@@ -146,7 +148,7 @@ async function answerRpcV2Request(req: HttpRequest, answer: Answer, route: RpcV2
     if (raw === undefined) throw tooLarge(MAX_REQUEST_BYTES);
     const coding = req.headers['content-encoding'];
     const bytes = coding === undefined ? raw : await decodeBody(raw, coding, MAX_REQUEST_BYTES);
-    body = await rpcV2Call(req, route, bytes, () => authenticate(req, options.services.config), options.services, id);
+    body = await rpcV2Call(req, route, bytes, (service) => options.authenticate(req, service), options.services, id);
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     status = error.status;
