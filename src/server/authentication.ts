@@ -22,7 +22,8 @@ export type Authenticate = (req: HttpRequest, service: string) => Namespace;
 
 /** The authentication `config` asks for; throws (refusing the start) when its credentials file cannot be used. */
 export function createAuthentication(config: Config, logger: Logger): Authenticate {
-  if (config.auth === 'none' || config.credentialsFile === undefined) return (req) => anonymous(req, config);
+  if (config.auth === 'none') return (req) => anonymous(req, config);
+  if (config.credentialsFile === undefined) throw new Error('--auth verify needs --credentials <file>');
   const store = new CredentialStore(config.credentialsFile, config.account, logger);
   return (req, service) => {
     const { credential, region } = verifyRequest({ method: req.method, url: req.url, headers: req.headers, body: req.body ?? Buffer.alloc(0) }, service, (id) => store.find(id));

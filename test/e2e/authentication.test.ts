@@ -8,7 +8,6 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
-import { createHash, createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +17,7 @@ import { DynamoDBStreamsClient, ListStreamsCommand } from '@aws-sdk/client-dynam
 import { CloudWatchClient, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand } from '@aws-sdk/client-application-auto-scaling';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { SourceData } from '@smithy/types';
+import { NodeSha256 } from '../helpers/node-sha256.js';
 import { DEFAULT_CONFIG, type Config } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/server/dynalith.js';
 import { createLogger } from '../../src/logger.js';
@@ -46,27 +45,8 @@ const SIGNATURE_MISMATCH =
 const INVALID_TOKEN = 'The security token included in the request is invalid.';
 const EXPIRED = /^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 15 min\.\)$/;
 
-/** SHA-256 for the SDK's signer, from node:crypto. */
-class Sha256 {
-  private readonly hash;
-  constructor(secret?: SourceData) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-  update(data: SourceData): void {
-    this.hash.update(bytes(data));
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.hash.digest()));
-  }
-}
-
-function bytes(data: SourceData): string | Buffer {
-  if (typeof data === 'string') return data;
-  return data instanceof ArrayBuffer ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-}
-
 function signer(credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, service = 'dynamodb'): SignatureV4 {
-  return new SignatureV4({ credentials, region: 'us-east-1', service, sha256: Sha256, uriEscapePath: true });
+  return new SignatureV4({ credentials, region: 'us-east-1', service, sha256: NodeSha256, uriEscapePath: true });
 }
 
 interface Call {
