@@ -39,8 +39,10 @@ function anonymous(req: HttpRequest, config: Config): Namespace {
   const query = req.url.includes('X-Amz-Credential=') ? new URL(req.url, 'http://localhost').searchParams : undefined;
   if (header === undefined && query === undefined) throw new DynamoError('MissingAuthenticationTokenException', MISSING_TOKEN);
   if (header !== undefined && !header.trimStart().startsWith('AWS4-')) throw new DynamoError('MissingAuthenticationTokenException', MISSING_TOKEN);
-  const [accessKeyId, region] = header !== undefined ? (CREDENTIAL.exec(header)?.slice(1) ?? []) : [query?.get('X-Amz-Credential')?.split('/')[0], query?.get('X-Amz-Credential')?.split('/')[2]];
-  return { account: config.account, region: region || config.defaultRegion, principal: anonymousPrincipal(config.account, accessKeyId ?? '') };
+  const scope = header !== undefined ? CREDENTIAL.exec(header)?.slice(1) : query?.get('X-Amz-Credential')?.split('/');
+  const accessKeyId = scope?.[0] ?? '';
+  const region = header !== undefined ? scope?.[1] : scope?.[2];
+  return { account: config.account, region: region || config.defaultRegion, principal: anonymousPrincipal(config.account, accessKeyId) };
 }
 
 /**
