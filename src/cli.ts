@@ -94,6 +94,12 @@ Options (each also settable as an environment variable, e.g. DYNALITH_PORT=9000)
                             (see the README); read again when it changes
   --allow-anonymous         serve an address other than loopback with --auth none, which
                             is refused otherwise
+  --audit-log <file>        log every API call as a CloudTrail record, one JSON object a line
+                            (management events: table, backup, stream settings, ...)
+  --audit-data-events       log data events too: item reads and writes, PartiQL, stream reads
+  --audit-log-max-bytes <n> rotate the audit log once it would grow past this (default
+                            ${DEFAULT_CONFIG.auditLogMaxBytes}: 100 MiB; 0: never)
+  --audit-log-files <n>     how many rotated audit logs (FILE.1 ... FILE.n) are kept (default ${DEFAULT_CONFIG.auditLogFiles})
   --help                    show this help
   --version                 show the version
 `;
@@ -118,6 +124,10 @@ const OPTIONS = {
   's3-region': { type: 'string' },
   's3-access-key-id': { type: 'string' },
   's3-secret-access-key': { type: 'string' },
+  'audit-log': { type: 'string' },
+  'audit-data-events': { type: 'boolean' },
+  'audit-log-max-bytes': { type: 'string' },
+  'audit-log-files': { type: 'string' },
   'log-level': { type: 'string' },
   'create-table-ms': { type: 'string' },
   'delete-table-ms': { type: 'string' },
@@ -169,7 +179,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
     if (typeof value === 'string') return value;
     return env[envName(flag)];
   };
-  const flagOrEnvBoolean = (flag: 'in-memory' | 'allow-anonymous'): boolean => {
+  const flagOrEnvBoolean = (flag: 'in-memory' | 'allow-anonymous' | 'audit-data-events'): boolean => {
     if (values[flag] === true) return true;
     const fromEnv = env[envName(flag)];
     return fromEnv === undefined ? false : boolean(flag, fromEnv);
@@ -214,6 +224,14 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
   const burst = text('burst-seconds');
   const metrics = text('metrics') ?? 'on';
   if (metrics !== 'on' && metrics !== 'off') throw new UsageError(`--metrics must be on or off, got '${metrics}'`);
+  const auditLog = text('audit-log');
+  if (auditLog === '') throw new UsageError('--audit-log must not be empty');
+  const auditDataEvents = flagOrEnvBoolean('audit-data-events');
+  const auditMaxBytes = text('audit-log-max-bytes');
+  const auditFiles = text('audit-log-files');
+  if (auditLog === undefined && (auditDataEvents || auditMaxBytes !== undefined || auditFiles !== undefined)) {
+    throw new UsageError('--audit-data-events, --audit-log-max-bytes and --audit-log-files need --audit-log');
+  }
   const webhooks = values['alarm-webhook'] ?? env[envName('alarm-webhook')]?.split(',').filter((url) => url !== '') ?? [];
   for (const url of webhooks) {
     if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new UsageError(`--alarm-webhook must be an http:// or https:// URL, got '${url}'`);
@@ -254,6 +272,10 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
     s3Dir,
     ...(s3Endpoint === undefined ? {} : { s3Endpoint }),
     ...auth,
+    ...(auditLog === undefined ? {} : { auditLog }),
+    auditDataEvents,
+    auditLogMaxBytes: auditMaxBytes === undefined ? DEFAULT_CONFIG.auditLogMaxBytes : integer('audit-log-max-bytes', auditMaxBytes, Number.MAX_SAFE_INTEGER),
+    auditLogFiles: auditFiles === undefined ? DEFAULT_CONFIG.auditLogFiles : integer('audit-log-files', auditFiles, 1000),
   };
 }
 

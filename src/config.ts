@@ -62,6 +62,14 @@ export interface Config {
   readonly credentialsFile?: string;
   /** Serve a non-loopback address with `--auth none` anyway (otherwise the start is refused). */
   readonly allowAnonymous: boolean;
+  /** Where API calls are logged as CloudTrail records, one JSON object a line (features/audit/); none when absent. */
+  readonly auditLog?: string;
+  /** Whether data events (item reads and writes, PartiQL, stream reads) are logged too, not only management events. */
+  readonly auditDataEvents: boolean;
+  /** The audit log is rotated once it would grow past this (0: never). */
+  readonly auditLogMaxBytes: number;
+  /** How many rotated audit logs (FILE.1 ... FILE.n) are kept. */
+  readonly auditLogFiles: number;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -95,4 +103,7 @@ export const DEFAULT_CONFIG: Config = {
   s3Dir: './dynalith-s3',
   auth: 'none',
   allowAnonymous: false,
+  auditDataEvents: false,
+  auditLogMaxBytes: 100 * 1024 * 1024,
+  auditLogFiles: 5,
 };

@@ -468,15 +468,22 @@ export class Catalog {
    * (data-plane operations already refuse a DELETING table). Returns the
    * record as DELETING.
    */
-  delete(table: TableRecord): Promise<TableRecord> {
-    return this.serially(() => this.applyDelete(table));
+  /**
+   * `check` sees the table as it is once this process's earlier catalog
+   * changes are in (a CreateBackup that committed since the caller looked) and
+   * may refuse by throwing; other processes' changes make the delete's
+   * transaction stale, and the request runs again from the start.
+   */
+  delete(table: TableRecord, check?: (current: TableRecord) => void): Promise<TableRecord> {
+    return this.serially(() => this.applyDelete(table, check));
   }
 
-  private async applyDelete(table: TableRecord): Promise<TableRecord> {
+  private async applyDelete(table: TableRecord, check?: (current: TableRecord) => void): Promise<TableRecord> {
     const current = this.get(table, table.TableName);
     if (current === undefined || current.id !== table.id) {
       throw new DynamoError('ResourceNotFoundException', `Requested resource not found: Table: ${table.TableName} not found`);
     }
+    check?.(current);
     if (current.TableStatus === 'DELETING') return current;
     const transitional = this.timings.deleteTableMs > 0;
     const deleting: TableRecord = { ...current, TableStatus: 'DELETING', statusUntil: Date.now() + this.timings.deleteTableMs };

@@ -14,6 +14,7 @@ import { InsightCounter } from '../features/insights/insight-counter.js';
 import type { Buckets } from '../features/s3/bucket.js';
 import { FolderBuckets } from '../features/s3/folder-bucket.js';
 import { S3Buckets } from '../features/s3/s3-bucket.js';
+import { AuditLog } from '../features/audit/audit-log.js';
 
 export interface Services {
   readonly config: Config;
@@ -33,6 +34,8 @@ export interface Services {
   readonly insights?: InsightCounter;
   /** The S3 buckets exports write to and imports read from. */
   readonly buckets: Buckets;
+  /** The audit log (--audit-log); absent when calls are not logged. */
+  readonly audit?: AuditLog;
 }
 
 export async function createServices(config: Config, logger: Logger, storage: Storage): Promise<Services> {
@@ -41,7 +44,11 @@ export async function createServices(config: Config, logger: Logger, storage: St
   const members = config.capacity === 'enforce' ? new Members(storage) : undefined;
   const limits = members === undefined ? UNLIMITED : new EnforcedLimits(config.burstSeconds, () => members.count);
   const buckets = config.s3Endpoint === undefined ? new FolderBuckets(config.s3Dir) : new S3Buckets(config.s3Endpoint);
-  const base = { config, logger, storage, catalog, items, buckets, ...(members === undefined ? {} : { members }) };
+  const audit =
+    config.auditLog === undefined
+      ? undefined
+      : new AuditLog(config.auditLog, config, logger, (ns) => (table) => catalog.get(ns, table)?.KeySchema.map((element) => element.AttributeName));
+  const base = { config, logger, storage, catalog, items, buckets, ...(members === undefined ? {} : { members }), ...(audit === undefined ? {} : { audit }) };
   if (!config.metrics) return { ...base, throughput: limits, metrics: NO_METRICS };
   const recorder = new MetricRecorder(storage);
   const metrics = new DynamoDbMetrics(recorder);

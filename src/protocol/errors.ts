@@ -144,3 +144,6 @@ export function conditionalCheckFailed(item?: Record<string, unknown>): DynamoEr
     item ? { Item: item } : undefined,
   );
 }
+
+/** What an unexpected failure is answered with (AWS's common errors: InternalFailure). */
+export const INTERNAL_FAILURE_MESSAGE = 'The request processing has failed because of an unknown error, exception or failure.';

@@ -39,10 +39,8 @@ function anonymous(req: HttpRequest, config: Config): Namespace {
   const query = req.url.includes('X-Amz-Credential=') ? new URL(req.url, 'http://localhost').searchParams : undefined;
   if (header === undefined && query === undefined) throw new DynamoError('MissingAuthenticationTokenException', MISSING_TOKEN);
   if (header !== undefined && !header.trimStart().startsWith('AWS4-')) throw new DynamoError('MissingAuthenticationTokenException', MISSING_TOKEN);
-  const scope = header !== undefined ? CREDENTIAL.exec(header)?.slice(1) : query?.get('X-Amz-Credential')?.split('/');
-  const accessKeyId = scope?.[0] ?? '';
-  const region = header !== undefined ? scope?.[1] : scope?.[2];
-  return { account: config.account, region: region || config.defaultRegion, principal: anonymousPrincipal(config.account, accessKeyId) };
+  const region = header !== undefined ? CREDENTIAL.exec(header)?.[2] : query?.get('X-Amz-Credential')?.split('/')[2];
+  return { account: config.account, region: region || config.defaultRegion, principal: anonymousPrincipal(config.account, accessKeyIdOf(req)) };
 }
 
 /**
@@ -52,4 +50,12 @@ function anonymous(req: HttpRequest, config: Config): Namespace {
  */
 export function anonymousPrincipal(account: string, accessKeyId: string): Principal {
   return { accessKeyId, account, arn: `arn:aws:iam::${account}:root`, type: 'Anonymous', principalId: 'ANONYMOUS_PRINCIPAL', tags: {}, policies: [] };
+}
+
+/** The access key a request names (in its Authorization header or presigned query), unverified; '' when it names none. */
+export function accessKeyIdOf(req: HttpRequest): string {
+  const header = req.headers.authorization;
+  if (header !== undefined) return CREDENTIAL.exec(header)?.[1] ?? '';
+  if (!req.url.includes('X-Amz-Credential=')) return '';
+  return new URL(req.url, 'http://localhost').searchParams.get('X-Amz-Credential')?.split('/')[0] ?? '';
 }

@@ -3,7 +3,7 @@
  * checks is DynamoDB's (body syntax, then operation, then authentication, then
  * the request's shape, then the operation itself).
  */
-import { ApiError, DynamoError } from '../protocol/errors.js';
+import { ApiError, DynamoError, INTERNAL_FAILURE_MESSAGE } from '../protocol/errors.js';
 import { checkShape } from '../protocol/shape.js';
 import { findOperation } from '../operations/registry.js';
 import { findStreamsOperation } from '../operations/streams/registry.js';
@@ -16,6 +16,9 @@ import type { Services } from '../engine/services.js';
 import { StorageContention, StorageFault, StorageUnavailable } from '../storage/faults.js';
 import { TRANSACTION_ONGOING } from '../operations/items/transaction.js';
 import { StaleCatalog } from '../engine/catalog.js';
+import { tablesNamed } from '../protocol/tables-named.js';
+import { DYNAMODB_EVENT_SOURCE } from '../features/audit/audit-record.js';
+import type { CallOrigin } from '../features/audit/audit-log.js';
 
 /**
  * The operations that read or write items: the hot path, which takes the
@@ -52,6 +55,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  */
 interface Api {
   readonly prefix: string;
+  /** CloudTrail's eventSource of its calls, in the audit log. */
+  readonly eventSource: string;
   readonly find: OperationLookup;
   readonly refusal?: (error: DynamoError) => ApiError;
   /** Whether its requests are counted in CloudWatch's DynamoDB metrics (latency, errors). */
@@ -70,17 +75,18 @@ export interface RpcV2Protocol {
 }
 
 const APIS: readonly Api[] = [
-  { prefix: 'DynamoDB_20120810.', find: findOperation, metered: true, signingName: 'dynamodb' },
-  { prefix: 'DynamoDBStreams_20120810.', find: findStreamsOperation, signingName: 'dynamodb' },
+  { prefix: 'DynamoDB_20120810.', eventSource: DYNAMODB_EVENT_SOURCE, find: findOperation, metered: true, signingName: 'dynamodb' },
+  { prefix: 'DynamoDBStreams_20120810.', eventSource: DYNAMODB_EVENT_SOURCE, find: findStreamsOperation, signingName: 'dynamodb' },
   {
     prefix: 'GraniteServiceVersion20100801.',
+    eventSource: 'monitoring.amazonaws.com',
     find: findCloudWatchOperation,
     refusal: cloudWatchRefusal,
     // CloudWatch's model lists RPC v2 CBOR first, and SDKs that prefer it call CloudWatch that way (botocore 1.43 still prefers JSON).
     rpcV2: { namespace: 'com.amazonaws.cloudwatch', timestamps: CLOUDWATCH_TIMESTAMP_MEMBERS },
     signingName: 'monitoring',
   },
-  { prefix: 'AnyScaleFrontendService.', find: findAutoScalingOperation, signingName: 'application-autoscaling' },
+  { prefix: 'AnyScaleFrontendService.', eventSource: 'application-autoscaling.amazonaws.com', find: findAutoScalingOperation, signingName: 'application-autoscaling' },
 ];
 
 /** The operation a target names, and the API it belongs to. */
@@ -115,6 +121,8 @@ export async function dispatch(
   authenticate: (service: string) => Namespace,
   services: Services,
   requestId: string,
+  /** Who called, for the audit log; absent for calls that are not made over HTTP. */
+  origin?: CallOrigin,
 ): Promise<string> {
   let body: unknown = undefined;
   if (bytes.length > 0) {
@@ -133,6 +141,27 @@ export async function dispatch(
   }
   // A rarely used operation's module is loaded on its first request.
   const operation = found instanceof Promise ? await found : found;
+  const { audit } = services;
+  if (audit === undefined || origin === undefined || !audit.covers(operation.name)) return metered(operation, body, api, namespace, services, requestId);
+  const call = { at: Date.now(), eventSource: api.eventSource, operation: operation.name, namespace, origin, body: body as Record<string, unknown>, requestId };
+  try {
+    const answer = await metered(operation, body, api, namespace, services, requestId);
+    audit.record({ ...call, answer, error: undefined });
+    return answer;
+  } catch (error) {
+    audit.record({ ...call, answer: undefined, error: auditedError(error) });
+    throw error;
+  }
+}
+
+/** An error as the audit log names it: the short type of the answer's `__type`; anything else became an InternalFailure. */
+function auditedError(error: unknown): { code: string; message: string } {
+  if (error instanceof ApiError) return { code: error.fullType.slice(error.fullType.lastIndexOf('#') + 1), message: error.message };
+  return { code: 'InternalFailure', message: INTERNAL_FAILURE_MESSAGE };
+}
+
+/** Runs the call, counted in CloudWatch's metrics when its API is. */
+async function metered(operation: Operation<unknown>, body: object, api: Api, namespace: Namespace, services: Services, requestId: string): Promise<string> {
   if (api.metered !== true || !services.metrics.enabled) return run(operation, body, api, namespace, services, requestId);
   const startedAt = performance.now();
   try {
@@ -143,23 +172,6 @@ export async function dispatch(
     if (error instanceof ApiError) services.metrics.request(namespace, operation.name, tablesNamed(body), startedAt, error);
     throw error;
   }
-}
-
-/** The tables a DynamoDB request names, for its metrics' TableName: its TableName, its batch's or its transaction's. */
-function tablesNamed(body: object): readonly string[] {
-  const request = body as { TableName?: unknown; RequestItems?: unknown; TransactItems?: unknown };
-  if (typeof request.TableName === 'string') return [request.TableName];
-  if (request.RequestItems !== null && typeof request.RequestItems === 'object') return Object.keys(request.RequestItems);
-  if (!Array.isArray(request.TransactItems)) return [];
-  const names = new Set<string>();
-  for (const entry of request.TransactItems as unknown[]) {
-    if (entry === null || typeof entry !== 'object') continue;
-    for (const action of Object.values(entry)) {
-      const name = (action as { TableName?: unknown } | null)?.TableName;
-      if (typeof name === 'string') names.add(name);
-    }
-  }
-  return [...names];
 }
 
 /** Checks the request's shape and runs it, again while the catalog it used turns out stale. */

@@ -95,6 +95,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     for (const job of jobs) await job.stop();
     await recorder?.stop();
     await members?.stop();
+    // After the last request was answered: every call is in the log before the process ends.
+    await services.audit?.close();
   };
   const listener = createHttpServer({ services, logger, authenticate });
   const { server } = listener;

@@ -4,14 +4,15 @@
  * the health check and CORS preflight. Everything here is about bytes and
  * headers; what a request means is decided by the operation it names.
  */
-import { ApiError, DynamoError, errorBody } from '../protocol/errors.js';
-import type { Authenticate } from './authentication.js';
+import { ApiError, DynamoError, errorBody, INTERNAL_FAILURE_MESSAGE } from '../protocol/errors.js';
+import { accessKeyIdOf, type Authenticate } from './authentication.js';
 import { dispatch } from './dispatch.js';
 import { compress, COMPRESSION_THRESHOLD, decodeBody, preferredCoding, tooLarge, type Coding } from './compression.js';
 import { crc32, requestId } from './wire.js';
 import { RPC_V2_CONTENT_TYPE, RPC_V2_HEADERS, rpcV2Call, rpcV2ErrorBody, rpcV2Route, type RpcV2Route } from './rpc-v2-cbor.js';
 import { createHttpListener, type HttpListener } from './http/listener.js';
-import type { Reply } from './http/connection.js';
+import type { Peer, Reply } from './http/connection.js';
+import type { CallOrigin } from '../features/audit/audit-log.js';
 import type { HttpRequest } from './http/request-parser.js';
 import type { Services } from '../engine/services.js';
 import type { Logger } from '../logger.js';
@@ -52,11 +53,11 @@ export interface HttpServerOptions {
 }
 
 export function createHttpServer(options: HttpServerOptions): HttpListener {
-  const respond = (req: HttpRequest, reply: Reply): void => {
+  const respond = (req: HttpRequest, reply: Reply, peer: Peer): void => {
     const id = requestId();
-    handle(req, reply, id, options).catch((error: unknown) => {
+    handle(req, reply, peer, id, options).catch((error: unknown) => {
       options.logger.error({ err: error }, 'request failed unexpectedly');
-      const failure = new DynamoError('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.');
+      const failure = new DynamoError('InternalFailure', INTERNAL_FAILURE_MESSAGE);
       // An answer already sent stays the answer: a Reply sends once.
       const answer: Answer = { reply, headers: `${SERVER}x-amzn-RequestId: ${id}\r\n` };
       sendError(req, answer, failure)?.catch(() => reply.send(500, `${answer.headers}Content-Length: 0\r\n`, ''));
@@ -101,23 +102,23 @@ interface Answer {
   readonly headers: string;
 }
 
-async function handle(req: HttpRequest, reply: Reply, id: string, options: HttpServerOptions): Promise<void> {
+async function handle(req: HttpRequest, reply: Reply, peer: Peer, id: string, options: HttpServerOptions): Promise<void> {
   const origin = req.headers.origin;
   const answer: Answer = { reply, headers: `${SERVER}x-amzn-RequestId: ${id}\r\n${origin === undefined ? '' : corsHeaders(req)}` };
   if (req.url === '/metrics' && (req.method === 'GET' || req.method === 'HEAD') && options.services.metrics.enabled) return prometheusScrape(req, answer, options);
   if (routed(req.url)) {
-    if (req.method === 'POST') return answerApiRequest(req, answer, id, options);
+    if (req.method === 'POST') return answerApiRequest(req, answer, peer, id, options);
     if (req.method === 'GET' || req.method === 'HEAD') return healthCheck(req, answer, options);
     // A preflight needs an Origin; without one DynamoDB does not route OPTIONS (dynalite's test/connection.js).
     if (req.method === 'OPTIONS' && origin !== undefined) return reply.send(200, `${answer.headers}Content-Length: 0\r\n`, '');
   } else {
     const route = rpcV2Route(req);
-    if (route !== undefined) return answerRpcV2Request(req, answer, route, id, options);
+    if (route !== undefined) return answerRpcV2Request(req, answer, route, peer, id, options);
   }
   reply.send(404, answer.headers + NOT_FOUND_HEADERS, NOT_FOUND_BODY);
 }
 
-async function answerApiRequest(req: HttpRequest, answer: Answer, id: string, options: HttpServerOptions): Promise<void> {
+async function answerApiRequest(req: HttpRequest, answer: Answer, peer: Peer, id: string, options: HttpServerOptions): Promise<void> {
   const raw = req.body;
   if (raw === undefined) return sendError(req, answer, tooLarge(MAX_REQUEST_BYTES));
   const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
@@ -127,7 +128,7 @@ async function answerApiRequest(req: HttpRequest, answer: Answer, id: string, op
   try {
     const coding = req.headers['content-encoding'];
     const bytes = coding === undefined ? raw : await decodeBody(raw, coding, MAX_REQUEST_BYTES);
-    body = await dispatch(req.headers['x-amz-target'], bytes, (service) => options.authenticate(req, service), options.services, id);
+    body = await dispatch(req.headers['x-amz-target'], bytes, (service) => options.authenticate(req, service), options.services, id, callOrigin(req, peer, options));
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     return sendError(req, answer, error, responseType);
@@ -136,7 +137,7 @@ async function answerApiRequest(req: HttpRequest, answer: Answer, id: string, op
 }
 
 /** A call in Smithy's RPC v2 CBOR protocol (rpc-v2-cbor.ts): the same checks and limits, its own headers and bodies. */
-async function answerRpcV2Request(req: HttpRequest, answer: Answer, route: RpcV2Route, id: string, options: HttpServerOptions): Promise<void> {
+async function answerRpcV2Request(req: HttpRequest, answer: Answer, route: RpcV2Route, peer: Peer, id: string, options: HttpServerOptions): Promise<void> {
   const raw = req.body;
   const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   // As on the JSON endpoint, a body of another media type is not routed.
@@ -148,7 +149,7 @@ async function answerRpcV2Request(req: HttpRequest, answer: Answer, route: RpcV2
     if (raw === undefined) throw tooLarge(MAX_REQUEST_BYTES);
     const coding = req.headers['content-encoding'];
     const bytes = coding === undefined ? raw : await decodeBody(raw, coding, MAX_REQUEST_BYTES);
-    body = await rpcV2Call(req, route, bytes, (service) => options.authenticate(req, service), options.services, id);
+    body = await rpcV2Call(req, route, bytes, (service) => options.authenticate(req, service), options.services, id, callOrigin(req, peer, options));
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     status = error.status;
@@ -156,6 +157,18 @@ async function answerRpcV2Request(req: HttpRequest, answer: Answer, route: RpcV2
     body = rpcV2ErrorBody(error);
   }
   answer.reply.send(status, `${headers}${RPC_V2_HEADERS}Content-Length: ${body.length}\r\n`, body);
+}
+
+/** The caller's side of a call, for the audit log: only built when there is one. */
+function callOrigin(req: HttpRequest, peer: Peer, options: HttpServerOptions): CallOrigin | undefined {
+  if (options.services.audit === undefined) return undefined;
+  const host = req.headers.host;
+  return {
+    sourceIp: peer.address,
+    userAgent: req.headers['user-agent'],
+    accessKeyId: accessKeyIdOf(req),
+    tls: peer.tls === undefined ? undefined : { tlsVersion: peer.tls.version, cipherSuite: peer.tls.cipher, ...(host === undefined ? {} : { clientProvidedHostHeader: host }) },
+  };
 }
 
 /**

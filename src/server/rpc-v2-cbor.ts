@@ -14,6 +14,7 @@
 import { ApiError, DynamoError, errorBody } from '../protocol/errors.js';
 import { CborError, decodeCbor, encodeCbor } from '../protocol/cbor.js';
 import { dispatch, rpcV2Api, type RpcV2Protocol } from './dispatch.js';
+import type { CallOrigin } from '../features/audit/audit-log.js';
 import type { HttpRequest } from './http/request-parser.js';
 import type { Namespace } from '../operations/operation.js';
 import type { Services } from '../engine/services.js';
@@ -53,6 +54,7 @@ export async function rpcV2Call(
   authenticate: (service: string) => Namespace,
   services: Services,
   requestId: string,
+  origin?: CallOrigin,
 ): Promise<Buffer> {
   // The spec: such a request is malformed and servers MUST reject it. It names no error; this is the one for a malformed body.
   if (req.headers['x-amz-target'] !== undefined || req.headers['x-amzn-target'] !== undefined) {
@@ -60,7 +62,7 @@ export async function rpcV2Call(
   }
   // The spec: an empty body is an empty input structure.
   const json = bytes.length === 0 ? '{}' : jsonOf(bytes);
-  const answer = await dispatch(route.target, Buffer.from(json), authenticate, services, requestId);
+  const answer = await dispatch(route.target, Buffer.from(json), authenticate, services, requestId, origin);
   return asBuffer(encodeCbor(fromJson(answer, route.protocol.timestamps)));
 }
 

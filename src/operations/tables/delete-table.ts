@@ -1,4 +1,5 @@
 /** DeleteTable: refuses protected or busy tables, otherwise starts the deletion. */
+import type { TableRecord } from '../../engine/table.js';
 import { defineOperation } from '../operation.js';
 import { struct } from '../../protocol/shape.js';
 import { DynamoError, validation } from '../../protocol/errors.js';
@@ -40,12 +41,16 @@ export const deleteTable = defineOperation<DeleteTableRequest>({
     // ResourceInUseException is what DeleteTable's API reference lists for a table it cannot delete now, in the words
     // it uses for a table in transition ("Attempt to change a resource which is still in use: <reason>: <name>",
     // table-access.ts), with a reason of our own. A PITR base being copied keeps nothing from deleting the table.
-    if (backupBeingCreated(table)) {
-      throw new DynamoError('ResourceInUseException', `Attempt to change a resource which is still in use: Table is being backed up: ${request.TableName}`);
-    }
+    const refuseWhileBackedUp = (current: TableRecord) => {
+      if (backupBeingCreated(current)) {
+        throw new DynamoError('ResourceInUseException', `Attempt to change a resource which is still in use: Table is being backed up: ${request.TableName}`);
+      }
+    };
+    refuseWhileBackedUp(table);
     // Counts are read before the data goes, so the description shows what is being deleted.
     const description = await describe(table, context.services);
-    const deleting = await context.services.catalog.delete(table);
+    // Checked again where deletes are serialised: a CreateBackup of this process may have committed meanwhile.
+    const deleting = await context.services.catalog.delete(table, refuseWhileBackedUp);
     const shown: Record<string, unknown> = { ...description, TableStatus: deleting.TableStatus };
     return { TableDescription: Object.fromEntries(DELETE_DESCRIPTION_MEMBERS.filter((member) => member in shown).map((member) => [member, shown[member]])) };
   },

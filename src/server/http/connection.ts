@@ -19,7 +19,13 @@ export interface Reply {
   send(status: number, headers: string, body: string | Buffer | undefined): void;
 }
 
-export type RequestHandler = (request: HttpRequest, reply: Reply) => void;
+/** The other end of a connection: its address and, over TLS, what was negotiated. */
+export interface Peer {
+  readonly address: string;
+  readonly tls?: { readonly version: string; readonly cipher: string };
+}
+
+export type RequestHandler = (request: HttpRequest, reply: Reply, peer: Peer) => void;
 
 export interface ConnectionSettings extends ParserLimits {
   /** An idle keep-alive connection is closed after this long. */
@@ -88,6 +94,15 @@ function dateHeader(now: number): string {
   return dateLine;
 }
 
+/** A TLS socket (node:tls's TLSSocket) says so and what it negotiated; a plain one has neither. */
+function peerOf(socket: Socket): Peer {
+  const address = socket.remoteAddress ?? '';
+  const secure = socket as Socket & { encrypted?: boolean; getProtocol?: () => string | null; getCipher?: () => { standardName?: string; name: string } };
+  if (secure.encrypted !== true || secure.getProtocol === undefined || secure.getCipher === undefined) return { address };
+  const cipher = secure.getCipher();
+  return { address, tls: { version: secure.getProtocol() ?? '', cipher: cipher.standardName ?? cipher.name } };
+}
+
 export class HttpConnection {
   private readonly parser: HttpRequestParser;
   private readonly waiting: HttpRequest[] = [];
@@ -105,6 +120,7 @@ export class HttpConnection {
   /** When the connection last became idle between requests (0: not idle). */
   private idleSince: number;
   private readonly keepAliveLine: string;
+  private readonly peer: Peer;
 
   constructor(
     private readonly socket: Socket,
@@ -117,6 +133,7 @@ export class HttpConnection {
       () => this.continueBody(),
     );
     this.idleSince = Date.now();
+    this.peer = peerOf(socket);
     this.keepAliveLine = `Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(settings.keepAliveMs / 1000)}\r\n`;
     socket.on('data', (chunk: Buffer) => this.read(chunk));
     // The server allows half-open sockets, so answers still owed go out after the client's FIN.
@@ -196,7 +213,7 @@ export class HttpConnection {
           sent = true;
           this.send(request, status, headers, body);
         },
-      });
+      }, this.peer);
     }
     this.pumping = false;
     if (this.answering || this.waiting.length > 0) return;
