@@ -86,6 +86,14 @@ Options (each also settable as an environment variable, e.g. DYNALITH_PORT=9000)
                             its credentials (default: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
                             and AWS_SESSION_TOKEN); a secret is better given as an environment
                             variable than as a flag, which the process list shows
+  --auth <none|verify>      verify: check every request's SigV4 signature against --credentials
+                            (default none: any credentials are accepted, like DynamoDB Local;
+                            --credentials alone means verify)
+  --credentials <file>      the accepted credentials: an INI file like ~/.aws/credentials, or
+                            JSON naming each key's account, user or role, tags and policies
+                            (see the README); read again when it changes
+  --allow-anonymous         serve an address other than loopback with --auth none, which
+                            is refused otherwise
   --audit-log <file>        log every API call as a CloudTrail record, one JSON object a line
                             (management events: table, backup, stream settings, ...)
   --audit-data-events       log data events too: item reads and writes, PartiQL, stream reads
@@ -132,6 +140,9 @@ const OPTIONS = {
   'pitr-lag-ms': { type: 'string' },
   'export-min-period-ms': { type: 'string' },
   'shutdown-timeout-ms': { type: 'string' },
+  auth: { type: 'string' },
+  credentials: { type: 'string' },
+  'allow-anonymous': { type: 'boolean' },
   help: { type: 'boolean' },
   version: { type: 'boolean' },
 } as const;
@@ -168,7 +179,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
     if (typeof value === 'string') return value;
     return env[envName(flag)];
   };
-  const flagOrEnvBoolean = (flag: 'in-memory' | 'audit-data-events'): boolean => {
+  const flagOrEnvBoolean = (flag: 'in-memory' | 'allow-anonymous' | 'audit-data-events'): boolean => {
     if (values[flag] === true) return true;
     const fromEnv = env[envName(flag)];
     return fromEnv === undefined ? false : boolean(flag, fromEnv);
@@ -225,9 +236,11 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
   for (const url of webhooks) {
     if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new UsageError(`--alarm-webhook must be an http:// or https:// URL, got '${url}'`);
   }
+  const host = text('host') ?? DEFAULT_CONFIG.host;
+  const auth = authSettings(text, flagOrEnvBoolean('allow-anonymous'), host);
   return {
     ...DEFAULT_CONFIG,
-    host: text('host') ?? DEFAULT_CONFIG.host,
+    host,
     port: port === undefined ? DEFAULT_CONFIG.port : integer('port', port, 65535),
     dataDir,
     inMemory,
@@ -258,11 +271,37 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
     scalingPeriodMs: positive('scaling-period-ms', DEFAULT_CONFIG.scalingPeriodMs, 86_400_000),
     s3Dir,
     ...(s3Endpoint === undefined ? {} : { s3Endpoint }),
+    ...auth,
     ...(auditLog === undefined ? {} : { auditLog }),
     auditDataEvents,
     auditLogMaxBytes: auditMaxBytes === undefined ? DEFAULT_CONFIG.auditLogMaxBytes : integer('audit-log-max-bytes', auditMaxBytes, Number.MAX_SAFE_INTEGER),
     auditLogFiles: auditFiles === undefined ? DEFAULT_CONFIG.auditLogFiles : integer('audit-log-files', auditFiles, 1000),
   };
+}
+
+/**
+ * --auth, --credentials and --allow-anonymous. Serving anything but loopback
+ * without authentication must be asked for: a server on 0.0.0.0 that accepts
+ * any request by default is an open database.
+ */
+function authSettings(text: (flag: 'auth' | 'credentials') => string | undefined, allowAnonymous: boolean, host: string): Pick<Config, 'auth' | 'credentialsFile' | 'allowAnonymous'> {
+  const credentialsFile = text('credentials');
+  if (credentialsFile === '') throw new UsageError('--credentials must not be empty');
+  const auth = text('auth') ?? (credentialsFile === undefined ? 'none' : 'verify');
+  if (auth !== 'none' && auth !== 'verify') throw new UsageError(`--auth must be none or verify, got '${auth}'`);
+  if (auth === 'verify' && credentialsFile === undefined) throw new UsageError('--auth verify needs --credentials <file>');
+  if (auth === 'none' && credentialsFile !== undefined) throw new UsageError('--credentials goes with --auth verify, not --auth none');
+  if (auth === 'verify' && allowAnonymous) throw new UsageError('--allow-anonymous and --auth verify exclude each other');
+  if (auth === 'none' && !allowAnonymous && !isLoopback(host)) {
+    throw new UsageError(`refusing to serve ${host} without authentication: give --auth verify --credentials <file>, or --allow-anonymous to accept any request`);
+  }
+  return { auth, ...(credentialsFile === undefined ? {} : { credentialsFile }), allowAnonymous };
+}
+
+/** Whether only this machine can reach `host`: localhost, 127.0.0.0/8 or ::1 (also as an IPv4-mapped address). */
+function isLoopback(host: string): boolean {
+  const address = host.toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/^::ffff:(?=\d)/, '');
+  return address === 'localhost' || address === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address);
 }
 
 /** --s3-endpoint and what goes with it; undefined when buckets are --s3-dir's folders. */

@@ -56,6 +56,12 @@ export interface Config {
   readonly s3Dir: string;
   /** An S3-compatible endpoint whose buckets exports and imports use instead of s3Dir's folders (features/s3/s3-bucket.ts). */
   readonly s3Endpoint?: S3EndpointSettings;
+  /** none: any credentials are accepted, as DynamoDB Local does; verify: SigV4 signatures are checked against credentialsFile. */
+  readonly auth: 'none' | 'verify';
+  /** The credentials `--auth verify` accepts (security/credentials-file.ts). */
+  readonly credentialsFile?: string;
+  /** Serve a non-loopback address with `--auth none` anyway (otherwise the start is refused). */
+  readonly allowAnonymous: boolean;
   /** Where API calls are logged as CloudTrail records, one JSON object a line (features/audit/); none when absent. */
   readonly auditLog?: string;
   /** Whether data events (item reads and writes, PartiQL, stream reads) are logged too, not only management events. */
@@ -95,6 +101,8 @@ export const DEFAULT_CONFIG: Config = {
   alarmWebhooks: [],
   scalingPeriodMs: 60_000,
   s3Dir: './dynalith-s3',
+  auth: 'none',
+  allowAnonymous: false,
   auditDataEvents: false,
   auditLogMaxBytes: 100 * 1024 * 1024,
   auditLogFiles: 5,

@@ -11,8 +11,14 @@ import type { Principal, RequestOrigin } from '../security/principal.js';
 export interface Namespace {
   readonly account: string;
   readonly region: string;
-  /** Who sent the request and from where, once authentication established it; absent (or Anonymous) means no IAM evaluation. */
+  /**
+   * Who the request comes from (server/authentication.ts), set for every API
+   * request. Absent where the server acts on its own (auto scaling changing
+   * a table's capacity) and where a stored record (a table, an alarm) stands
+   * for the place it lives in.
+   */
   readonly principal?: Principal;
+  /** Where the request came from (source address, TLS, user agent), for IAM's conditions; absent where the server acts on its own. */
   readonly origin?: RequestOrigin;
 }
 

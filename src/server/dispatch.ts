@@ -64,6 +64,8 @@ interface Api {
   readonly metered?: boolean;
   /** Set for an API also served in Smithy's RPC v2 CBOR protocol (see rpc-v2-cbor.ts). */
   readonly rpcV2?: RpcV2Protocol;
+  /** The service its SDKs sign for: what a SigV4 credential scope must name (the service models' signingName). */
+  readonly signingName: string;
 }
 
 export interface RpcV2Protocol {
@@ -74,8 +76,8 @@ export interface RpcV2Protocol {
 }
 
 const APIS: readonly Api[] = [
-  { prefix: 'DynamoDB_20120810.', eventSource: DYNAMODB_EVENT_SOURCE, find: findOperation, metered: true },
-  { prefix: 'DynamoDBStreams_20120810.', eventSource: DYNAMODB_EVENT_SOURCE, find: findStreamsOperation },
+  { prefix: 'DynamoDB_20120810.', eventSource: DYNAMODB_EVENT_SOURCE, find: findOperation, metered: true, signingName: 'dynamodb' },
+  { prefix: 'DynamoDBStreams_20120810.', eventSource: DYNAMODB_EVENT_SOURCE, find: findStreamsOperation, signingName: 'dynamodb' },
   {
     prefix: 'GraniteServiceVersion20100801.',
     eventSource: 'monitoring.amazonaws.com',
@@ -83,8 +85,9 @@ const APIS: readonly Api[] = [
     refusal: cloudWatchRefusal,
     // CloudWatch's model lists RPC v2 CBOR first, and SDKs that prefer it call CloudWatch that way (botocore 1.43 still prefers JSON).
     rpcV2: { namespace: 'com.amazonaws.cloudwatch', timestamps: CLOUDWATCH_TIMESTAMP_MEMBERS },
+    signingName: 'monitoring',
   },
-  { prefix: 'AnyScaleFrontendService.', eventSource: 'application-autoscaling.amazonaws.com', find: findAutoScalingOperation },
+  { prefix: 'AnyScaleFrontendService.', eventSource: 'application-autoscaling.amazonaws.com', find: findAutoScalingOperation, signingName: 'application-autoscaling' },
 ];
 
 /** The operation a target names, and the API it belongs to. */
@@ -115,7 +118,8 @@ export function rpcV2Api(service: string): { readonly prefix: string; readonly p
 export async function dispatch(
   target: string | string[] | undefined,
   bytes: Buffer,
-  authenticate: () => Namespace,
+  /** Who the request comes from, given the service its API signs for (server/authentication.ts). */
+  authenticate: (service: string) => Namespace,
   services: Services,
   requestId: string,
   /** Who called, for the audit log; absent for calls that are not made over HTTP. */
@@ -132,7 +136,7 @@ export async function dispatch(
   const named = operationFor(target);
   if (named === undefined) throw new DynamoError('UnknownOperationException', '');
   const { api, found } = named;
-  const authenticated = authenticate();
+  const authenticated = authenticate(api.signingName);
   // Where the call came from, for IAM's aws:SourceIp and aws:SecureTransport.
   const namespace: Namespace =
     origin === undefined || authenticated.origin !== undefined

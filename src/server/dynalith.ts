@@ -13,6 +13,7 @@ import { createServices } from '../engine/services.js';
 import { createMemoryStorage } from '../storage/memory.js';
 import type { Storage } from '../storage/storage.js';
 import { createHttpServer, stopServing } from './http-server.js';
+import { createAuthentication } from './authentication.js';
 import { startTtlSweeper } from '../features/ttl/sweeper.js';
 import { startBackupJobs } from '../features/backups/backup-jobs.js';
 import { startExportJobs } from '../features/exports/export-jobs.js';
@@ -54,6 +55,8 @@ export async function openStorage(config: Config, logger?: Logger, shared = fals
 }
 
 export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel), shared = false): Promise<RunningServer> {
+  // Before anything is opened: a credentials file that cannot be used refuses the start.
+  const authenticate = createAuthentication(config, logger);
   const storage = await openStorage(config, logger, shared);
   let services;
   try {
@@ -95,7 +98,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     // After the last request was answered: every call is in the log before the process ends.
     await services.audit?.close();
   };
-  const listener = createHttpServer({ services, logger });
+  const listener = createHttpServer({ services, logger, authenticate });
   const { server } = listener;
   try {
     await new Promise<void>((resolveListen, reject) => {

@@ -5,7 +5,7 @@
  * headers; what a request means is decided by the operation it names.
  */
 import { ApiError, DynamoError, errorBody, INTERNAL_FAILURE_MESSAGE } from '../protocol/errors.js';
-import { accessKeyIdOf, authenticate } from './authentication.js';
+import { accessKeyIdOf, type Authenticate } from './authentication.js';
 import { dispatch } from './dispatch.js';
 import { compress, COMPRESSION_THRESHOLD, decodeBody, preferredCoding, tooLarge, type Coding } from './compression.js';
 import { crc32, requestId } from './wire.js';
@@ -48,6 +48,8 @@ const NOT_FOUND_HEADERS = `Content-Type: text/xml\r\nx-amz-crc32: ${crc32(NOT_FO
 export interface HttpServerOptions {
   readonly services: Services;
   readonly logger: Logger;
+  /** How every API request's caller is established (server/authentication.ts). */
+  readonly authenticate: Authenticate;
 }
 
 export function createHttpServer(options: HttpServerOptions): HttpListener {
@@ -126,7 +128,7 @@ async function answerApiRequest(req: HttpRequest, answer: Answer, peer: Peer, id
   try {
     const coding = req.headers['content-encoding'];
     const bytes = coding === undefined ? raw : await decodeBody(raw, coding, MAX_REQUEST_BYTES);
-    body = await dispatch(req.headers['x-amz-target'], bytes, () => authenticate(req, options.services.config), options.services, id, callOrigin(req, peer, options));
+    body = await dispatch(req.headers['x-amz-target'], bytes, (service) => options.authenticate(req, service), options.services, id, callOrigin(req, peer, options));
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     return sendError(req, answer, error, responseType);
@@ -147,7 +149,7 @@ async function answerRpcV2Request(req: HttpRequest, answer: Answer, route: RpcV2
     if (raw === undefined) throw tooLarge(MAX_REQUEST_BYTES);
     const coding = req.headers['content-encoding'];
     const bytes = coding === undefined ? raw : await decodeBody(raw, coding, MAX_REQUEST_BYTES);
-    body = await rpcV2Call(req, route, bytes, () => authenticate(req, options.services.config), options.services, id, callOrigin(req, peer, options));
+    body = await rpcV2Call(req, route, bytes, (service) => options.authenticate(req, service), options.services, id, callOrigin(req, peer, options));
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     status = error.status;
@@ -157,9 +159,9 @@ async function answerRpcV2Request(req: HttpRequest, answer: Answer, route: RpcV2
   answer.reply.send(status, `${headers}${RPC_V2_HEADERS}Content-Length: ${body.length}\r\n`, body);
 }
 
-/** The caller's side of a call, for the audit log: only built when there is one. */
+/** The caller's side of a call, for the audit log and IAM's conditions: only built when one of them looks. */
 function callOrigin(req: HttpRequest, peer: Peer, options: HttpServerOptions): CallOrigin | undefined {
-  if (options.services.audit === undefined) return undefined;
+  if (options.services.audit === undefined && options.services.config.auth === 'none') return undefined;
   const host = req.headers.host;
   return {
     sourceIp: peer.address,

@@ -51,7 +51,7 @@ export async function rpcV2Call(
   req: HttpRequest,
   route: RpcV2Route,
   bytes: Buffer,
-  authenticate: () => Namespace,
+  authenticate: (service: string) => Namespace,
   services: Services,
   requestId: string,
   origin?: CallOrigin,

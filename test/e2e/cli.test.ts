@@ -16,7 +16,7 @@ describe('dynalith command', { skip: externalEndpoint !== undefined }, () => {
   test('--help and --version', async () => {
     const help = await runChild(['--help']);
     assert.equal(help.code, 0);
-    for (const flag of ['--host', '--port', '--data-dir', '--in-memory', '--log-level', '--create-table-ms', '--delete-table-ms', '--update-table-ms', '--item-collection-limit-bytes', '--storage', '--workers', '--capacity', '--burst-seconds', '--metrics', '--metrics-flush-ms', '--metrics-retention-ms', '--alarm-interval-ms', '--alarm-webhook', '--scaling-period-ms']) {
+    for (const flag of ['--host', '--port', '--data-dir', '--in-memory', '--log-level', '--create-table-ms', '--delete-table-ms', '--update-table-ms', '--item-collection-limit-bytes', '--storage', '--workers', '--capacity', '--burst-seconds', '--metrics', '--metrics-flush-ms', '--metrics-retention-ms', '--alarm-interval-ms', '--alarm-webhook', '--scaling-period-ms', '--auth', '--credentials', '--allow-anonymous']) {
       assert.ok(help.stdout.includes(flag), flag);
     }
     const version = await runChild(['--version']);
@@ -43,6 +43,11 @@ describe('dynalith command', { skip: externalEndpoint !== undefined }, () => {
       ['--metrics-flush-ms', 'often'],
       ['--alarm-webhook', 'not a url'],
       ['--alarm-webhook', 'ftp://example.com/hook'],
+      ['--auth', 'sometimes'],
+      ['--auth', 'none', '--credentials', 'file'],
+      ['--auth', 'verify', '--credentials', 'file', '--allow-anonymous'],
+      ['--host', '::', '--in-memory'],
+      ['--host', '192.168.1.10', '--in-memory'],
       ['--scaling-period-ms', '-1x'],
     ]) {
       const result = await runChild(args);

@@ -1,9 +1,7 @@
 /**
  * IAM policies end to end, against the final design of issue 17: principals
  * come from `--credentials FILE` and requests are verified by SigV4, so each
- * client below signs as one principal of the file. These tests need the
- * authentication branch (the `--credentials` option); until it is merged
- * they fail at the server's start, which is expected.
+ * client below signs as one principal of the file.
  *
  * What they pin: an identity policy grants and an explicit Deny wins, with
  * AWS's messages; dynamodb:LeadingKeys confines a user to its own partition
@@ -14,6 +12,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -35,7 +34,7 @@ import { errorOf } from '../helpers/tables.js';
 const ACCOUNT = '123456789012';
 const TABLE_ARN = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/Games`;
 const user = (name: string) => `arn:aws:iam::${ACCOUNT}:user/${name}`;
-const policy = (...Statement: object[]) => JSON.stringify({ Version: '2012-10-17', Statement });
+const policy = (...Statement: object[]) => ({ Version: '2012-10-17', Statement });
 
 const PRINCIPALS = [
   { accessKeyId: 'AKIAADMIN', secretAccessKey: 'admin-secret', account: ACCOUNT, user: 'admin', tags: {}, policies: [policy({ Effect: 'Allow', Action: '*', Resource: '*' })] },
@@ -58,9 +57,28 @@ const PRINCIPALS = [
     ],
   },
   { accessKeyId: 'AKIABOB', secretAccessKey: 'bob-secret', account: ACCOUNT, user: 'bob', tags: {}, policies: [] },
+  {
+    // The developer guide's attribute-limited reader: only these attributes, and only by naming them.
+    accessKeyId: 'AKIACAROL',
+    secretAccessKey: 'carol-secret',
+    account: ACCOUNT,
+    user: 'carol',
+    tags: {},
+    policies: [
+      policy({
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:Query'],
+        Resource: TABLE_ARN,
+        Condition: {
+          'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['UserId', 'Title', 'Score'] },
+          StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+        },
+      }),
+    ],
+  },
 ];
 
-describe('IAM policies (needs the --credentials option of the authentication branch)', () => {
+describe('IAM policies', () => {
   let dir: string;
   let server: ChildServer;
   let admin: DynamoDBClient;
@@ -84,7 +102,9 @@ describe('IAM policies (needs the --credentials option of the authentication bra
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );
-    for (const owner of ['alice', 'bob']) await admin.send(new PutItemCommand({ TableName: 'Games', Item: { UserId: { S: owner }, Title: { S: 'Chess' } } }));
+    for (const owner of ['alice', 'bob']) {
+      await admin.send(new PutItemCommand({ TableName: 'Games', Item: { UserId: { S: owner }, Title: { S: 'Chess' }, Score: { N: '3' }, Secret: { S: 'hidden' } } }));
+    }
   });
 
   after(async () => {
@@ -117,6 +137,39 @@ describe('IAM policies (needs the --credentials option of the authentication bra
     assert.match((await errorOf(() => alice.send(new ExecuteStatementCommand({ Statement: `SELECT * FROM "Games" WHERE UserId = 'bob'` })))).message, /dynamodb:PartiQLSelect/);
   });
 
+  test('an attribute-limited user reads the attributes it may and no others', async () => {
+    const carol = clientFor(server.endpoint, { credentials: { accessKeyId: 'AKIACAROL', secretAccessKey: 'carol-secret' } });
+    const Key = { UserId: { S: 'alice' }, Title: { S: 'Chess' } };
+    const allowed = await carol.send(new GetItemCommand({ TableName: 'Games', Key, ProjectionExpression: 'UserId, Title, Score' }));
+    assert.deepEqual(Object.keys(allowed.Item ?? {}).sort(), ['Score', 'Title', 'UserId']);
+    const secret = await errorOf(() => carol.send(new GetItemCommand({ TableName: 'Games', Key, ProjectionExpression: 'UserId, Secret' })));
+    assert.equal(secret.name, 'AccessDeniedException');
+    const whole = await errorOf(() => carol.send(new GetItemCommand({ TableName: 'Games', Key })));
+    assert.equal(whole.name, 'AccessDeniedException', 'reading every attribute is not naming them');
+    const queried = await errorOf(() =>
+      carol.send(new QueryCommand({ TableName: 'Games', KeyConditionExpression: 'UserId = :u', ExpressionAttributeValues: { ':u': { S: 'alice' } }, ProjectionExpression: 'Secret', Select: 'SPECIFIC_ATTRIBUTES' })),
+    );
+    assert.equal(queried.name, 'AccessDeniedException');
+    carol.destroy();
+  });
+
+  test('boto3 signs as the same user and meets the same policy', async (t) => {
+    if (spawnSync('python3', ['-c', 'import boto3']).status !== 0) return t.skip('boto3 is not installed for python3');
+    const script = [
+      'import boto3, os, botocore',
+      "c = boto3.client('dynamodb', endpoint_url=os.environ['ENDPOINT'], region_name='us-east-1', aws_access_key_id='AKIAALICE', aws_secret_access_key='alice-secret')",
+      "print(c.get_item(TableName='Games', Key={'UserId': {'S': 'alice'}, 'Title': {'S': 'Chess'}})['Item']['UserId']['S'])",
+      'try:',
+      "    c.get_item(TableName='Games', Key={'UserId': {'S': 'bob'}, 'Title': {'S': 'Chess'}})",
+      "    print('allowed')",
+      'except botocore.exceptions.ClientError as e:',
+      "    print(e.response['Error']['Code'])",
+    ].join('\n');
+    const run = spawnSync('python3', ['-c', script], { env: { ...process.env, ENDPOINT: server.endpoint }, encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(run.stdout.trim().split('\n'), ['alice', 'AccessDeniedException']);
+  });
+
   test('an explicit Deny wins over an Allow', async () => {
     const error = await errorOf(() => alice.send(new DeleteTableCommand({ TableName: 'Games' })));
     assert.deepEqual([error.name, error.message], [
@@ -131,7 +184,7 @@ describe('IAM policies (needs the --credentials option of the authentication bra
     await admin.send(
       new PutResourcePolicyCommand({
         ResourceArn: TABLE_ARN,
-        Policy: policy({ Effect: 'Allow', Principal: { AWS: user('bob') }, Action: 'dynamodb:GetItem', Resource: TABLE_ARN }),
+        Policy: JSON.stringify(policy({ Effect: 'Allow', Principal: { AWS: user('bob') }, Action: 'dynamodb:GetItem', Resource: TABLE_ARN })),
       }),
     );
     const got = await bob.send(new GetItemCommand({ TableName: 'Games', Key: { UserId: { S: 'bob' }, Title: { S: 'Chess' } } }));

@@ -99,13 +99,13 @@ export class AuditLog {
 }
 
 /**
- * The caller: the principal authentication put in the namespace or, until
- * it does (`--auth none`), the account's anonymous caller with the access
- * key the request names. The one place to change when authentication lands.
+ * The caller: the principal authentication put in the namespace (an
+ * anonymous one with `--auth none`), or, for a call that did not pass
+ * through authentication, the account's anonymous caller with the access key
+ * the request names.
  */
 export function principalOf(namespace: Namespace, accessKeyId: string): Principal {
-  const established = (namespace as Namespace & { readonly principal?: Principal }).principal;
-  if (established !== undefined) return established;
+  if (namespace.principal !== undefined) return namespace.principal;
   return {
     accessKeyId,
     account: namespace.account,
