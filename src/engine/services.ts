@@ -5,6 +5,7 @@ import type { Storage } from '../storage/storage.js';
 import { Catalog } from './catalog.js';
 import { ItemStore } from './items.js';
 import { Members } from './members.js';
+import { loadServerSecret } from './server-secret.js';
 import { EnforcedLimits, UNLIMITED, type ThroughputLimits } from '../features/capacity/throughput-limits.js';
 import { FORMAT_4_UPGRADE } from '../features/streams/upgrade-format-4.js';
 import { DynamoDbMetrics, NO_METRICS, type Metrics } from '../features/metrics/dynamodb-metrics.js';
@@ -33,15 +34,18 @@ export interface Services {
   readonly insights?: InsightCounter;
   /** The S3 buckets exports write to and imports read from. */
   readonly buckets: Buckets;
+  /** The store's secret, the same in every process and node (server-secret.ts): what shard iterators are signed with. */
+  readonly secret: Uint8Array;
 }
 
 export async function createServices(config: Config, logger: Logger, storage: Storage): Promise<Services> {
   const catalog = await Catalog.open(storage, config, [FORMAT_4_UPGRADE]);
+  const secret = await loadServerSecret(storage);
   const items = new ItemStore(storage, config, () => catalog.version);
   const members = config.capacity === 'enforce' ? new Members(storage) : undefined;
   const limits = members === undefined ? UNLIMITED : new EnforcedLimits(config.burstSeconds, () => members.count);
   const buckets = config.s3Endpoint === undefined ? new FolderBuckets(config.s3Dir) : new S3Buckets(config.s3Endpoint);
-  const base = { config, logger, storage, catalog, items, buckets, ...(members === undefined ? {} : { members }) };
+  const base = { config, logger, storage, catalog, items, buckets, secret, ...(members === undefined ? {} : { members }) };
   if (!config.metrics) return { ...base, throughput: limits, metrics: NO_METRICS };
   const recorder = new MetricRecorder(storage);
   const metrics = new DynamoDbMetrics(recorder);
