@@ -11,6 +11,8 @@ import { compress, COMPRESSION_THRESHOLD, decodeBody, preferredCoding, tooLarge,
 import { crc32, requestId } from './wire.js';
 import { RPC_V2_CONTENT_TYPE, RPC_V2_HEADERS, rpcV2Call, rpcV2ErrorBody, rpcV2Route, type RpcV2Route } from './rpc-v2-cbor.js';
 import { createHttpListener, type HttpListener } from './http/listener.js';
+import { requestGate, type RequestGate } from './network/request-gate.js';
+import { corsHeaders, type BrowserPolicy } from './network/browser-access.js';
 import type { Reply } from './http/connection.js';
 import type { HttpRequest } from './http/request-parser.js';
 import type { Services } from '../engine/services.js';
@@ -27,10 +29,8 @@ export const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
  */
 const MAX_HEADER_BYTES = 16 * 1024;
 
-/** node:http's defaults, kept when it was replaced: a slow client's request is cut off, not waited for. */
-const HEADERS_TIMEOUT_MS = 60_000;
+/** node:http's default, kept when it was replaced: a slow client's request is cut off, not waited for. */
 const REQUEST_TIMEOUT_MS = 300_000;
-const KEEP_ALIVE_MS = 60_000;
 
 // JSON 1.1: Application Auto Scaling's SDKs.
 const JSON_CONTENT_TYPES = new Set(['application/x-amz-json-1.0', 'application/x-amz-json-1.1', 'application/json']);
@@ -47,12 +47,23 @@ const NOT_FOUND_HEADERS = `Content-Type: text/xml\r\nx-amz-crc32: ${crc32(NOT_FO
 export interface HttpServerOptions {
   readonly services: Services;
   readonly logger: Logger;
+  /** PEM certificate and key, read from --tls-cert and --tls-key: the server speaks HTTPS. */
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
+}
+
+/** What handling a request needs besides the request: the services, and the network rules it is checked against first. */
+interface Context extends HttpServerOptions {
+  readonly gate: RequestGate;
+  readonly browsers: BrowserPolicy;
 }
 
 export function createHttpServer(options: HttpServerOptions): HttpListener {
+  const { config } = options.services;
+  const browsers: BrowserPolicy = { cors: config.cors, allowedHosts: config.allowedHosts };
+  const context: Context = { ...options, browsers, gate: requestGate(config, browsers) };
   const respond = (req: HttpRequest, reply: Reply): void => {
     const id = requestId();
-    handle(req, reply, id, options).catch((error: unknown) => {
+    handle(req, reply, id, context).catch((error: unknown) => {
       options.logger.error({ err: error }, 'request failed unexpectedly');
       const failure = new DynamoError('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.');
       // An answer already sent stays the answer: a Reply sends once.
@@ -63,10 +74,14 @@ export function createHttpServer(options: HttpServerOptions): HttpListener {
   return createHttpListener(respond, {
     headerBytes: MAX_HEADER_BYTES,
     bodyBytes: MAX_REQUEST_BYTES,
-    headersMs: HEADERS_TIMEOUT_MS,
-    requestMs: REQUEST_TIMEOUT_MS,
-    keepAliveMs: KEEP_ALIVE_MS,
+    headersMs: config.headersTimeoutMs,
+    // A whole request may take longer than its headers, never less.
+    requestMs: Math.max(REQUEST_TIMEOUT_MS, config.headersTimeoutMs),
+    keepAliveMs: config.keepAliveTimeoutMs,
     refusalHeaders: SERVER,
+    maxConnections: config.maxConnections,
+    maxConnectionsPerIp: config.maxConnectionsPerIp,
+    ...(options.tls === undefined ? {} : { tls: options.tls }),
   });
 }
 
@@ -99,9 +114,12 @@ interface Answer {
   readonly headers: string;
 }
 
-async function handle(req: HttpRequest, reply: Reply, id: string, options: HttpServerOptions): Promise<void> {
+async function handle(req: HttpRequest, reply: Reply, id: string, options: Context): Promise<void> {
+  const refusal = options.gate(req);
+  if (refusal !== undefined) return sendError(req, { reply, headers: `${SERVER}x-amzn-RequestId: ${id}\r\n` }, refusal);
+  // Past the gate, an Origin is one allowed to read the answers.
   const origin = req.headers.origin;
-  const answer: Answer = { reply, headers: `${SERVER}x-amzn-RequestId: ${id}\r\n${origin === undefined ? '' : corsHeaders(req)}` };
+  const answer: Answer = { reply, headers: `${SERVER}x-amzn-RequestId: ${id}\r\n${origin === undefined ? '' : corsHeaders(req, origin, options.browsers)}` };
   if (req.url === '/metrics' && (req.method === 'GET' || req.method === 'HEAD') && options.services.metrics.enabled) return prometheusScrape(req, answer, options);
   if (routed(req.url)) {
     if (req.method === 'POST') return answerApiRequest(req, answer, id, options);
@@ -181,16 +199,6 @@ async function prometheusScrape(req: HttpRequest, answer: Answer, options: HttpS
   const body = await prometheus.text();
   const headers = `${answer.headers}Content-Type: ${prometheus.contentType}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`;
   answer.reply.send(200, headers, req.method === 'GET' ? body : undefined);
-}
-
-function corsHeaders(req: HttpRequest): string {
-  let lines = 'Access-Control-Allow-Origin: *\r\nAccess-Control-Expose-Headers: x-amzn-RequestId,x-amz-crc32\r\n';
-  if (req.method !== 'OPTIONS') return lines;
-  const headers = req.headers['access-control-request-headers'];
-  const method = req.headers['access-control-request-method'];
-  if (headers !== undefined) lines += `Access-Control-Allow-Headers: ${headers}\r\n`;
-  if (method !== undefined) lines += `Access-Control-Allow-Methods: ${method}\r\n`;
-  return `${lines}Access-Control-Max-Age: 172800\r\n`;
 }
 
 function sendError(req: HttpRequest, answer: Answer, error: ApiError, contentType = 'application/x-amz-json-1.0'): void | Promise<void> {

@@ -12,7 +12,7 @@
  * item), as their answers come back.
  */
 import type { Socket } from 'node:net';
-import { HttpParseError, HttpRequestParser, type HttpRequest, type ParserLimits } from './request-parser.js';
+import { HttpParseError, HttpRequestParser, type HttpRequest, type ParserLimits, type Peer } from './request-parser.js';
 
 /** How an answer goes back: a status, header lines each ending in CRLF, and the body (undefined for HEAD). */
 export interface Reply {
@@ -37,6 +37,7 @@ export interface ConnectionSettings extends ParserLimits {
 const REASONS: Record<number, string> = {
   200: 'OK',
   400: 'Bad Request',
+  403: 'Forbidden',
   404: 'Not Found',
   408: 'Request Timeout',
   413: 'Payload Too Large',
@@ -110,11 +111,13 @@ export class HttpConnection {
     private readonly socket: Socket,
     private readonly handler: RequestHandler,
     private readonly settings: ConnectionSettings,
+    client: Peer,
   ) {
     this.parser = new HttpRequestParser(
       settings,
       (request) => this.received(request),
       () => this.continueBody(),
+      client,
     );
     this.idleSince = Date.now();
     this.keepAliveLine = `Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(settings.keepAliveMs / 1000)}\r\n`;
