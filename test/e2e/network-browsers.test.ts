@@ -56,10 +56,14 @@ describeEachBackend('network: browsers by default', (target) => {
 
   test('a DNS-rebound Host (another name that resolved to this server) is refused; loopback names and addresses are not', async () => {
     const rebound = await rawRequest(target().endpoint, { target: LIST, body: '{}', headers: { Host: 'rebind.evil.example:8000' } });
+    // Look-alikes of names that are accepted are other names.
+    for (const host of ['localhost.evil.example', 'dynamodb.us-east-1.amazonaws.com.evil.example', '127.0.0.1.nip.io']) {
+      assert.equal((await rawRequest(target().endpoint, { target: LIST, body: '{}', headers: { Host: host } })).status, 403, host);
+    }
     assertRefused(rebound, /Host rebind\.evil\.example:8000 is not allowed: start dynalith with --allowed-hosts/);
     // The health check and a same-origin request from the rebound page alike.
     assert.equal((await rawRequest(target().endpoint, { method: 'GET', unsigned: true, headers: { Host: 'rebind.evil.example' } })).status, 403);
-    for (const host of ['localhost:8000', 'LOCALHOST', 'localhost.', '127.0.0.1:1', '[::1]:8000', '192.168.1.20:8000', '[fd00::1]']) {
+    for (const host of ['localhost:8000', 'LOCALHOST', 'localhost.', '127.0.0.1:1', '[::1]:8000', '192.168.1.20:8000', '[fd00::1]', 'dynalith:8000', 'dynamodb.eu-west-3.amazonaws.com', 'streams.dynamodb.us-east-1.amazonaws.com']) {
       assert.equal((await rawRequest(target().endpoint, { target: LIST, body: '{}', headers: { Host: host } })).status, 200, host);
     }
   });

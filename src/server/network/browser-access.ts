@@ -9,15 +9,18 @@
  *   headers naming that origin, only when the origin is a loopback one
  *   (http(s)://localhost, *.localhost, 127.x.x.x, [::1], any port) or one of
  *   `--cors`; any other origin is refused with a 403 and no CORS headers.
- * - A request whose Host names neither a loopback name, nor an IP address,
- *   nor one of `--allowed-hosts`, is refused with a 403: that is what a
- *   rebound page sends (its own domain name). An IP address cannot be
- *   rebound (the page's origin would be that address itself), so any is
- *   accepted, as are requests without a Host (HTTP/1.0, never a browser).
+ * - A request whose Host names a domain that is not one of `--allowed-hosts`
+ *   is refused with a 403: that is what a rebound page sends (its own domain
+ *   name, whose DNS its author controls). Names no attacker's DNS answers
+ *   for are accepted: loopback names, IP addresses (a page's origin would be
+ *   that address itself), names without a dot (resolved on the machine or the
+ *   LAN: a container's service name such as `dynalith`), and DynamoDB's own
+ *   endpoint names (dynamodb.<region>.amazonaws.com, which a hosts file may
+ *   point here); so are requests without a Host (HTTP/1.0, never a browser).
  *
- * SDKs send no Origin and name the endpoint they were given (an address or
- * localhost), so they are unaffected; a server reached by a name (a LAN
- * name, a container's service name) needs that name in `--allowed-hosts`.
+ * SDKs send no Origin and name the endpoint they were given, so they are
+ * unaffected; a server reached by a dotted name (a LAN name such as
+ * dynalith.lan) needs it in `--allowed-hosts`.
  */
 import { isIP } from 'node:net';
 import type { HttpRequest } from '../http/request-parser.js';
@@ -70,11 +73,14 @@ function hostName(host: string): string | undefined {
   return name.endsWith('.') ? name.slice(0, -1) : name;
 }
 
+/** DynamoDB's and DynamoDB Streams' endpoint names (AWS General Reference), under AWS's DNS. */
+const AWS_ENDPOINT = /^(streams\.)?dynamodb\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
+
 function hostAllowed(host: string, policy: BrowserPolicy): boolean {
   if (policy.allowedHosts.includes('*')) return true;
   const name = hostName(host);
   if (name === undefined) return false;
-  if (isIP(name) !== 0 || loopbackName(name)) return true;
+  if (isIP(name) !== 0 || loopbackName(name) || !name.includes('.') || AWS_ENDPOINT.test(name)) return true;
   return policy.allowedHosts.some((allowed) => (allowed.startsWith('.') ? name.endsWith(allowed) || name === allowed.slice(1) : name === allowed));
 }
 
