@@ -8,6 +8,8 @@ import { availableParallelism, constants as osConstants } from 'node:os';
 import { DEFAULT_CONFIG, type Config } from './config.js';
 import type { S3EndpointSettings } from './features/s3/s3-bucket.js';
 import { UsageError } from './usage-error.js';
+import { parseAllowedHosts, parseCorsOrigins } from './server/network/browser-access.js';
+import { parseAddressList } from './server/network/address-list.js';
 import { runOperatorCommand } from './operator/command.js';
 import { startServer } from './server/dynalith.js';
 import { followPrimary, isWorker, reportStartupFailure, startPrimary } from './server/workers.js';
@@ -31,6 +33,26 @@ indexes, counters, streams and TTL entries. Exit code 0: no damage found;
 Options (each also settable as an environment variable, e.g. DYNALITH_PORT=9000):
   --host <address>          address to listen on (default ${DEFAULT_CONFIG.host})
   --port <number>           port to listen on, 0 for any free port (default ${DEFAULT_CONFIG.port})
+  --tls-cert <file>         serve HTTPS (only) with this PEM certificate (chain)...
+  --tls-key <file>          ...and its PEM private key
+  --cors <origins>          origins whose web pages may call the server, comma-separated
+                            (https://app.example.com:8443, null, or * for any); pages of
+                            loopback origins (localhost, 127.0.0.1, [::1]) always may, and
+                            requests of any other origin are refused (403)
+  --allowed-hosts <names>   host names requests may be addressed to besides localhost and
+                            IP addresses, comma-separated (.example.com: a domain's names;
+                            *: any); others are refused (403) against DNS rebinding
+  --allow-from <cidrs>      answer only clients in these address blocks, comma-separated
+                            (10.0.0.0/8,fd00::/8); others get AccessDeniedException
+  --client-rate-limit <n>   requests a second one client address may make; more get
+                            ThrottlingException "Rate exceeded" (default 0: no limit)
+  --max-connections <n>     open connections a process accepts (default ${DEFAULT_CONFIG.maxConnections})
+  --max-connections-per-ip <n>
+                            ...from one client address (default ${DEFAULT_CONFIG.maxConnectionsPerIp}); more are answered 503
+  --keep-alive-timeout-ms <ms>
+                            an idle connection is closed after this long (default ${DEFAULT_CONFIG.keepAliveTimeoutMs})
+  --headers-timeout-ms <ms> a request's headers (and a TLS handshake) must arrive within
+                            this long, else 408 (default ${DEFAULT_CONFIG.headersTimeoutMs})
   --data-dir <path>         where data is stored (default ${DEFAULT_CONFIG.dataDir})
   --in-memory               keep everything in memory; nothing is written to disk
   --storage <url>           keep everything in PostgreSQL (postgres://user:password@host:port/db,
@@ -107,6 +129,16 @@ Options (each also settable as an environment variable, e.g. DYNALITH_PORT=9000)
 const OPTIONS = {
   host: { type: 'string' },
   port: { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  cors: { type: 'string' },
+  'allowed-hosts': { type: 'string' },
+  'allow-from': { type: 'string' },
+  'client-rate-limit': { type: 'string' },
+  'max-connections': { type: 'string' },
+  'max-connections-per-ip': { type: 'string' },
+  'keep-alive-timeout-ms': { type: 'string' },
+  'headers-timeout-ms': { type: 'string' },
   'data-dir': { type: 'string' },
   'in-memory': { type: 'boolean' },
   storage: { type: 'string' },
@@ -192,7 +224,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
   };
   // Settings that must be at least 1: a zero interval, shard size or retention means nothing useful.
   const positive = (
-    flag: 'ttl-interval-ms' | 'stream-shard-records' | 'stream-shard-age-ms' | 'stream-retention-ms' | 'metrics-flush-ms' | 'metrics-retention-ms' | 'alarm-interval-ms' | 'scaling-period-ms',
+    flag: 'ttl-interval-ms' | 'stream-shard-records' | 'stream-shard-age-ms' | 'stream-retention-ms' | 'metrics-flush-ms' | 'metrics-retention-ms' | 'alarm-interval-ms' | 'scaling-period-ms' | 'max-connections' | 'max-connections-per-ip' | 'keep-alive-timeout-ms' | 'headers-timeout-ms',
     fallback: number,
     max: number,
   ) => {
@@ -238,8 +270,15 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
   }
   const host = text('host') ?? DEFAULT_CONFIG.host;
   const auth = authSettings(text, flagOrEnvBoolean('allow-anonymous'), host);
+  const rateLimit = text('client-rate-limit');
   return {
     ...DEFAULT_CONFIG,
+    ...networkSettings(text),
+    clientRateLimit: rateLimit === undefined ? 0 : integer('client-rate-limit', rateLimit, 1_000_000),
+    maxConnections: positive('max-connections', DEFAULT_CONFIG.maxConnections, 1_000_000),
+    maxConnectionsPerIp: positive('max-connections-per-ip', DEFAULT_CONFIG.maxConnectionsPerIp, 1_000_000),
+    keepAliveTimeoutMs: positive('keep-alive-timeout-ms', DEFAULT_CONFIG.keepAliveTimeoutMs, 86_400_000),
+    headersTimeoutMs: positive('headers-timeout-ms', DEFAULT_CONFIG.headersTimeoutMs, 86_400_000),
     host,
     port: port === undefined ? DEFAULT_CONFIG.port : integer('port', port, 65535),
     dataDir,
@@ -302,6 +341,29 @@ function authSettings(text: (flag: 'auth' | 'credentials') => string | undefined
 function isLoopback(host: string): boolean {
   const address = host.toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/^::ffff:(?=\d)/, '');
   return address === 'localhost' || address === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address);
+}
+
+/** A comma-separated list; empty entries are dropped. */
+function list(value: string | undefined): string[] {
+  return value === undefined ? [] : value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+}
+
+type NetworkFlag = 'tls-cert' | 'tls-key' | 'cors' | 'allowed-hosts' | 'allow-from';
+
+/** Who may connect and how: TLS, browsers' origins and host names, client address blocks, each checked here. */
+function networkSettings(text: (flag: NetworkFlag) => string | undefined): Pick<Config, 'cors' | 'allowedHosts' | 'allowFrom' | 'tls'> {
+  const certFile = text('tls-cert');
+  const keyFile = text('tls-key');
+  if ((certFile === undefined) !== (keyFile === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
+  if (certFile === '' || keyFile === '') throw new UsageError('--tls-cert and --tls-key must not be empty');
+  const allowFrom = list(text('allow-from'));
+  parseAddressList(allowFrom);
+  return {
+    cors: parseCorsOrigins(list(text('cors'))),
+    allowedHosts: parseAllowedHosts(list(text('allowed-hosts'))),
+    allowFrom,
+    ...(certFile === undefined || keyFile === undefined ? {} : { tls: { certFile, keyFile } }),
+  };
 }
 
 /** --s3-endpoint and what goes with it; undefined when buckets are --s3-dir's folders. */

@@ -4,6 +4,23 @@ import type { S3EndpointSettings } from './features/s3/s3-bucket.js';
 export interface Config {
   readonly host: string;
   readonly port: number;
+  /** Origins whose pages may call the server besides loopback ones (`*`: any); server/network/browser-access.ts. */
+  readonly cors: readonly string[];
+  /** Host names requests may name besides loopback names and IP addresses (`*`: any), against DNS rebinding. */
+  readonly allowedHosts: readonly string[];
+  /** PEM files of a certificate (chain) and its key: the server speaks HTTPS only. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
+  /** CIDR blocks of the clients answered; empty: every client. */
+  readonly allowFrom: readonly string[];
+  /** Requests a second one client address may make (a token bucket); 0: no limit. */
+  readonly clientRateLimit: number;
+  /** Open connections in all, and from one address, a process accepts; more are answered 503 and closed. */
+  readonly maxConnections: number;
+  readonly maxConnectionsPerIp: number;
+  /** An idle keep-alive connection is closed after this long. */
+  readonly keepAliveTimeoutMs: number;
+  /** A request's line and headers must arrive within this long of its first byte (else 408). */
+  readonly headersTimeoutMs: number;
   readonly dataDir: string;
   readonly inMemory: boolean;
   /** A PostgreSQL URL: the node keeps nothing of its own and serves the tables in that database (src/storage/postgres.ts). */
@@ -75,6 +92,16 @@ export interface Config {
 export const DEFAULT_CONFIG: Config = {
   host: '127.0.0.1',
   port: 8000,
+  cors: [],
+  allowedHosts: [],
+  allowFrom: [],
+  clientRateLimit: 0,
+  // Per address, half of the usual file descriptor limit (1024): one client cannot take them all.
+  maxConnections: 10_000,
+  maxConnectionsPerIp: 512,
+  // node:http's defaults, kept when it was replaced: a slow client's request is cut off, not waited for.
+  keepAliveTimeoutMs: 60_000,
+  headersTimeoutMs: 60_000,
   dataDir: './dynalith-data',
   inMemory: false,
   logLevel: 'info',

@@ -92,7 +92,7 @@ if (process.argv[3] === 'dynalith-http') {
       const headers = `Content-Type: application/x-amz-json-1.0\r\nx-amzn-RequestId: ${randomUUID()}\r\nx-amz-crc32: ${crc}\r\nContent-Length: ${body.length}\r\n`;
       reply.send(200, headers, body);
     },
-    { headerBytes: 16 * 1024, bodyBytes: 16 * 1024 * 1024, keepAliveMs: 60_000, headersMs: 60_000, requestMs: 300_000, refusalHeaders: '' },
+    { headerBytes: 16 * 1024, bodyBytes: 16 * 1024 * 1024, keepAliveMs: 60_000, headersMs: 60_000, requestMs: 300_000, refusalHeaders: '', maxConnections: 10_000, maxConnectionsPerIp: 10_000 },
   );
   listener.server.listen(port, '127.0.0.1');
 } else {

@@ -28,9 +28,11 @@ import { itemSize } from '../model/item-size.js';
 import { keyFromItem } from '../model/primary-key.js';
 import type { ReadTransaction } from '../storage/storage.js';
 import { FORMAT_VERSION } from '../engine/catalog.js';
+import { SERVER_SECRET_BYTES } from '../engine/server-secret.js';
 import {
   FORMAT_VERSION_KEY,
   NEXT_TABLE_ID_KEY,
+  SERVER_SECRET_KEY,
   PURGE_MARKERS,
   LEASE_PREFIX,
   MEMBER_RECORDS,
@@ -105,6 +107,8 @@ export function checkStore(tx: ReadTransaction, skip: ReadonlySet<string> = new 
     return findings;
   }
   checkFormat(tx, findings);
+  const secret = tx.get(SERVER_SECRET_KEY);
+  if (secret !== undefined && secret.length !== SERVER_SECRET_BYTES) findings.damage.push(`the store's secret is ${secret.length} bytes, not ${SERVER_SECRET_BYTES}`);
   const tables = readTables(tx, findings, readable);
   const ids = new Set<number>();
   for (const table of tables) {

@@ -76,6 +76,8 @@ export const FORMAT_VERSION_KEY = withPrefix(META, utf8.encode('format-version')
 export const NEXT_TABLE_ID_KEY = withPrefix(META, utf8.encode('next-table-id'));
 /** Bumped by every change of a table record, so a process can tell its cached catalog is stale. */
 export const CATALOG_VERSION_KEY = withPrefix(META, utf8.encode('catalog-version'));
+/** 32 random bytes every process and node of the store signs with (engine/server-secret.ts). */
+export const SERVER_SECRET_KEY = withPrefix(META, utf8.encode('server-secret'));
 
 /** Table records sort by account, then region, then name (names cannot contain 0x00). */
 export function tableRecordKey(account: string, region: string, name: string): Uint8Array {

@@ -5,6 +5,7 @@ import type { Storage } from '../storage/storage.js';
 import { Catalog } from './catalog.js';
 import { ItemStore } from './items.js';
 import { Members } from './members.js';
+import { loadServerSecret } from './server-secret.js';
 import { EnforcedLimits, UNLIMITED, type ThroughputLimits } from '../features/capacity/throughput-limits.js';
 import { FORMAT_4_UPGRADE } from '../features/streams/upgrade-format-4.js';
 import { DynamoDbMetrics, NO_METRICS, type Metrics } from '../features/metrics/dynamodb-metrics.js';
@@ -36,10 +37,13 @@ export interface Services {
   readonly buckets: Buckets;
   /** The audit log (--audit-log); absent when calls are not logged. */
   readonly audit?: AuditLog;
+  /** The store's secret, the same in every process and node (server-secret.ts): what shard iterators are signed with. */
+  readonly secret: Uint8Array;
 }
 
 export async function createServices(config: Config, logger: Logger, storage: Storage): Promise<Services> {
   const catalog = await Catalog.open(storage, config, [FORMAT_4_UPGRADE]);
+  const secret = await loadServerSecret(storage);
   const items = new ItemStore(storage, config, () => catalog.version);
   const members = config.capacity === 'enforce' ? new Members(storage) : undefined;
   const limits = members === undefined ? UNLIMITED : new EnforcedLimits(config.burstSeconds, () => members.count);
@@ -48,7 +52,7 @@ export async function createServices(config: Config, logger: Logger, storage: St
     config.auditLog === undefined
       ? undefined
       : new AuditLog(config.auditLog, config, logger, (ns) => (table) => catalog.get(ns, table)?.KeySchema.map((element) => element.AttributeName));
-  const base = { config, logger, storage, catalog, items, buckets, ...(members === undefined ? {} : { members }), ...(audit === undefined ? {} : { audit }) };
+  const base = { config, logger, storage, catalog, items, buckets, secret, ...(members === undefined ? {} : { members }), ...(audit === undefined ? {} : { audit }) };
   if (!config.metrics) return { ...base, throughput: limits, metrics: NO_METRICS };
   const recorder = new MetricRecorder(storage);
   const metrics = new DynamoDbMetrics(recorder);

@@ -5,7 +5,8 @@
  * stop the background work and close the store.
  */
 import type { AddressInfo } from 'node:net';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
 import { resolve } from 'node:path';
 import type { Config } from '../config.js';
 import { createLogger, type Logger } from '../logger.js';
@@ -29,7 +30,7 @@ import { startAutoScaler } from '../features/autoscaling/scaler.js';
 import { startInsightsJob } from '../features/insights/insights-job.js';
 
 export interface RunningServer {
-  /** e.g. http://127.0.0.1:8000 */
+  /** e.g. http://127.0.0.1:8000 (https:// with --tls-cert) */
   readonly endpoint: string;
   readonly port: number;
   /** Shuts down as described above; `cutOff` ends the open connections now instead of after the timeout. */
@@ -54,9 +55,29 @@ export async function openStorage(config: Config, logger?: Logger, shared = fals
   return openLmdbStorage({ path, exclusive: !shared });
 }
 
+/** --tls-cert and --tls-key's files, checked to be a certificate and its key before anything else starts. */
+function readTls(config: Config): { cert: Buffer; key: Buffer } | undefined {
+  if (config.tls === undefined) return undefined;
+  const read = (flag: string, file: string) => {
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      throw new Error(`cannot read ${flag} ${file}: ${(error as Error).message}`);
+    }
+  };
+  const tls = { cert: read('--tls-cert', config.tls.certFile), key: read('--tls-key', config.tls.keyFile) };
+  try {
+    createSecureContext(tls);
+  } catch (error) {
+    throw new Error(`--tls-cert and --tls-key are not a PEM certificate and its private key: ${(error as Error).message}`);
+  }
+  return tls;
+}
+
 export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel), shared = false): Promise<RunningServer> {
   // Before anything is opened: a credentials file that cannot be used refuses the start.
   const authenticate = createAuthentication(config, logger);
+  const tls = readTls(config);
   const storage = await openStorage(config, logger, shared);
   let services;
   try {
@@ -98,7 +119,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     // After the last request was answered: every call is in the log before the process ends.
     await services.audit?.close();
   };
-  const listener = createHttpServer({ services, logger, authenticate });
+  const listener = createHttpServer({ services, logger, authenticate, ...(tls === undefined ? {} : { tls }) });
   const { server } = listener;
   try {
     await new Promise<void>((resolveListen, reject) => {
@@ -118,7 +139,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   let stopping: ReturnType<typeof stopServing> | undefined;
   let closing: Promise<void> | undefined;
   return {
-    endpoint: `http://${host}:${port}`,
+    endpoint: `${tls === undefined ? 'http' : 'https'}://${host}:${port}`,
     port,
     close(options) {
       stopping ??= stopServing(listener, config.shutdownTimeoutMs);

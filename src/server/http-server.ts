@@ -11,8 +11,10 @@ import { compress, COMPRESSION_THRESHOLD, decodeBody, preferredCoding, tooLarge,
 import { crc32, requestId } from './wire.js';
 import { RPC_V2_CONTENT_TYPE, RPC_V2_HEADERS, rpcV2Call, rpcV2ErrorBody, rpcV2Route, type RpcV2Route } from './rpc-v2-cbor.js';
 import { createHttpListener, type HttpListener } from './http/listener.js';
-import type { Peer, Reply } from './http/connection.js';
 import type { CallOrigin } from '../features/audit/audit-log.js';
+import { requestGate, type RequestGate } from './network/request-gate.js';
+import { corsHeaders, type BrowserPolicy } from './network/browser-access.js';
+import type { Reply } from './http/connection.js';
 import type { HttpRequest } from './http/request-parser.js';
 import type { Services } from '../engine/services.js';
 import type { Logger } from '../logger.js';
@@ -28,10 +30,8 @@ export const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
  */
 const MAX_HEADER_BYTES = 16 * 1024;
 
-/** node:http's defaults, kept when it was replaced: a slow client's request is cut off, not waited for. */
-const HEADERS_TIMEOUT_MS = 60_000;
+/** node:http's default, kept when it was replaced: a slow client's request is cut off, not waited for. */
 const REQUEST_TIMEOUT_MS = 300_000;
-const KEEP_ALIVE_MS = 60_000;
 
 // JSON 1.1: Application Auto Scaling's SDKs.
 const JSON_CONTENT_TYPES = new Set(['application/x-amz-json-1.0', 'application/x-amz-json-1.1', 'application/json']);
@@ -50,12 +50,23 @@ export interface HttpServerOptions {
   readonly logger: Logger;
   /** How every API request's caller is established (server/authentication.ts). */
   readonly authenticate: Authenticate;
+  /** PEM certificate and key, read from --tls-cert and --tls-key: the server speaks HTTPS. */
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
+}
+
+/** What handling a request needs besides the request: the services, and the network rules it is checked against first. */
+interface Context extends HttpServerOptions {
+  readonly gate: RequestGate;
+  readonly browsers: BrowserPolicy;
 }
 
 export function createHttpServer(options: HttpServerOptions): HttpListener {
-  const respond = (req: HttpRequest, reply: Reply, peer: Peer): void => {
+  const { config } = options.services;
+  const browsers: BrowserPolicy = { cors: config.cors, allowedHosts: config.allowedHosts };
+  const context: Context = { ...options, browsers, gate: requestGate(config, browsers) };
+  const respond = (req: HttpRequest, reply: Reply): void => {
     const id = requestId();
-    handle(req, reply, peer, id, options).catch((error: unknown) => {
+    handle(req, reply, id, context).catch((error: unknown) => {
       options.logger.error({ err: error }, 'request failed unexpectedly');
       const failure = new DynamoError('InternalFailure', INTERNAL_FAILURE_MESSAGE);
       // An answer already sent stays the answer: a Reply sends once.
@@ -66,10 +77,14 @@ export function createHttpServer(options: HttpServerOptions): HttpListener {
   return createHttpListener(respond, {
     headerBytes: MAX_HEADER_BYTES,
     bodyBytes: MAX_REQUEST_BYTES,
-    headersMs: HEADERS_TIMEOUT_MS,
-    requestMs: REQUEST_TIMEOUT_MS,
-    keepAliveMs: KEEP_ALIVE_MS,
+    headersMs: config.headersTimeoutMs,
+    // A whole request may take longer than its headers, never less.
+    requestMs: Math.max(REQUEST_TIMEOUT_MS, config.headersTimeoutMs),
+    keepAliveMs: config.keepAliveTimeoutMs,
     refusalHeaders: SERVER,
+    maxConnections: config.maxConnections,
+    maxConnectionsPerIp: config.maxConnectionsPerIp,
+    ...(options.tls === undefined ? {} : { tls: options.tls }),
   });
 }
 
@@ -102,23 +117,26 @@ interface Answer {
   readonly headers: string;
 }
 
-async function handle(req: HttpRequest, reply: Reply, peer: Peer, id: string, options: HttpServerOptions): Promise<void> {
+async function handle(req: HttpRequest, reply: Reply, id: string, options: Context): Promise<void> {
+  const refusal = options.gate(req);
+  if (refusal !== undefined) return sendError(req, { reply, headers: `${SERVER}x-amzn-RequestId: ${id}\r\n` }, refusal);
+  // Past the gate, an Origin is one allowed to read the answers.
   const origin = req.headers.origin;
-  const answer: Answer = { reply, headers: `${SERVER}x-amzn-RequestId: ${id}\r\n${origin === undefined ? '' : corsHeaders(req)}` };
+  const answer: Answer = { reply, headers: `${SERVER}x-amzn-RequestId: ${id}\r\n${origin === undefined ? '' : corsHeaders(req, origin, options.browsers)}` };
   if (req.url === '/metrics' && (req.method === 'GET' || req.method === 'HEAD') && options.services.metrics.enabled) return prometheusScrape(req, answer, options);
   if (routed(req.url)) {
-    if (req.method === 'POST') return answerApiRequest(req, answer, peer, id, options);
+    if (req.method === 'POST') return answerApiRequest(req, answer, id, options);
     if (req.method === 'GET' || req.method === 'HEAD') return healthCheck(req, answer, options);
     // A preflight needs an Origin; without one DynamoDB does not route OPTIONS (dynalite's test/connection.js).
     if (req.method === 'OPTIONS' && origin !== undefined) return reply.send(200, `${answer.headers}Content-Length: 0\r\n`, '');
   } else {
     const route = rpcV2Route(req);
-    if (route !== undefined) return answerRpcV2Request(req, answer, route, peer, id, options);
+    if (route !== undefined) return answerRpcV2Request(req, answer, route, id, options);
   }
   reply.send(404, answer.headers + NOT_FOUND_HEADERS, NOT_FOUND_BODY);
 }
 
-async function answerApiRequest(req: HttpRequest, answer: Answer, peer: Peer, id: string, options: HttpServerOptions): Promise<void> {
+async function answerApiRequest(req: HttpRequest, answer: Answer, id: string, options: HttpServerOptions): Promise<void> {
   const raw = req.body;
   if (raw === undefined) return sendError(req, answer, tooLarge(MAX_REQUEST_BYTES));
   const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
@@ -128,7 +146,7 @@ async function answerApiRequest(req: HttpRequest, answer: Answer, peer: Peer, id
   try {
     const coding = req.headers['content-encoding'];
     const bytes = coding === undefined ? raw : await decodeBody(raw, coding, MAX_REQUEST_BYTES);
-    body = await dispatch(req.headers['x-amz-target'], bytes, (service) => options.authenticate(req, service), options.services, id, callOrigin(req, peer, options));
+    body = await dispatch(req.headers['x-amz-target'], bytes, (service) => options.authenticate(req, service), options.services, id, callOrigin(req, options));
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     return sendError(req, answer, error, responseType);
@@ -137,7 +155,7 @@ async function answerApiRequest(req: HttpRequest, answer: Answer, peer: Peer, id
 }
 
 /** A call in Smithy's RPC v2 CBOR protocol (rpc-v2-cbor.ts): the same checks and limits, its own headers and bodies. */
-async function answerRpcV2Request(req: HttpRequest, answer: Answer, route: RpcV2Route, peer: Peer, id: string, options: HttpServerOptions): Promise<void> {
+async function answerRpcV2Request(req: HttpRequest, answer: Answer, route: RpcV2Route, id: string, options: HttpServerOptions): Promise<void> {
   const raw = req.body;
   const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   // As on the JSON endpoint, a body of another media type is not routed.
@@ -149,7 +167,7 @@ async function answerRpcV2Request(req: HttpRequest, answer: Answer, route: RpcV2
     if (raw === undefined) throw tooLarge(MAX_REQUEST_BYTES);
     const coding = req.headers['content-encoding'];
     const bytes = coding === undefined ? raw : await decodeBody(raw, coding, MAX_REQUEST_BYTES);
-    body = await rpcV2Call(req, route, bytes, (service) => options.authenticate(req, service), options.services, id, callOrigin(req, peer, options));
+    body = await rpcV2Call(req, route, bytes, (service) => options.authenticate(req, service), options.services, id, callOrigin(req, options));
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     status = error.status;
@@ -160,14 +178,14 @@ async function answerRpcV2Request(req: HttpRequest, answer: Answer, route: RpcV2
 }
 
 /** The caller's side of a call, for the audit log and IAM's conditions: only built when one of them looks. */
-function callOrigin(req: HttpRequest, peer: Peer, options: HttpServerOptions): CallOrigin | undefined {
+function callOrigin(req: HttpRequest, options: HttpServerOptions): CallOrigin | undefined {
   if (options.services.audit === undefined && options.services.config.auth === 'none') return undefined;
   const host = req.headers.host;
   return {
-    sourceIp: peer.address,
+    sourceIp: req.client.address,
     userAgent: req.headers['user-agent'],
     accessKeyId: accessKeyIdOf(req),
-    tls: peer.tls === undefined ? undefined : { tlsVersion: peer.tls.version, cipherSuite: peer.tls.cipher, ...(host === undefined ? {} : { clientProvidedHostHeader: host }) },
+    tls: req.client.tls === undefined ? undefined : { tlsVersion: req.client.tls.version, cipherSuite: req.client.tls.cipher, ...(host === undefined ? {} : { clientProvidedHostHeader: host }) },
   };
 }
 
@@ -196,16 +214,6 @@ async function prometheusScrape(req: HttpRequest, answer: Answer, options: HttpS
   const body = await prometheus.text();
   const headers = `${answer.headers}Content-Type: ${prometheus.contentType}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`;
   answer.reply.send(200, headers, req.method === 'GET' ? body : undefined);
-}
-
-function corsHeaders(req: HttpRequest): string {
-  let lines = 'Access-Control-Allow-Origin: *\r\nAccess-Control-Expose-Headers: x-amzn-RequestId,x-amz-crc32\r\n';
-  if (req.method !== 'OPTIONS') return lines;
-  const headers = req.headers['access-control-request-headers'];
-  const method = req.headers['access-control-request-method'];
-  if (headers !== undefined) lines += `Access-Control-Allow-Headers: ${headers}\r\n`;
-  if (method !== undefined) lines += `Access-Control-Allow-Methods: ${method}\r\n`;
-  return `${lines}Access-Control-Max-Age: 172800\r\n`;
 }
 
 function sendError(req: HttpRequest, answer: Answer, error: ApiError, contentType = 'application/x-amz-json-1.0'): void | Promise<void> {

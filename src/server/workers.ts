@@ -72,7 +72,7 @@ export async function startPrimary(config: Config, log: (line: string) => void):
       });
       worker.once('listening', (address) => {
         const host = address.address === undefined || address.address === null ? config.host : String(address.address);
-        endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+        endpoint = `${config.tls === undefined ? 'http' : 'https'}://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
         resolve();
       });
       worker.once('exit', () => reject(new Error(why)));

@@ -89,7 +89,7 @@ describeEachBackend('wire protocol', (target) => {
       },
     });
     assert.equal(res.status, 200);
-    assert.equal(res.headers['access-control-allow-origin'], '*');
+    assert.equal(res.headers['access-control-allow-origin'], 'http://localhost:3000');
     assert.match(String(res.headers['access-control-allow-headers']), /x-amz-target/);
     assert.match(String(res.headers['access-control-allow-methods']), /POST/);
   });

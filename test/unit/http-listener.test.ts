@@ -16,7 +16,7 @@ const echo: RequestHandler = (request, reply) => {
   else answer();
 };
 
-const FAST = { headerBytes: 16 * 1024, bodyBytes: 1000, keepAliveMs: 300, headersMs: 300, requestMs: 600, refusalHeaders: 'Server: Test\r\n' };
+const FAST = { headerBytes: 16 * 1024, bodyBytes: 1000, keepAliveMs: 300, headersMs: 300, requestMs: 600, refusalHeaders: 'Server: Test\r\n', maxConnections: 100, maxConnectionsPerIp: 100 };
 
 async function listen(settings = FAST): Promise<{ listener: HttpListener; port: number }> {
   const listener = createHttpListener(echo, settings);

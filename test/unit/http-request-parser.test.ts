@@ -16,6 +16,7 @@ function parserFor(limits = LIMITS): { parser: HttpRequestParser; parsed: Parsed
     limits,
     (request) => parsed.requests.push(request),
     () => (parsed.continues += 1),
+    { address: '127.0.0.1', secure: false },
   );
   return { parser, parsed };
 }

@@ -37,6 +37,9 @@ import { storageBackends } from '../helpers/harness.js';
 import { openTestStorage } from '../helpers/test-storage.js';
 import { createCatalogTable, TEST_NAMESPACE as NS } from '../helpers/catalog-table.js';
 
+/** What services.secret holds on a server: the store's signing secret. */
+const SECRET = new Uint8Array(32).fill(7);
+
 
 interface StreamRecord {
   eventName: string;
@@ -65,7 +68,7 @@ function writer(storage: Storage, hook = itemChangeHook({ ...DEFAULT_CONFIG, str
 }
 
 async function run<T>(operation: { execute(request: T, context: OperationContext): unknown }, request: T, catalog: Catalog, storage: Storage) {
-  const services = { storage, catalog, config: DEFAULT_CONFIG } as unknown as Services;
+  const services = { storage, catalog, config: DEFAULT_CONFIG, secret: SECRET } as unknown as Services;
   const result = await operation.execute(request, { namespace: NS, requestId: 'test', services });
   return (result instanceof RawJson ? JSON.parse(result.text) : result) as Record<string, unknown>;
 }
@@ -294,16 +297,23 @@ for (const backend of storageBackends) {
       await upgraded.stop();
     });
 
-    test('iterator errors: garbage, expired, trimmed', async () => {
+    test('iterator errors: garbage, expired, forged, trimmed', async () => {
       const { storage, catalog } = await setup();
       const table = await createTable(catalog, 'errors');
       await writer(storage).put(table, { pk: { S: 'x' } });
       const arn = ((await run(listStreams, {}, catalog, storage)).Streams as { StreamArn: string }[])[0]!.StreamArn;
       const shardId = (((await run(describeStream, { StreamArn: arn }, catalog, storage)).StreamDescription as { Shards: Shard[] }).Shards[0]!).ShardId;
       await assert.rejects(run(getRecords, { ShardIterator: 'nope' }, catalog, storage), { type: 'ValidationException', message: 'Invalid ShardIterator' });
-      const old = encodeIterator({ arn, shardId, next: 1, issuedAt: Date.now() - 16 * 60_000 });
+      const old = encodeIterator(SECRET, NS, { arn, shardId, next: 1, issuedAt: Date.now() - 16 * 60_000 });
       await assert.rejects(run(getRecords, { ShardIterator: old }, catalog, storage), { type: 'ExpiredIteratorException' });
-      const fresh = encodeIterator({ arn, shardId, next: 1, issuedAt: Date.now() });
+      // Issued in the future (to never expire), signed by another store, or for another namespace: not an iterator of this one.
+      const future = encodeIterator(SECRET, NS, { arn, shardId, next: 1, issuedAt: Date.now() + 3600_000 });
+      const foreign = encodeIterator(new Uint8Array(32).fill(8), NS, { arn, shardId, next: 1, issuedAt: Date.now() });
+      const elsewhere = encodeIterator(SECRET, { ...NS, region: 'eu-west-1' }, { arn, shardId, next: 1, issuedAt: Date.now() });
+      for (const iterator of [future, foreign, elsewhere]) {
+        await assert.rejects(run(getRecords, { ShardIterator: iterator }, catalog, storage), { type: 'ValidationException', message: 'Invalid ShardIterator' });
+      }
+      const fresh = encodeIterator(SECRET, NS, { arn, shardId, next: 1, issuedAt: Date.now() });
       await trimStreams(storage, 0, Date.now() + 2000);
       await assert.rejects(run(getRecords, { ShardIterator: fresh }, catalog, storage), { type: 'TrimmedDataAccessException' });
       await assert.rejects(run(describeStream, { StreamArn: arn.replace('/stream/', 'x/stream/') }, catalog, storage), { type: 'ResourceNotFoundException' });

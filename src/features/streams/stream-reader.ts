@@ -13,9 +13,14 @@ import { ARN_KEYS, arnOfKey } from './stream-keys.js';
 import { readStreamByArn, type Shard, type StreamSnapshot } from './stream-state.js';
 import { renderStreamRecord } from './stream-record.js';
 
+/** What every ARN of the namespace's streams starts with. */
+function namespacePrefix(ns: Namespace): string {
+  return `arn:aws:dynamodb:${ns.region}:${ns.account}:table/`;
+}
+
 /** The ARNs of the namespace's streams in ARN order, optionally only one table's. */
 export async function listStreamArns(storage: Storage, ns: Namespace, tableName?: string): Promise<string[]> {
-  const prefix = `arn:aws:dynamodb:${ns.region}:${ns.account}:table/`;
+  const prefix = namespacePrefix(ns);
   return storage.read((tx) => {
     const arns: string[] = [];
     for (const { key } of tx.range(ARN_KEYS)) {
@@ -32,9 +37,16 @@ export function streamNotFound(arn: string): DynamoError {
   return new DynamoError('ResourceNotFoundException', `Requested resource not found: Stream: ${arn} not found`);
 }
 
-/** The stream an ARN names: ValidationException when it is no stream ARN, ResourceNotFoundException when there is no such stream. */
-export async function requireStream(storage: Storage, arn: string): Promise<StreamSnapshot> {
+/**
+ * The stream an ARN names: ValidationException when it is no stream ARN,
+ * ResourceNotFoundException when the namespace has no such stream. Regions
+ * and accounts isolate streams as they isolate tables: a stream of another
+ * region or account is not found, as DynamoDB Streams' regional endpoints
+ * answer an ARN of another region's stream.
+ */
+export async function requireStream(storage: Storage, ns: Namespace, arn: string): Promise<StreamSnapshot> {
   checkStreamArn(arn);
+  if (!arn.startsWith(namespacePrefix(ns))) throw streamNotFound(arn);
   const snapshot = await storage.read((tx) => readStreamByArn(tx, arn));
   if (snapshot === undefined) throw streamNotFound(arn);
   return snapshot;
@@ -89,9 +101,11 @@ const MAX_RECORDS_BYTES = 1024 * 1024;
 /**
  * Up to `limit` records (and about 1 MB) of a shard from sequence `from`, read
  * in one snapshot with the stream's state so a shard that rolls over meanwhile
- * cannot lend its child's records. Undefined when the stream or shard is gone.
+ * cannot lend its child's records. Undefined when the stream or shard is gone
+ * (or is not the namespace's).
  */
-export function readShardPage(storage: Storage, arn: string, shardId: string, from: number, limit: number): Promise<ShardPage | undefined> {
+export function readShardPage(storage: Storage, ns: Namespace, arn: string, shardId: string, from: number, limit: number): Promise<ShardPage | undefined> {
+  if (!arn.startsWith(namespacePrefix(ns))) return Promise.resolve(undefined);
   return storage.read((tx) => {
     const snapshot = readStreamByArn(tx, arn);
     const shard = snapshot?.shards.find((candidate) => candidate.ShardId === shardId);

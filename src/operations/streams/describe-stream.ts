@@ -50,10 +50,10 @@ export const describeStream = defineOperation<DescribeStreamRequest>({
     ExclusiveStartShardId: shardIdMember(false),
     ShardFilter: struct('ShardFilter', { Type: str({ enum: ['CHILD_SHARDS'] }), ShardId: shardIdMember(false) }),
   }),
-  async execute(request, { services }) {
+  async execute(request, { namespace, services }) {
     const limit = checkLimit(request.Limit, MAX_LIMIT, 'Limit cannot be greater than the maximum');
     checkShardFilter(request);
-    const snapshot = await requireStream(services.storage, request.StreamArn);
+    const snapshot = await requireStream(services.storage, namespace, request.StreamArn);
     const { meta } = snapshot;
     const selected = selectShards(snapshot.shards, request);
     const shards = selected.slice(0, limit);

@@ -5,9 +5,9 @@
  */
 import { defineOperation, RawJson } from '../operation.js';
 import { int, str, struct } from '../../protocol/shape.js';
-import { DynamoError, validation } from '../../protocol/errors.js';
+import { validation } from '../../protocol/errors.js';
 import { decodeIterator, encodeIterator } from '../../features/streams/shard-iterator.js';
-import { readShardPage, shardClosed, shardEnd } from '../../features/streams/stream-reader.js';
+import { readShardPage, shardClosed, shardEnd, streamNotFound } from '../../features/streams/stream-reader.js';
 import { trimmedDataAccess } from '../../features/streams/trimmed.js';
 
 interface GetRecordsRequest {
@@ -23,14 +23,12 @@ export const getRecords = defineOperation<GetRecordsRequest>({
     ShardIterator: str({ required: true, minLength: 1, maxLength: 2048 }),
     Limit: int({ min: 1 }),
   }),
-  async execute(request, { services }) {
+  async execute(request, { namespace, services }) {
     const limit = request.Limit ?? MAX_LIMIT;
     if (limit > MAX_LIMIT) throw validation(`One or more parameter values were invalid: Limit should be less than or equal to ${MAX_LIMIT}`);
-    const position = decodeIterator(request.ShardIterator);
-    const page = await readShardPage(services.storage, position.arn, position.shardId, position.next, limit);
-    if (page === undefined) {
-      throw new DynamoError('ResourceNotFoundException', `Requested resource not found: Stream: ${position.arn} not found`);
-    }
+    const position = decodeIterator(services.secret, namespace, request.ShardIterator);
+    const page = await readShardPage(services.storage, namespace, position.arn, position.shardId, position.next, limit);
+    if (page === undefined) throw streamNotFound(position.arn);
     const { snapshot, shard, texts, next, cut } = page;
     if (position.next < snapshot.head.trimmedBelow) throw trimmedDataAccess();
     const end = shardEnd(snapshot, shard);
@@ -38,7 +36,7 @@ export const getRecords = defineOperation<GetRecordsRequest>({
     const drained = shardClosed(snapshot, shard) && (!cut || (end !== undefined && next > end));
     const records = `{"Records":[${texts.join(',')}]`;
     if (drained) return new RawJson(`${records}}`);
-    const iterator = encodeIterator({ ...position, next, issuedAt: Date.now() });
+    const iterator = encodeIterator(services.secret, namespace, { ...position, next, issuedAt: Date.now() });
     return new RawJson(`${records},"NextShardIterator":${JSON.stringify(iterator)}}`);
   },
 });

@@ -27,13 +27,13 @@ export const getShardIterator = defineOperation<GetShardIteratorRequest>({
     ShardIteratorType: str({ required: true, enum: ['TRIM_HORIZON', 'LATEST', 'AT_SEQUENCE_NUMBER', 'AFTER_SEQUENCE_NUMBER'] }),
     SequenceNumber: str({ minLength: 21, maxLength: 40 }),
   }),
-  async execute(request, { services }) {
+  async execute(request, { namespace, services }) {
     const type = request.ShardIteratorType;
     const bySequence = type === 'AT_SEQUENCE_NUMBER' || type === 'AFTER_SEQUENCE_NUMBER';
     if (!bySequence && request.SequenceNumber !== undefined) throw validation(`${INVALID}SequenceNumber should not be passed for this iterator type`);
     const sequence = request.SequenceNumber === undefined ? undefined : parseSequence(request.SequenceNumber);
     if (bySequence && sequence === undefined) throw validation(`${INVALID}Invalid SequenceNumber`);
-    const snapshot = await requireStream(services.storage, request.StreamArn);
+    const snapshot = await requireStream(services.storage, namespace, request.StreamArn);
     const shard = snapshot.shards.find((candidate) => candidate.ShardId === request.ShardId);
     if (shard === undefined) {
       throw new DynamoError('ResourceNotFoundException', `Requested resource not found: Shard does not exist`);
@@ -51,6 +51,6 @@ export const getShardIterator = defineOperation<GetShardIteratorRequest>({
       if (sequence! < head.trimmedBelow) throw trimmedDataAccess();
       next = at;
     }
-    return { ShardIterator: encodeIterator({ arn: snapshot.meta.arn, shardId: shard.ShardId, next, issuedAt: Date.now() }) };
+    return { ShardIterator: encodeIterator(services.secret, namespace, { arn: snapshot.meta.arn, shardId: shard.ShardId, next, issuedAt: Date.now() }) };
   },
 });

@@ -12,20 +12,14 @@
  * item), as their answers come back.
  */
 import type { Socket } from 'node:net';
-import { HttpParseError, HttpRequestParser, type HttpRequest, type ParserLimits } from './request-parser.js';
+import { HttpParseError, HttpRequestParser, type HttpRequest, type ParserLimits, type Peer } from './request-parser.js';
 
 /** How an answer goes back: a status, header lines each ending in CRLF, and the body (undefined for HEAD). */
 export interface Reply {
   send(status: number, headers: string, body: string | Buffer | undefined): void;
 }
 
-/** The other end of a connection: its address and, over TLS, what was negotiated. */
-export interface Peer {
-  readonly address: string;
-  readonly tls?: { readonly version: string; readonly cipher: string };
-}
-
-export type RequestHandler = (request: HttpRequest, reply: Reply, peer: Peer) => void;
+export type RequestHandler = (request: HttpRequest, reply: Reply) => void;
 
 export interface ConnectionSettings extends ParserLimits {
   /** An idle keep-alive connection is closed after this long. */
@@ -43,6 +37,7 @@ export interface ConnectionSettings extends ParserLimits {
 const REASONS: Record<number, string> = {
   200: 'OK',
   400: 'Bad Request',
+  403: 'Forbidden',
   404: 'Not Found',
   408: 'Request Timeout',
   413: 'Payload Too Large',
@@ -94,15 +89,6 @@ function dateHeader(now: number): string {
   return dateLine;
 }
 
-/** A TLS socket (node:tls's TLSSocket) says so and what it negotiated; a plain one has neither. */
-function peerOf(socket: Socket): Peer {
-  const address = socket.remoteAddress ?? '';
-  const secure = socket as Socket & { encrypted?: boolean; getProtocol?: () => string | null; getCipher?: () => { standardName?: string; name: string } };
-  if (secure.encrypted !== true || secure.getProtocol === undefined || secure.getCipher === undefined) return { address };
-  const cipher = secure.getCipher();
-  return { address, tls: { version: secure.getProtocol() ?? '', cipher: cipher.standardName ?? cipher.name } };
-}
-
 export class HttpConnection {
   private readonly parser: HttpRequestParser;
   private readonly waiting: HttpRequest[] = [];
@@ -120,20 +106,20 @@ export class HttpConnection {
   /** When the connection last became idle between requests (0: not idle). */
   private idleSince: number;
   private readonly keepAliveLine: string;
-  private readonly peer: Peer;
 
   constructor(
     private readonly socket: Socket,
     private readonly handler: RequestHandler,
     private readonly settings: ConnectionSettings,
+    client: Peer,
   ) {
     this.parser = new HttpRequestParser(
       settings,
       (request) => this.received(request),
       () => this.continueBody(),
+      client,
     );
     this.idleSince = Date.now();
-    this.peer = peerOf(socket);
     this.keepAliveLine = `Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(settings.keepAliveMs / 1000)}\r\n`;
     socket.on('data', (chunk: Buffer) => this.read(chunk));
     // The server allows half-open sockets, so answers still owed go out after the client's FIN.
@@ -213,7 +199,7 @@ export class HttpConnection {
           sent = true;
           this.send(request, status, headers, body);
         },
-      }, this.peer);
+      });
     }
     this.pumping = false;
     if (this.answering || this.waiting.length > 0) return;

@@ -8,8 +8,20 @@
  * the framing rules (RFC 9112) that keep one request from being read as two.
  */
 
+/** The other end of a connection, as every request on it carries it. */
+export interface Peer {
+  /** The client's IP address as the socket reports it (an IPv4-mapped IPv6 address written as IPv4); '' once unknown. */
+  readonly address: string;
+  /** Whether the connection is TLS (HTTPS): aws:SecureTransport. */
+  readonly secure: boolean;
+  /** Over TLS, what was negotiated (the audit log's tlsDetails). */
+  readonly tls?: { readonly version: string; readonly cipher: string };
+}
+
 /** A request line, its headers and its whole body. */
 export interface HttpRequest {
+  /** Who sent it, over what. */
+  readonly client: Peer;
   readonly method: string;
   /** The request target as sent, e.g. `/` or `/?X-Amz-Credential=...`. */
   readonly url: string;
@@ -95,6 +107,8 @@ export class HttpRequestParser {
     private readonly onRequest: (request: HttpRequest) => void,
     /** A client waiting for `100 Continue` before it sends a body within the limit. */
     private readonly onContinue: () => void,
+    /** The connection's peer, which each request carries. */
+    private readonly client: Peer,
   ) {}
 
   /** True between requests: nothing of a next request has arrived. */
@@ -298,6 +312,7 @@ export class HttpRequestParser {
   private complete(request: Pending): HttpRequest {
     const { chunks } = request;
     return {
+      client: this.client,
       method: request.method,
       url: request.url,
       headers: request.headers,
