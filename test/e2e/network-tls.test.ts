@@ -4,6 +4,7 @@
  * HTTP to the port is answered 400 and closed, and each request knows it came
  * over TLS and from where.
  */
+import type { HttpRequest } from '../../src/server/http/request-parser.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -97,7 +98,7 @@ test('bytes that are neither HTTP nor a handshake, and a connection that says no
 });
 
 test('each request carries its peer: the client address and whether it came over TLS', async () => {
-  const seen: { address: string; secure: boolean }[] = [];
+  const seen: HttpRequest['client'][] = [];
   const listener = createHttpListener(
     (request, reply) => {
       seen.push(request.client);
@@ -112,14 +113,19 @@ test('each request carries its peer: the client address and whether it came over
   await once(listener.server, 'listening');
   const { port } = listener.server.address() as AddressInfo;
   const socket = connectTls({ port, host: '127.0.0.1', ca, servername: 'localhost' });
-  await once(socket, 'secureConnect');
-  let answers = '';
-  socket.on('data', (chunk: Buffer) => (answers += chunk.toString('latin1')));
-  // Two requests on one connection: both answered, the connection kept.
-  socket.write('POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\nPOST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n');
-  while ((answers.match(/HTTP\/1\.1 200/g) ?? []).length < 2) await once(socket, 'data');
-  assert.doesNotMatch(answers, /Connection: close/);
-  assert.deepEqual(seen, [{ address: '127.0.0.1', secure: true }, { address: '127.0.0.1', secure: true }]);
-  socket.destroy();
-  await listener.stop();
+  try {
+    await once(socket, 'secureConnect');
+    let answers = '';
+    socket.on('data', (chunk: Buffer) => (answers += chunk.toString('latin1')));
+    // Two requests on one connection: both answered, the connection kept.
+    socket.write('POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\nPOST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n');
+    while ((answers.match(/HTTP\/1\.1 200/g) ?? []).length < 2) await once(socket, 'data');
+    assert.doesNotMatch(answers, /Connection: close/);
+    assert.deepEqual(seen.map(({ address, secure }) => ({ address, secure })), [{ address: '127.0.0.1', secure: true }, { address: '127.0.0.1', secure: true }]);
+    // What was negotiated travels with each request too (the audit log's tlsDetails).
+    assert.ok(seen.every((client) => client.tls?.version.startsWith('TLS') === true && client.tls.cipher !== ''), JSON.stringify(seen));
+  } finally {
+    socket.destroy();
+    await listener.stop();
+  }
 });
