@@ -26,10 +26,14 @@ export function parseCredentials(text: string, account: string): CredentialTable
   return trimmed.startsWith('{') ? fromJson(trimmed, account) : fromIni(text, account);
 }
 
+const ALLOW_EVERYTHING = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] });
+
 /**
  * ~/.aws/credentials: `[profile]` sections of `key = value` lines, `#` or `;`
  * comments. Each profile with aws_access_key_id and aws_secret_access_key is
- * the IAM user named like the profile, in `account`.
+ * the IAM user named like the profile, in `account`, allowed everything: the
+ * file has no place for policies, and keys that could do nothing would make
+ * it useless (the JSON form gives principals policies of their own).
  */
 function fromIni(text: string, account: string): CredentialTable {
   const profiles = new Map<string, Map<string, string>>();
@@ -58,7 +62,8 @@ function fromIni(text: string, account: string): CredentialTable {
     if (accessKeyId === undefined && secretAccessKey === undefined) continue;
     if (!accessKeyId || !secretAccessKey) throw new CredentialsFileError(`profile ${name}: aws_access_key_id and aws_secret_access_key go together`);
     const sessionToken = settings.get('aws_session_token') || undefined;
-    add(table, accessKeyId, { secretAccessKey, ...(sessionToken === undefined ? {} : { sessionToken }), principal: principalOf({ accessKeyId, account, user: name, sessionToken }) });
+    const principal = { ...principalOf({ accessKeyId, account, user: name, sessionToken }), policies: [ALLOW_EVERYTHING] };
+    add(table, accessKeyId, { secretAccessKey, ...(sessionToken === undefined ? {} : { sessionToken }), principal });
   }
   return table;
 }

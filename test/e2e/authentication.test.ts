@@ -35,8 +35,8 @@ const ACCOUNT = '111122223333';
 
 const CREDENTIALS = {
   principals: [
-    { ...ALICE, account: ACCOUNT, user: 'alice', tags: { team: 'data' }, policies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'dynamodb:*', Resource: '*' }] }] },
-    { ...TEMPORARY, account: ACCOUNT, role: 'deployer', session: 'ci' },
+    { ...ALICE, account: ACCOUNT, user: 'alice', tags: { team: 'data' }, policies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['dynamodb:*', 'cloudwatch:*', 'application-autoscaling:*'], Resource: '*' }] }] },
+    { ...TEMPORARY, account: ACCOUNT, role: 'deployer', session: 'ci', policies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'dynamodb:*', Resource: '*' }] }] },
   ],
 };
 
