@@ -1,4 +1,6 @@
 /** The long-lived parts every operation may use, created once per server. */
+import { masterKeysOf } from '../security/encryption/encrypting-storage.js';
+import type { MasterKeys } from '../security/encryption/master-keys.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Storage } from '../storage/storage.js';
@@ -36,6 +38,8 @@ export interface Services {
   readonly buckets: Buckets;
   /** The audit log (--audit-log); absent when calls are not logged. */
   readonly audit?: AuditLog;
+  /** The master keys of --kms-key-file, whose state DescribeTable reports; absent without one. */
+  readonly masterKeys?: MasterKeys;
 }
 
 export async function createServices(config: Config, logger: Logger, storage: Storage): Promise<Services> {
@@ -48,7 +52,8 @@ export async function createServices(config: Config, logger: Logger, storage: St
     config.auditLog === undefined
       ? undefined
       : new AuditLog(config.auditLog, config, logger, (ns) => (table) => catalog.get(ns, table)?.KeySchema.map((element) => element.AttributeName));
-  const base = { config, logger, storage, catalog, items, buckets, ...(members === undefined ? {} : { members }), ...(audit === undefined ? {} : { audit }) };
+  const masterKeys = masterKeysOf(storage);
+  const base = { config, logger, storage, catalog, items, buckets, ...(masterKeys === undefined ? {} : { masterKeys }), ...(members === undefined ? {} : { members }), ...(audit === undefined ? {} : { audit }) };
   if (!config.metrics) return { ...base, throughput: limits, metrics: NO_METRICS };
   const recorder = new MetricRecorder(storage);
   const metrics = new DynamoDbMetrics(recorder);
