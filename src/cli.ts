@@ -122,6 +122,9 @@ Options (each also settable as an environment variable, e.g. DYNALITH_PORT=9000)
   --audit-log-max-bytes <n> rotate the audit log once it would grow past this (default
                             ${DEFAULT_CONFIG.auditLogMaxBytes}: 100 MiB; 0: never)
   --audit-log-files <n>     how many rotated audit logs (FILE.1 ... FILE.n) are kept (default ${DEFAULT_CONFIG.auditLogFiles})
+  --kms-key-file <file>     master keys standing in for AWS KMS (JSON; see README, "Encryption at
+                            rest"): tables with SSESpecification Enabled are encrypted under them;
+                            re-read when it changes
   --help                    show this help
   --version                 show the version
 `;
@@ -157,6 +160,7 @@ const OPTIONS = {
   's3-access-key-id': { type: 'string' },
   's3-secret-access-key': { type: 'string' },
   'audit-log': { type: 'string' },
+  'kms-key-file': { type: 'string' },
   'audit-data-events': { type: 'boolean' },
   'audit-log-max-bytes': { type: 'string' },
   'audit-log-files': { type: 'string' },
@@ -259,6 +263,8 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
   const auditLog = text('audit-log');
   if (auditLog === '') throw new UsageError('--audit-log must not be empty');
   const auditDataEvents = flagOrEnvBoolean('audit-data-events');
+  const kmsKeyFile = text('kms-key-file');
+  if (kmsKeyFile === '') throw new UsageError('--kms-key-file must not be empty');
   const auditMaxBytes = text('audit-log-max-bytes');
   const auditFiles = text('audit-log-files');
   if (auditLog === undefined && (auditDataEvents || auditMaxBytes !== undefined || auditFiles !== undefined)) {
@@ -284,6 +290,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
     dataDir,
     inMemory,
     ...(storageUrl === undefined ? {} : { storageUrl }),
+    ...(kmsKeyFile === undefined ? {} : { kmsKeyFile }),
     logLevel,
     createTableMs: ms('create-table-ms'),
     deleteTableMs: ms('delete-table-ms'),

@@ -87,6 +87,8 @@ export interface Config {
   readonly auditLogMaxBytes: number;
   /** How many rotated audit logs (FILE.1 ... FILE.n) are kept. */
   readonly auditLogFiles: number;
+  /** The key file standing in for AWS KMS (security/encryption/master-keys.ts); without it nothing is encrypted. */
+  readonly kmsKeyFile?: string;
 }
 
 export const DEFAULT_CONFIG: Config = {

@@ -20,6 +20,7 @@ import { CATALOG_VERSION_KEY, FORMAT_VERSION_KEY, NEXT_TABLE_ID_KEY, TABLE_RECOR
 import { backfillIndex } from './index-backfill.js';
 import { markForPurge, markIndexForPurge, purgeMarked, purgeMarkers } from './table-purge.js';
 import { followTableChange } from '../features/streams/stream-state.js';
+import { declareTableEncryption } from '../security/encryption/encryption-records.js';
 import { keepDeletedTable } from '../features/pitr/deleted-tables.js';
 import { holderName, Lease } from './leases.js';
 
@@ -319,6 +320,7 @@ export class Catalog {
       tx.put(tableRecordKey(ns.account, ns.region, table.TableName), encoder.encode(JSON.stringify(created)));
       fill?.begin(tx, created);
       followTableChange(tx, undefined, created, now);
+      declareTableEncryption(tx, undefined, created);
       return { record: created, version };
     });
     this.loadedVersion = version;
@@ -360,6 +362,7 @@ export class Catalog {
       }
       tx.put(tableRecordKey(changed.account, changed.region, changed.TableName), encoder.encode(JSON.stringify(changed)));
       followTableChange(tx, current, changed);
+      declareTableEncryption(tx, current, changed);
       for (const index of removedIndexes(current, changed)) markIndexForPurge(tx, index.id);
       return { next: changed, version };
     });

@@ -48,6 +48,9 @@ export const PITR_OVERLAY_PREFIX = 0x5a;
 /** Imports from S3 (features/imports/): one record per import, and a marker per import still being read. */
 export const IMPORT_PREFIX = 0x59;
 
+/** Encryption at rest (security/encryption/encryption-records.ts): data keys, and which table's key an index or backup uses. */
+export const ENCRYPTION_PREFIX = 0x5e;
+
 /** Resource-based policies (features/resource-policies/): a table's and its streams', by table id, purged with the table. */
 export const RESOURCE_POLICY_PREFIX = 0x5c;
 

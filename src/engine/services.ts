@@ -1,4 +1,6 @@
 /** The long-lived parts every operation may use, created once per server. */
+import { masterKeysOf } from '../security/encryption/encrypting-storage.js';
+import type { MasterKeys } from '../security/encryption/master-keys.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Storage } from '../storage/storage.js';
@@ -39,6 +41,8 @@ export interface Services {
   readonly audit?: AuditLog;
   /** The store's secret, the same in every process and node (server-secret.ts): what shard iterators are signed with. */
   readonly secret: Uint8Array;
+  /** The master keys of --kms-key-file, whose state DescribeTable reports; absent without one. */
+  readonly masterKeys?: MasterKeys;
 }
 
 export async function createServices(config: Config, logger: Logger, storage: Storage): Promise<Services> {
@@ -52,7 +56,8 @@ export async function createServices(config: Config, logger: Logger, storage: St
     config.auditLog === undefined
       ? undefined
       : new AuditLog(config.auditLog, config, logger, (ns) => (table) => catalog.get(ns, table)?.KeySchema.map((element) => element.AttributeName));
-  const base = { config, logger, storage, catalog, items, buckets, secret, ...(members === undefined ? {} : { members }), ...(audit === undefined ? {} : { audit }) };
+  const masterKeys = masterKeysOf(storage);
+  const base = { config, logger, storage, catalog, items, buckets, secret, ...(masterKeys === undefined ? {} : { masterKeys }), ...(members === undefined ? {} : { members }), ...(audit === undefined ? {} : { audit }) };
   if (!config.metrics) return { ...base, throughput: limits, metrics: NO_METRICS };
   const recorder = new MetricRecorder(storage);
   const metrics = new DynamoDbMetrics(recorder);

@@ -13,6 +13,8 @@ import { createLogger, type Logger } from '../logger.js';
 import { createServices } from '../engine/services.js';
 import { createMemoryStorage } from '../storage/memory.js';
 import type { Storage } from '../storage/storage.js';
+import { EncryptingStorage } from '../security/encryption/encrypting-storage.js';
+import { MasterKeys } from '../security/encryption/master-keys.js';
 import { createHttpServer, stopServing } from './http-server.js';
 import { createAuthentication } from './authentication.js';
 import { startTtlSweeper } from '../features/ttl/sweeper.js';
@@ -39,6 +41,11 @@ export interface RunningServer {
 
 /** `shared`: a worker of `--workers`, whose primary holds the data directory's lock. */
 export async function openStorage(config: Config, logger?: Logger, shared = false): Promise<Storage> {
+  const keys = config.kmsKeyFile === undefined ? undefined : MasterKeys.fromFile(config.kmsKeyFile, (error) => logger?.warn({ err: error }, 'kms key file: not re-read'));
+  return new EncryptingStorage(await openBackend(config, logger, shared), keys);
+}
+
+async function openBackend(config: Config, logger?: Logger, shared = false): Promise<Storage> {
   if (config.inMemory) return createMemoryStorage();
   if (config.storageUrl !== undefined) {
     const { openPostgresStorage } = await import('../storage/postgres.js');
@@ -87,6 +94,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     throw error;
   }
   const { items, catalog, members, recorder, metrics } = services;
+  if (storage instanceof EncryptingStorage) storage.followKeyFile((error) => logger.warn({ err: error }, 'encryption: re-wrapping data keys failed'));
   // Tables other processes or nodes change show up within this even where no request asks.
   catalog.watch(1000);
   await members?.start();

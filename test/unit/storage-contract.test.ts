@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import type { Bytes, Entry, RangeOptions, ReadTransaction, Storage } from '../../src/storage/storage.js';
 import { createMemoryStorage } from '../../src/storage/memory.js';
 import { openLmdbStorage } from '../../src/storage/lmdb.js';
+import { EncryptingStorage } from '../../src/security/encryption/encrypting-storage.js';
+import { MasterKeys } from '../../src/security/encryption/master-keys.js';
 import { compareBytes } from '../../src/storage/bytes.js';
 import { openPostgresStorage } from '../../src/storage/postgres.js';
 import { freshPostgresUrl, postgresUrl } from '../helpers/postgres.js';
@@ -28,6 +30,7 @@ let pgUrl: string | undefined;
 const backends: Backend[] = [
   { name: 'memory', open: async () => createMemoryStorage() },
   { name: 'lmdb', open: () => openLmdbStorage({ path: join(dir, 'data') }) },
+  { name: 'encrypting over lmdb', open: async () => new EncryptingStorage(await openLmdbStorage({ path: join(dir, 'data') }), new MasterKeys([])) },
   ...(postgresUrl === undefined ? [] : [{ name: 'postgres', open: async () => openPostgresStorage({ url: (pgUrl ??= await freshPostgresUrl()) }) }]),
 ];
 

@@ -14,6 +14,7 @@
 import { BACKUP_PREFIX } from '../../engine/keyspace.js';
 import { tableArn, type TableRecord } from '../../engine/table.js';
 import type { ReadTransaction, WriteTransaction } from '../../storage/storage.js';
+import { declareBackupEncryption } from '../../security/encryption/encryption-records.js';
 
 export type BackupStatus = 'CREATING' | 'AVAILABLE' | 'DELETED';
 
@@ -126,6 +127,7 @@ function pendingKey(recordKey: Uint8Array): Uint8Array {
 export function putBackup(tx: WriteTransaction, record: BackupRecord): void {
   const key = backupRecordKey(record.account, record.region, record.BackupArn);
   tx.put(key, encoder.encode(JSON.stringify(record)));
+  if (record.status !== 'DELETED') declareBackupEncryption(tx, record.number, record.source);
   if (record.status === 'AVAILABLE') tx.delete(pendingKey(key));
   else tx.put(pendingKey(key), new Uint8Array(0));
 }

@@ -7,6 +7,8 @@
  * lists and key schemas in the order given (recorded live: ack-api-quirks
  * DynamoDB lab, DDB-TABLE-125, 2026).
  */
+import type { MasterKeys } from '../../security/encryption/master-keys.js';
+import { requestedMaster } from '../../security/encryption/encryption-records.js';
 import type { IndexRecord, TableRecord, Throughput } from '../../engine/table.js';
 import { tableArn } from '../../engine/table.js';
 import type { TableStats } from '../../engine/items.js';
@@ -137,7 +139,8 @@ export function renderTableDescription(
 export async function describe(table: TableRecord, services: Services, options?: DescriptionOptions): Promise<Record<string, unknown>> {
   const indexes = [...table.LocalSecondaryIndexes, ...table.GlobalSecondaryIndexes];
   const [stats, ...counts] = await Promise.all([services.items.stats(table), ...indexes.map((index) => services.items.indexStats(index))]);
-  return renderTableDescription(table, stats!, new Map(indexes.map((index, i) => [index.id, counts[i]!])), options);
+  const description = renderTableDescription(table, stats!, new Map(indexes.map((index, i) => [index.id, counts[i]!])), options);
+  return keyInaccessible(table, services.masterKeys) ? { ...description, TableStatus: 'INACCESSIBLE_ENCRYPTION_CREDENTIALS' } : description;
 }
 
 /** Capacity changes not yet made: the new change times, the old units and count of decreases. */
@@ -168,4 +171,10 @@ export function describeUpdate(previous: TableRecord, next: TableRecord, service
       }
     : next;
   return describe(shown, services, { lastSwitchToPayPerRequest: lastSwitchToPayPerRequest(previous) });
+}
+
+/** A table encrypted under a master key the key file no longer has, or has disabled: DynamoDB's INACCESSIBLE_ENCRYPTION_CREDENTIALS. */
+function keyInaccessible(table: TableRecord, keys: MasterKeys | undefined): boolean {
+  const arn = requestedMaster(table);
+  return keys !== undefined && arn !== null && table.TableStatus === 'ACTIVE' && keys.usable(arn) === undefined;
 }
