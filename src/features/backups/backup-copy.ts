@@ -39,6 +39,8 @@ type BackupServices = Pick<Services, 'storage' | 'catalog'>;
 const CHUNK = 100;
 /** Logged changes replayed per write transaction. */
 const REPLAY_BATCH = 500;
+/** Rounds of paced replay before the last transaction takes what is left. */
+const REPLAY_ROUNDS = 3;
 
 
 /** The keys of `range` after `after` (all of them without it), `limit` at most, in key order. */
@@ -123,6 +125,8 @@ async function copyChunks(storage: Storage, backup: BackupRecord, stopped: () =>
 export async function copyBackup(services: BackupServices, backup: BackupRecord, stopped: () => boolean): Promise<boolean> {
   const { storage } = services;
   const { account, region, BackupArn, number, source } = backup;
+  // Copied before a crash or a lost lease, only its last step left.
+  if (backup.copied !== undefined) return finishCopy(services, backup);
   if (!(await clearPrefix(storage, backupItemPrefix(number), stopped))) return false;
   let beginning = await storage.write((tx) => begin(tx, backup));
   if (beginning.kind === 'unnamed') {
@@ -132,26 +136,49 @@ export async function copyBackup(services: BackupServices, backup: BackupRecord,
   if (beginning.kind !== 'copy') return false;
   const { from } = beginning;
   const pace = new Pace();
-  const copied = await copyChunks(storage, backup, stopped, pace);
-  if (copied === undefined) return false;
-  let { items, bytes } = copied;
+  const chunks = await copyChunks(storage, backup, stopped, pace);
+  if (chunks === undefined) return false;
+  let { items, bytes } = chunks;
   let cursor = from;
-  for (;;) {
-    if (stopped()) return false;
-    const batch = await storage.write((tx) => replayChanges(tx, source, number, cursor, { limit: REPLAY_BATCH }));
-    items += batch.items;
-    bytes += batch.bytes;
-    cursor = batch.next;
-    if (batch.done) break;
-    await pace.breathe();
+  // The paced replay goes up to a fixed end, so writers faster than it cannot keep it from finishing; a few
+  // rounds bring the end close to the present, and what was written during the last goes in the last transaction.
+  for (let round = 0; round < REPLAY_ROUNDS; round++) {
+    const end = await storage.read((tx) => readLogHead(tx, source.id)?.next ?? cursor);
+    if (end - cursor < REPLAY_BATCH) break;
+    const beforeEnd = { limit: REPLAY_BATCH, stopBefore: (change: { sequence: number }) => change.sequence >= end };
+    for (;;) {
+      if (stopped()) return false;
+      const batch = await storage.write((tx) => replayChanges(tx, source, number, cursor, beforeEnd));
+      items += batch.items;
+      bytes += batch.bytes;
+      cursor = batch.next;
+      if (batch.done) break;
+      await pace.breathe();
+    }
   }
-  // What was written since the last batch (less than a batch's worth unless writes are very fast) goes in the last transaction.
+  // What was written during the last round goes in one transaction, which reads the log's tail and writes only
+  // the backup's own keys (no writer reads them, so it does not conflict with them on a database).
+  const copied = await storage.write((tx) => {
+    const record = readBackup(tx, account, region, BackupArn);
+    if (record?.status !== 'CREATING' || record.copyFrom !== from) return false;
+    const tail = replayChanges(tx, source, number, cursor);
+    const logSequence = readLogHead(tx, source.id)?.next ?? tail.next;
+    putBackup(tx, { ...record, copied: { itemCount: items + tail.items, sizeBytes: bytes + tail.bytes, logSequence } });
+    return true;
+  });
+  if (!copied) return false;
+  return finishCopy(services, backup);
+}
+
+/** Makes a copied backup AVAILABLE in the same catalog change that takes it off its table's record (so writers stop logging for it). */
+async function finishCopy(services: BackupServices, backup: BackupRecord): Promise<boolean> {
+  const { storage } = services;
+  const { account, region, BackupArn, source } = backup;
   const finished = await updateSource(services, source, (current, tx) => {
     const record = readBackup(tx, account, region, BackupArn);
-    if (record?.status === 'CREATING' && record.copyFrom === from) {
-      const tail = replayChanges(tx, source, number, cursor);
-      const logSequence = readLogHead(tx, source.id)?.next ?? tail.next;
-      putBackup(tx, { ...record, status: 'AVAILABLE', itemCount: items + tail.items, sizeBytes: bytes + tail.bytes, logSequence });
+    if (record?.status === 'CREATING' && record.copied !== undefined) {
+      const { copied, copyFrom: _from, ...rest } = record;
+      putBackup(tx, { ...rest, status: 'AVAILABLE', ...copied });
     }
     return withoutCopy(current, BackupArn);
   });

@@ -40,6 +40,13 @@ export interface BackupRecord {
   readonly logSequence?: number;
   /** While CREATING, once the copy has begun: the source's change-log sequence number from which the copy replays changes. */
   readonly copyFrom?: number;
+  /**
+   * A copy whose items are all in, still CREATING until its table stops
+   * naming it: what the backup will be AVAILABLE with. Two steps, because on a
+   * database under writes one transaction that both read the change log's
+   * tail and changed the catalog (which every writer reads) kept conflicting.
+   */
+  readonly copied?: { readonly itemCount: number; readonly sizeBytes: number; readonly logSequence: number };
 }
 
 /** A restore still writing its table's items. */
