@@ -1,12 +1,17 @@
 /**
- * `node dist/bench/side-by-side.js --targets a,b [--rate n] [--rounds n] [--seconds n]`:
+ * `node dist/bench/side-by-side.js --targets a,b [--rate n] [--rounds n] [--seconds n] [--encrypt-second]`:
  * two servers measured at the same time under the same paced GetItem load
  * (`rate` requests a second each, below saturation), so a slow phase of the
  * machine, which moves one server's CPU per request by ±20 % from one window
  * to the next, falls on both alike. Each round reports both servers' CPU per
  * request and their ratio; the median ratio is the comparison. An A/A run
  * (the same target twice) shows what the arrangement itself favours.
+ * `--encrypt-second` gives the second server a key file and its table SSE
+ * (encryption at rest) under it: the cost of encryption.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Client } from './lib/client.js';
 import { createKeyTable } from './lib/key-table.js';
@@ -25,12 +30,19 @@ interface Side {
   readonly client: Client;
 }
 
-async function prepare(name: TargetName, port: number): Promise<Side> {
+async function prepare(name: TargetName, port: number, encrypted: boolean): Promise<Side> {
   const target = TARGETS.find((t) => t.name === name);
   if (target === undefined) throw new Error(`unknown target ${name}`);
-  const server = await start(target, port);
+  // An encrypted side: a key file standing in for KMS, and the table under the AWS managed key's alias.
+  const server = await start(target, port, [], (dir) => {
+    if (!encrypted) return [];
+    const file = join(dir, 'kms-keys.json');
+    writeFileSync(file, JSON.stringify({ keys: [{ id: 'bench', aliases: ['alias/aws/dynamodb'], material: randomBytes(32).toString('base64'), enabled: true }] }));
+    return ['--kms-key-file', file];
+  });
   const client = new Client(server.endpoint, CONNECTIONS);
-  await createKeyTable(client, TABLE, ITEMS, (i) => ({ pk: { S: `k${i}` }, pad: { S: 'x'.repeat(100) } }));
+  const sse = encrypted ? { SSESpecification: { Enabled: true, SSEType: 'KMS' } } : {};
+  await createKeyTable(client, TABLE, ITEMS, (i) => ({ pk: { S: `k${i}` }, pad: { S: 'x'.repeat(100) } }), sse);
   return { name, server, client };
 }
 
@@ -41,7 +53,7 @@ async function paceGets(side: Side, rate: number, seconds: number): Promise<numb
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { targets: { type: 'string' }, rate: { type: 'string' }, rounds: { type: 'string' }, seconds: { type: 'string' } } });
+  const { values } = parseArgs({ options: { targets: { type: 'string' }, rate: { type: 'string' }, rounds: { type: 'string' }, seconds: { type: 'string' }, 'encrypt-second': { type: 'boolean' } } });
   const names = (values.targets ?? 'dynalith-uncounted,dynalith-capacity').split(',') as TargetName[];
   if (names.length !== 2) throw new Error('--targets names two targets');
   const rate = Number(values.rate ?? 2500);
@@ -49,7 +61,7 @@ async function main(): Promise<void> {
   const seconds = Number(values.seconds ?? 4);
   const sides: Side[] = [];
   try {
-    for (const [k, name] of names.entries()) sides.push(await prepare(name, 8271 + k));
+    for (const [k, name] of names.entries()) sides.push(await prepare(name, 8271 + k, k === 1 && values['encrypt-second'] === true));
     await Promise.all(sides.map((side) => paceGets(side, rate, 1)));
     const ratios: number[] = [];
     console.log(`| round | ${names[0]} CPU µs/req | ${names[1]} CPU µs/req | ratio |`);

@@ -1,12 +1,13 @@
 /** A pay-per-request table keyed on a string `pk`, loaded with `count` items in BatchWriteItems of 25, eight in flight. */
 import type { Client } from './client.js';
 
-export async function createKeyTable(client: Client, table: string, count: number, item: (i: number) => object): Promise<void> {
+export async function createKeyTable(client: Client, table: string, count: number, item: (i: number) => object, extra: object = {}): Promise<void> {
   await client.call('CreateTable', {
     TableName: table,
     KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
     AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
     BillingMode: 'PAY_PER_REQUEST',
+    ...extra,
   });
   let next = 0;
   const loader = async () => {

@@ -61,6 +61,13 @@ export function keyInaccessible(arn: string): DynamoError {
 export class EncryptingStorage implements Storage {
   readonly concurrent?: boolean;
   private readonly unwrapped = new Map<string, Uint8Array>();
+  /**
+   * The usable data key of a table's stored key record, by the record's
+   * bytes: parsing the record, finding its master key and unwrapping cost more
+   * than the AES-GCM of a small item, once per value. Cleared whenever the key
+   * file changes, so a disabled master key takes effect at once.
+   */
+  private readonly usableKeys = new Map<string, { readonly stored: Uint8Array; readonly dataKey: Uint8Array | undefined }>();
 
   /** Without master keys nothing new is sealed, and sealed values fail to open. */
   constructor(
@@ -68,6 +75,7 @@ export class EncryptingStorage implements Storage {
     readonly keys: MasterKeys | undefined,
   ) {
     this.concurrent = inner.concurrent;
+    keys?.onChange(() => this.usableKeys.clear());
   }
 
   async get(key: Bytes): Promise<Bytes | undefined> {
@@ -141,8 +149,9 @@ export class EncryptingStorage implements Storage {
         if (isDataKeyRecord(key)) return this.putDataKeyRecord(tx, key, parseDataKeyRecord(value));
         if (this.keys === undefined || value.length === 0 || !sealable(key)) return tx.put(key, value);
         const owner = this.ownerTable(tx, key);
-        const record = owner === undefined ? undefined : this.activeRecord(tx, owner);
-        tx.put(key, record === undefined ? value : seal(this.dataKey(record), owner!, key, value));
+        const stored = owner === undefined ? undefined : tx.get(encryptionKey(TABLE_KEY, owner));
+        const dataKey = stored === undefined ? undefined : this.usableKey(owner!, stored, true);
+        tx.put(key, dataKey === undefined ? value : seal(dataKey, owner!, key, value));
       },
     };
   }
@@ -177,9 +186,25 @@ export class EncryptingStorage implements Storage {
   private opened(tx: ReadTransaction, key: Bytes, value: Bytes): Bytes {
     const owner = sealedOwner(value);
     const stored = tx.get(encryptionKey(TABLE_KEY, owner));
-    const record = stored === undefined ? undefined : parseDataKeyRecord(stored);
-    if (record === undefined || !isKeyed(record)) throw new Error(`a sealed value names table ${owner}, which has no data key`);
-    return open(this.dataKey(record), key, value);
+    const dataKey = stored === undefined ? undefined : this.usableKey(owner, stored, false);
+    if (dataKey === undefined) throw new Error(`a sealed value names table ${owner}, which has no data key`);
+    return open(dataKey, key, value);
+  }
+
+  /**
+   * The data key of table `owner`'s stored key record (only an active one,
+   * with `activeOnly`); undefined for a declaration without one. Remembered
+   * per table with the record's bytes, which a comparison checks are still
+   * the stored ones.
+   */
+  private usableKey(owner: number, stored: Uint8Array, activeOnly: boolean): Uint8Array | undefined {
+    const memo = `${activeOnly ? 'a' : 'k'}${owner}`;
+    const known = this.usableKeys.get(memo);
+    if (known !== undefined && Buffer.compare(known.stored, stored) === 0) return known.dataKey;
+    const record = parseDataKeyRecord(stored);
+    const dataKey = !isKeyed(record) || (activeOnly && !record.active) ? undefined : this.dataKey(record);
+    this.usableKeys.set(memo, { stored: Uint8Array.from(stored), dataKey });
+    return dataKey;
   }
 
   /** The table whose data key seals values under `key`, when it has one. */
@@ -195,13 +220,6 @@ export class EncryptingStorage implements Storage {
       default:
         return id;
     }
-  }
-
-  private activeRecord(tx: ReadTransaction, table: number): DataKeyRecord | undefined {
-    const stored = tx.get(encryptionKey(TABLE_KEY, table));
-    if (stored === undefined) return undefined;
-    const record = parseDataKeyRecord(stored);
-    return isKeyed(record) && record.active ? record : undefined;
   }
 
   /** The data key of a keyed record, when its master key is in the key file and enabled. */
