@@ -2,6 +2,7 @@
  * The `dynalith` command: flags (or DYNALITH_<FLAG> environment variables) to a
  * running server. Bad input ends with one line on stderr and exit code 2.
  */
+import { isLoopback } from './server/network/loopback.js';
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, constants as osConstants } from 'node:os';
@@ -48,7 +49,7 @@ Options (each also settable as an environment variable, e.g. DYNALITH_PORT=9000)
                             ThrottlingException "Rate exceeded" (default 0: no limit)
   --max-connections <n>     open connections a process accepts (default ${DEFAULT_CONFIG.maxConnections})
   --max-connections-per-ip <n>
-                            ...from one client address (default ${DEFAULT_CONFIG.maxConnectionsPerIp}); more are answered 503
+                            ...from one client address but loopback (default ${DEFAULT_CONFIG.maxConnectionsPerIp}); more are answered 503
   --keep-alive-timeout-ms <ms>
                             an idle connection is closed after this long (default ${DEFAULT_CONFIG.keepAliveTimeoutMs})
   --headers-timeout-ms <ms> a request's headers (and a TLS handshake) must arrive within
@@ -344,11 +345,6 @@ function authSettings(text: (flag: 'auth' | 'credentials') => string | undefined
   return { auth, ...(credentialsFile === undefined ? {} : { credentialsFile }), allowAnonymous };
 }
 
-/** Whether only this machine can reach `host`: localhost, 127.0.0.0/8 or ::1 (also as an IPv4-mapped address). */
-function isLoopback(host: string): boolean {
-  const address = host.toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/^::ffff:(?=\d)/, '');
-  return address === 'localhost' || address === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address);
-}
 
 /** A comma-separated list; empty entries are dropped. */
 function list(value: string | undefined): string[] {

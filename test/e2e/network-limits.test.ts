@@ -3,6 +3,7 @@
  * connection limits (server/network/), through the AWS SDK where a user
  * sees them and raw sockets where an SDK cannot show them.
  */
+import { networkInterfaces } from 'node:os';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
@@ -42,11 +43,17 @@ describeEachBackend('network: --client-rate-limit', (target) => {
   });
 }, { memoryOnly: true, config: { clientRateLimit: 3 } });
 
+/** An address of this machine that is not loopback (loopback clients are bounded by the total only), if it has one. */
+const outward = Object.values(networkInterfaces())
+  .flat()
+  .find((entry) => entry !== undefined && !entry.internal && entry.family === 'IPv4')?.address;
+
 describeEachBackend('network: --max-connections-per-ip', (target) => {
-  test('a connection over the limit is answered 503 and closed; one is accepted again once another closes', async () => {
+  test('a connection over the limit is answered 503 and closed; one is accepted again once another closes', { skip: outward === undefined && 'this machine has no address but loopback' }, async () => {
     const { port } = new URL(target().endpoint);
+    const endpoint = `http://${outward}:${port}`;
     const open = async () => {
-      const socket = connect(Number(port), '127.0.0.1');
+      const socket = connect(Number(port), outward!);
       await once(socket, 'connect');
       return socket;
     };
@@ -63,11 +70,24 @@ describeEachBackend('network: --max-connections-per-ip', (target) => {
     // The server counts the closed one out once it has seen it close.
     let res;
     for (let attempt = 0; attempt < 50; attempt++) {
-      res = await rawRequest(target().endpoint, { target: 'DynamoDB_20120810.ListTables', body: '{}', headers: { Connection: 'close' } }).catch(() => undefined);
+      res = await rawRequest(endpoint, { target: 'DynamoDB_20120810.ListTables', body: '{}', headers: { Connection: 'close' } }).catch(() => undefined);
       if (res?.status === 200) break;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     assert.equal(res?.status, 200);
     second.destroy();
   });
-}, { memoryOnly: true, config: { maxConnectionsPerIp: 2 } });
+  test('loopback clients are bounded by the total only: they are every process of this machine under one address', async () => {
+    const { port } = new URL(target().endpoint);
+    const sockets = await Promise.all(
+      [0, 1, 2, 3].map(async () => {
+        const socket = connect(Number(port), '127.0.0.1');
+        await once(socket, 'connect');
+        return socket;
+      }),
+    );
+    const res = await rawRequest(`http://127.0.0.1:${port}`, { target: 'DynamoDB_20120810.ListTables', body: '{}', headers: { Connection: 'close' } });
+    assert.equal(res.status, 200);
+    for (const socket of sockets) socket.destroy();
+  });
+}, { memoryOnly: true, config: { maxConnectionsPerIp: 2, host: '0.0.0.0', allowAnonymous: true } });

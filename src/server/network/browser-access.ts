@@ -22,6 +22,7 @@
  * unaffected; a server reached by a dotted name (a LAN name such as
  * dynalith.lan) needs it in `--allowed-hosts`.
  */
+import { isLoopback } from './loopback.js';
 import { isIP } from 'node:net';
 import type { HttpRequest } from '../http/request-parser.js';
 import { UsageError } from '../../usage-error.js';
@@ -58,13 +59,6 @@ export function corsHeaders(req: HttpRequest, origin: string, policy: BrowserPol
   return `${lines}Access-Control-Max-Age: 172800\r\n`;
 }
 
-/** localhost and its subdomains, 127.0.0.0/8 and ::1: names and addresses that only ever reach this machine. */
-function loopbackName(hostname: string): boolean {
-  if (hostname === 'localhost' || hostname.endsWith('.localhost')) return true;
-  if (isIP(hostname) === 4) return hostname.startsWith('127.');
-  return hostname === '::1';
-}
-
 /** The name of a Host header (`name[:port]`, `[v6]:port`), lower-case and without a trailing dot; undefined when it is not one. */
 function hostName(host: string): string | undefined {
   const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]\s]+))(?::\d{0,5})?$/.exec(host.trim());
@@ -80,7 +74,7 @@ function hostAllowed(host: string, policy: BrowserPolicy): boolean {
   if (policy.allowedHosts.includes('*')) return true;
   const name = hostName(host);
   if (name === undefined) return false;
-  if (isIP(name) !== 0 || loopbackName(name) || !name.includes('.') || AWS_ENDPOINT.test(name)) return true;
+  if (isIP(name) !== 0 || isLoopback(name) || !name.includes('.') || AWS_ENDPOINT.test(name)) return true;
   return policy.allowedHosts.some((allowed) => (allowed.startsWith('.') ? name.endsWith(allowed) || name === allowed.slice(1) : name === allowed));
 }
 
@@ -90,7 +84,7 @@ function originAllowed(origin: string, policy: BrowserPolicy): boolean {
   const url = new URL(origin);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
   // URL keeps an IPv6 host in brackets.
-  return loopbackName(url.hostname.replace(/^\[(.*)\]$/, '$1'));
+  return isLoopback(url.hostname.replace(/^\[(.*)\]$/, '$1'));
 }
 
 /**
