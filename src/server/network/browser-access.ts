@@ -70,7 +70,26 @@ function hostName(host: string): string | undefined {
 /** DynamoDB's and DynamoDB Streams' endpoint names (AWS General Reference), under AWS's DNS. */
 const AWS_ENDPOINT = /^(streams\.)?dynamodb\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
 
+/**
+ * Each request's Host is checked, and a client sends the same one on every
+ * request: the answers are remembered per policy (a few names at most, cleared
+ * if a client sends many), which takes the parsing off the hot path.
+ */
+const hostAnswers = new WeakMap<BrowserPolicy, Map<string, boolean>>();
+const MAX_REMEMBERED_HOSTS = 256;
+
 function hostAllowed(host: string, policy: BrowserPolicy): boolean {
+  let answers = hostAnswers.get(policy);
+  if (answers === undefined) hostAnswers.set(policy, (answers = new Map()));
+  const known = answers.get(host);
+  if (known !== undefined) return known;
+  if (answers.size >= MAX_REMEMBERED_HOSTS) answers.clear();
+  const allowed = decideHost(host, policy);
+  answers.set(host, allowed);
+  return allowed;
+}
+
+function decideHost(host: string, policy: BrowserPolicy): boolean {
   if (policy.allowedHosts.includes('*')) return true;
   const name = hostName(host);
   if (name === undefined) return false;
