@@ -1,6 +1,7 @@
 /**
- * `node dist/bench/side-by-side.js --targets a,b [--rate n] [--rounds n] [--seconds n] [--encrypt-second]`:
- * two servers measured at the same time under the same paced GetItem load
+ * `node dist/bench/side-by-side.js --targets a,b [--rate n] [--rounds n] [--seconds n] [--encrypt-second] [--operation get|put|scan]`:
+ * two servers measured at the same time under the same paced load of one
+ * operation (GetItem, PutItem, or a Scan of 10 items from a random start)
  * (`rate` requests a second each, below saturation), so a slow phase of the
  * machine, which moves one server's CPU per request by ±20 % from one window
  * to the next, falls on both alike. Each round reports both servers' CPU per
@@ -18,6 +19,7 @@ import { createKeyTable } from './lib/key-table.js';
 import { treeCpuSeconds } from './lib/proc.js';
 import { median } from './lib/stats.js';
 import { forSeconds, pace } from './lib/paced.js';
+import type { Request } from './lib/load.js';
 import { start, TARGETS, type Running, type TargetName } from './targets.js';
 
 const TABLE = 'side_bench';
@@ -42,18 +44,32 @@ async function prepare(name: TargetName, port: number, encrypted: boolean): Prom
   });
   const client = new Client(server.endpoint, CONNECTIONS);
   const sse = encrypted ? { SSESpecification: { Enabled: true, SSEType: 'KMS' } } : {};
-  await createKeyTable(client, TABLE, ITEMS, (i) => ({ pk: { S: `k${i}` }, pad: { S: 'x'.repeat(100) } }), sse);
+  await createKeyTable(client, TABLE, ITEMS, item, sse);
   return { name, server, client };
 }
 
-/** `rate` GetItems a second for `seconds`; the count answered. */
-async function paceGets(side: Side, rate: number, seconds: number): Promise<number> {
-  const { sent } = await pace(side.client, rate, forSeconds(seconds), (i) => ({ operation: 'GetItem', payload: JSON.stringify({ TableName: TABLE, Key: { pk: { S: `k${i % ITEMS}` } } }) }));
+type Operation = 'get' | 'put' | 'scan';
+
+const REQUESTS: Record<Operation, (i: number) => Request> = {
+  get: (i) => ({ operation: 'GetItem', payload: JSON.stringify({ TableName: TABLE, Key: { pk: { S: `k${i % ITEMS}` } } }) }),
+  put: (i) => ({ operation: 'PutItem', payload: JSON.stringify({ TableName: TABLE, Item: item(i % ITEMS) }) }),
+  scan: (i) => ({ operation: 'Scan', payload: JSON.stringify({ TableName: TABLE, Limit: 10, ExclusiveStartKey: { pk: { S: `k${(i * 7919) % ITEMS}` } } }) }),
+};
+
+function item(i: number): object {
+  return { pk: { S: `k${i}` }, pad: { S: 'x'.repeat(100) } };
+}
+
+/** `rate` requests a second for `seconds`; the count answered. */
+async function paceOperation(side: Side, operation: Operation, rate: number, seconds: number): Promise<number> {
+  const { sent } = await pace(side.client, rate, forSeconds(seconds), REQUESTS[operation]);
   return sent;
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { targets: { type: 'string' }, rate: { type: 'string' }, rounds: { type: 'string' }, seconds: { type: 'string' }, 'encrypt-second': { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { targets: { type: 'string' }, rate: { type: 'string' }, rounds: { type: 'string' }, seconds: { type: 'string' }, 'encrypt-second': { type: 'boolean' }, operation: { type: 'string' } } });
+  const operation = (values.operation ?? 'get') as Operation;
+  if (!(operation in REQUESTS)) throw new Error('--operation is get, put or scan');
   const names = (values.targets ?? 'dynalith-uncounted,dynalith-capacity').split(',') as TargetName[];
   if (names.length !== 2) throw new Error('--targets names two targets');
   const rate = Number(values.rate ?? 2500);
@@ -62,18 +78,18 @@ async function main(): Promise<void> {
   const sides: Side[] = [];
   try {
     for (const [k, name] of names.entries()) sides.push(await prepare(name, 8271 + k, k === 1 && values['encrypt-second'] === true));
-    await Promise.all(sides.map((side) => paceGets(side, rate, 1)));
+    await Promise.all(sides.map((side) => paceOperation(side, operation, rate, 1)));
     const ratios: number[] = [];
     console.log(`| round | ${names[0]} CPU µs/req | ${names[1]} CPU µs/req | ratio |`);
     console.log('|--:|--:|--:|--:|');
     for (let round = 1; round <= rounds; round++) {
       const before = sides.map((side) => treeCpuSeconds(side.server.pid));
-      const answered = await Promise.all(sides.map((side) => paceGets(side, rate, seconds)));
+      const answered = await Promise.all(sides.map((side) => paceOperation(side, operation, rate, seconds)));
       const perRequest = sides.map((side, k) => ((treeCpuSeconds(side.server.pid) - before[k]!) / answered[k]!) * 1e6);
       ratios.push(perRequest[1]! / perRequest[0]!);
       console.log(`| ${round} | ${perRequest[0]!.toFixed(1)} | ${perRequest[1]!.toFixed(1)} | ${ratios[ratios.length - 1]!.toFixed(3)} |`);
     }
-    console.log(`\nmedian ratio ${names[1]} / ${names[0]}: ${median(ratios).toFixed(3)} (${rate} GetItem/s each, ${rounds} rounds of ${seconds} s)`);
+    console.log(`\nmedian ratio ${names[1]} / ${names[0]}: ${median(ratios).toFixed(3)} (${rate} ${REQUESTS[operation](0).operation}/s each, ${rounds} rounds of ${seconds} s)`);
   } finally {
     for (const side of sides) {
       await side.client.close();

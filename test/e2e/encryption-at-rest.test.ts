@@ -4,11 +4,14 @@
  * --kms-key-file (and do hold those of a plain table, so the search can
  * fail); a rotation keeps items readable; a disabled key makes the table
  * INACCESSIBLE_ENCRYPTION_CREDENTIALS and its reads fail until it is back;
- * a backup of an encrypted table restores.
+ * a backup of an encrypted table restores; a point-in-time restore and an
+ * export of an encrypted table read its sealed history, and leave none of it
+ * plain in the store.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,11 +19,15 @@ import pg from 'pg';
 import {
   CreateBackupCommand,
   DescribeBackupCommand,
+  DescribeExportCommand,
   DescribeTableCommand,
+  ExportTableToPointInTimeCommand,
   GetItemCommand,
   PutItemCommand,
   RestoreTableFromBackupCommand,
+  RestoreTableToPointInTimeCommand,
   ScanCommand,
+  UpdateContinuousBackupsCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { clientFor, uniqueName } from '../helpers/harness.js';
@@ -85,7 +92,9 @@ for (const backend of backends) {
       keyFile = join(dir, 'keys.json');
       writeKeys(keyFile, material);
       config = await backend.config(dir);
-      server = await startServer({ ...DEFAULT_CONFIG, port: 0, logLevel: 'silent', ...config, kmsKeyFile: keyFile }, createLogger('silent'));
+      mkdirSync(join(dir, 's3', 'exports'), { recursive: true });
+      // No lag before the latest restorable time, so a restore can name a second just past.
+      server = await startServer({ ...DEFAULT_CONFIG, port: 0, logLevel: 'silent', ...config, kmsKeyFile: keyFile, s3Dir: join(dir, 's3'), pitrLagMs: 0 }, createLogger('silent'));
       ddb = clientFor(server.endpoint);
     });
     after(async () => {
@@ -144,6 +153,37 @@ for (const backend of backends) {
       const { Items } = await ddb.send(new ScanCommand({ TableName: restored }));
       assert.deepEqual(Items!.map((item) => item.v!.S), [hidden]);
       assert.ok(!(await backend.storedBytes(config)).includes(hidden), 'neither the table, its backup nor the restored table stores the value plainly');
+    });
+
+    test('a point-in-time restore and an export of an encrypted table read its sealed history', async () => {
+      const TableName = await createTable(ddb, 'history', { hash: ['pk', 'S'], extra: sse });
+      const tag = randomBytes(6).toString('hex');
+      const [first, second] = [`first-${tag}`, `second-${tag}`];
+      await ddb.send(new UpdateContinuousBackupsCommand({ TableName, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }));
+      await ddb.send(new PutItemCommand({ TableName, Item: { pk: { S: 'a' }, v: { S: first } } }));
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const at = new Date();
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      await ddb.send(new PutItemCommand({ TableName, Item: { pk: { S: 'a' }, v: { S: second } } }));
+
+      const restored = uniqueName('then');
+      await ddb.send(new RestoreTableToPointInTimeCommand({ SourceTableName: TableName, TargetTableName: restored, RestoreDateTime: at }));
+      await waitFor('the restore', () => ddb.send(new DescribeTableCommand({ TableName: restored })), (a) => a.Table?.TableStatus === 'ACTIVE');
+      const { Items } = await ddb.send(new ScanCommand({ TableName: restored }));
+      assert.deepEqual(Items!.map((item) => item.v!.S), [first]);
+
+      const { Table } = await ddb.send(new DescribeTableCommand({ TableName }));
+      const { ExportDescription } = await ddb.send(new ExportTableToPointInTimeCommand({ TableArn: Table!.TableArn!, S3Bucket: 'exports', ExportTime: at }));
+      const done = await waitFor('the export', () => ddb.send(new DescribeExportCommand({ ExportArn: ExportDescription!.ExportArn! })), (a) => a.ExportDescription?.ExportStatus !== 'IN_PROGRESS');
+      assert.equal(done.ExportDescription!.ExportStatus, 'COMPLETED');
+      const exported = readdirSync(join(dir, 's3', 'exports'), { recursive: true, encoding: 'utf8' })
+        .filter((file) => file.endsWith('.json.gz'))
+        .map((file) => gunzipSync(readFileSync(join(dir, 's3', 'exports', file))).toString())
+        .join('');
+      assert.ok(exported.includes(first) && !exported.includes(second), 'the export holds the item as it was at the time');
+
+      const stored = await backend.storedBytes(config);
+      assert.ok(!stored.includes(first) && !stored.includes(second), 'no version of the item, nor the restored table, is stored plainly');
     });
   });
 }

@@ -9,7 +9,8 @@ import { createMemoryStorage } from '../../src/storage/memory.js';
 import { EncryptingStorage } from '../../src/security/encryption/encrypting-storage.js';
 import { MasterKeys, parseKeyFile } from '../../src/security/encryption/master-keys.js';
 import { isSealed, open, seal, sealedOwner, unwrap, wrap } from '../../src/security/encryption/value-cipher.js';
-import { BACKUP_KEY, DATA_KEY_RECORDS, declareBackupEncryption, declareTableEncryption, encryptionKey, INDEX_KEY } from '../../src/security/encryption/encryption-records.js';
+import { BACKUP_KEY, DATA_KEY_RECORDS, declareBackupEncryption, declareOverlayEncryption, declareTableEncryption, encryptionKey, forgetOverlayEncryption, INDEX_KEY } from '../../src/security/encryption/encryption-records.js';
+import { overlayPrefix } from '../../src/features/pitr/point-in-time.js';
 import { itemPrefix, indexPrefix } from '../../src/engine/keyspace.js';
 import type { TableRecord } from '../../src/engine/table.js';
 import type { Storage } from '../../src/storage/storage.js';
@@ -109,6 +110,27 @@ describe('the encrypting storage', () => {
     assert.deepEqual(seen, ['distinctive-value']);
     assert.ok(await storage.read((tx) => tx.get(encryptionKey(INDEX_KEY, 2))) !== undefined);
     assert.ok(await storage.read((tx) => tx.get(encryptionKey(BACKUP_KEY, 9))) !== undefined);
+  });
+
+  test('point-in-time overlays, of restores and of exports, are sealed under their source table\'s key', async () => {
+    const { inner, storage } = await setUp();
+    const value = text.encode('overlay-value');
+    for (const owner of [{ kind: 'restore', id: 40 }, { kind: 'export', id: 7 }] as const) {
+      const key = Uint8Array.from([...overlayPrefix(owner), 9]);
+      const id = new DataView(key.buffer).getUint32(1);
+      await storage.write((tx) => declareOverlayEncryption(tx, id, 1));
+      await storage.write((tx) => tx.put(key, value));
+      assert.ok(isSealed((await raw(inner, key))!), `${owner.kind} overlay sealed`);
+      assert.equal(sealedOwner((await raw(inner, key))!), 1, 'under the source table\'s key');
+      assert.deepEqual(await storage.get(key), value);
+      await storage.write((tx) => forgetOverlayEncryption(tx, id));
+      await storage.write((tx) => tx.put(key, value));
+      assert.deepEqual(await raw(inner, key), value, 'an overlay declared for no table stays plain');
+    }
+    const plainSource = Uint8Array.from([...overlayPrefix({ kind: 'export', id: 8 }), 9]);
+    await storage.write((tx) => declareOverlayEncryption(tx, new DataView(plainSource.buffer).getUint32(1), 3));
+    await storage.write((tx) => tx.put(plainSource, value));
+    assert.deepEqual(await raw(inner, plainSource), value, 'an unencrypted source\'s overlay stays plain');
   });
 
   test('values written before the table was encrypted stay readable', async () => {

@@ -13,7 +13,8 @@ import { keySchemaOf } from '../../engine/table.js';
 import { clearPrefix, prefixRange } from '../../engine/prefix-range.js';
 import type { Entry, Storage } from '../../storage/storage.js';
 import { backupItemPrefix, readBackup } from '../backups/backup-store.js';
-import { buildOverlay, isTombstone, overlayPrefix, TABLE_PREFIX_BYTES, type OverlayOwner } from './point-in-time.js';
+import { declareOverlayEncryption, forgetOverlayEncryption } from '../../security/encryption/encryption-records.js';
+import { buildOverlay, isTombstone, overlayId, overlayPrefix, TABLE_PREFIX_BYTES, type OverlayOwner } from './point-in-time.js';
 
 export interface PointInTime {
   readonly account: string;
@@ -45,6 +46,7 @@ export async function prepareAt(storage: Storage, point: PointInTime, stopped: (
   const overlay = overlayPrefix(point.owner);
   // What an attempt cut short wrote is cleared: the overlay is built again from the log.
   if (!(await clearPrefix(storage, overlay, stopped))) return 'stopped';
+  await storage.write((tx) => declareOverlayEncryption(tx, overlayId(point.owner), point.sourceTableId));
   const schema = keySchemaOf(base.source.KeySchema, base.source.AttributeDefinitions);
   const built = await buildOverlay(storage, overlay, { sourceTableId: point.sourceTableId, baseSequence: base.logSequence, at: point.at, schema }, stopped);
   return built ? { backupNumber: base.number, overlay } : 'stopped';
@@ -52,6 +54,7 @@ export async function prepareAt(storage: Storage, point: PointInTime, stopped: (
 
 export async function dropOverlay(storage: Storage, owner: OverlayOwner): Promise<void> {
   await clearPrefix(storage, overlayPrefix(owner));
+  await storage.write((tx) => forgetOverlayEncryption(tx, overlayId(owner)));
 }
 
 /** The entries under `prefix` in key order, read `pageSize` at a time. */

@@ -38,12 +38,16 @@ const BATCH = 500;
 /** The bytes of an item key that stand for the table: its kind byte and u32 id. */
 export const TABLE_PREFIX_BYTES = 5;
 
+/** The u32 an overlay's keys carry: table ids and export numbers stay below 2^31, and the top bit tells an export's overlay from a restore's. */
+export function overlayId(owner: OverlayOwner): number {
+  return owner.kind === 'restore' ? owner.id : (owner.id | 0x8000_0000) >>> 0;
+}
+
 /** As long as a table's item prefix, so every item key that fits the store fits here too. */
 export function overlayPrefix(owner: OverlayOwner): Uint8Array {
   const prefix = new Uint8Array(TABLE_PREFIX_BYTES);
   prefix[0] = PITR_OVERLAY_PREFIX;
-  // Table ids and export numbers stay below 2^31: the top bit tells an export's overlay from a restore's.
-  new DataView(prefix.buffer).setUint32(1, owner.kind === 'restore' ? owner.id : (owner.id | 0x8000_0000) >>> 0);
+  new DataView(prefix.buffer).setUint32(1, overlayId(owner));
   return prefix;
 }
 

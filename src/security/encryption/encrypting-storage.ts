@@ -30,6 +30,7 @@ import {
   encryptionKey,
   INDEX_KEY,
   isDataKeyRecord,
+  OVERLAY_KEY,
   isKeyed,
   parseDataKeyRecord,
   readTableOf,
@@ -41,8 +42,6 @@ import { fingerprint, isSealed, newDataKey, open, seal, sealedOwner, unwrap, wra
 
 const ITEM = 0x10;
 const INDEX_ENTRY = 0x11;
-/** Overlay owners from 2^31 up are exports (features/pitr/point-in-time.ts), whose overlays are not sealed yet. */
-const EXPORT_OWNER = 0x8000_0000;
 
 function sealable(key: Bytes): boolean {
   const kind = key[0];
@@ -62,12 +61,22 @@ export class EncryptingStorage implements Storage {
   readonly concurrent?: boolean;
   private readonly unwrapped = new Map<string, Uint8Array>();
   /**
-   * The usable data key of a table's stored key record, by the record's
-   * bytes: parsing the record, finding its master key and unwrapping cost more
-   * than the AES-GCM of a small item, once per value. Cleared whenever the key
-   * file changes, so a disabled master key takes effect at once.
+   * The active data key of a table's stored key record, by the record's
+   * bytes, for sealing: parsing the record, finding its master key and
+   * unwrapping cost more than the AES-GCM of a small item, once per value.
    */
-  private readonly usableKeys = new Map<string, { readonly stored: Uint8Array; readonly dataKey: Uint8Array | undefined }>();
+  private readonly sealingKeys = new Map<number, { readonly stored: Uint8Array; readonly dataKey: Uint8Array | undefined }>();
+  /**
+   * The data key of each table, for opening, without reading its record
+   * again: a table's data key never changes once made (a rotation or a new
+   * master key re-wraps the same one, ids are never reused, and the record
+   * outlives the table), so only whether its master key is usable can change,
+   * and that changes with the key file. A new master key must be usable where
+   * it is set (wrapped() refuses otherwise), so a table moved by another
+   * process to a key this process cannot use is the one case a stale entry
+   * misses: processes of one store are to share one key file.
+   */
+  private readonly openingKeys = new Map<number, Uint8Array>();
 
   /** Without master keys nothing new is sealed, and sealed values fail to open. */
   constructor(
@@ -75,13 +84,17 @@ export class EncryptingStorage implements Storage {
     readonly keys: MasterKeys | undefined,
   ) {
     this.concurrent = inner.concurrent;
-    keys?.onChange(() => this.usableKeys.clear());
+    keys?.onChange(() => {
+      this.sealingKeys.clear();
+      this.openingKeys.clear();
+    });
   }
 
   async get(key: Bytes): Promise<Bytes | undefined> {
     const value = await this.inner.get(key);
     if (value === undefined || !sealable(key) || !isSealed(value)) return value;
-    return this.inner.read((tx) => this.opened(tx, key, value));
+    const known = this.openingKeys.get(sealedOwner(value));
+    return known !== undefined ? open(known, key, value) : this.inner.read((tx) => this.opened(tx, key, value));
   }
 
   read<T>(fn: (tx: ReadTransaction) => T): Promise<T> {
@@ -150,7 +163,7 @@ export class EncryptingStorage implements Storage {
         if (this.keys === undefined || value.length === 0 || !sealable(key)) return tx.put(key, value);
         const owner = this.ownerTable(tx, key);
         const stored = owner === undefined ? undefined : tx.get(encryptionKey(TABLE_KEY, owner));
-        const dataKey = stored === undefined ? undefined : this.usableKey(owner!, stored, true);
+        const dataKey = stored === undefined ? undefined : this.sealingKey(owner!, stored);
         tx.put(key, dataKey === undefined ? value : seal(dataKey, owner!, key, value));
       },
     };
@@ -185,25 +198,24 @@ export class EncryptingStorage implements Storage {
 
   private opened(tx: ReadTransaction, key: Bytes, value: Bytes): Bytes {
     const owner = sealedOwner(value);
-    const stored = tx.get(encryptionKey(TABLE_KEY, owner));
-    const dataKey = stored === undefined ? undefined : this.usableKey(owner, stored, false);
-    if (dataKey === undefined) throw new Error(`a sealed value names table ${owner}, which has no data key`);
+    let dataKey = this.openingKeys.get(owner);
+    if (dataKey === undefined) {
+      const stored = tx.get(encryptionKey(TABLE_KEY, owner));
+      const record = stored === undefined ? undefined : parseDataKeyRecord(stored);
+      if (record === undefined || !isKeyed(record)) throw new Error(`a sealed value names table ${owner}, which has no data key`);
+      dataKey = this.dataKey(record);
+      this.openingKeys.set(owner, dataKey);
+    }
     return open(dataKey, key, value);
   }
 
-  /**
-   * The data key of table `owner`'s stored key record (only an active one,
-   * with `activeOnly`); undefined for a declaration without one. Remembered
-   * per table with the record's bytes, which a comparison checks are still
-   * the stored ones.
-   */
-  private usableKey(owner: number, stored: Uint8Array, activeOnly: boolean): Uint8Array | undefined {
-    const memo = `${activeOnly ? 'a' : 'k'}${owner}`;
-    const known = this.usableKeys.get(memo);
+  /** The active data key of table `owner`'s stored key record; undefined for a declaration without one or an inactive key. */
+  private sealingKey(owner: number, stored: Uint8Array): Uint8Array | undefined {
+    const known = this.sealingKeys.get(owner);
     if (known !== undefined && Buffer.compare(known.stored, stored) === 0) return known.dataKey;
     const record = parseDataKeyRecord(stored);
-    const dataKey = !isKeyed(record) || (activeOnly && !record.active) ? undefined : this.dataKey(record);
-    this.usableKeys.set(memo, { stored: Uint8Array.from(stored), dataKey });
+    const dataKey = !isKeyed(record) || !record.active ? undefined : this.dataKey(record);
+    this.sealingKeys.set(owner, { stored: Uint8Array.from(stored), dataKey });
     return dataKey;
   }
 
@@ -216,7 +228,7 @@ export class EncryptingStorage implements Storage {
       case BACKUP_PREFIX.ITEM:
         return readTableOf(tx, BACKUP_KEY, id);
       case PITR_OVERLAY_PREFIX:
-        return id >= EXPORT_OWNER ? undefined : id;
+        return readTableOf(tx, OVERLAY_KEY, id);
       default:
         return id;
     }

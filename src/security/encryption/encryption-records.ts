@@ -6,18 +6,20 @@
  * | `0x5e 0x10` + u32 table id | the table's data key: `{"master": ARN, "wrapped": base64, "active": bool}`, or as the engine declares it, `{"master": ARN or null}`, which the encrypting storage keys (encrypting-storage.ts) |
  * | `0x5e 0x11` + u32 index id | the index's table id (u32): its entries use the table's data key |
  * | `0x5e 0x51` + u32 backup number | the source table's id (u32): a backup's items use the source's data key |
+ * | `0x5e 0x5a` + u32 overlay id | the source table's id (u32): a point-in-time overlay (features/pitr/point-in-time.ts) holds the source's items, under its data key, whether it serves a restore or an export |
  *
  * A data key record is kept after its table is deleted: backups and PITR
  * bases of the table still need it (a few hundred bytes per encrypted table
  * ever made).
  */
-import { BACKUP_PREFIX, ENCRYPTION_PREFIX } from '../../engine/keyspace.js';
+import { BACKUP_PREFIX, ENCRYPTION_PREFIX, PITR_OVERLAY_PREFIX } from '../../engine/keyspace.js';
 import type { TableRecord } from '../../engine/table.js';
 import type { ReadTransaction, WriteTransaction } from '../../storage/storage.js';
 
 export const TABLE_KEY = 0x10;
 export const INDEX_KEY = 0x11;
 export const BACKUP_KEY = BACKUP_PREFIX.ITEM;
+export const OVERLAY_KEY = PITR_OVERLAY_PREFIX;
 
 /** What the engine declares: the master key the table's data is to be sealed under, or none (an AWS owned key). */
 export interface DataKeyDeclaration {
@@ -97,4 +99,18 @@ export function declareTableEncryption(tx: WriteTransaction, previous: TableReco
 /** Written with a backup's first record (features/backups/backup-store.ts): its items use the source table's data key. */
 export function declareBackupEncryption(tx: WriteTransaction, backupNumber: number, source: TableRecord): void {
   if (requestedMaster(source) !== null) tx.put(encryptionKey(BACKUP_KEY, backupNumber), u32(source.id));
+}
+
+/**
+ * Written before a point-in-time overlay is built: its entries are sealed
+ * under the source table's data key when that table has an active one (the
+ * encrypting storage decides, as for any value).
+ */
+export function declareOverlayEncryption(tx: WriteTransaction, overlayId: number, sourceTableId: number): void {
+  tx.put(encryptionKey(OVERLAY_KEY, overlayId), u32(sourceTableId));
+}
+
+/** Dropped with the overlay, whose entries were all cleared first. */
+export function forgetOverlayEncryption(tx: WriteTransaction, overlayId: number): void {
+  tx.delete(encryptionKey(OVERLAY_KEY, overlayId));
 }
