@@ -99,8 +99,12 @@ function json(value: Uint8Array): unknown {
 /** The one older format a server start upgrades; the check knows only the current layout. */
 const UPGRADABLE_FORMAT = FORMAT_4_UPGRADE.from;
 
-/** Walks the store; values under `skip` (hex keys) are already reported as damaged and are not read. */
-export function checkStore(tx: ReadTransaction, skip: ReadonlySet<string> = new Set()): StoreFindings {
+/**
+ * Walks the store; values under `skip` (hex keys) are already reported as
+ * damaged and are not read. Tables in `locked` (id → master key ARN) are
+ * encrypted under a key the check was not given: not checked.
+ */
+export function checkStore(tx: ReadTransaction, skip: ReadonlySet<string> = new Set(), locked: ReadonlyMap<number, string> = new Map()): StoreFindings {
   const findings: StoreFindings = { damage: [], leftovers: [], summary: [] };
   const readable = (key: Uint8Array) => !skip.has(hex(key));
   if (tx.get(FORMAT_VERSION_KEY) !== undefined && decoder.decode(tx.get(FORMAT_VERSION_KEY)!) === String(UPGRADABLE_FORMAT)) {
@@ -123,6 +127,7 @@ export function checkStore(tx: ReadTransaction, skip: ReadonlySet<string> = new 
   const purging = checkPurges(tx, findings, readable);
   for (const table of tables) {
     if (purging.has(table.id)) findings.summary.push(`table ${table.TableName} (${table.region}): DELETING, its data being purged (not checked)`);
+    else if (locked.has(table.id)) findings.summary.push(`table ${table.TableName} (${table.region}): encrypted under ${locked.get(table.id)}, not given (not checked)`);
     else checkTable(tx, table, findings, readable);
   }
   checkStreams(tx, findings, readable);

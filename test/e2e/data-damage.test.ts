@@ -2,11 +2,14 @@
  * Damaged data files (issue 12, point 5: a corrupted data file crashed the
  * server at start with SIGBUS/SIGSEGV, or was served silently). Start-up
  * refuses what it can see cheaply, a damaged value is refused when read, and
- * `dynalith check` finds the rest; none of it crashes a process.
+ * `dynalith check` finds the rest; none of it crashes a process. Tables
+ * encrypted at rest are checked with --kms-key-file, and named as not
+ * checked without it.
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -14,7 +17,7 @@ import { CreateTableCommand, GetItemCommand, PutItemCommand, ScanCommand } from 
 import { runChild, startChild, type ChildServer } from '../helpers/child-server.js';
 import { clientFor, externalEndpoint } from '../helpers/harness.js';
 import { openLmdbStorage } from '../../src/storage/lmdb.js';
-import { FORMAT_VERSION_KEY, TABLE_RECORDS, indexPrefix } from '../../src/engine/keyspace.js';
+import { FORMAT_VERSION_KEY, TABLE_RECORDS, indexPrefix, itemPrefix } from '../../src/engine/keyspace.js';
 import { prefixEnd } from '../../src/model/key-codec.js';
 import type { TableRecord } from '../../src/engine/table.js';
 
@@ -192,6 +195,55 @@ describe('damaged data files', { skip: externalEndpoint !== undefined, timeout: 
     assert.match(report.stdout, /^damage: table kept \(us-east-1\), index byG: the entry of item \{"hash":\{"S":"item-\d+"\}\} is missing$/m);
     assert.match(report.stdout, new RegExp(`^damage: table kept \\(us-east-1\\), index byG: its entry counters say ${ITEMS} \\(\\d+ bytes\\), a recount finds ${ITEMS - 1} \\(\\d+ bytes\\)$`, 'm'));
     assert.match(report.stdout, /^2 problems found: the data directory is damaged\.$/m);
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  test('an encrypted table: checked with --kms-key-file, named as not checked without it; a sealed value moved under another key is damage', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'dynalith-damage-'));
+    const data = join(root, 'data');
+    const keyFile = join(root, 'keys.json');
+    writeFileSync(keyFile, JSON.stringify({ keys: [{ id: 'check-key', material: randomBytes(32).toString('base64') }] }));
+    const server = await startChild([...args(data), '--kms-key-file', keyFile]);
+    const client = clientFor(server.endpoint);
+    await client.send(
+      new CreateTableCommand({
+        TableName: 'sealed',
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        AttributeDefinitions: [
+          { AttributeName: 'id', AttributeType: 'S' },
+          { AttributeName: 'g', AttributeType: 'S' },
+        ],
+        GlobalSecondaryIndexes: [{ IndexName: 'byG', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }],
+        BillingMode: 'PAY_PER_REQUEST',
+        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+        SSESpecification: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: 'check-key' },
+      }),
+    );
+    for (let i = 0; i < 30; i++) await client.send(new PutItemCommand({ TableName: 'sealed', Item: { id: { S: `item-${i}` }, g: { S: `g${i % 3}` } } }));
+    client.destroy();
+    await stop(server);
+
+    const withKey = await runChild(['check', '--data-dir', data, '--kms-key-file', keyFile]);
+    assert.equal(withKey.code, 0, withKey.stdout);
+    assert.match(withKey.stdout, /^table sealed \(us-east-1\): 30 items, 1 indexes checked$/m);
+    const without = await check(data);
+    assert.equal(without.code, 2, without.stdout);
+    assert.match(without.stdout, /^table sealed \(us-east-1\): encrypted under arn:aws:kms:us-east-1:\d+:key\/check-key, not given \(not checked\)$/m);
+    assert.match(without.stdout, /^not checked: values sealed under arn:aws:kms:us-east-1:\d+:key\/check-key, which needs --kms-key-file$/m);
+    assert.match(without.stdout, /^No damage found in what could be checked\.$/m);
+
+    // One item's sealed bytes copied over another's: its checksum holds, its seal (bound to its key) does not.
+    const storage = await openLmdbStorage({ path: data });
+    const tableId = await storage.read((tx) => ([...tx.range(TABLE_RECORDS)].map(({ value }) => JSON.parse(new TextDecoder().decode(value)) as TableRecord)[0]!.id));
+    const start = itemPrefix(tableId);
+    await storage.write((tx) => {
+      const [first, second] = [...tx.range({ start, end: prefixEnd(start)!, limit: 2 })];
+      tx.put(second!.key, first!.value);
+    });
+    await storage.close();
+    const moved = await runChild(['check', '--data-dir', data, '--kms-key-file', keyFile]);
+    assert.equal(moved.code, 1, moved.stdout);
+    assert.match(moved.stdout, /^damage: the sealed value under [0-9a-f]+ does not open \(altered, moved under another key, or sealed under another data key\)$/m);
     rmSync(root, { recursive: true, force: true });
   });
 

@@ -78,12 +78,21 @@ export class EncryptingStorage implements Storage {
    */
   private readonly openingKeys = new Map<number, Uint8Array>();
 
-  /** Without master keys nothing new is sealed, and sealed values fail to open. */
+  private readonly openSealed: (tx: ReadTransaction, key: Bytes, value: Bytes) => Bytes;
+
+  /**
+   * Without master keys nothing new is sealed, and sealed values fail to
+   * open. `onUnopenable` is for `dynalith check`: a sealed value that does not
+   * open is handed to it and read as it is stored, rather than failing the
+   * whole transaction.
+   */
   constructor(
     private readonly inner: Storage,
     readonly keys: MasterKeys | undefined,
+    private readonly onUnopenable?: (key: Bytes, error: Error) => void,
   ) {
     this.concurrent = inner.concurrent;
+    this.openSealed = onUnopenable === undefined ? (tx, key, value) => this.opened(tx, key, value) : (tx, key, value) => this.openedOrReported(tx, key, value, onUnopenable);
     keys?.onChange(() => {
       this.sealingKeys.clear();
       this.openingKeys.clear();
@@ -93,8 +102,8 @@ export class EncryptingStorage implements Storage {
   async get(key: Bytes): Promise<Bytes | undefined> {
     const value = await this.inner.get(key);
     if (value === undefined || !sealable(key) || !isSealed(value)) return value;
-    const known = this.openingKeys.get(sealedOwner(value));
-    return known !== undefined ? open(known, key, value) : this.inner.read((tx) => this.opened(tx, key, value));
+    const known = this.onUnopenable === undefined ? this.openingKeys.get(sealedOwner(value)) : undefined;
+    return known !== undefined ? open(known, key, value) : this.inner.read((tx) => this.openSealed(tx, key, value));
   }
 
   read<T>(fn: (tx: ReadTransaction) => T): Promise<T> {
@@ -146,7 +155,7 @@ export class EncryptingStorage implements Storage {
     return {
       get: (key) => {
         const value = tx.get(key);
-        return value !== undefined && sealable(key) && isSealed(value) ? this.opened(tx, key, value) : value;
+        return value !== undefined && sealable(key) && isSealed(value) ? this.openSealed(tx, key, value) : value;
       },
       range: (options: RangeOptions) => this.openedRange(tx, options),
     };
@@ -185,7 +194,7 @@ export class EncryptingStorage implements Storage {
             const step = inner.next();
             if (step.done === true) return step;
             const { key, value } = step.value;
-            return sealable(key) && isSealed(value) ? { done: false, value: { key, value: this.opened(tx, key, value) } } : step;
+            return sealable(key) && isSealed(value) ? { done: false, value: { key, value: this.openSealed(tx, key, value) } } : step;
           },
           return: (value?: unknown): IteratorResult<Entry> => {
             inner.return?.();
@@ -207,6 +216,35 @@ export class EncryptingStorage implements Storage {
       this.openingKeys.set(owner, dataKey);
     }
     return open(dataKey, key, value);
+  }
+
+  private openedOrReported(tx: ReadTransaction, key: Bytes, value: Bytes, report: (key: Bytes, error: Error) => void): Bytes {
+    try {
+      return this.opened(tx, key, value);
+    } catch (error) {
+      report(key, error as Error);
+      return value;
+    }
+  }
+
+  /**
+   * The tables whose data key cannot be had now, with the master key each
+   * names: absent from the key file, disabled, or not the material that
+   * wrapped it.
+   */
+  async tablesLocked(): Promise<Map<number, string>> {
+    const records = await this.inner.read((tx) => [...tx.range(DATA_KEY_RECORDS)]);
+    const locked = new Map<number, string>();
+    for (const { key, value } of records) {
+      const record = parseDataKeyRecord(value);
+      if (!isKeyed(record)) continue;
+      try {
+        this.dataKey(record);
+      } catch {
+        locked.set(new DataView(key.buffer, key.byteOffset, key.byteLength).getUint32(2), record.master);
+      }
+    }
+    return locked;
   }
 
   /** The active data key of table `owner`'s stored key record; undefined for a declaration without one or an inactive key. */
