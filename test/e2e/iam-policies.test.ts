@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import {
   BatchGetItemCommand,
   CreateTableCommand,
+  DeleteResourcePolicyCommand,
   DeleteTableCommand,
   ExecuteStatementCommand,
   GetItemCommand,
@@ -57,6 +58,7 @@ const PRINCIPALS = [
     ],
   },
   { accessKeyId: 'AKIABOB', secretAccessKey: 'bob-secret', account: ACCOUNT, user: 'bob', tags: {}, policies: [] },
+  { accessKeyId: 'AKIAROOT', secretAccessKey: 'root-secret', account: ACCOUNT, root: true },
   {
     // The developer guide's attribute-limited reader: only these attributes, and only by naming them.
     accessKeyId: 'AKIACAROL',
@@ -176,6 +178,27 @@ describe('IAM policies', () => {
       'AccessDeniedException',
       `User: ${user('alice')} is not authorized to perform: dynamodb:DeleteTable on resource: ${TABLE_ARN} with an explicit deny in an identity-based policy`,
     ]);
+  });
+
+  test('a resource policy denying the root binds it, except that it can always delete the policy', async () => {
+    const root = clientFor(server.endpoint, { credentials: { accessKeyId: 'AKIAROOT', secretAccessKey: 'root-secret' } });
+    await admin.send(new CreateTableCommand({ TableName: 'Locked', KeySchema: [{ AttributeName: 'k', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'k', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' }));
+    const arn = TABLE_ARN.replace('table/Games', 'table/Locked');
+    await admin.send(
+      new PutResourcePolicyCommand({
+        ResourceArn: arn,
+        Policy: JSON.stringify(policy({ Effect: 'Deny', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'dynamodb:*', Resource: arn })),
+      }),
+    );
+    const refused = await errorOf(() => root.send(new GetItemCommand({ TableName: 'Locked', Key: { k: { S: 'a' } } })));
+    assert.deepEqual([refused.name, refused.message], [
+      'AccessDeniedException',
+      `User: arn:aws:iam::${ACCOUNT}:root is not authorized to perform: dynamodb:GetItem on resource: ${arn} with an explicit deny in a resource-based policy`,
+    ]);
+    await root.send(new DeleteResourcePolicyCommand({ ResourceArn: arn }));
+    const { Item } = await root.send(new GetItemCommand({ TableName: 'Locked', Key: { k: { S: 'a' } } }));
+    assert.equal(Item, undefined);
+    root.destroy();
   });
 
   test('a resource policy naming the user grants without an identity policy', async () => {

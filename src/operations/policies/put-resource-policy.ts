@@ -3,7 +3,8 @@
  * policy already attached (up to whitespace) changes nothing and answers its
  * revision (DDB-TABLE-207); ExpectedRevisionId makes the put conditional, and
  * `NO_POLICY` expects none. ConfirmRemoveSelfResourceAccess is accepted; the
- * caller's own lock-out is not checked.
+ * caller's own lock-out is not checked (security/iam/authorize.ts says why;
+ * the account's root can always delete the policy).
  */
 import { bool, str, struct } from '../../protocol/shape.js';
 import { defineOperation } from '../operation.js';
