@@ -55,6 +55,17 @@ export type NewTable = Omit<
   'id' | 'account' | 'region' | 'TableId' | 'CreationDateTime' | 'TableStatus' | 'statusUntil' | 'LocalSecondaryIndexes' | 'GlobalSecondaryIndexes' | 'RestoreSummary'
 > & { readonly LocalSecondaryIndexes: readonly NewIndex[]; readonly GlobalSecondaryIndexes: readonly NewIndex[] };
 
+/** What a change of several tables may do in its one transaction (Catalog.changeGroup). */
+export interface CatalogGroup {
+  readonly tx: WriteTransaction;
+  /** A table as the cache has it (what the change decides on). */
+  current(ns: Namespace, name: string): TableRecord | undefined;
+  /** Creates a table, as Catalog.create does; with `fill`, CREATING until its writer ends it. */
+  create(ns: Namespace, table: NewTable, fill?: TableFill): TableRecord;
+  /** Replaces a table's record (`before` as `current` gave it). */
+  replace(before: TableRecord, after: TableRecord): void;
+}
+
 /** A change of a table's definition (Catalog.update). */
 export type TableChange = (current: TableRecord, newIndexId: () => number, tx: WriteTransaction) => TableRecord;
 
@@ -294,38 +305,99 @@ export class Catalog {
     if (this.get(ns, table.TableName) !== undefined) {
       throw new DynamoError('ResourceInUseException', `Table already exists: ${table.TableName}`);
     }
-    const now = Date.now();
-    const transitional = fill === undefined && this.timings.createTableMs > 0;
     const { record, version } = await this.storage.write((tx) => {
       const version = this.bump(tx);
-      const id = allocateId(tx);
-      const indexStatus = (index: NewIndex): IndexRecord => ({
-        ...index,
-        id: allocateId(tx),
-        ...(transitional ? { IndexStatus: 'CREATING' as const, statusUntil: now + this.timings.createTableMs } : {}),
-      });
-      const created: TableRecord = {
-        ...table,
-        LocalSecondaryIndexes: table.LocalSecondaryIndexes.map(indexStatus),
-        GlobalSecondaryIndexes: table.GlobalSecondaryIndexes.map(indexStatus),
-        id,
-        account: ns.account,
-        region: ns.region,
-        TableId: randomUUID(),
-        CreationDateTime: now / 1000,
-        TableStatus: transitional || fill !== undefined ? 'CREATING' : 'ACTIVE',
-        ...(transitional ? { statusUntil: now + this.timings.createTableMs } : {}),
-        ...(fill?.summary !== undefined ? { RestoreSummary: fill.summary } : {}),
-      };
-      tx.put(tableRecordKey(ns.account, ns.region, table.TableName), encoder.encode(JSON.stringify(created)));
-      fill?.begin(tx, created);
-      followTableChange(tx, undefined, created, now);
-      declareTableEncryption(tx, undefined, created);
-      return { record: created, version };
+      return { record: this.writeCreated(tx, ns, table, fill), version };
     });
     this.loadedVersion = version;
     this.cache(record);
     return record;
+  }
+
+  /** A new table's record, with its ids, written in the caller's catalog transaction. */
+  private writeCreated(tx: WriteTransaction, ns: Namespace, table: NewTable, fill?: TableFill): TableRecord {
+    const now = Date.now();
+    const transitional = fill === undefined && this.timings.createTableMs > 0;
+    const indexStatus = (index: NewIndex): IndexRecord => ({
+      ...index,
+      id: allocateId(tx),
+      ...(transitional ? { IndexStatus: 'CREATING' as const, statusUntil: now + this.timings.createTableMs } : {}),
+    });
+    const id = allocateId(tx);
+    const created: TableRecord = {
+      ...table,
+      LocalSecondaryIndexes: table.LocalSecondaryIndexes.map(indexStatus),
+      GlobalSecondaryIndexes: table.GlobalSecondaryIndexes.map(indexStatus),
+      id,
+      account: ns.account,
+      region: ns.region,
+      TableId: randomUUID(),
+      CreationDateTime: now / 1000,
+      TableStatus: transitional || fill !== undefined ? 'CREATING' : 'ACTIVE',
+      ...(transitional ? { statusUntil: now + this.timings.createTableMs } : {}),
+      ...(fill?.summary !== undefined ? { RestoreSummary: fill.summary } : {}),
+    };
+    tx.put(tableRecordKey(ns.account, ns.region, table.TableName), encoder.encode(JSON.stringify(created)));
+    fill?.begin(tx, created);
+    followTableChange(tx, undefined, created, now);
+    declareTableEncryption(tx, undefined, created);
+    return created;
+  }
+
+  /** A table's changed record, written in the caller's catalog transaction with what follows from the change. */
+  private writeReplaced(tx: WriteTransaction, before: TableRecord, after: TableRecord): void {
+    tx.put(tableRecordKey(after.account, after.region, after.TableName), encoder.encode(JSON.stringify(after)));
+    followTableChange(tx, before, after);
+    declareTableEncryption(tx, before, after);
+    for (const index of removedIndexes(before, after)) markIndexForPurge(tx, index.id);
+  }
+
+  /** What follows a replaced record once committed: the cache, purges of removed indexes, backfills of new ones. */
+  private afterReplaced(before: TableRecord, after: TableRecord): void {
+    this.cache(after);
+    for (const index of removedIndexes(before, after)) this.startPurge(index.id);
+    this.startBackfills(after);
+  }
+
+  /**
+   * Several tables' records changed in one transaction: a global table's
+   * replicas, which name each other. `change` decides on the cached records
+   * (the transaction is refused as stale if another process changed any
+   * table since) and may run more than once, as a storage callback may.
+   */
+  changeGroup<T>(change: (group: CatalogGroup) => T): Promise<T> {
+    return this.serially(async () => {
+      const { result, created, replaced, version } = await this.storage.write((tx) => {
+        const version = this.bump(tx);
+        const created: TableRecord[] = [];
+        const replaced: [TableRecord, TableRecord][] = [];
+        // What the change has written so far, which it sees in place of the cache.
+        const pending = new Map<string, TableRecord>();
+        const pendingKey = (ns: Namespace, name: string) => `${namespaceKey(ns)}\u0000${name}`;
+        const current = (ns: Namespace, name: string) => pending.get(pendingKey(ns, name)) ?? this.get(ns, name);
+        const result = change({
+          tx,
+          current,
+          create: (ns, table, fill) => {
+            if (current(ns, table.TableName) !== undefined) throw new DynamoError('ResourceInUseException', `Table already exists: ${table.TableName}`);
+            const record = this.writeCreated(tx, ns, table, fill);
+            created.push(record);
+            pending.set(pendingKey(ns, record.TableName), record);
+            return record;
+          },
+          replace: (before, after) => {
+            this.writeReplaced(tx, before, after);
+            replaced.push([before, after]);
+            pending.set(pendingKey(after, after.TableName), after);
+          },
+        });
+        return { result, created, replaced, version };
+      });
+      this.loadedVersion = version;
+      for (const record of created) this.cache(record);
+      for (const [before, after] of replaced) this.afterReplaced(before, after);
+      return result;
+    });
   }
 
   /**
@@ -360,16 +432,11 @@ export class Catalog {
       if (transition && this.timings.updateTableMs > 0) {
         changed = { ...changed, TableStatus: 'UPDATING', statusUntil: Date.now() + this.timings.updateTableMs };
       }
-      tx.put(tableRecordKey(changed.account, changed.region, changed.TableName), encoder.encode(JSON.stringify(changed)));
-      followTableChange(tx, current, changed);
-      declareTableEncryption(tx, current, changed);
-      for (const index of removedIndexes(current, changed)) markIndexForPurge(tx, index.id);
+      this.writeReplaced(tx, current, changed);
       return { next: changed, version };
     });
     this.loadedVersion = version;
-    this.cache(next);
-    for (const index of removedIndexes(current, next)) this.startPurge(index.id);
-    this.startBackfills(next);
+    this.afterReplaced(current, next);
     return next;
   }
 

@@ -44,6 +44,10 @@ export interface Change {
   readonly new?: Item;
   /** Made by Time to Live, not by a request. */
   readonly ttl?: boolean;
+  /** A global table's change: its last-writer-wins time (epoch ms), which may differ from `at`. */
+  readonly version?: number;
+  /** A global table's change made in another region and replicated here: that region. */
+  readonly from?: string;
 }
 
 interface StoredChange {
@@ -51,6 +55,8 @@ interface StoredChange {
   readonly o?: Item;
   readonly n?: Item;
   readonly ttl?: true;
+  readonly v?: number;
+  readonly r?: string;
 }
 
 /** What of a table's log one reader still needs: changes from a sequence number on, or younger than a time, or both. */
@@ -134,6 +140,8 @@ export function writeChange(tx: WriteTransaction, tableId: number, change: Chang
     ...(change.old !== undefined ? { o: change.old } : {}),
     ...(change.new !== undefined ? { n: change.new } : {}),
     ...(change.ttl === true ? { ttl: true } : {}),
+    ...(change.version !== undefined ? { v: change.version } : {}),
+    ...(change.from !== undefined ? { r: change.from } : {}),
   };
   tx.put(changeKey(tableId, change.sequence), encoder.encode(JSON.stringify(stored)));
 }
@@ -146,6 +154,8 @@ export function decodeChange(key: Uint8Array, value: Uint8Array): Change {
     ...(stored.o !== undefined ? { old: stored.o } : {}),
     ...(stored.n !== undefined ? { new: stored.n } : {}),
     ...(stored.ttl === true ? { ttl: true } : {}),
+    ...(stored.v !== undefined ? { version: stored.v } : {}),
+    ...(stored.r !== undefined ? { from: stored.r } : {}),
   };
 }
 

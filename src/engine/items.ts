@@ -15,7 +15,7 @@ import { DEFAULT_CONFIG } from '../config.js';
 import { addCounters, addSpreadCounters, counterSlot, readCounters, readSpreadCounters, touchSpreadCounters, type Counters } from './counters.js';
 import { maintainIndexes, tableIndexes, type IndexWrite } from './indexes.js';
 import { itemKey } from './item-key.js';
-import { CHANGE_LOG_READERS, itemChangeHook, type ChangeOrigin, type ItemChangeHook } from '../features/item-change-hooks.js';
+import { CHANGE_LOG_READERS, changeAdmitted, itemChangeHook, type ChangeOrigin, type ItemChangeHook } from '../features/item-change-hooks.js';
 import { collectionPrefix, indexStatsKey, tableStatsKey } from './keyspace.js';
 import { partitionStart } from './key-layout.js';
 import { readIdempotencyRecord, writeIdempotencyRecord, type IdempotencyClaim } from './idempotency.js';
@@ -222,7 +222,8 @@ export class ItemStore {
     const existed = stored !== undefined;
     const old = existed && (!blind || tableReadsOld(table)) ? decodeStored(stored) : undefined;
     const oldSize = existed ? storedSize(stored) : 0;
-    const next = apply(old);
+    const applied = apply(old);
+    const next = applied !== UNCHANGED && origin.replica !== undefined && !changeAdmitted(tx, table, storageKey, origin, applied === undefined, existed) ? UNCHANGED : applied;
     if (next === UNCHANGED || (next === undefined && !existed)) {
       const unchanged = { old, item: old, oldSize, newSize: oldSize, indexWrites: [] };
       return collected ? { ...unchanged, collectionSizeBytes: readCounters(tx, collectionKey(table, key)).sizeBytes } : unchanged;

@@ -51,6 +51,13 @@ export const IMPORT_PREFIX = 0x59;
 /** Encryption at rest (security/encryption/encryption-records.ts): data keys, and which table's key an index or backup uses. */
 export const ENCRYPTION_PREFIX = 0x5e;
 
+/**
+ * Global tables (features/replication/): how far each replica has been sent a
+ * table's changes, each item's last-writer-wins version, and the copies that
+ * fill new replicas.
+ */
+export const REPLICATION_PREFIX = { CURSOR: 0x60, VERSION: 0x61, FILL: 0x62 } as const;
+
 /** Resource-based policies (features/resource-policies/): a table's and its streams', by table id, purged with the table. */
 export const RESOURCE_POLICY_PREFIX = 0x5c;
 

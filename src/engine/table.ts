@@ -157,6 +157,21 @@ export interface TableRecord {
    * consistent (features/backups/copy-log-reader.ts).
    */
   readonly backupCopies?: readonly string[];
+  /**
+   * A global table's other replicas (version 2019.11.21): while there is one,
+   * every change of an item is logged with its version, and the replicator
+   * sends the changes made here to each of them (features/replication/).
+   */
+  readonly Replicas?: readonly ReplicaRecord[];
+}
+
+/** One other replica of a global table, as a replica's record lists it (features/replication/). */
+export interface ReplicaRecord {
+  readonly RegionName: string;
+  readonly ReplicaStatus: 'CREATING' | 'ACTIVE' | 'UPDATING' | 'DELETING';
+  /** While CREATING: how much of the table has been copied to it. */
+  readonly ReplicaStatusPercentProgress?: string;
+  readonly KMSMasterKeyId?: string;
 }
 
 export interface RestoreSummary {

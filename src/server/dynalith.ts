@@ -20,6 +20,7 @@ import { createAuthentication } from './authentication.js';
 import { startTtlSweeper } from '../features/ttl/sweeper.js';
 import { startBackupJobs } from '../features/backups/backup-jobs.js';
 import { startExportJobs } from '../features/exports/export-jobs.js';
+import { startReplication } from '../features/replication/replicator.js';
 import { startImportJobs } from '../features/imports/import-jobs.js';
 import { expiredItemRemover } from '../features/ttl/remove-expired.js';
 import { trimStreams } from '../features/streams/retention.js';
@@ -119,7 +120,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const insightsJob =
     services.insights && startInsightsJob(storage, services.insights, config, (error) => logger.warn({ err: error }, 'contributor insights: flush failed'));
   // The background work, stopped in this order; the metrics recorder last, so what the others recorded is flushed.
-  const jobs: { stop(): Promise<void> }[] = [sweeper, startBackupJobs(services), startExportJobs(services), startImportJobs(services), startAlarmEvaluator(services), startAutoScaler(services), ...(metricsJob ? [metricsJob] : []), ...(insightsJob ? [insightsJob] : [])];
+  const jobs: { stop(): Promise<void> }[] = [sweeper, startBackupJobs(services), startExportJobs(services), startReplication(services), startImportJobs(services), startAlarmEvaluator(services), startAutoScaler(services), ...(metricsJob ? [metricsJob] : []), ...(insightsJob ? [insightsJob] : [])];
   const stopJobs = async () => {
     for (const job of jobs) await job.stop();
     await recorder?.stop();

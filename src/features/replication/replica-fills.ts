@@ -1,0 +1,124 @@
+/**
+ * Filling a new replica: the table's items are copied to it a page at a
+ * time, each as a replicated change carrying the item's version, while the
+ * replicator sends the changes made since the replica was added (its cursor
+ * starts there). Last writer wins makes the two commute: a copied item older
+ * than a change already applied loses to it, and a change deleting an item
+ * leaves a tombstone a later copy of it cannot pass. When the copy is done,
+ * the replica turns ACTIVE in every replica's record and its own table
+ * turns ACTIVE.
+ *
+ * | key | value |
+ * |---|---|
+ * | `0x62` + u32 source table id + region | the fill: the source table, the target region, the last key copied, counts (JSON) |
+ */
+import type { ReadTransaction, WriteTransaction } from '../../storage/storage.js';
+import { REPLICATION_PREFIX, itemPrefix } from '../../engine/keyspace.js';
+import { prefixRange } from '../../engine/prefix-range.js';
+import { decodeStored } from '../../engine/stored-item.js';
+import { Pace } from '../../engine/background-work.js';
+import { StaleCatalog } from '../../engine/catalog.js';
+import type { Services } from '../../engine/services.js';
+import { readVersion } from './item-versions.js';
+import { applyReplicated, type ReplicatedChange, type ReplicaTarget } from './apply-replicated.js';
+import { activeReplica, otherReplicas, withReplica } from './replica-group.js';
+
+export interface ReplicaFill {
+  readonly sourceId: number;
+  readonly account: string;
+  readonly sourceRegion: string;
+  readonly TableName: string;
+  readonly region: string;
+  /** The last item key copied (base64), absent before the first page. */
+  readonly after?: string;
+  readonly copied: number;
+}
+
+const PAGE = 100;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function fillKey(sourceId: number, region: string): Uint8Array {
+  const name = encoder.encode(region);
+  const key = new Uint8Array(5 + name.length);
+  key[0] = REPLICATION_PREFIX.FILL;
+  new DataView(key.buffer).setUint32(1, sourceId);
+  key.set(name, 5);
+  return key;
+}
+
+export function writeFill(tx: WriteTransaction, fill: ReplicaFill): void {
+  tx.put(fillKey(fill.sourceId, fill.region), encoder.encode(JSON.stringify(fill)));
+}
+
+export function deleteFill(tx: WriteTransaction, sourceId: number, region: string): void {
+  tx.delete(fillKey(sourceId, region));
+}
+
+export function readFill(tx: ReadTransaction, sourceId: number, region: string): ReplicaFill | undefined {
+  const stored = tx.get(fillKey(sourceId, region));
+  return stored === undefined ? undefined : (JSON.parse(decoder.decode(stored)) as ReplicaFill);
+}
+
+export function pendingFills(tx: ReadTransaction): ReplicaFill[] {
+  const range = { start: new Uint8Array([REPLICATION_PREFIX.FILL]), end: new Uint8Array([REPLICATION_PREFIX.FILL + 1]) };
+  return [...tx.range(range)].map(({ value }) => JSON.parse(decoder.decode(value)) as ReplicaFill);
+}
+
+/**
+ * Copies the source's items to the replica from the stored position until
+ * `untilMs` (so the replicator's round goes on to send changes), and makes
+ * the replica ACTIVE once all are copied.
+ */
+export async function runFill(services: Services, start: ReplicaFill, stopped: () => boolean, untilMs: number): Promise<void> {
+  const { storage } = services;
+  const target: ReplicaTarget = { account: start.account, region: start.region, TableName: start.TableName };
+  const pace = new Pace();
+  for (;;) {
+    if (stopped() || Date.now() >= untilMs) return;
+    const page = await storage.read((tx) => {
+      const fill = readFill(tx, start.sourceId, start.region);
+      if (fill === undefined) return undefined;
+      const range = prefixRange(itemPrefix(start.sourceId));
+      const from = fill.after === undefined ? range.start : Uint8Array.from([...Buffer.from(fill.after, 'base64'), 0]);
+      const entries = [...tx.range({ start: from, end: range.end, limit: PAGE })];
+      const changes = entries.map(({ key, value }): ReplicatedChange => {
+        const item = decodeStored(value);
+        return { key: item, item, version: readVersion(tx, key) ?? { at: 0, region: start.sourceRegion } };
+      });
+      return { fill, changes, last: entries.at(-1)?.key };
+    });
+    if (page === undefined) return;
+    if (page.changes.length > 0 && !(await applyReplicated(services, target, start.sourceRegion, page.changes))) return;
+    if (page.changes.length < PAGE) return finish(services, page.fill);
+    const next: ReplicaFill = { ...page.fill, after: Buffer.from(page.last!).toString('base64'), copied: page.fill.copied + page.changes.length };
+    await storage.write((tx) => {
+      if (readFill(tx, start.sourceId, start.region) !== undefined) writeFill(tx, next);
+    });
+    await pace.breathe();
+  }
+}
+
+/** The copy is done: the replica is ACTIVE in every record of the group, and its table ACTIVE. */
+async function finish(services: Services, fill: ReplicaFill): Promise<void> {
+  for (;;) {
+    await services.catalog.refreshIfStale();
+    try {
+      await services.catalog.changeGroup((group) => {
+        deleteFill(group.tx, fill.sourceId, fill.region);
+        const source = group.current({ account: fill.account, region: fill.sourceRegion }, fill.TableName);
+        if (source === undefined || source.id !== fill.sourceId) return;
+        for (const member of [source, ...otherReplicas(group, source)]) {
+          if (member.region === fill.region) {
+            if (member.TableStatus === 'CREATING') group.replace(member, { ...member, TableStatus: 'ACTIVE' });
+          } else {
+            group.replace(member, withReplica(member, fill.region, activeReplica));
+          }
+        }
+      });
+      return;
+    } catch (error) {
+      if (!(error instanceof StaleCatalog)) throw error;
+    }
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * Global tables (version 2019.11.21) with replicas in other regions of the
+ * same server, on every backend: UpdateTable ReplicaUpdates adds a replica
+ * of a populated table, which is filled while writes go on in both regions
+ * and converges to the same items and index entries; conflicting writes to
+ * one item end alike everywhere (last writer wins); a third region joins
+ * and converges; each replica's stream shows the writes replicated into it;
+ * DynamoDB's refusals; a removed replica's table goes and replication to it
+ * stops.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  DeleteItemCommand,
+  DescribeTableCommand,
+  PutItemCommand,
+  ScanCommand,
+  UpdateItemCommand,
+  UpdateTableCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
+import { describeEachBackend } from '../helpers/harness.js';
+import { createTable, errorOf, putMany, queryAll, waitFor } from '../helpers/tables.js';
+
+const SPEC = { hash: ['pk', 'S'] as [string, 'S'], indexes: [{ name: 'byG', hash: ['g', 'S'] as [string, 'S'] }] };
+
+type Items = Record<string, AttributeValue>[];
+
+function render(items: Items): string[] {
+  return items.map((item) => JSON.stringify(Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : 1))))).sort();
+}
+
+async function scanAll(ddb: DynamoDBClient, TableName: string): Promise<string[]> {
+  const items: Items = [];
+  let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await ddb.send(new ScanCommand({ TableName, ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}) }));
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey !== undefined);
+  return render(items);
+}
+
+async function indexEntries(ddb: DynamoDBClient, TableName: string, groups: readonly string[]): Promise<string[]> {
+  const entries: Items = [];
+  for (const g of groups) entries.push(...(await queryAll(ddb, { TableName, IndexName: 'byG', KeyConditionExpression: 'g = :g', ExpressionAttributeValues: { ':g': { S: g } } })));
+  return render(entries);
+}
+
+async function replicaActive(ddb: DynamoDBClient, TableName: string, region: string): Promise<void> {
+  await waitFor(`the replica in ${region}`, () => ddb.send(new DescribeTableCommand({ TableName })), (answer) => answer.Table?.Replicas?.find((r) => r.RegionName === region)?.ReplicaStatus === 'ACTIVE');
+}
+
+/** Waits until every region's table holds the same items (and index entries), and returns them. */
+async function converged(clients: readonly DynamoDBClient[], TableName: string, groups: readonly string[]): Promise<string[]> {
+  let last: string[][] = [];
+  await waitFor(
+    'the replicas to converge',
+    async () => (last = await Promise.all(clients.map(async (ddb) => [...(await scanAll(ddb, TableName)), '|', ...(await indexEntries(ddb, TableName, groups))]))),
+    (all) => all.every((one) => JSON.stringify(one) === JSON.stringify(all[0])),
+  );
+  return last[0]!;
+}
+
+describeEachBackend('global tables on one server', (target) => {
+  test('a replica of a populated table fills while both regions write, and every region converges', async () => {
+    const east = target().ddb;
+    const west = target().client({ region: 'us-west-2' });
+    const TableName = await createTable(east, 'global', SPEC);
+    await putMany(east, TableName, 300, (i) => ({ pk: { S: `k${i}` }, g: { S: `g${i % 3}` }, n: { N: String(i) } }));
+
+    const { TableDescription } = await east.send(new UpdateTableCommand({ TableName, ReplicaUpdates: [{ Create: { RegionName: 'us-west-2' } }] }));
+    assert.deepEqual(TableDescription!.Replicas, [{ RegionName: 'us-west-2', ReplicaStatus: 'CREATING' }]);
+    assert.equal(TableDescription!.GlobalTableVersion, '2019.11.21');
+    assert.equal(TableDescription!.StreamSpecification?.StreamViewType, 'NEW_AND_OLD_IMAGES', 'adding a replica turns on the stream');
+
+    // Writes in the source while the copy runs.
+    for (let i = 0; i < 50; i++) await east.send(new UpdateItemCommand({ TableName, Key: { pk: { S: `k${i}` } }, UpdateExpression: 'SET n = n + :one', ExpressionAttributeValues: { ':one': { N: '1000' } } }));
+    await east.send(new DeleteItemCommand({ TableName, Key: { pk: { S: 'k299' } } }));
+    await replicaActive(east, TableName, 'us-west-2');
+    const { Table } = await west.send(new DescribeTableCommand({ TableName }));
+    assert.equal(Table!.TableStatus, 'ACTIVE');
+    assert.deepEqual(Table!.Replicas, [{ RegionName: 'us-east-1', ReplicaStatus: 'ACTIVE' }]);
+    assert.equal(Table!.GlobalSecondaryIndexes?.[0]?.IndexName, 'byG');
+
+    // Both regions write, to different items and to the same ones.
+    await Promise.all([
+      ...Array.from({ length: 40 }, (_, i) => west.send(new PutItemCommand({ TableName, Item: { pk: { S: `w${i}` }, g: { S: 'g1' }, n: { N: String(i) } } }))),
+      ...Array.from({ length: 40 }, (_, i) => east.send(new PutItemCommand({ TableName, Item: { pk: { S: `e${i}` }, g: { S: 'g2' }, n: { N: String(i) } } }))),
+      west.send(new DeleteItemCommand({ TableName, Key: { pk: { S: 'k7' } } })),
+    ]);
+    const items = await converged([east, west], TableName, ['g0', 'g1', 'g2']);
+    const scanned = items.slice(0, items.indexOf('|'));
+    assert.equal(scanned.length, 300 - 2 + 80, 'the copied items, both regions\' new ones, less the two deleted');
+    assert.ok(scanned.includes(JSON.stringify({ g: { S: 'g0' }, n: { N: '1003' }, pk: { S: 'k3' } })), 'a change made during the copy reached the replica');
+    west.destroy();
+  });
+
+  test('conflicting writes to one item end alike in every region (last writer wins)', async () => {
+    const east = target().ddb;
+    const west = target().client({ region: 'us-west-2' });
+    const TableName = await createTable(east, 'conflict', SPEC);
+    await east.send(new UpdateTableCommand({ TableName, ReplicaUpdates: [{ Create: { RegionName: 'us-west-2' } }] }));
+    await replicaActive(east, TableName, 'us-west-2');
+    for (let round = 0; round < 20; round++) {
+      await Promise.all([
+        east.send(new PutItemCommand({ TableName, Item: { pk: { S: `c${round % 4}` }, g: { S: 'g0' }, by: { S: 'east' }, round: { N: String(round) } } })),
+        west.send(new PutItemCommand({ TableName, Item: { pk: { S: `c${round % 4}` }, g: { S: 'g0' }, by: { S: 'west' }, round: { N: String(round) } } })),
+        round % 5 === 4 ? west.send(new DeleteItemCommand({ TableName, Key: { pk: { S: `c${(round + 1) % 4}` } } })) : Promise.resolve(),
+      ]);
+    }
+    const items = await converged([east, west], TableName, ['g0']);
+    assert.ok(items.length > 1);
+    west.destroy();
+  });
+
+  test('a third region joins and converges; each replica\'s stream shows the writes replicated into it', async () => {
+    const east = target().ddb;
+    const west = target().client({ region: 'us-west-2' });
+    const europe = target().client({ region: 'eu-west-1' });
+    const TableName = await createTable(east, 'three', SPEC);
+    await east.send(new UpdateTableCommand({ TableName, ReplicaUpdates: [{ Create: { RegionName: 'us-west-2' } }] }));
+    await replicaActive(east, TableName, 'us-west-2');
+    await west.send(new PutItemCommand({ TableName, Item: { pk: { S: 'from-west' }, g: { S: 'g0' } } }));
+    await east.send(new UpdateTableCommand({ TableName, ReplicaUpdates: [{ Create: { RegionName: 'eu-west-1' } }] }));
+    await replicaActive(east, TableName, 'eu-west-1');
+    await replicaActive(west, TableName, 'eu-west-1');
+    await europe.send(new PutItemCommand({ TableName, Item: { pk: { S: 'from-europe' }, g: { S: 'g0' } } }));
+    await west.send(new PutItemCommand({ TableName, Item: { pk: { S: 'from-west-2' }, g: { S: 'g0' } } }));
+    const items = await converged([east, west, europe], TableName, ['g0']);
+    assert.equal(items.filter((item) => item.includes('from-')).length, 6, 'three items, in the table and in the index');
+
+    const { Table } = await europe.send(new DescribeTableCommand({ TableName }));
+    assert.deepEqual(Table!.Replicas!.map((r) => r.RegionName).sort(), ['us-east-1', 'us-west-2']);
+    const streams = new DynamoDBStreamsClient({ endpoint: target().endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' } });
+    const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: Table!.LatestStreamArn! }));
+    const { ShardIterator } = await streams.send(new GetShardIteratorCommand({ StreamArn: Table!.LatestStreamArn!, ShardId: StreamDescription!.Shards![0]!.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }));
+    const { Records } = await streams.send(new GetRecordsCommand({ ShardIterator: ShardIterator! }));
+    const keys = Records!.map((record) => record.dynamodb?.Keys?.pk?.S);
+    assert.ok(keys.includes('from-west') && keys.includes('from-west-2') && keys.includes('from-europe'), `the stream holds copied, replicated and local writes: ${keys.join()}`);
+    streams.destroy();
+    west.destroy();
+    europe.destroy();
+  });
+
+  test('refusals, and a removed replica\'s table goes', async () => {
+    const east = target().ddb;
+    const west = target().client({ region: 'us-west-2' });
+    const TableName = await createTable(east, 'removed', SPEC);
+    const local = await errorOf(() => east.send(new UpdateTableCommand({ TableName, ReplicaUpdates: [{ Create: { RegionName: 'us-east-1' } }] })));
+    assert.deepEqual([local.name, local.message], ['ValidationException', 'Cannot add, delete, or update the local region through ReplicaUpdates. Use CreateTable, DeleteTable, or UpdateTable as required.']);
+    await createTable(west, 'unused', SPEC);
+    await east.send(new UpdateTableCommand({ TableName, ReplicaUpdates: [{ Create: { RegionName: 'us-west-2' } }] }));
+    await replicaActive(east, TableName, 'us-west-2');
+    const again = await errorOf(() => east.send(new UpdateTableCommand({ TableName, ReplicaUpdates: [{ Create: { RegionName: 'us-west-2' } }] })));
+    assert.equal(again.name, 'ValidationException');
+    const disable = await errorOf(() => east.send(new UpdateTableCommand({ TableName, StreamSpecification: { StreamEnabled: false } })));
+    assert.equal(disable.name, 'ValidationException');
+
+    await east.send(new UpdateTableCommand({ TableName, ReplicaUpdates: [{ Delete: { RegionName: 'us-west-2' } }] }));
+    const { Table } = await east.send(new DescribeTableCommand({ TableName }));
+    assert.equal(Table!.Replicas, undefined);
+    assert.equal(Table!.GlobalTableVersion, undefined);
+    await waitFor('the replica table to go', () => errorOf(() => west.send(new DescribeTableCommand({ TableName }))), (error) => error.name === 'ResourceNotFoundException');
+    await east.send(new PutItemCommand({ TableName, Item: { pk: { S: 'after' }, g: { S: 'g0' } } }));
+    const { Items } = await east.send(new ScanCommand({ TableName }));
+    assert.equal(Items!.length, 1, 'the table goes on alone');
+    west.destroy();
+  });
+});
