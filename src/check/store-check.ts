@@ -51,6 +51,7 @@ import {
   EXPORT_PREFIX,
   IMPORT_PREFIX,
   RESOURCE_POLICY_PREFIX,
+  REPLICATION_PREFIX,
   collectionPrefix,
   indexPrefix,
   indexStatsKey,
@@ -85,7 +86,7 @@ export interface StoreFindings {
 
 const decoder = new TextDecoder();
 const KEY_PREFIXES = { TABLE_STATS: 0x02, INDEX_STATS: 0x03, COLLECTION: 0x04, IDEMPOTENCY: 0x05, ITEM: 0x10, INDEX_ENTRY: 0x11 } as const;
-const KNOWN_PREFIXES = new Set<number>([0x00, 0x01, PURGE_MARKERS.start[0]!, LEASE_PREFIX, MEMBER_RECORDS.start[0]!, ...Object.values(KEY_PREFIXES), ...Object.values(CHANGE_LOG_PREFIX), ...Object.values(STREAM_PREFIX), ...Object.values(TTL_PREFIX), ...Object.values(METRIC_PREFIX), ALARM_PREFIX, ...Object.values(SCALING_PREFIX), INSIGHTS_PREFIX, ...Object.values(BACKUP_PREFIX), DELETED_TABLE_PREFIX, PITR_OVERLAY_PREFIX, EXPORT_PREFIX, IMPORT_PREFIX, RESOURCE_POLICY_PREFIX, ENCRYPTION_PREFIX]);
+const KNOWN_PREFIXES = new Set<number>([0x00, 0x01, PURGE_MARKERS.start[0]!, LEASE_PREFIX, MEMBER_RECORDS.start[0]!, ...Object.values(KEY_PREFIXES), ...Object.values(CHANGE_LOG_PREFIX), ...Object.values(STREAM_PREFIX), ...Object.values(TTL_PREFIX), ...Object.values(METRIC_PREFIX), ALARM_PREFIX, ...Object.values(SCALING_PREFIX), INSIGHTS_PREFIX, ...Object.values(BACKUP_PREFIX), DELETED_TABLE_PREFIX, PITR_OVERLAY_PREFIX, EXPORT_PREFIX, IMPORT_PREFIX, RESOURCE_POLICY_PREFIX, ENCRYPTION_PREFIX, ...Object.values(REPLICATION_PREFIX)]);
 
 export function hex(key: Uint8Array): string {
   const text = Buffer.from(key).toString('hex');
@@ -419,7 +420,7 @@ function checkImports(tx: ReadTransaction, findings: StoreFindings, readable: (k
 
 function checkOwners(tx: ReadTransaction, ids: ReadonlySet<number>, findings: StoreFindings): void {
   const first = (start: Uint8Array) => tx.range({ start, limit: 1 })[Symbol.iterator]().next().value?.key;
-  const owned = [KEY_PREFIXES.TABLE_STATS, KEY_PREFIXES.INDEX_STATS, KEY_PREFIXES.COLLECTION, KEY_PREFIXES.ITEM, KEY_PREFIXES.INDEX_ENTRY, TTL_PREFIX.EXPIRY, TTL_PREFIX.PENDING, RESOURCE_POLICY_PREFIX];
+  const owned = [KEY_PREFIXES.TABLE_STATS, KEY_PREFIXES.INDEX_STATS, KEY_PREFIXES.COLLECTION, KEY_PREFIXES.ITEM, KEY_PREFIXES.INDEX_ENTRY, TTL_PREFIX.EXPIRY, TTL_PREFIX.PENDING, RESOURCE_POLICY_PREFIX, ...Object.values(REPLICATION_PREFIX)];
   for (let key = first(new Uint8Array([0])); key !== undefined; ) {
     const prefix = key[0]!;
     if (!KNOWN_PREFIXES.has(prefix)) {

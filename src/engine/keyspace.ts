@@ -155,6 +155,11 @@ export function resourcePolicyPrefix(tableId: number): Uint8Array {
 }
 
 /** Every item key of a table starts with this. */
+/** The records of one kind that belong to a table: its prefix byte and the table's id. */
+export function tableRecordsPrefix(kind: number, tableId: number): Uint8Array {
+  return withPrefix(kind, u32(tableId));
+}
+
 export function itemPrefix(tableId: number): Uint8Array {
   return withPrefix(ITEM, u32(tableId));
 }

@@ -2,7 +2,7 @@
  * Deleting a deleted table's data in the background. DeleteTable only removes
  * the table's record (or marks it DELETING) and, in the same transaction,
  * stores a purge marker; the items, index entries, item collection sizes,
- * TTL expiry entries and resource-based policies then go a chunk at a time, one write transaction each
+ * TTL expiry entries, resource-based policies and replication records then go a chunk at a time, one write transaction each
  * with a yield to the event loop between them, so deleting a large table
  * costs other requests no more than one small transaction at a time. The
  * counters and the marker go last, in the transaction that finds nothing else
@@ -23,7 +23,9 @@ import {
   indexStatsKey,
   itemPrefix,
   purgeMarkerKey,
+  REPLICATION_PREFIX,
   resourcePolicyPrefix,
+  tableRecordsPrefix,
   tableStatsKey,
 } from './keyspace.js';
 import type { TableRecord } from './table.js';
@@ -135,7 +137,15 @@ function tableTarget(id: number, marker: Marker): PurgeTarget {
   };
   if (marker.table === false) return indexes;
   return {
-    ranges: [prefixRange(itemPrefix(id)), prefixRange(collectionPrefix(id)), tableExpiryRange(id), prefixRange(resourcePolicyPrefix(id)), ...indexes.ranges],
+    ranges: [
+      prefixRange(itemPrefix(id)),
+      prefixRange(collectionPrefix(id)),
+      tableExpiryRange(id),
+      prefixRange(resourcePolicyPrefix(id)),
+      // A global table replica's item versions, its cursors and a fill it was the source of.
+      ...Object.values(REPLICATION_PREFIX).map((kind) => prefixRange(tableRecordsPrefix(kind, id))),
+      ...indexes.ranges,
+    ],
     keys: [...spreadCounterKeys(tableStatsKey(id)), ...indexes.keys],
   };
 }

@@ -11,7 +11,7 @@
  * | `0x60` + u32 table id + region | `{"next": n}`: the first change not yet delivered to that region's replica |
  */
 import type { ReadTransaction, WriteTransaction } from '../../storage/storage.js';
-import { REPLICATION_PREFIX } from '../../engine/keyspace.js';
+import { REPLICATION_PREFIX, tableRecordsPrefix } from '../../engine/keyspace.js';
 import { readLogHead, type ChangeLogReader } from '../../engine/change-log.js';
 import { prefixRange } from '../../engine/prefix-range.js';
 import type { TableRecord } from '../../engine/table.js';
@@ -20,19 +20,17 @@ import { isReplicated } from './item-versions.js';
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-function tablePrefix(tableId: number): Uint8Array {
-  const key = new Uint8Array(5);
-  key[0] = REPLICATION_PREFIX.CURSOR;
-  new DataView(key.buffer).setUint32(1, tableId);
+/** `kind` + u32 table id + the region's name: a cursor's key, and a fill's. */
+export function regionRecordKey(kind: number, tableId: number, region: string): Uint8Array {
+  const name = encoder.encode(region);
+  const key = new Uint8Array(5 + name.length);
+  key.set(tableRecordsPrefix(kind, tableId));
+  key.set(name, 5);
   return key;
 }
 
 function cursorKey(tableId: number, region: string): Uint8Array {
-  const name = encoder.encode(region);
-  const key = new Uint8Array(5 + name.length);
-  key.set(tablePrefix(tableId));
-  key.set(name, 5);
-  return key;
+  return regionRecordKey(REPLICATION_PREFIX.CURSOR, tableId, region);
 }
 
 export interface Cursor {
@@ -74,7 +72,7 @@ export function allCursors(tx: ReadTransaction): Cursor[] {
 }
 
 export function cursorsOf(tx: ReadTransaction, tableId: number): Cursor[] {
-  return [...tx.range(prefixRange(tablePrefix(tableId)))].map(({ key, value }) => decodeCursor(key, value));
+  return [...tx.range(prefixRange(tableRecordsPrefix(REPLICATION_PREFIX.CURSOR, tableId)))].map(({ key, value }) => decodeCursor(key, value));
 }
 
 /** The change log keeps what some replica has not been sent yet. */

@@ -20,6 +20,7 @@ import { Pace } from '../../engine/background-work.js';
 import { StaleCatalog } from '../../engine/catalog.js';
 import type { Services } from '../../engine/services.js';
 import { readVersion } from './item-versions.js';
+import { regionRecordKey } from './replica-cursors.js';
 import { applyReplicated, type ReplicatedChange, type ReplicaTarget } from './apply-replicated.js';
 import { activeReplica, otherReplicas, withReplica } from './replica-group.js';
 
@@ -39,12 +40,7 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 function fillKey(sourceId: number, region: string): Uint8Array {
-  const name = encoder.encode(region);
-  const key = new Uint8Array(5 + name.length);
-  key[0] = REPLICATION_PREFIX.FILL;
-  new DataView(key.buffer).setUint32(1, sourceId);
-  key.set(name, 5);
-  return key;
+  return regionRecordKey(REPLICATION_PREFIX.FILL, sourceId, region);
 }
 
 export function writeFill(tx: WriteTransaction, fill: ReplicaFill): void {
