@@ -127,6 +127,12 @@ Options (each also settable as an environment variable, e.g. DYNALITH_PORT=9000)
   --kms-key-file <file>     master keys standing in for AWS KMS (JSON; see README, "Encryption at
                             rest"): tables with SSESpecification Enabled are encrypted under them;
                             re-read when it changes
+  --peer <region>=<url>     a region served by another Dynalith server: a global table's replica
+                            in that region lives there, and replication sends it changes over
+                            HTTP (repeatable; the environment variable takes them separated by commas)
+  --peer-credentials <key-id>:<secret>
+                            the credentials requests to peers are signed with (needed where
+                            a peer runs --auth verify; better given as an environment variable)
   --help                    show this help
   --version                 show the version
 `;
@@ -155,6 +161,8 @@ const OPTIONS = {
   'metrics-retention-ms': { type: 'string' },
   'alarm-interval-ms': { type: 'string' },
   'alarm-webhook': { type: 'string', multiple: true },
+  peer: { type: 'string', multiple: true },
+  'peer-credentials': { type: 'string' },
   'scaling-period-ms': { type: 'string' },
   's3-dir': { type: 'string' },
   's3-endpoint': { type: 'string' },
@@ -212,7 +220,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
   }
   if (values.help) return 'help';
   if (values.version) return 'version';
-  const text = (flag: Exclude<keyof typeof OPTIONS, 'alarm-webhook'>): string | undefined => {
+  const text = (flag: Exclude<keyof typeof OPTIONS, 'alarm-webhook' | 'peer'>): string | undefined => {
     const value = values[flag];
     if (typeof value === 'string') return value;
     return env[envName(flag)];
@@ -276,6 +284,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
   for (const url of webhooks) {
     if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new UsageError(`--alarm-webhook must be an http:// or https:// URL, got '${url}'`);
   }
+  const peers = peerSettings(values.peer ?? env[envName('peer')]?.split(',').filter((entry) => entry !== '') ?? [], text('peer-credentials'));
   const host = text('host') ?? DEFAULT_CONFIG.host;
   const auth = authSettings(text, flagOrEnvBoolean('allow-anonymous'), host);
   const rateLimit = text('client-rate-limit');
@@ -324,7 +333,25 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
     auditDataEvents,
     auditLogMaxBytes: auditMaxBytes === undefined ? DEFAULT_CONFIG.auditLogMaxBytes : integer('audit-log-max-bytes', auditMaxBytes, Number.MAX_SAFE_INTEGER),
     auditLogFiles: auditFiles === undefined ? DEFAULT_CONFIG.auditLogFiles : integer('audit-log-files', auditFiles, 1000),
+    ...peers,
   };
+}
+
+/** `--peer region=url` entries and `--peer-credentials key:secret`. */
+function peerSettings(entries: readonly string[], credentials: string | undefined): Pick<Config, 'peers' | 'peerCredentials'> {
+  const peers: Record<string, string> = {};
+  for (const entry of entries) {
+    const at = entry.indexOf('=');
+    const region = entry.slice(0, at);
+    const url = entry.slice(at + 1);
+    if (at <= 0 || !URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new UsageError(`--peer must be <region>=<http:// or https:// URL>, got '${entry}'`);
+    if (region in peers) throw new UsageError(`--peer names region ${region} twice`);
+    peers[region] = url;
+  }
+  if (credentials === undefined) return { peers, peerCredentials: DEFAULT_CONFIG.peerCredentials };
+  const colon = credentials.indexOf(':');
+  if (colon <= 0 || colon === credentials.length - 1) throw new UsageError('--peer-credentials must be <access key id>:<secret access key>');
+  return { peers, peerCredentials: { accessKeyId: credentials.slice(0, colon), secretAccessKey: credentials.slice(colon + 1) } };
 }
 
 /**

@@ -89,6 +89,10 @@ export interface Config {
   readonly auditLogFiles: number;
   /** The key file standing in for AWS KMS (security/encryption/master-keys.ts); without it nothing is encrypted. */
   readonly kmsKeyFile?: string;
+  /** Regions served by other Dynalith servers (region → endpoint): a global table's replica there lives on that server (features/replication/). */
+  readonly peers: Readonly<Record<string, string>>;
+  /** The credentials requests to peers are signed with. */
+  readonly peerCredentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -133,6 +137,9 @@ export const DEFAULT_CONFIG: Config = {
   auth: 'none',
   allowAnonymous: false,
   auditDataEvents: false,
+  peers: {},
+  // Any key does for a peer with --auth none; a peer that verifies signatures needs real ones (--peer-credentials).
+  peerCredentials: { accessKeyId: 'dynalith-peer', secretAccessKey: 'dynalith-peer' },
   auditLogMaxBytes: 100 * 1024 * 1024,
   auditLogFiles: 5,
 };

@@ -4,7 +4,7 @@
  * (ListBackups, every page) or deletes one (DeleteBackup).
  */
 import { UsageError } from '../usage-error.js';
-import { ApiError, type ApiSettings } from './api-client.js';
+import { ApiError, type ApiSettings } from '../protocol/json-api-client.js';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, exactlyOnePositional, connectionSettings, parseCommandLine, pollUntil, type OperatorCommand, type Terminal } from './command.js';
 
 export type BackupPlan =

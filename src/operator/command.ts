@@ -6,7 +6,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../usage-error.js';
-import { ApiError, DynamoApi, type ApiSettings } from './api-client.js';
+import { ApiError, DynamoApi, type ApiSettings } from '../protocol/json-api-client.js';
 import { Progress, type OutputStream } from './progress.js';
 
 export const CONNECTION_HELP = `Connection (each also settable as an environment variable, e.g. DYNALITH_ENDPOINT):

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { UsageError } from '../usage-error.js';
-import { ApiError, type ApiSettings } from './api-client.js';
+import { ApiError, type ApiSettings } from '../protocol/json-api-client.js';
 import {
   BUCKET_OPTIONS,
   CONNECTION_HELP,

@@ -5,7 +5,7 @@
  * showing its item count (against the backup's, for a backup).
  */
 import { UsageError } from '../usage-error.js';
-import type { ApiSettings } from './api-client.js';
+import type { ApiSettings } from '../protocol/json-api-client.js';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, connectionSettings, epochSeconds, parseCommandLine, pollUntil, type OperatorCommand, type Terminal } from './command.js';
 
 export type RestorePlan = { readonly connection: ApiSettings; readonly to: string } & (

@@ -7,6 +7,8 @@ import { ApiError, DynamoError, INTERNAL_FAILURE_MESSAGE } from '../protocol/err
 import { checkShape } from '../protocol/shape.js';
 import { findOperation } from '../operations/registry.js';
 import { findStreamsOperation } from '../operations/streams/registry.js';
+import { findReplicationOperation } from '../operations/replication/registry.js';
+import { PEER_TARGET_PREFIX } from '../features/replication/peers.js';
 import { cloudWatchRefusal, findCloudWatchOperation } from '../operations/cloudwatch/registry.js';
 import { findAutoScalingOperation } from '../operations/autoscaling/registry.js';
 import { CLOUDWATCH_TIMESTAMP_MEMBERS } from '../operations/cloudwatch/timestamp-members.js';
@@ -88,6 +90,8 @@ const APIS: readonly Api[] = [
     signingName: 'monitoring',
   },
   { prefix: 'AnyScaleFrontendService.', eventSource: 'application-autoscaling.amazonaws.com', find: findAutoScalingOperation, signingName: 'application-autoscaling' },
+  // Between Dynalith servers holding replicas of a global table; signed as DynamoDB requests are.
+  { prefix: PEER_TARGET_PREFIX, eventSource: DYNAMODB_EVENT_SOURCE, find: findReplicationOperation, signingName: 'dynamodb' },
 ];
 
 /** The operation a target names, and the API it belongs to. */

@@ -17,12 +17,13 @@ import { REPLICATION_PREFIX, itemPrefix } from '../../engine/keyspace.js';
 import { prefixRange } from '../../engine/prefix-range.js';
 import { decodeStored } from '../../engine/stored-item.js';
 import { Pace } from '../../engine/background-work.js';
-import { StaleCatalog } from '../../engine/catalog.js';
 import type { Services } from '../../engine/services.js';
 import { readVersion } from './item-versions.js';
 import { regionRecordKey } from './replica-cursors.js';
-import { applyReplicated, type ReplicatedChange, type ReplicaTarget } from './apply-replicated.js';
-import { activeReplica, otherReplicas, withReplica } from './replica-group.js';
+import type { ReplicatedChange, ReplicaTarget } from './apply-replicated.js';
+import { changeReplicas, markReplicaActive, otherReplicas } from './replica-group.js';
+import { callPeer, peerOf } from './peers.js';
+import { deliverChanges } from './deliver-changes.js';
 
 export interface ReplicaFill {
   readonly sourceId: number;
@@ -85,7 +86,7 @@ export async function runFill(services: Services, start: ReplicaFill, stopped: (
       return { fill, changes, last: entries.at(-1)?.key };
     });
     if (page === undefined) return;
-    if (page.changes.length > 0 && !(await applyReplicated(services, target, start.sourceRegion, page.changes))) return;
+    if (page.changes.length > 0 && !(await deliverChanges(services, target, start.sourceRegion, page.changes))) return;
     if (page.changes.length < PAGE) return finish(services, page.fill);
     const next: ReplicaFill = { ...page.fill, after: Buffer.from(page.last!).toString('base64'), copied: page.fill.copied + page.changes.length };
     await storage.write((tx) => {
@@ -95,26 +96,23 @@ export async function runFill(services: Services, start: ReplicaFill, stopped: (
   }
 }
 
-/** The copy is done: the replica is ACTIVE in every record of the group, and its table ACTIVE. */
+/**
+ * The copy is done: the replica is ACTIVE in every replica's list, and its
+ * table ACTIVE. The peers are told first: until all have taken it, the fill
+ * stays, and the next round tells them again.
+ */
 async function finish(services: Services, fill: ReplicaFill): Promise<void> {
-  for (;;) {
-    await services.catalog.refreshIfStale();
-    try {
-      await services.catalog.changeGroup((group) => {
-        deleteFill(group.tx, fill.sourceId, fill.region);
-        const source = group.current({ account: fill.account, region: fill.sourceRegion }, fill.TableName);
-        if (source === undefined || source.id !== fill.sourceId) return;
-        for (const member of [source, ...otherReplicas(group, source)]) {
-          if (member.region === fill.region) {
-            if (member.TableStatus === 'CREATING') group.replace(member, { ...member, TableStatus: 'ACTIVE' });
-          } else {
-            group.replace(member, withReplica(member, fill.region, activeReplica));
-          }
-        }
-      });
-      return;
-    } catch (error) {
-      if (!(error instanceof StaleCatalog)) throw error;
-    }
+  const { catalog, config } = services;
+  await catalog.refreshIfStale();
+  const source = catalog.get({ account: fill.account, region: fill.sourceRegion }, fill.TableName);
+  const regions = source === undefined || source.id !== fill.sourceId ? [] : (source.Replicas ?? []).map((replica) => replica.RegionName);
+  for (const region of regions) {
+    if (peerOf(config, region) !== undefined) await callPeer(config, region, 'SetReplicaActive', { TableName: fill.TableName, RegionName: fill.region });
   }
+  await changeReplicas(services, (group) => {
+    deleteFill(group.tx, fill.sourceId, fill.region);
+    const current = group.current({ account: fill.account, region: fill.sourceRegion }, fill.TableName);
+    if (current === undefined || current.id !== fill.sourceId) return;
+    for (const member of [current, ...otherReplicas(group, current)]) markReplicaActive(group, member, fill.region);
+  });
 }

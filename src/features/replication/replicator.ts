@@ -13,7 +13,8 @@ import { readChanges, readLogHead, type Change, type LogHead } from '../../engin
 import type { Services } from '../../engine/services.js';
 import { allCursors, readCursor, writeCursor, type Cursor } from './replica-cursors.js';
 import { pendingFills, runFill, type ReplicaFill } from './replica-fills.js';
-import { applyReplicated, type ReplicatedChange } from './apply-replicated.js';
+import type { ReplicatedChange } from './apply-replicated.js';
+import { deliverChanges } from './deliver-changes.js';
 
 /** Changes read and sent per round trip. */
 const BATCH = 500;
@@ -43,7 +44,7 @@ async function sendChanges(services: Services, { cursor, head }: Due, stopped: (
     const changes = await services.storage.read((tx) => (readCursor(tx, cursor.tableId, cursor.region) === next ? [...readChanges(tx, cursor.tableId, next, undefined, BATCH)] : undefined));
     if (changes === undefined || changes.length === 0) return;
     const own = changes.filter((change) => change.from === undefined).map((change) => replicated(change, head.region));
-    if (own.length > 0 && !(await applyReplicated(services, target, head.region, own))) return;
+    if (own.length > 0 && !(await deliverChanges(services, target, head.region, own))) return;
     const after = changes[changes.length - 1]!.sequence + 1;
     const moved = await services.storage.write((tx) => {
       if (readCursor(tx, cursor.tableId, cursor.region) !== next) return false;
@@ -55,7 +56,24 @@ async function sendChanges(services: Services, { cursor, head }: Due, stopped: (
   }
 }
 
+/** How often a replica that cannot be reached is reported, while it stays so. */
+const REPORT_EVERY_MS = 30_000;
+
 export function startReplication(services: Services): PeriodicJob {
+  const reported = new Map<string, number>();
+  // A replica that cannot be reached (its server down, a network cut) keeps its changes queued in the log;
+  // the others go on, and the failure is logged now and then rather than every round.
+  const attempt = async (region: string, work: () => Promise<void>): Promise<void> => {
+    try {
+      await work();
+      reported.delete(region);
+    } catch (error) {
+      const last = reported.get(region);
+      if (last !== undefined && Date.now() - last < REPORT_EVERY_MS) return;
+      reported.set(region, Date.now());
+      services.logger.warn({ err: error, region }, 'replication: the replica cannot be reached or refused; its changes wait in the log');
+    }
+  };
   return startLeasedWork<{ due: Due[]; fills: ReplicaFill[] }>({
     storage: services.storage,
     name: 'replication',
@@ -70,8 +88,8 @@ export function startReplication(services: Services): PeriodicJob {
       return due.length === 0 && fills.length === 0 ? undefined : { due, fills };
     },
     async work({ due, fills }, stopped) {
-      for (const entry of due) await sendChanges(services, entry, stopped, Date.now() + SLICE_MS);
-      for (const fill of fills) await runFill(services, fill, stopped, Date.now() + SLICE_MS);
+      for (const entry of due) await attempt(entry.cursor.region, () => sendChanges(services, entry, stopped, Date.now() + SLICE_MS));
+      for (const fill of fills) await attempt(fill.region, () => runFill(services, fill, stopped, Date.now() + SLICE_MS));
     },
   });
 }

@@ -162,3 +162,8 @@ export function readStream(tx: ReadTransaction, name: Uint8Array): StreamSnapsho
   const next = open ? (readLogHead(tx, meta.tableId)?.next ?? head.trimmedBelow) : head.closedAt! + 1;
   return { name, meta, head, shards, open, next };
 }
+
+/** A stream's label: the moment it was enabled, as DynamoDB writes it (ISO 8601 without zone). */
+export function streamLabel(now = new Date()): string {
+  return now.toISOString().slice(0, 23);
+}

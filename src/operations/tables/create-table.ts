@@ -18,7 +18,8 @@ import {
   checkThroughputBounds,
   keyAttributeNames,
 } from './key-schema-rules.js';
-import { checkStreamSpecification, sseDescription, streamLabel } from './table-settings.js';
+import { checkStreamSpecification, sseDescription } from './table-settings.js';
+import { streamLabel } from '../../features/streams/stream-state.js';
 import { checkTags, mergeTags } from './tag-rules.js';
 import { describe } from './table-description.js';
 import {

@@ -15,11 +15,6 @@ export function checkStreamSpecification(spec: StreamSpecificationInput): Stream
   return spec.StreamEnabled ? { StreamEnabled: true, StreamViewType: spec.StreamViewType! } : { StreamEnabled: false };
 }
 
-/** A stream's label: the moment it was enabled, as DynamoDB writes it (ISO 8601 without zone). */
-export function streamLabel(now = new Date()): string {
-  return now.toISOString().slice(0, 23);
-}
-
 /**
  * The encryption a table reports. Disabled (or absent) means an AWS owned key,
  * which DynamoDB does not describe; enabled means a KMS key, named by the

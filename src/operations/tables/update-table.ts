@@ -10,7 +10,8 @@ import type { AttributeDefinition, IndexRecord, TableClass, TableRecord, Through
 import { tableNameMember } from '../common-shapes.js';
 import { INVALID, checkGlobalIndex, checkProjectedAttributeCount, checkThroughputBounds, keyAttributeNames } from './key-schema-rules.js';
 import { MAX_GLOBAL_SECONDARY_INDEXES, checkGlobalIndexThroughput, indexRecord } from './create-table.js';
-import { checkStreamSpecification, sseDescription, streamLabel } from './table-settings.js';
+import { checkStreamSpecification, sseDescription } from './table-settings.js';
+import { streamLabel } from '../../features/streams/stream-state.js';
 import { changeableTable } from './table-access.js';
 import { describeUpdate, lastSwitchToPayPerRequest } from './table-description.js';
 import { applyReplicaUpdates, checkReplicaUpdates, type ReplicaUpdate } from './replica-updates.js';

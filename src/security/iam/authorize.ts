@@ -23,6 +23,8 @@ const SERVICES: Readonly<Record<string, string>> = {
   'DynamoDBStreams_20120810.': 'dynamodb',
   'GraniteServiceVersion20100801.': 'cloudwatch',
   'AnyScaleFrontendService.': 'application-autoscaling',
+  // Replication between Dynalith servers (features/replication/peers.ts): actions dynalith:<operation>.
+  'DynalithReplication_20261208.': 'dynalith',
 };
 
 export interface AuthorizationInput {

@@ -1,16 +1,21 @@
 /**
- * A minimal client of DynamoDB's JSON 1.0 protocol for the operators'
- * commands: one POST per call, signed with SigV4 (the server checks
- * signatures, as DynamoDB does), the answer's JSON or its error.
+ * A minimal client of DynamoDB's JSON 1.0 protocol, for the operators'
+ * commands and for a global table's replicas on other servers: one POST per
+ * call, signed with SigV4 (the server checks signatures, as DynamoDB does),
+ * the answer's JSON or its error.
  */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { sha256Hex, sign, type Credentials } from '../protocol/sigv4.js';
+import { sha256Hex, sign, type Credentials } from './sigv4.js';
 
 export interface ApiSettings {
   readonly endpoint: string;
   readonly region: string;
   readonly credentials: Credentials;
+  /** The API's X-Amz-Target prefix (DynamoDB's by default). */
+  readonly targetPrefix?: string;
+  /** A call that has had no answer for this long fails (a server gone silent, a network cut). */
+  readonly timeoutMs?: number;
 }
 
 /** A refusal by the server (its error type and message), or no answer at all (type ConnectionError). */
@@ -23,8 +28,6 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 }
-
-const TARGET_PREFIX = 'DynamoDB_20120810.';
 
 export class DynamoApi {
   private readonly url: URL;
@@ -40,7 +43,7 @@ export class DynamoApi {
     const headers: [string, string][] = [
       ['host', this.url.host],
       ['content-type', 'application/x-amz-json-1.0'],
-      ['x-amz-target', `${TARGET_PREFIX}${operation}`],
+      ['x-amz-target', `${this.settings.targetPrefix ?? 'DynamoDB_20120810.'}${operation}`],
     ];
     const payloadHash = sha256Hex(body);
     const signed = sign({ method: 'POST', path, headers, payloadHash }, this.settings.credentials, { region: this.settings.region, service: 'dynamodb' });
@@ -63,6 +66,7 @@ export class DynamoApi {
         },
       );
       request.on('error', (error) => reject(new ApiError('ConnectionError', `could not reach ${this.url.origin}: ${error.message}`)));
+      request.setTimeout(this.settings.timeoutMs ?? 60_000, () => request.destroy(new Error(`no answer in ${this.settings.timeoutMs ?? 60_000} ms`)));
       request.end(body);
     });
     let parsed: unknown;

@@ -1,0 +1,168 @@
+/**
+ * Global tables across Dynalith servers: three processes, each serving one
+ * region and naming the others with --peer, through the AWS SDK. A new
+ * replica of a 10,000-item table on another server is filled while writes
+ * go on; all three regions write at once and converge to the same items and
+ * index entries; conflicting writes end alike (last writer wins); a replica
+ * killed with SIGKILL, and one stopped for a while (a network cut), catch up
+ * once back, losing nothing written meanwhile; a removed replica's table
+ * goes from its server.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  DeleteItemCommand,
+  DescribeTableCommand,
+  PutItemCommand,
+  ScanCommand,
+  UpdateItemCommand,
+  UpdateTableCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { clientFor } from '../helpers/harness.js';
+import { freePorts, startChild, type ChildServer } from '../helpers/child-server.js';
+import { createTable, errorOf, putMany, queryAll, waitFor } from '../helpers/tables.js';
+
+const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'] as const;
+type Region = (typeof REGIONS)[number];
+const SPEC = { hash: ['pk', 'S'] as [string, 'S'], indexes: [{ name: 'byG', hash: ['g', 'S'] as [string, 'S'] }] };
+const GROUPS = ['g0', 'g1', 'g2'];
+
+type Items = Record<string, AttributeValue>[];
+
+function render(items: Items): string[] {
+  return items.map((item) => JSON.stringify(Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : 1))))).sort();
+}
+
+async function contents(ddb: DynamoDBClient, TableName: string): Promise<string> {
+  const items: Items = [];
+  let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await ddb.send(new ScanCommand({ TableName, ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}) }));
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey !== undefined);
+  const entries: Items = [];
+  for (const g of GROUPS) entries.push(...(await queryAll(ddb, { TableName, IndexName: 'byG', KeyConditionExpression: 'g = :g', ExpressionAttributeValues: { ':g': { S: g } } })));
+  return `${items.length} items ${JSON.stringify(render(items))} index ${JSON.stringify(render(entries))}`;
+}
+
+/** Waits until every region holds the same items and index entries; their item count. */
+async function converged(clients: readonly DynamoDBClient[], TableName: string): Promise<number> {
+  const seen = await waitFor(
+    'the regions to converge',
+    () => Promise.all(clients.map((ddb) => contents(ddb, TableName).catch((error: Error) => `unreadable: ${error.message}`))),
+    (all) => all.every((one) => one === all[0] && !one.startsWith('unreadable')),
+  );
+  return Number(seen[0]!.slice(0, seen[0]!.indexOf(' ')));
+}
+
+async function replicaActive(ddb: DynamoDBClient, TableName: string, region: string): Promise<void> {
+  await waitFor(`the replica in ${region}`, () => ddb.send(new DescribeTableCommand({ TableName })), (answer) => answer.Table?.Replicas?.find((r) => r.RegionName === region)?.ReplicaStatus === 'ACTIVE');
+}
+
+describe('global tables across three servers', () => {
+  let root = '';
+  const ports = new Map<Region, number>();
+  const servers = new Map<Region, ChildServer>();
+  const clients = new Map<Region, DynamoDBClient>();
+
+  const args = (region: Region): string[] => [
+    '--port', String(ports.get(region)),
+    '--data-dir', join(root, region),
+    '--log-level', 'warn',
+    ...REGIONS.filter((other) => other !== region).flatMap((other) => ['--peer', `${other}=http://127.0.0.1:${ports.get(other)}`]),
+  ];
+  const start = async (region: Region) => servers.set(region, await startChild(args(region)));
+  const client = (region: Region) => clients.get(region)!;
+
+  before(async () => {
+    root = mkdtempSync(join(tmpdir(), 'dynalith-peers-'));
+    const free = await freePorts(REGIONS.length);
+    REGIONS.forEach((region, i) => ports.set(region, free[i]!));
+    for (const region of REGIONS) {
+      await start(region);
+      clients.set(region, clientFor(`http://127.0.0.1:${ports.get(region)}`, { region, maxAttempts: 3 }));
+    }
+  });
+
+  after(async () => {
+    for (const ddb of clients.values()) ddb.destroy();
+    for (const server of servers.values()) {
+      server.process.kill('SIGKILL');
+      await server.exited();
+    }
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  let TableName = '';
+
+  test('a replica on another server of a 10,000-item table fills while writes go on, and the regions converge', async () => {
+    const east = client('us-east-1');
+    TableName = await createTable(east, 'peered', SPEC);
+    await putMany(east, TableName, 10_000, (i) => ({ pk: { S: `k${i}` }, g: { S: `g${i % 3}` }, n: { N: String(i) } }));
+    const { TableDescription } = await east.send(new UpdateTableCommand({ TableName, ReplicaUpdates: [{ Create: { RegionName: 'us-west-2' } }] }));
+    assert.deepEqual(TableDescription!.Replicas, [{ RegionName: 'us-west-2', ReplicaStatus: 'CREATING' }]);
+    const { Table: creating } = await client('us-west-2').send(new DescribeTableCommand({ TableName }));
+    assert.equal(creating!.TableStatus, 'CREATING', 'the replica\'s table is made on its own server');
+    for (let i = 0; i < 200; i++) {
+      await east.send(new UpdateItemCommand({ TableName, Key: { pk: { S: `k${(i * 37) % 10_000}` } }, UpdateExpression: 'SET n = n + :d', ExpressionAttributeValues: { ':d': { N: '100000' } } }));
+    }
+    await east.send(new DeleteItemCommand({ TableName, Key: { pk: { S: 'k9999' } } }));
+    await replicaActive(east, TableName, 'us-west-2');
+    const { Table } = await client('us-west-2').send(new DescribeTableCommand({ TableName }));
+    assert.equal(Table!.TableStatus, 'ACTIVE');
+    assert.deepEqual(Table!.Replicas, [{ RegionName: 'us-east-1', ReplicaStatus: 'ACTIVE' }]);
+    assert.equal(await converged([east, client('us-west-2')], TableName), 9999);
+  });
+
+  test('a third server joins; all three regions write at once and converge', async () => {
+    const east = client('us-east-1');
+    await east.send(new UpdateTableCommand({ TableName, ReplicaUpdates: [{ Create: { RegionName: 'eu-west-1' } }] }));
+    await replicaActive(east, TableName, 'eu-west-1');
+    await replicaActive(client('us-west-2'), TableName, 'eu-west-1');
+    await Promise.all(
+      REGIONS.map(async (region, r) => {
+        for (let i = 0; i < 60; i++) await client(region).send(new PutItemCommand({ TableName, Item: { pk: { S: `${region}-${i}` }, g: { S: `g${r}` }, n: { N: String(i) } } }));
+      }),
+    );
+    assert.equal(await converged(REGIONS.map(client), TableName), 10_179);
+  });
+
+  test('conflicting writes to the same items end alike on every server', async () => {
+    await Promise.all(
+      REGIONS.map(async (region) => {
+        for (let i = 0; i < 30; i++) await client(region).send(new PutItemCommand({ TableName, Item: { pk: { S: `hot${i % 3}` }, g: { S: 'g0' }, by: { S: region }, i: { N: String(i) } } }));
+      }),
+    );
+    assert.equal(await converged(REGIONS.map(client), TableName), 10_182);
+  });
+
+  test('a replica killed with SIGKILL and one stopped a while catch up once back, losing nothing written meanwhile', async () => {
+    const west = servers.get('us-west-2')!;
+    west.process.kill('SIGKILL');
+    await west.exited();
+    const europe = servers.get('eu-west-1')!;
+    europe.process.kill('SIGTERM');
+    assert.equal(await europe.exited(), 0);
+    for (let i = 0; i < 100; i++) await client('us-east-1').send(new PutItemCommand({ TableName, Item: { pk: { S: `while-down-${i}` }, g: { S: 'g1' } } }));
+    await start('us-west-2');
+    for (let i = 0; i < 20; i++) await client('us-west-2').send(new PutItemCommand({ TableName, Item: { pk: { S: `west-while-eu-down-${i}` }, g: { S: 'g2' } } }));
+    await start('eu-west-1');
+    assert.equal(await converged(REGIONS.map(client), TableName), 10_302);
+  });
+
+  test('a removed replica\'s table goes from its server, and the others go on', async () => {
+    const east = client('us-east-1');
+    await east.send(new UpdateTableCommand({ TableName, ReplicaUpdates: [{ Delete: { RegionName: 'eu-west-1' } }] }));
+    await waitFor('the table in eu-west-1 to go', () => errorOf(() => client('eu-west-1').send(new DescribeTableCommand({ TableName }))), (error) => error.name === 'ResourceNotFoundException');
+    const { Table } = await client('us-west-2').send(new DescribeTableCommand({ TableName }));
+    assert.deepEqual(Table!.Replicas, [{ RegionName: 'us-east-1', ReplicaStatus: 'ACTIVE' }]);
+    await client('us-west-2').send(new PutItemCommand({ TableName, Item: { pk: { S: 'after-removal' }, g: { S: 'g0' } } }));
+    assert.equal(await converged([east, client('us-west-2')], TableName), 10_303);
+  });
+});
