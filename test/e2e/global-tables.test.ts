@@ -6,7 +6,7 @@
  * one item end alike everywhere (last writer wins); a third region joins
  * and converges; each replica's stream shows the writes replicated into it;
  * DynamoDB's refusals; a removed replica's table goes and replication to it
- * stops.
+ * stops; ReplicationLatency and PendingReplicationCount show in CloudWatch.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,6 +21,8 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
+import { GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
+import { cloudWatchClient } from '../helpers/cloudwatch.js';
 import { describeEachBackend } from '../helpers/harness.js';
 import { createTable, errorOf, putMany, queryAll, waitFor } from '../helpers/tables.js';
 
@@ -113,6 +115,26 @@ describeEachBackend('global tables on one server', (target) => {
     }
     const items = await converged([east, west], TableName, ['g0']);
     assert.ok(items.length > 1);
+
+    const cloudWatch = cloudWatchClient(target().endpoint);
+    const statistic = (MetricName: string) =>
+      cloudWatch.send(
+        new GetMetricStatisticsCommand({
+          Namespace: 'AWS/DynamoDB',
+          MetricName,
+          Dimensions: [{ Name: 'TableName', Value: TableName }, { Name: 'ReceivingRegion', Value: 'us-west-2' }],
+          StartTime: new Date(Date.now() - 600_000),
+          EndTime: new Date(Date.now() + 60_000),
+          Period: 3600,
+          Statistics: ['SampleCount', 'Maximum'],
+        }),
+      );
+    const latency = await waitFor('ReplicationLatency', () => statistic('ReplicationLatency'), (answer) => (answer.Datapoints?.[0]?.SampleCount ?? 0) >= 20);
+    assert.equal(latency.Datapoints![0]!.Unit, 'Milliseconds');
+    assert.ok(latency.Datapoints![0]!.Maximum! >= 0);
+    const pending = await statistic('PendingReplicationCount');
+    assert.ok((pending.Datapoints?.[0]?.SampleCount ?? 0) > 0);
+    cloudWatch.destroy();
     west.destroy();
   });
 

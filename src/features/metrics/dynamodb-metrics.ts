@@ -43,11 +43,13 @@ export const DYNAMODB_METRICS = [
   'TransactionConflict',
   'ReturnedItemCount',
   'TimeToLiveDeletedItemCount',
+  'ReplicationLatency',
+  'PendingReplicationCount',
 ] as const;
 
 /** The unit CloudWatch gives each DynamoDB metric: Count but for the latency. */
 export function unitOf(metric: string): 'Count' | 'Milliseconds' {
-  return metric === 'SuccessfulRequestLatency' ? 'Milliseconds' : 'Count';
+  return metric === 'SuccessfulRequestLatency' || metric === 'ReplicationLatency' ? 'Milliseconds' : 'Count';
 }
 
 const THROTTLES = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
@@ -71,6 +73,12 @@ export interface Metrics {
   returnedItems(table: TableRecord, operation: string, count: number): void;
   /** Items Time to Live deleted. */
   expired(table: TableRecord, count: number): void;
+  /**
+   * A global table's changes applied in another region: each one's time from
+   * its commit here to its arrival there, and how many changes were still to
+   * be sent after them.
+   */
+  replicated(table: Where & { readonly TableName: string }, receivingRegion: string, latenciesMs: readonly number[], pending: number): void;
   /** A provisioned table's or global index's capacity, sampled once a minute (metrics-job.ts). */
   provisioned(table: TableRecord, throughput: Throughput | undefined, index?: string): void;
   /** Adds what this process recorded to storage, so a reader sees it. */
@@ -84,6 +92,7 @@ export const NO_METRICS: Metrics = {
   throttled: () => undefined,
   returnedItems: () => undefined,
   expired: () => undefined,
+  replicated: () => undefined,
   provisioned: () => undefined,
   flush: () => Promise.resolve(),
 };
@@ -96,6 +105,7 @@ const TABLE = ['TableName'];
 const OPERATION = ['Operation'];
 const OPERATION_TABLE = ['Operation', 'TableName'];
 const INDEX_TABLE = ['GlobalSecondaryIndexName', 'TableName'];
+const RECEIVER_TABLE = ['ReceivingRegion', 'TableName'];
 
 /**
  * Accumulators by account, region, metric and dimension values, one map per
@@ -178,6 +188,11 @@ export class DynamoDbMetrics implements Metrics {
 
   expired(table: TableRecord, count: number): void {
     this.add(table, 'TimeToLiveDeletedItemCount', count, TABLE, table.TableName);
+  }
+
+  replicated(table: Where & { readonly TableName: string }, receivingRegion: string, latenciesMs: readonly number[], pending: number): void {
+    for (const latency of latenciesMs) this.add(table, 'ReplicationLatency', latency, RECEIVER_TABLE, receivingRegion, table.TableName);
+    this.add(table, 'PendingReplicationCount', pending, RECEIVER_TABLE, receivingRegion, table.TableName);
   }
 
   provisioned(table: TableRecord, throughput: Throughput | undefined, index?: string): void {

@@ -43,9 +43,11 @@ async function sendChanges(services: Services, { cursor, head }: Due, stopped: (
   while (!stopped() && Date.now() < untilMs) {
     const changes = await services.storage.read((tx) => (readCursor(tx, cursor.tableId, cursor.region) === next ? [...readChanges(tx, cursor.tableId, next, undefined, BATCH)] : undefined));
     if (changes === undefined || changes.length === 0) return;
-    const own = changes.filter((change) => change.from === undefined).map((change) => replicated(change, head.region));
-    if (own.length > 0 && !(await deliverChanges(services, target, head.region, own))) return;
+    const local = changes.filter((change) => change.from === undefined);
+    if (local.length > 0 && !(await deliverChanges(services, target, head.region, local.map((change) => replicated(change, head.region))))) return;
     const after = changes[changes.length - 1]!.sequence + 1;
+    const now = Date.now();
+    services.metrics.replicated(head, cursor.region, local.map((change) => now - change.at), Math.max(0, head.next - after));
     const moved = await services.storage.write((tx) => {
       if (readCursor(tx, cursor.tableId, cursor.region) !== next) return false;
       writeCursor(tx, cursor.tableId, cursor.region, after);
