@@ -12,6 +12,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   DeleteItemCommand,
+  DeleteTableCommand,
   DescribeTableCommand,
   PutItemCommand,
   ScanCommand,
@@ -189,6 +190,15 @@ describeEachBackend('global tables on one server', (target) => {
     await east.send(new PutItemCommand({ TableName, Item: { pk: { S: 'after' }, g: { S: 'g0' } } }));
     const { Items } = await east.send(new ScanCommand({ TableName }));
     assert.equal(Items!.length, 1, 'the table goes on alone');
+
+    // A replica deleted in its own region leaves the group; the other replica goes on, replicating to no one.
+    await east.send(new UpdateTableCommand({ TableName, ReplicaUpdates: [{ Create: { RegionName: 'us-west-2' } }] }));
+    await replicaActive(east, TableName, 'us-west-2');
+    await west.send(new DeleteTableCommand({ TableName }));
+    const { Table: alone } = await east.send(new DescribeTableCommand({ TableName }));
+    assert.equal(alone!.Replicas, undefined);
+    await east.send(new PutItemCommand({ TableName, Item: { pk: { S: 'alone' }, g: { S: 'g0' } } }));
+    assert.equal((await east.send(new ScanCommand({ TableName }))).Items!.length, 2);
     west.destroy();
   });
 });

@@ -7,6 +7,7 @@ import { backupBeingCreated } from '../../features/backups/copy-log-reader.js';
 import { tableNameMember } from '../common-shapes.js';
 import { changeableTable } from './table-access.js';
 import { describe } from './table-description.js';
+import { leaveGlobalTable } from './replica-updates.js';
 
 /**
  * The members DeleteTable's TableDescription keeps: no schema, indexes or
@@ -47,6 +48,8 @@ export const deleteTable = defineOperation<DeleteTableRequest>({
       }
     };
     refuseWhileBackedUp(table);
+    // A global table's replica deleted in its region leaves the group; the other replicas go on (no recording of DynamoDB's answer says otherwise).
+    if ((table.Replicas?.length ?? 0) > 0) await leaveGlobalTable(context, table);
     // Counts are read before the data goes, so the description shows what is being deleted.
     const description = await describe(table, context.services);
     // Checked again where deletes are serialised: a CreateBackup of this process may have committed meanwhile.

@@ -172,3 +172,18 @@ export async function applyReplicaUpdates(context: OperationContext, tableName: 
   for (const table of removed) await services.catalog.delete(table);
   return { before, after };
 }
+
+/**
+ * DeleteTable of a replica: it leaves the global table first (the others drop
+ * it and stop sending it changes), then goes as any table does. The peers are
+ * told first, as for a ReplicaUpdates Delete.
+ */
+export async function leaveGlobalTable(context: OperationContext, table: TableRecord): Promise<void> {
+  const { services } = context;
+  for (const region of remoteRegions(context, table)) await callPeer(services.config, region, 'LeaveReplica', { TableName: table.TableName, RegionName: table.region });
+  await changeReplicas(services, (group) => {
+    const current = group.current(table, table.TableName);
+    if (current === undefined || current.id !== table.id) return;
+    for (const member of [current, ...otherReplicas(group, current)]) leaveReplica(group, member, table.region);
+  });
+}
