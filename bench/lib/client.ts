@@ -10,15 +10,18 @@
  */
 import { Pool, type Dispatcher } from 'undici';
 
-const COMMON_HEADERS = [
-  'content-type',
-  'application/x-amz-json-1.0',
-  'x-amz-date',
-  '20260101T000000Z',
-  'authorization',
-  'AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/dynamodb/aws4_request, ' +
-    `SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=${'0'.repeat(64)}`,
-];
+/** The headers every request carries; the credential scope names the region the request is for. */
+function commonHeaders(region: string): string[] {
+  return [
+    'content-type',
+    'application/x-amz-json-1.0',
+    'x-amz-date',
+    '20260101T000000Z',
+    'authorization',
+    `AWS4-HMAC-SHA256 Credential=bench/20260101/${region}/dynamodb/aws4_request, ` +
+      `SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=${'0'.repeat(64)}`,
+  ];
+}
 
 export interface Reply {
   readonly status: number;
@@ -69,15 +72,18 @@ export class Client {
   /** Header lists per operation, built once: only X-Amz-Target differs between them. */
   private readonly headers = new Map<string, string[]>();
 
-  /** `connections` keep-alive sockets, one request at a time on each (no pipelining, as SDK clients do). */
-  constructor(endpoint: string, connections: number) {
+  private readonly common: string[];
+
+  /** `connections` keep-alive sockets, one request at a time on each (no pipelining, as SDK clients do), for `region`. */
+  constructor(endpoint: string, connections: number, region = 'us-east-1') {
     this.pool = new Pool(endpoint, { connections, pipelining: 1, keepAliveTimeout: 60_000, keepAliveMaxTimeout: 60_000 });
+    this.common = commonHeaders(region);
   }
 
   private headersFor(operation: string): string[] {
     let headers = this.headers.get(operation);
     if (headers === undefined) {
-      headers = [...COMMON_HEADERS, 'x-amz-target', `DynamoDB_20120810.${operation}`];
+      headers = [...this.common, 'x-amz-target', `DynamoDB_20120810.${operation}`];
       this.headers.set(operation, headers);
     }
     return headers;

@@ -94,6 +94,8 @@ function collectionKey(table: TableRecord, key: PrimaryKey): Uint8Array {
 export class ItemStore {
   /** The stream record and TTL expiry entry of each change, written in the change's own transaction. */
   private readonly onChange: ItemChangeHook;
+  /** Told of each committed write's table, for background work that would rather start at once than at its next round. */
+  private readonly committed = new Set<(table: TableRecord) => void>();
 
   /**
    * `catalogVersion` is the catalog version the caller's table records come
@@ -141,12 +143,25 @@ export class ItemStore {
    * nothing is written.
    */
   async write(table: TableRecord, key: PrimaryKey, apply: (old: Item | undefined) => ApplyResult, origin: ChangeOrigin = {}): Promise<WriteOutcome> {
-    return this.storage.write((tx) => this.checked(tx, () => this.applyStep(tx, { table, key, apply, origin })));
+    const outcome = await this.storage.write((tx) => this.checked(tx, () => this.applyStep(tx, { table, key, apply, origin })));
+    this.tell(table);
+    return outcome;
   }
 
   /** Stores `next` (undefined: deletes the item) whatever was there; the outcome's `old` is not reported. */
   async replace(table: TableRecord, key: PrimaryKey, next: Item | undefined): Promise<WriteOutcome> {
-    return this.storage.write((tx) => this.checked(tx, () => this.applyStep(tx, { table, key, apply: () => next, blind: true })));
+    const outcome = await this.storage.write((tx) => this.checked(tx, () => this.applyStep(tx, { table, key, apply: () => next, blind: true })));
+    this.tell(table);
+    return outcome;
+  }
+
+  /** Calls `listener` with the table of every write committed from now on (in this process). */
+  onCommit(listener: (table: TableRecord) => void): void {
+    this.committed.add(listener);
+  }
+
+  private tell(table: TableRecord | undefined): void {
+    if (table !== undefined) for (const listener of this.committed) listener(table);
   }
 
   /**
@@ -182,7 +197,7 @@ export class ItemStore {
    * with another fingerprint is refused.
    */
   async writeMany(steps: readonly WriteStep[], idempotency?: IdempotencyClaim): Promise<ManyOutcome> {
-    return this.storage.write((tx) => this.checked(tx, () => {
+    const many = await this.storage.write((tx) => this.checked(tx, () => {
       if (idempotency !== undefined) {
         const recorded = readIdempotencyRecord(tx, idempotency);
         if (recorded !== undefined) return { outcomes: recorded, replayed: true };
@@ -207,6 +222,8 @@ export class ItemStore {
       if (idempotency !== undefined) writeIdempotencyRecord(tx, idempotency, outcomes);
       return { outcomes, replayed: false };
     }));
+    if (!many.replayed) for (const table of new Set(steps.map((step) => step.table))) this.tell(table);
+    return many;
   }
 
   /** One item's write inside the caller's transaction: the item, its index entries and every counter. */

@@ -8,7 +8,7 @@
  * what storage says is left.
  */
 import { Lease } from './leases.js';
-import { startPeriodicJob, type PeriodicJob } from './periodic-job.js';
+import { startPeriodicJob, type PeriodicJob, type WakeableJob } from './periodic-job.js';
 import type { ReadTransaction, Storage } from '../storage/storage.js';
 
 export interface LeasedWorkOptions<W> {
@@ -25,7 +25,7 @@ export interface LeasedWorkOptions<W> {
   readonly onError: (error: unknown) => void;
 }
 
-export function startLeasedWork<W>(options: LeasedWorkOptions<W>): PeriodicJob {
+export function startLeasedWork<W>(options: LeasedWorkOptions<W>): WakeableJob {
   const { storage, leaseMs = 5000 } = options;
   const lease = new Lease(storage, options.name, leaseMs);
   return startPeriodicJob({

@@ -12,6 +12,12 @@ export interface PeriodicJob {
   stop(): Promise<void>;
 }
 
+/** A job of startPeriodicJob's, which can also be asked for a round now. */
+export interface WakeableJob extends PeriodicJob {
+  /** Runs a round now rather than at the next interval (after the one running, if one is). */
+  wake(): void;
+}
+
 export interface PeriodicJobOptions {
   readonly intervalMs: number;
   readonly lease?: Lease;
@@ -23,10 +29,11 @@ export interface PeriodicJobOptions {
   readonly onStop?: () => Promise<void>;
 }
 
-export function startPeriodicJob(options: PeriodicJobOptions): PeriodicJob {
+export function startPeriodicJob(options: PeriodicJobOptions): WakeableJob {
   const { lease, round, onError } = options;
   let stopped = false;
   let running: Promise<void> | undefined;
+  let again = false;
   const isStopped = () => stopped;
   const tick = () => {
     running ??= (async () => {
@@ -34,12 +41,22 @@ export function startPeriodicJob(options: PeriodicJobOptions): PeriodicJob {
       await round(isStopped);
     })()
       .catch(onError)
-      .finally(() => (running = undefined));
+      .finally(() => {
+        running = undefined;
+        if (again && !stopped) {
+          again = false;
+          tick();
+        }
+      });
   };
   if (options.now === true) tick();
   const timer = setInterval(tick, Math.max(1, options.intervalMs));
   timer.unref();
   return {
+    wake() {
+      if (running === undefined) tick();
+      else again = true;
+    },
     async stop() {
       stopped = true;
       clearInterval(timer);

@@ -12,6 +12,7 @@ import type { PeriodicJob } from '../../engine/periodic-job.js';
 import { readChanges, readLogHead, type Change, type LogHead } from '../../engine/change-log.js';
 import type { Services } from '../../engine/services.js';
 import { allCursors, readCursor, writeCursor, type Cursor } from './replica-cursors.js';
+import { isReplicated } from './item-versions.js';
 import { pendingFills, runFill, type ReplicaFill } from './replica-fills.js';
 import type { ReplicatedChange } from './apply-replicated.js';
 import { deliverChanges } from './deliver-changes.js';
@@ -76,7 +77,7 @@ export function startReplication(services: Services): PeriodicJob {
       services.logger.warn({ err: error, region }, 'replication: the replica cannot be reached or refused; its changes wait in the log');
     }
   };
-  return startLeasedWork<{ due: Due[]; fills: ReplicaFill[] }>({
+  const job = startLeasedWork<{ due: Due[]; fills: ReplicaFill[] }>({
     storage: services.storage,
     name: 'replication',
     intervalMs: 100,
@@ -94,4 +95,9 @@ export function startReplication(services: Services): PeriodicJob {
       for (const fill of fills) await attempt(fill.region, () => runFill(services, fill, stopped, Date.now() + SLICE_MS));
     },
   });
+  // A write here to a replicated table starts a round at once (the lag a client sees); writes of other processes wait for the interval.
+  services.items.onCommit((table) => {
+    if (isReplicated(table)) job.wake();
+  });
+  return job;
 }
