@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --set replication [--rates 0,500,1000,2000] [--seconds n]`
+ * `npm run bench -- --set replication [--rates 0,500,1000,2000] [--seconds n] [--alone]`
  * (or `node dist/bench/replication-lag.js ...`): two LMDB servers, each
  * naming the other with --peer (us-east-1 and us-west-2), and a global table
  * with a replica on each. For each rate, a paced PutItem load on the first
@@ -9,6 +9,8 @@
  * lag a client sees (polling every 2 ms, so within a few ms). Each phase
  * reports the put rate reached (the load generator keeps the pace or the
  * row says it did not), lag percentiles, and both servers' CPU per put.
+ * `--alone` makes no replica (and no markers): the same load's CPU per put
+ * without replication, to set beside it.
  */
 import { parseArgs } from 'node:util';
 import { Client } from './lib/client.js';
@@ -43,7 +45,8 @@ async function probe(from: Client, to: Client, done: () => boolean): Promise<num
 }
 
 export async function runReplicationBench(argv: readonly string[]): Promise<void> {
-  const { values } = parseArgs({ args: [...argv], options: { rates: { type: 'string' }, seconds: { type: 'string' } } });
+  const { values } = parseArgs({ args: [...argv], options: { rates: { type: 'string' }, seconds: { type: 'string' }, alone: { type: 'boolean' } } });
+  const alone = values.alone === true;
   const rates = (values.rates ?? '0,500,1000,2000').split(',').map(Number);
   const seconds = Number(values.seconds ?? 15);
   const target = TARGETS.find((t) => t.name === 'dynalith-disk')!;
@@ -62,8 +65,8 @@ export async function runReplicationBench(argv: readonly string[]): Promise<void
       AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
       BillingMode: 'PAY_PER_REQUEST',
     });
-    await load.call('UpdateTable', { TableName: TABLE, ReplicaUpdates: [{ Create: { RegionName: 'us-west-2' } }] });
-    for (;;) {
+    if (!alone) await load.call('UpdateTable', { TableName: TABLE, ReplicaUpdates: [{ Create: { RegionName: 'us-west-2' } }] });
+    while (!alone) {
       const { Table } = (await load.call('DescribeTable', { TableName: TABLE })) as { Table: { Replicas?: { ReplicaStatus: string }[] } };
       if (Table.Replicas?.[0]?.ReplicaStatus === 'ACTIVE') break;
       await sleep(100);
@@ -77,7 +80,7 @@ export async function runReplicationBench(argv: readonly string[]): Promise<void
       const started = performance.now();
       const [sent, lags] = await Promise.all([
         rate === 0 ? sleep(seconds * 1000).then(() => 0) : pace(load, rate, done, () => ({ operation: 'PutItem', payload: `{"TableName":"${TABLE}","Item":{"pk":{"S":"k${next++}"},"pad":{"S":"${'x'.repeat(100)}"}}}` })).then((paced) => paced.sent),
-        probe(eastProbe, westProbe, forSeconds(seconds)),
+        alone ? Promise.resolve([0]) : probe(eastProbe, westProbe, forSeconds(seconds)),
       ]);
       const elapsed = (performance.now() - started) / 1000;
       const [eastCpu, westCpu] = servers.map((server, k) => treeCpuSeconds(server.pid) - cpu[k]!);

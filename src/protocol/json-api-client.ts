@@ -4,8 +4,8 @@
  * call, signed with SigV4 (the server checks signatures, as DynamoDB does),
  * the answer's JSON or its error.
  */
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { sha256Hex, sign, type Credentials } from './sigv4.js';
 
 export interface ApiSettings {
@@ -31,9 +31,12 @@ export class ApiError extends Error {
 
 export class DynamoApi {
   private readonly url: URL;
+  /** Connections kept open between calls: a replicator calls its peers many times a second. */
+  private readonly agent: HttpAgent;
 
   constructor(private readonly settings: ApiSettings) {
     this.url = new URL(settings.endpoint);
+    this.agent = this.url.protocol === 'https:' ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
   }
 
   /** Calls `operation` with `input`; the answer is what the API reference documents for it. */
@@ -56,6 +59,7 @@ export class DynamoApi {
           port: this.url.port,
           method: 'POST',
           path,
+          agent: this.agent,
           headers: { ...Object.fromEntries(headers), ...signed, 'content-length': String(body.byteLength) },
         },
         (response) => {
