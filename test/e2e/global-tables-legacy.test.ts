@@ -27,7 +27,7 @@ import {
   type GlobalTable,
 } from '@aws-sdk/client-dynamodb';
 import { DescribeScalableTargetsCommand } from '@aws-sdk/client-application-auto-scaling';
-import { describeEachBackend, uniqueName } from '../helpers/harness.js';
+import { describeEachBackend, uniqueName, type Target } from '../helpers/harness.js';
 import { createTable, errorOf, waitFor } from '../helpers/tables.js';
 import { autoScalingClient } from '../helpers/autoscaling.js';
 
@@ -81,14 +81,19 @@ async function listAll(ddb: DynamoDBClient, Limit?: number, RegionName?: string)
   return { tables, pages };
 }
 
+/** Clients of three regions of the target's server, and a table of a new name in each, as a replica must be. */
+async function threeRegions(target: Target) {
+  const clients = { east: target.ddb, west: target.client({ region: WEST }), europe: target.client({ region: EUROPE }) };
+  const name = uniqueName('legacy');
+  for (const ddb of Object.values(clients)) await replicaTable(ddb, name);
+  return { ...clients, name, done: () => [clients.west, clients.europe].forEach((client) => client.destroy()) };
+}
+
 describeEachBackend('global tables version 2017.11.29 on one server', (target) => {
   test('CreateGlobalTable links empty tables of two regions, whose writes reach each other; Describe and List answer', async () => {
-    const east = target().ddb;
-    const west = target().client({ region: WEST });
-    const europe = target().client({ region: EUROPE });
-    const name = uniqueName('legacy');
+    const { east, west, europe, name, done } = await threeRegions(target());
     const other = uniqueName('legacy');
-    for (const table of [name, other]) for (const ddb of [east, west]) await replicaTable(ddb, table);
+    for (const ddb of [east, west]) await replicaTable(ddb, other);
 
     const { GlobalTableDescription } = await east.send(new CreateGlobalTableCommand({ GlobalTableName: name, ReplicationGroup: groupOf(WEST, EAST) }));
     const account = await accountOf(east, name);
@@ -126,16 +131,11 @@ describeEachBackend('global tables version 2017.11.29 on one server', (target) =
     assert.equal(pages, tables.length, 'a page for each global table, at Limit 1');
     assert.ok((await listAll(east, undefined, WEST)).tables.some((table) => table.GlobalTableName === name));
     assert.ok(!(await listAll(east, undefined, EUROPE)).tables.some((table) => table.GlobalTableName === name), 'no replica in eu-west-1');
-    west.destroy();
-    europe.destroy();
+    done();
   });
 
   test('UpdateGlobalTable adds an empty region and removes one, which keeps its table; the global table goes with its last replica', async () => {
-    const east = target().ddb;
-    const west = target().client({ region: WEST });
-    const europe = target().client({ region: EUROPE });
-    const name = uniqueName('legacy');
-    for (const ddb of [east, west, europe]) await replicaTable(ddb, name);
+    const { east, west, europe, name, done } = await threeRegions(target());
     await east.send(new CreateGlobalTableCommand({ GlobalTableName: name, ReplicationGroup: groupOf(EAST, WEST) }));
 
     const added = await west.send(new UpdateGlobalTableCommand({ GlobalTableName: name, ReplicaUpdates: [{ Create: { RegionName: EUROPE } }] }));
@@ -167,16 +167,11 @@ describeEachBackend('global tables version 2017.11.29 on one server', (target) =
     const gone = await errorOf(() => east.send(new DescribeGlobalTableCommand({ GlobalTableName: name })));
     assert.deepEqual([gone.name, gone.message], ['GlobalTableNotFoundException', `Global table not found: Global table with name: '${name}' does not exist.`]);
     assert.ok(await holds(europe, name, 'from-europe'), 'every table stays');
-    west.destroy();
-    europe.destroy();
+    done();
   });
 
   test('DynamoDB refuses a table not empty, missing or not streaming, a global table twice, unknown names and replicas', async () => {
-    const east = target().ddb;
-    const west = target().client({ region: WEST });
-    const europe = target().client({ region: EUROPE });
-    const name = uniqueName('legacy');
-    for (const ddb of [east, west, europe]) await replicaTable(ddb, name);
+    const { east, west, name, done } = await threeRegions(target());
     await west.send(new PutItemCommand({ TableName: name, Item: { pk: { S: 'early' } } }));
     const full = await errorOf(() => east.send(new CreateGlobalTableCommand({ GlobalTableName: name, ReplicationGroup: groupOf(EAST, WEST) })));
     assert.equal(full.name, 'ValidationException');
@@ -226,8 +221,7 @@ describeEachBackend('global tables version 2017.11.29 on one server', (target) =
     const current = await createTable(east, 'current', { hash: ['pk', 'S'] });
     await east.send(new UpdateTableCommand({ TableName: current, ReplicaUpdates: [{ Create: { RegionName: WEST } }] }));
     assert.equal((await errorOf(() => east.send(new DescribeGlobalTableCommand({ GlobalTableName: current })))).name, 'GlobalTableNotFoundException');
-    west.destroy();
-    europe.destroy();
+    done();
   });
 
   test('the settings operations report and change every replica\'s capacity and auto scaling', async () => {

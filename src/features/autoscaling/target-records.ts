@@ -28,15 +28,16 @@ export interface TargetSettings {
   readonly SuspendedState?: Partial<SuspendedState>;
 }
 
+/** What a target's and a policy's records begin with: where they live and what they scale. */
+function scaled(ns: Namespace, id: TargetId) {
+  return { account: ns.account, region: ns.region, ServiceNamespace: 'dynamodb' as const, ResourceId: id.ResourceId, ScalableDimension: id.ScalableDimension };
+}
+
 /** The target with these settings: an existing one keeps its ARN, creation time and what the settings leave out. */
 export function targetRecord(ns: Namespace, id: TargetId, settings: TargetSettings, existing: ScalableTargetRecord | undefined): ScalableTargetRecord {
   const suspended = (key: keyof SuspendedState) => settings.SuspendedState?.[key] ?? existing?.SuspendedState[key] ?? false;
   return {
-    account: ns.account,
-    region: ns.region,
-    ServiceNamespace: 'dynamodb',
-    ResourceId: id.ResourceId,
-    ScalableDimension: id.ScalableDimension,
+    ...scaled(ns, id),
     MinCapacity: settings.min,
     MaxCapacity: settings.max,
     RoleARN: settings.RoleARN ?? existing?.RoleARN ?? serviceLinkedRole(ns.account),
@@ -93,11 +94,7 @@ export function policyRecord(
   fresh: NewPolicyIdentity,
 ): ScalingPolicyRecord {
   return {
-    account: ns.account,
-    region: ns.region,
-    ServiceNamespace: 'dynamodb',
-    ResourceId: id.ResourceId,
-    ScalableDimension: id.ScalableDimension,
+    ...scaled(ns, id),
     PolicyName: name,
     PolicyARN: existing?.PolicyARN ?? fresh.PolicyARN,
     PolicyType: 'TargetTrackingScaling',
