@@ -16,8 +16,7 @@ import { DynamoError } from '../../protocol/errors.js';
 import { str } from '../../protocol/shape.js';
 import type { Namespace } from '../operation.js';
 import { TABLE_NAME_PATTERN } from '../common-shapes.js';
-import { withReplica } from '../../features/replication/replica-group.js';
-import { deleteCursor, logEnd, writeCursor } from '../../features/replication/replica-cursors.js';
+import { joinReplica, leaveReplica } from '../../features/replication/replica-group.js';
 
 /** GlobalTableName as the legacy operations declare it (API reference). */
 export const globalTableNameMember = str({ required: true, minLength: 3, maxLength: 255, pattern: TABLE_NAME_PATTERN });
@@ -94,38 +93,44 @@ function withTransition(marker: LegacyGlobalTable, next: LegacyGlobalTable['tran
 
 const active = (region: string): ReplicaRecord => ({ RegionName: region, ReplicaStatus: 'ACTIVE' });
 
+/** The table's record as the change has it so far, with its marker set by `marker`. */
+function mark(group: CatalogGroup, table: TableRecord, marker: (current: TableRecord) => LegacyGlobalTable | undefined): void {
+  const current = group.current(table, table.TableName)!;
+  const { legacyGlobalTable: _, ...rest } = current;
+  const next = marker(current);
+  group.replace(current, next === undefined ? rest : { ...rest, legacyGlobalTable: next });
+}
+
 /**
  * Links `joining` (empty tables, checked) into the global table whose
- * replicas are `members` (none when CreateGlobalTable makes it): every
- * record lists the others as ACTIVE, there being nothing to copy, and the
- * changes each replica makes from now on are sent to each new one (and a new
- * one's to every other), from cursors at the ends of their change logs.
+ * replicas are `members` (none when CreateGlobalTable makes it), as a
+ * version 2019.11.21 replica joins (replica-group.ts): every record lists the
+ * others as ACTIVE, there being nothing to copy, and the changes each replica
+ * makes from now on are sent to each new one (and a new one's to every
+ * other), from cursors at the ends of their change logs.
  */
 export function join(group: CatalogGroup, members: readonly TableRecord[], joining: readonly TableRecord[], next: LegacyGlobalTable['transition']): void {
   const created = members[0]?.legacyGlobalTable!.CreationDateTime ?? Date.now() / 1000;
   let position = Math.max(-1, ...members.map((member) => member.legacyGlobalTable!.position));
   for (const table of [...members, ...joining]) {
     const fresh = joining.includes(table);
-    const listed = (fresh ? [...members, ...joining] : joining).filter((other) => other.region !== table.region);
+    for (const other of fresh ? [...members, ...joining] : joining) {
+      if (other.region !== table.region) joinReplica(group, group.current(table, table.TableName)!, active(other.region), undefined);
+    }
     const marker = fresh ? { CreationDateTime: created, position: ++position } : table.legacyGlobalTable!;
-    group.replace(table, { ...table, Replicas: [...(table.Replicas ?? []), ...listed.map((other) => active(other.region))], legacyGlobalTable: withTransition(marker, next) });
-    for (const other of listed) writeCursor(group.tx, table.id, other.region, logEnd(group.tx, table));
+    mark(group, table, () => withTransition(marker, next));
   }
 }
 
 /**
- * Unlinks `leaving` from the global table whose replicas are `members`: its
- * table stays, a table of its own again (UpdateGlobalTable deletes no
- * table), and no change is sent to or from it any more.
+ * Unlinks `leaving` from the global table whose replicas are `members`, as a
+ * version 2019.11.21 replica leaves (replica-group.ts), except that its table
+ * stays, a table of its own again (UpdateGlobalTable deletes no table), and
+ * no change is sent to or from it any more.
  */
 export function leave(group: CatalogGroup, members: readonly TableRecord[], leaving: TableRecord, next: LegacyGlobalTable['transition']): void {
-  const { Replicas: _, legacyGlobalTable: __, ...alone } = leaving;
-  group.replace(leaving, alone);
   for (const member of members) {
-    if (member.region === leaving.region) continue;
-    deleteCursor(group.tx, leaving.id, member.region);
-    deleteCursor(group.tx, member.id, leaving.region);
-    const unlisted = withReplica(member, leaving.region, () => undefined);
-    group.replace(member, { ...unlisted, legacyGlobalTable: withTransition(member.legacyGlobalTable!, next) });
+    leaveReplica(group, group.current(member, member.TableName)!, leaving.region);
+    mark(group, member, (current) => (member.region === leaving.region ? undefined : withTransition(current.legacyGlobalTable!, next)));
   }
 }

@@ -16,6 +16,7 @@ import { prefixRange } from '../../engine/prefix-range.js';
 import type { IndexRecord, TableRecord } from '../../engine/table.js';
 import { validation } from '../../protocol/errors.js';
 import { INVALID } from '../tables/key-schema-rules.js';
+import { REPLICATED_VIEW } from '../../features/replication/replica-group.js';
 import { tableNotFoundIn } from './legacy-group.js';
 
 function refused(table: TableRecord, reason: string): never {
@@ -47,7 +48,7 @@ export function admittedTable(tx: ReadTransaction, table: TableRecord | undefine
   if (table === undefined || table.TableStatus === 'DELETING') throw tableNotFoundIn(name, region);
   if (table.legacyGlobalTable !== undefined || (table.Replicas?.length ?? 0) > 0) refused(table, 'is a replica of another global table already');
   const stream = table.StreamSpecification;
-  if (stream?.StreamEnabled !== true || stream.StreamViewType !== 'NEW_AND_OLD_IMAGES') refused(table, 'must have DynamoDB Streams enabled with the view type NEW_AND_OLD_IMAGES');
+  if (stream?.StreamEnabled !== true || stream.StreamViewType !== REPLICATED_VIEW) refused(table, `must have DynamoDB Streams enabled with the view type ${REPLICATED_VIEW}`);
   if (model !== undefined) {
     if (keysOf(table, table.KeySchema) !== keysOf(model, model.KeySchema)) refused(table, `does not have the same key schema as the table in region: '${model.region}'`);
     if (indexesOf(table, table.GlobalSecondaryIndexes) !== indexesOf(model, model.GlobalSecondaryIndexes)) {
