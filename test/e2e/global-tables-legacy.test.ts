@@ -13,6 +13,7 @@ import {
   CreateGlobalTableCommand,
   CreateTableCommand,
   DeleteItemCommand,
+  DeleteTableCommand,
   DescribeGlobalTableCommand,
   DescribeGlobalTableSettingsCommand,
   DescribeTableCommand,
@@ -167,6 +168,18 @@ describeEachBackend('global tables version 2017.11.29 on one server', (target) =
     const gone = await errorOf(() => east.send(new DescribeGlobalTableCommand({ GlobalTableName: name })));
     assert.deepEqual([gone.name, gone.message], ['GlobalTableNotFoundException', `Global table not found: Global table with name: '${name}' does not exist.`]);
     assert.ok(await holds(europe, name, 'from-europe'), 'every table stays');
+    done();
+  });
+
+  test('DeleteTable of a replica takes it out of the global table, which goes on in the other regions', async () => {
+    const { east, west, name, done } = await threeRegions(target());
+    await east.send(new CreateGlobalTableCommand({ GlobalTableName: name, ReplicationGroup: groupOf(EAST, WEST) }));
+    await west.send(new DeleteTableCommand({ TableName: name }));
+    assert.deepEqual((await east.send(new DescribeGlobalTableCommand({ GlobalTableName: name }))).GlobalTableDescription!.ReplicationGroup, groupOf(EAST));
+    const { Table } = await east.send(new DescribeTableCommand({ TableName: name }));
+    assert.deepEqual([Table!.GlobalTableVersion, Table!.Replicas], ['2017.11.29', undefined], 'a global table of one region');
+    await east.send(new PutItemCommand({ TableName: name, Item: { pk: { S: 'alone' } } }));
+    assert.ok(await holds(east, name, 'alone'));
     done();
   });
 

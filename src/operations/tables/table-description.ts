@@ -89,7 +89,8 @@ export function billingModeSummary(table: TableRecord, lastSwitch: number | unde
  * a replica of a version 2017.11.29 global table (operations/global-tables/)
  * says so even when it is the global table's only one. A replica lists the
  * others, not itself (DescribeTable outputs recorded in other projects'
- * fixtures all do).
+ * fixtures all do); no recording of a version 2017.11.29 replica's
+ * DescribeTable was found, so it lists them the same way.
  */
 function globalTableMembers(table: TableRecord): Record<string, unknown> {
   const replicas = table.Replicas !== undefined && table.Replicas.length > 0 ? { Replicas: table.Replicas } : {};
