@@ -292,6 +292,12 @@ export class Catalog {
       .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
+  /** Every table of the account, in every region (a version 2017.11.29 global table is found by name across regions). */
+  tablesOf(account: string): TableRecord[] {
+    const records = [...this.tables].filter(([key]) => key.startsWith(`${account}\u0000`)).flatMap(([, names]) => [...names.values()]);
+    return records.flatMap((record) => this.settle(record) ?? []);
+  }
+
   /**
    * Creates a table; with `fill`, one that stays CREATING (with a restore's
    * RestoreSummary) until its writer ends it, and `fill.begin` records the

@@ -163,6 +163,22 @@ export interface TableRecord {
    * sends the changes made here to each of them (features/replication/).
    */
   readonly Replicas?: readonly ReplicaRecord[];
+  /**
+   * A replica of a global table of version 2017.11.29 (operations/global-tables/):
+   * the global table is every table of its name in the account that carries this,
+   * and `Replicas` lists the others, as for version 2019.11.21.
+   */
+  readonly legacyGlobalTable?: LegacyGlobalTable;
+}
+
+/** What each replica of a version 2017.11.29 global table records of the global table. */
+export interface LegacyGlobalTable {
+  /** Epoch seconds (fractional) the global table was created at. */
+  readonly CreationDateTime: number;
+  /** The replica's place in the replication group: the order CreateGlobalTable named the regions in, then the order they joined. */
+  readonly position: number;
+  /** A transition (CreateGlobalTable's CREATING, UpdateGlobalTable's UPDATING) and when it ends, epoch ms. */
+  readonly transition?: { readonly status: 'CREATING' | 'UPDATING'; readonly until: number };
 }
 
 /** One other replica of a global table, as a replica's record lists it (features/replication/). */
@@ -217,4 +233,9 @@ export function keyPartsOf(
 
 export function tableArn(table: Pick<TableRecord, 'region' | 'account' | 'TableName'>): string {
   return `arn:aws:dynamodb:${table.region}:${table.account}:table/${table.TableName}`;
+}
+
+/** A version 2017.11.29 global table's ARN: of the account, in no region (CreateGlobalTable's recorded answers). */
+export function globalTableArn(account: string, name: string): string {
+  return `arn:aws:dynamodb::${account}:global-table/${name}`;
 }

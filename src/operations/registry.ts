@@ -65,4 +65,12 @@ export const findOperation = operationTable({
   PutResourcePolicy: async () => (await import('./policies/put-resource-policy.js')).putResourcePolicy,
   GetResourcePolicy: async () => (await import('./policies/get-resource-policy.js')).getResourcePolicy,
   DeleteResourcePolicy: async () => (await import('./policies/delete-resource-policy.js')).deleteResourcePolicy,
+  CreateGlobalTable: async () => (await import('./global-tables/create-global-table.js')).createGlobalTable,
+  DescribeGlobalTable: async () => (await import('./global-tables/describe-global-table.js')).describeGlobalTable,
+  UpdateGlobalTable: async () => (await import('./global-tables/update-global-table.js')).updateGlobalTable,
+  ListGlobalTables: async () => (await import('./global-tables/list-global-tables.js')).listGlobalTables,
+  DescribeGlobalTableSettings: async () => (await import('./global-tables/describe-global-table-settings.js')).describeGlobalTableSettings,
+  UpdateGlobalTableSettings: async () => (await import('./global-tables/update-global-table-settings.js')).updateGlobalTableSettings,
+  DescribeTableReplicaAutoScaling: async () => (await import('./global-tables/describe-table-replica-auto-scaling.js')).describeTableReplicaAutoScaling,
+  UpdateTableReplicaAutoScaling: async () => (await import('./global-tables/update-table-replica-auto-scaling.js')).updateTableReplicaAutoScaling,
 });

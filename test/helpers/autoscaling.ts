@@ -3,10 +3,10 @@ import { ApplicationAutoScalingClient, RegisterScalableTargetCommand, PutScaling
 import { CreateTableCommand, DescribeTableCommand, type CreateTableCommandInput, type DynamoDBClient, type TableDescription } from '@aws-sdk/client-dynamodb';
 import { uniqueName } from './harness.js';
 
-export function autoScalingClient(endpoint: string): ApplicationAutoScalingClient {
+export function autoScalingClient(endpoint: string, region = 'us-east-1'): ApplicationAutoScalingClient {
   return new ApplicationAutoScalingClient({
     endpoint,
-    region: 'us-east-1',
+    region,
     credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' },
     maxAttempts: 1,
   });

@@ -164,5 +164,6 @@ describe('request context', () => {
     assert.equal(checks('DescribeStream', { StreamArn: `${ARN}/Games/stream/L` })[0]!.resource, `${ARN}/Games/stream/L`);
     assert.equal(checks('GetRecords', { ShardIterator: `${ARN}/Games/stream/L|1|e30=` })[0]!.resource, `${ARN}/Games/stream/L`);
     assert.equal(checks('RestoreTableFromBackup', { TargetTableName: 'New', BackupArn: `${ARN}/Games/backup/01-x` })[0]!.resource, `${ARN}/Games/backup/01-x`);
+    assert.equal(checks('DescribeGlobalTable', { GlobalTableName: 'Games' })[0]!.resource, 'arn:aws:dynamodb::123456789012:global-table/Games');
   });
 });

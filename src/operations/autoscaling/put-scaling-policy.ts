@@ -7,11 +7,11 @@
  * here: the scaler follows only the table's or index's own consumption.
  * The texts of these refusals were not found recorded; they name what is wrong.
  */
-import { randomUUID } from 'node:crypto';
 import { defineOperation } from '../operation.js';
 import { bool, double, int, list, str, struct } from '../../protocol/shape.js';
 import { AutoScalingError } from '../../protocol/autoscaling-errors.js';
-import { getPolicy, getTarget, listPolicies, putPolicy, type ScalingPolicyRecord, type TargetTrackingConfiguration } from '../../features/autoscaling/scaling-store.js';
+import { getPolicy, getTarget, listPolicies, putPolicy, type TargetTrackingConfiguration } from '../../features/autoscaling/scaling-store.js';
+import { newPolicyIdentity, policyRecord } from '../../features/autoscaling/target-records.js';
 import type { ScalableResource } from '../../features/autoscaling/scalable-resource.js';
 import {
   dynamoDbResource,
@@ -102,11 +102,7 @@ export const putScalingPolicy = defineOperation<PutScalingPolicyRequest>({
     const resource = dynamoDbResource(request);
     const config = trackingConfiguration(request, resource);
     const id = targetId(request);
-    const created = {
-      ARN: `arn:aws:autoscaling:${namespace.region}:${namespace.account}:scalingPolicy:${randomUUID()}:resource/dynamodb/${request.ResourceId}:policyName/${request.PolicyName}`,
-      CreationTime: Date.now() / 1000,
-      alarmIds: { high: randomUUID(), low: randomUUID() },
-    };
+    const fresh = newPolicyIdentity(namespace, id, request.PolicyName);
     const policy = await services.storage.write((tx) => {
       if (getTarget(tx, namespace, id) === undefined) throw targetNotFound(request, 'registered');
       const others = listPolicies(tx, namespace, id).filter((other) => other.PolicyName !== request.PolicyName);
@@ -114,19 +110,7 @@ export const putScalingPolicy = defineOperation<PutScalingPolicyRequest>({
       if (others.some((other) => other.TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification.PredefinedMetricType === metricTypeFor(resource))) {
         throw invalid('Only one TargetTrackingScaling policy for a given metric specification is allowed.');
       }
-      const existing = getPolicy(tx, namespace, id, request.PolicyName);
-      const record: ScalingPolicyRecord = {
-        account: namespace.account,
-        region: namespace.region,
-        ServiceNamespace: 'dynamodb',
-        ...id,
-        PolicyName: request.PolicyName,
-        PolicyARN: existing?.PolicyARN ?? created.ARN,
-        PolicyType: 'TargetTrackingScaling',
-        TargetTrackingScalingPolicyConfiguration: config,
-        CreationTime: existing?.CreationTime ?? created.CreationTime,
-        alarmIds: existing?.alarmIds ?? created.alarmIds,
-      };
+      const record = policyRecord(namespace, id, request.PolicyName, config, getPolicy(tx, namespace, id, request.PolicyName), fresh);
       putPolicy(tx, record);
       return record;
     });

@@ -7,12 +7,11 @@
  * activity with AWS's cause ("minimum capacity was set to 15", from its
  * DescribeScalingActivities examples).
  */
-import { randomBytes } from 'node:crypto';
 import { defineOperation } from '../operation.js';
 import { bool, int, map, str, struct } from '../../protocol/shape.js';
 import { AutoScalingError } from '../../protocol/autoscaling-errors.js';
-import { getTarget, putTarget, type ScalableTargetRecord, type SuspendedState } from '../../features/autoscaling/scaling-store.js';
-import { currentCapacity, setCapacity } from '../../features/autoscaling/capacity-setting.js';
+import { getTarget, type ScalableTargetRecord, type SuspendedState } from '../../features/autoscaling/scaling-store.js';
+import { storeTarget, targetRecord } from '../../features/autoscaling/target-records.js';
 import { indexOf } from '../../features/autoscaling/scalable-resource.js';
 import { dynamoDbResource, resourceIdMember, scalableDimensionMember, serviceNamespaceMember, targetId, type TargetRequest } from './scalable-target-request.js';
 
@@ -57,11 +56,6 @@ function bounds(existing: ScalableTargetRecord | undefined, request: RegisterSca
   return { min, max };
 }
 
-/** arn:aws:application-autoscaling:<region>:<account>:scalable-target/<id>; DynamoDB targets' ids start with 0d26 in AWS's ARNs. */
-function targetArn(region: string, account: string): string {
-  return `arn:aws:application-autoscaling:${region}:${account}:scalable-target/0d26${randomBytes(16).toString('hex')}`;
-}
-
 export const registerScalableTarget = defineOperation<RegisterScalableTargetRequest>({
   name: 'RegisterScalableTarget',
   shape,
@@ -80,34 +74,8 @@ export const registerScalableTarget = defineOperation<RegisterScalableTargetRequ
     // Not found recorded: these follow the table's message.
     if (resource.indexName !== undefined && indexOf(table, resource) === undefined) throw invalid(`DynamoDB global secondary index does not exist: ${request.ResourceId}`);
     if (table.BillingMode !== 'PROVISIONED') throw invalid(`DynamoDB table is not in provisioned capacity mode: table/${resource.tableName}`);
-    const target: ScalableTargetRecord = {
-      account: namespace.account,
-      region: namespace.region,
-      ServiceNamespace: 'dynamodb',
-      ...id,
-      MinCapacity: min,
-      MaxCapacity: max,
-      // Without one, DynamoDB targets get the service-linked role.
-      RoleARN:
-        request.RoleARN ??
-        existing?.RoleARN ??
-        `arn:aws:iam::${namespace.account}:role/aws-service-role/dynamodb.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_DynamoDBTable`,
-      CreationTime: existing?.CreationTime ?? Date.now() / 1000,
-      SuspendedState: {
-        DynamicScalingInSuspended: request.SuspendedState?.DynamicScalingInSuspended ?? existing?.SuspendedState.DynamicScalingInSuspended ?? false,
-        DynamicScalingOutSuspended: request.SuspendedState?.DynamicScalingOutSuspended ?? existing?.SuspendedState.DynamicScalingOutSuspended ?? false,
-        ScheduledScalingSuspended: request.SuspendedState?.ScheduledScalingSuspended ?? existing?.SuspendedState.ScheduledScalingSuspended ?? false,
-      },
-      ScalableTargetARN: existing?.ScalableTargetARN ?? targetArn(namespace.region, namespace.account),
-    };
-    // The scaler's samples as stored now: it may have taken one since the read above.
-    await services.storage.write((tx) => {
-      const tracking = getTarget(tx, namespace, id)?.tracking;
-      putTarget(tx, tracking === undefined ? target : { ...target, tracking });
-    });
-    const capacity = currentCapacity(services, target);
-    if (capacity !== undefined && capacity < min) await setCapacity(services, target, min, `minimum capacity was set to ${min}`);
-    if (capacity !== undefined && capacity > max) await setCapacity(services, target, max, `maximum capacity was set to ${max}`);
+    const target = targetRecord(namespace, id, { min, max, RoleARN: request.RoleARN, SuspendedState: request.SuspendedState }, existing);
+    await storeTarget(services, target);
     return { ScalableTargetARN: target.ScalableTargetARN };
   },
 });

@@ -78,10 +78,31 @@ export function lastSwitchToPayPerRequest(table: TableRecord): number | undefine
  * CREATING the time of the switch is not shown yet (dynalite's tests,
  * recorded against DynamoDB).
  */
-function billingModeSummary(table: TableRecord, lastSwitch: number | undefined): Record<string, unknown> {
+export function billingModeSummary(table: TableRecord, lastSwitch: number | undefined): { BillingModeSummary?: Record<string, unknown> } {
   if (table.BillingMode !== 'PAY_PER_REQUEST' && lastSwitch === undefined) return {};
   const shown = lastSwitch !== undefined && table.TableStatus !== 'CREATING';
   return { BillingModeSummary: { BillingMode: table.BillingMode, ...(shown ? { LastUpdateToPayPerRequestDateTime: lastSwitch } : {}) } };
+}
+
+/**
+ * A replica's global table: version 2019.11.21 while it has other replicas;
+ * a replica of a version 2017.11.29 global table (operations/global-tables/)
+ * says so even when it is the global table's only one. A replica lists the
+ * others, not itself (DescribeTable outputs recorded in other projects'
+ * fixtures all do); no recording of a version 2017.11.29 replica's
+ * DescribeTable was found, so it lists them the same way.
+ */
+function globalTableMembers(table: TableRecord): Record<string, unknown> {
+  const replicas = table.Replicas !== undefined && table.Replicas.length > 0 ? { Replicas: table.Replicas } : {};
+  if (table.legacyGlobalTable !== undefined) return { GlobalTableVersion: '2017.11.29', ...replicas };
+  return 'Replicas' in replicas ? { GlobalTableVersion: '2019.11.21', ...replicas } : {};
+}
+
+/** TableClassSummary, shown once the table is or was of another class than STANDARD. */
+export function tableClassSummary(table: TableRecord): { TableClassSummary?: Record<string, unknown> } {
+  if (table.TableClass === 'STANDARD' && table.TableClassLastUpdate === undefined) return {};
+  const { TableClass, TableClassLastUpdate } = table;
+  return { TableClassSummary: { TableClass, ...(TableClassLastUpdate !== undefined ? { LastUpdateDateTime: TableClassLastUpdate } : {}) } };
 }
 
 /** What a description shows other than the table's record: the switch to on-demand of the record it replaces. */
@@ -96,15 +117,6 @@ export function renderTableDescription(
   options: DescriptionOptions = { lastSwitchToPayPerRequest: lastSwitchToPayPerRequest(table) },
 ): Record<string, unknown> {
   const indexCounts = (index: IndexRecord) => indexStats.get(index.id) ?? NO_COUNTS;
-  const tableClassSummary =
-    table.TableClass !== 'STANDARD' || table.TableClassLastUpdate !== undefined
-      ? {
-          TableClassSummary: {
-            TableClass: table.TableClass,
-            ...(table.TableClassLastUpdate !== undefined ? { LastUpdateDateTime: table.TableClassLastUpdate } : {}),
-          },
-        }
-      : {};
   const latestStreamArn = streamArn(table);
   return {
     AttributeDefinitions: [...table.AttributeDefinitions].sort((a, b) => byName(a.AttributeName, b.AttributeName)),
@@ -128,10 +140,9 @@ export function renderTableDescription(
     ...(latestStreamArn !== undefined ? { LatestStreamLabel: table.LatestStreamLabel, LatestStreamArn: latestStreamArn } : {}),
     ...(table.SSEDescription !== undefined ? { SSEDescription: table.SSEDescription } : {}),
     ...(table.RestoreSummary !== undefined ? { RestoreSummary: table.RestoreSummary } : {}),
-    ...tableClassSummary,
+    ...tableClassSummary(table),
     ...(table.OnDemandThroughput !== undefined ? { OnDemandThroughput: table.OnDemandThroughput } : {}),
-    // A replica lists the others, not itself (DescribeTable outputs recorded in other projects' fixtures all do).
-    ...(table.Replicas !== undefined && table.Replicas.length > 0 ? { GlobalTableVersion: '2019.11.21', Replicas: table.Replicas } : {}),
+    ...globalTableMembers(table),
     DeletionProtectionEnabled: table.DeletionProtectionEnabled,
     WarmThroughput: describeWarmThroughput(table, table, table.TableStatus),
   };

@@ -51,7 +51,7 @@ interface IndexUpdate {
   readonly Delete?: { readonly IndexName: string };
 }
 
-interface UpdateTableRequest {
+export interface UpdateTableRequest {
   readonly TableName: string;
   readonly AttributeDefinitions?: readonly AttributeDefinitionInput[];
   readonly BillingMode?: BillingMode;
@@ -117,7 +117,7 @@ function indexNameOf(update: IndexUpdate): string {
 }
 
 /** Checks that need no table: DynamoDB makes them first. */
-function checkRequest(request: UpdateTableRequest): void {
+export function checkRequest(request: UpdateTableRequest): void {
   const updates = request.GlobalSecondaryIndexUpdates ?? [];
   const changesSomething =
     request.ProvisionedThroughput !== undefined ||
@@ -332,7 +332,7 @@ function streamChange(table: TableRecord, spec: StreamSpecificationInput): Pick<
   return stream.StreamEnabled ? { StreamSpecification: stream, LatestStreamLabel: streamLabel() } : { StreamSpecification: stream, LatestStreamLabel: table.LatestStreamLabel };
 }
 
-function nextRecord(
+export function nextRecord(
   table: TableRecord,
   request: UpdateTableRequest,
   namespace: Namespace,
@@ -388,6 +388,10 @@ export const updateTable = defineOperation<UpdateTableRequest>({
     const table = changeableTable(context, request.TableName);
     if (request.ReplicaUpdates !== undefined) {
       checkReplicaUpdates(request.ReplicaUpdates);
+      // Version 2017.11.29 replicas are linked and unlinked with UpdateGlobalTable (operations/global-tables/); no recording of DynamoDB's words was found.
+      if (table.legacyGlobalTable !== undefined) {
+        throw validation(`${INVALID}Table ${table.TableName} is a replica of a global table of version 2017.11.29, whose replicas UpdateGlobalTable changes`);
+      }
       // The replica group changes in a transaction of its own; no recording says whether DynamoDB takes other changes with it.
       if (Object.keys(request).some((member) => member !== 'TableName' && member !== 'ReplicaUpdates' && request[member as keyof UpdateTableRequest] !== undefined)) {
         throw validation(`${INVALID}ReplicaUpdates cannot be combined with other table updates in one request`);

@@ -27,7 +27,7 @@
  * Delete on its table or index.
  */
 import { attributesToGetProjection, keyConditionsTerms, requestExpressions } from '../../expressions/index.js';
-import { tableArn, keyPartsOf, type TableRecord } from '../../engine/table.js';
+import { globalTableArn, tableArn, keyPartsOf, type TableRecord } from '../../engine/table.js';
 import { equalities, prepare, statementKey, type Statement } from '../../partiql/index.js';
 import { DynamoError } from '../../protocol/errors.js';
 
@@ -62,6 +62,7 @@ function resourceOf(request: Raw, scope: TableScope): string {
     if (typeof value === 'string') return value;
   }
   if (typeof request.TableName === 'string') return tableArnIn(scope, request.TableName);
+  if (typeof request.GlobalTableName === 'string') return globalTableArn(scope.account, request.GlobalTableName);
   const target = request.TargetTableName ?? (request.TableCreationParameters as Raw | undefined)?.TableName;
   if (typeof target === 'string') return tableArnIn(scope, target);
   if (typeof request.ShardIterator === 'string') return request.ShardIterator.split('|')[0] ?? '*';
