@@ -24,6 +24,8 @@ import {
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { cloudWatchClient } from '../helpers/cloudwatch.js';
+import { RegisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
+import { autoScalingClient, provisionedTable } from '../helpers/autoscaling.js';
 import { describeEachBackend } from '../helpers/harness.js';
 import { createTable, errorOf, putMany, queryAll, waitFor } from '../helpers/tables.js';
 
@@ -180,7 +182,17 @@ describeEachBackend('global tables on one server', (target) => {
     const again = await errorOf(() => east.send(new UpdateTableCommand({ TableName, ReplicaUpdates: [{ Create: { RegionName: 'us-west-2' } }] })));
     assert.equal(again.name, 'ValidationException');
     const disable = await errorOf(() => east.send(new UpdateTableCommand({ TableName, StreamSpecification: { StreamEnabled: false } })));
-    assert.equal(disable.name, 'ValidationException');
+    assert.deepEqual([disable.name, disable.message], ['ValidationException', 'One or more parameter values were invalid: Disabling Stream is not allowed for a Global Table replica.']);
+
+    // A provisioned table needs write auto scaling to take a replica.
+    const provisioned = await provisionedTable(east, 'provisioned', 5, 5);
+    const unscaled = await errorOf(() => east.send(new UpdateTableCommand({ TableName: provisioned, ReplicaUpdates: [{ Create: { RegionName: 'eu-west-1' } }] })));
+    assert.deepEqual([unscaled.name, unscaled.message], ['ValidationException', 'Table write capacity should either be Pay-Per-Request or AutoScaled.']);
+    const scaling = autoScalingClient(target().endpoint);
+    await scaling.send(new RegisterScalableTargetCommand({ ServiceNamespace: 'dynamodb', ResourceId: `table/${provisioned}`, ScalableDimension: 'dynamodb:table:WriteCapacityUnits', MinCapacity: 5, MaxCapacity: 50 }));
+    await east.send(new UpdateTableCommand({ TableName: provisioned, ReplicaUpdates: [{ Create: { RegionName: 'eu-west-1' } }] }));
+    await replicaActive(east, provisioned, 'eu-west-1');
+    scaling.destroy();
 
     await east.send(new UpdateTableCommand({ TableName, ReplicaUpdates: [{ Delete: { RegionName: 'us-west-2' } }] }));
     const { Table } = await east.send(new DescribeTableCommand({ TableName }));

@@ -23,6 +23,7 @@ import { streamLabel } from '../../features/streams/stream-state.js';
 import { changeReplicas, createReplicaTable, joinReplica, leaveReplica, otherReplicas, REPLICATED_VIEW, withReplica } from '../../features/replication/replica-group.js';
 import { writeFill } from '../../features/replication/replica-fills.js';
 import { callPeer, peerOf } from '../../features/replication/peers.js';
+import { getTarget } from '../../features/autoscaling/scaling-store.js';
 
 export interface ReplicaMemberInput {
   readonly RegionName: string;
@@ -87,7 +88,7 @@ function replicaDefinition(table: TableRecord, create: ReplicaMemberInput, ns: N
 }
 
 /** Refusals of a new replica, before anything is changed anywhere. */
-function checkCreate(context: OperationContext, table: TableRecord, create: ReplicaMemberInput): void {
+async function checkCreate(context: OperationContext, table: TableRecord, create: ReplicaMemberInput): Promise<void> {
   const region = create.RegionName;
   if (region === table.region) throw localRegion();
   const ns = { account: table.account, region };
@@ -95,8 +96,12 @@ function checkCreate(context: OperationContext, table: TableRecord, create: Repl
   if (context.services.catalog.get(ns, table.TableName) !== undefined || table.Replicas?.some((replica) => replica.RegionName === region) === true) {
     throw validation(`Failed to create a the new replica of table with name: '${table.TableName}' because one or more replicas already existed as tables.`);
   }
-  // Remembered wording, not found recorded: replicas must absorb each other's writes.
-  if (table.BillingMode !== 'PAY_PER_REQUEST') throw validation('Table write capacity should either be Pay-Per-Request or AutoScaled.');
+  // Remembered wording, not found recorded: replicas must absorb each other's writes, on demand or with write auto scaling.
+  if (table.BillingMode !== 'PAY_PER_REQUEST') {
+    const writeTarget = { ResourceId: `table/${table.TableName}`, ScalableDimension: 'dynamodb:table:WriteCapacityUnits' };
+    const scaled = await context.services.storage.read((tx) => getTarget(tx, table, writeTarget) !== undefined);
+    if (!scaled) throw validation('Table write capacity should either be Pay-Per-Request or AutoScaled.');
+  }
 }
 
 /** What the peers must do before this server commits a replica update. */
@@ -105,7 +110,7 @@ async function tellPeersFirst(context: OperationContext, table: TableRecord, upd
   const name = table.TableName;
   if (update.Create !== undefined) {
     const region = update.Create.RegionName;
-    checkCreate(context, table, update.Create);
+    await checkCreate(context, table, update.Create);
     if (peerOf(config, region) !== undefined) {
       const definition = replicaDefinition(table, update.Create, { account: table.account, region });
       await callPeer(config, region, 'CreateReplicaTable', { TableName: name, SourceRegion: table.region, Definition: JSON.stringify(definition) });

@@ -326,8 +326,8 @@ function streamChange(table: TableRecord, spec: StreamSpecificationInput): Pick<
   const enabled = table.StreamSpecification?.StreamEnabled === true;
   if (stream.StreamEnabled && enabled) throw validation(`Table already has an enabled stream: TableName: ${table.TableName}`);
   if (!stream.StreamEnabled && !enabled) throw validation(`Table does not have an enabled stream: TableName: ${table.TableName}`);
-  // Replicas stream their changes to each other; DynamoDB refuses to turn that off (terraform-provider-aws#43625), in words not found recorded.
-  if (!stream.StreamEnabled && (table.Replicas?.length ?? 0) > 0) throw validation(`${INVALID}The stream of a global table's replica cannot be disabled: TableName: ${table.TableName}`);
+  // Replicas stream their changes to each other; recorded live in terraform-aws-modules/terraform-aws-dynamodb-table#30.
+  if (!stream.StreamEnabled && (table.Replicas?.length ?? 0) > 0) throw validation(`${INVALID}Disabling Stream is not allowed for a Global Table replica.`);
   // A disabled stream stays readable for a while in DynamoDB; its label is kept for that.
   return stream.StreamEnabled ? { StreamSpecification: stream, LatestStreamLabel: streamLabel() } : { StreamSpecification: stream, LatestStreamLabel: table.LatestStreamLabel };
 }
