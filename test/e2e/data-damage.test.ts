@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { CreateTableCommand, GetItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, GetItemCommand, PutItemCommand, ScanCommand, type CreateTableCommandInput, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { runChild, startChild, type ChildServer } from '../helpers/child-server.js';
 import { clientFor, externalEndpoint } from '../helpers/harness.js';
 import { openLmdbStorage } from '../../src/storage/lmdb.js';
@@ -33,15 +33,11 @@ async function stop(server: ChildServer): Promise<void> {
   assert.equal(await server.exited(), 0);
 }
 
-/** A data dir holding a table with a global index and enough items for a tree of several pages. */
-async function populated(): Promise<{ root: string; data: string }> {
-  const root = mkdtempSync(join(tmpdir(), 'dynalith-damage-'));
-  const data = join(root, 'data');
-  const server = await startChild(args(data));
-  const client = clientFor(server.endpoint);
+/** A table keyed on `id` with a global index `byG` on `g`, and any other settings given. */
+async function createIndexedTable(client: DynamoDBClient, TableName: string, extra: Partial<CreateTableCommandInput> = {}): Promise<void> {
   await client.send(
     new CreateTableCommand({
-      TableName: 'kept',
+      TableName,
       KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
       AttributeDefinitions: [
         { AttributeName: 'id', AttributeType: 'S' },
@@ -49,8 +45,18 @@ async function populated(): Promise<{ root: string; data: string }> {
       ],
       GlobalSecondaryIndexes: [{ IndexName: 'byG', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }],
       BillingMode: 'PAY_PER_REQUEST',
+      ...extra,
     }),
   );
+}
+
+/** A data dir holding a table with a global index and enough items for a tree of several pages. */
+async function populated(): Promise<{ root: string; data: string }> {
+  const root = mkdtempSync(join(tmpdir(), 'dynalith-damage-'));
+  const data = join(root, 'data');
+  const server = await startChild(args(data));
+  const client = clientFor(server.endpoint);
+  await createIndexedTable(client, 'kept');
   for (let i = 0; i < ITEMS; i += 20) {
     await Promise.all(
       Array.from({ length: 20 }, (_, j) =>
@@ -205,20 +211,10 @@ describe('damaged data files', { skip: externalEndpoint !== undefined, timeout: 
     writeFileSync(keyFile, JSON.stringify({ keys: [{ id: 'check-key', material: randomBytes(32).toString('base64') }] }));
     const server = await startChild([...args(data), '--kms-key-file', keyFile]);
     const client = clientFor(server.endpoint);
-    await client.send(
-      new CreateTableCommand({
-        TableName: 'sealed',
-        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-        AttributeDefinitions: [
-          { AttributeName: 'id', AttributeType: 'S' },
-          { AttributeName: 'g', AttributeType: 'S' },
-        ],
-        GlobalSecondaryIndexes: [{ IndexName: 'byG', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }],
-        BillingMode: 'PAY_PER_REQUEST',
-        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-        SSESpecification: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: 'check-key' },
-      }),
-    );
+    await createIndexedTable(client, 'sealed', {
+      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      SSESpecification: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: 'check-key' },
+    });
     for (let i = 0; i < 30; i++) await client.send(new PutItemCommand({ TableName: 'sealed', Item: { id: { S: `item-${i}` }, g: { S: `g${i % 3}` } } }));
     client.destroy();
     await stop(server);

@@ -20,11 +20,11 @@ import {
 import { DescribeScalableTargetsCommand, RegisterScalableTargetCommand, type ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { describeEachBackend } from '../helpers/harness.js';
 import { createTable, errorOf, waitFor } from '../helpers/tables.js';
+import { INDEXED } from '../helpers/replicas.js';
 import { autoScalingClient } from '../helpers/autoscaling.js';
 
 const EAST = 'us-east-1';
 const WEST = 'us-west-2';
-const SPEC = { hash: ['pk', 'S'] as [string, 'S'], indexes: [{ name: 'byG', hash: ['g', 'S'] as [string, 'S'] }] };
 const UNSET = { AutoScalingDisabled: true, ScalingPolicies: [] };
 
 function tracking(MinimumUnits: number, MaximumUnits: number, TargetValue: number): AutoScalingSettingsUpdate {
@@ -50,7 +50,7 @@ describeEachBackend('replica auto scaling of global tables on one server', (targ
     const west = target().client({ region: WEST });
     const aasEast = autoScalingClient(target().endpoint, EAST);
     const aasWest = autoScalingClient(target().endpoint, WEST);
-    const TableName = await createTable(east, 'autoscaled', SPEC);
+    const TableName = await createTable(east, 'autoscaled', INDEXED);
     const update = (input: Omit<UpdateTableReplicaAutoScalingCommandInput, 'TableName'>, name = TableName) =>
       east.send(new UpdateTableReplicaAutoScalingCommand({ TableName: name, ...input }));
 

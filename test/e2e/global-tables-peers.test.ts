@@ -17,52 +17,22 @@ import {
   DeleteItemCommand,
   DescribeTableCommand,
   PutItemCommand,
-  ScanCommand,
   UpdateItemCommand,
   UpdateTableCommand,
-  type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { clientFor } from '../helpers/harness.js';
 import { freePorts, startChild, type ChildServer } from '../helpers/child-server.js';
-import { createTable, errorOf, putMany, queryAll, waitFor } from '../helpers/tables.js';
+import { createTable, errorOf, putMany, waitFor } from '../helpers/tables.js';
+import { converged, INDEXED, replicaActive } from '../helpers/replicas.js';
 
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'] as const;
 type Region = (typeof REGIONS)[number];
-const SPEC = { hash: ['pk', 'S'] as [string, 'S'], indexes: [{ name: 'byG', hash: ['g', 'S'] as [string, 'S'] }] };
 const GROUPS = ['g0', 'g1', 'g2'];
 
-type Items = Record<string, AttributeValue>[];
-
-function render(items: Items): string[] {
-  return items.map((item) => JSON.stringify(Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : 1))))).sort();
-}
-
-async function contents(ddb: DynamoDBClient, TableName: string): Promise<string> {
-  const items: Items = [];
-  let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await ddb.send(new ScanCommand({ TableName, ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}) }));
-    items.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey !== undefined);
-  const entries: Items = [];
-  for (const g of GROUPS) entries.push(...(await queryAll(ddb, { TableName, IndexName: 'byG', KeyConditionExpression: 'g = :g', ExpressionAttributeValues: { ':g': { S: g } } })));
-  return `${items.length} items ${JSON.stringify(render(items))} index ${JSON.stringify(render(entries))}`;
-}
-
-/** Waits until every region holds the same items and index entries; their item count. */
-async function converged(clients: readonly DynamoDBClient[], TableName: string): Promise<number> {
-  const seen = await waitFor(
-    'the regions to converge',
-    () => Promise.all(clients.map((ddb) => contents(ddb, TableName).catch((error: Error) => `unreadable: ${error.message}`))),
-    (all) => all.every((one) => one === all[0] && !one.startsWith('unreadable')),
-  );
-  return Number(seen[0]!.slice(0, seen[0]!.indexOf(' ')));
-}
-
-async function replicaActive(ddb: DynamoDBClient, TableName: string, region: string): Promise<void> {
-  await waitFor(`the replica in ${region}`, () => ddb.send(new DescribeTableCommand({ TableName })), (answer) => answer.Table?.Replicas?.find((r) => r.RegionName === region)?.ReplicaStatus === 'ACTIVE');
+/** Waits until the regions agree; the number of items they hold. */
+async function agreed(clients: readonly DynamoDBClient[], TableName: string): Promise<number> {
+  return (await converged(clients, TableName, GROUPS)).items.length;
 }
 
 describe('global tables across three servers', () => {
@@ -103,7 +73,7 @@ describe('global tables across three servers', () => {
 
   test('a replica on another server of a 10,000-item table fills while writes go on, and the regions converge', async () => {
     const east = client('us-east-1');
-    TableName = await createTable(east, 'peered', SPEC);
+    TableName = await createTable(east, 'peered', INDEXED);
     await putMany(east, TableName, 10_000, (i) => ({ pk: { S: `k${i}` }, g: { S: `g${i % 3}` }, n: { N: String(i) } }));
     const { TableDescription } = await east.send(new UpdateTableCommand({ TableName, ReplicaUpdates: [{ Create: { RegionName: 'us-west-2' } }] }));
     assert.deepEqual(TableDescription!.Replicas, [{ RegionName: 'us-west-2', ReplicaStatus: 'CREATING' }]);
@@ -117,7 +87,7 @@ describe('global tables across three servers', () => {
     const { Table } = await client('us-west-2').send(new DescribeTableCommand({ TableName }));
     assert.equal(Table!.TableStatus, 'ACTIVE');
     assert.deepEqual(Table!.Replicas, [{ RegionName: 'us-east-1', ReplicaStatus: 'ACTIVE' }]);
-    assert.equal(await converged([east, client('us-west-2')], TableName), 9999);
+    assert.equal(await agreed([east, client('us-west-2')], TableName), 9999);
   });
 
   test('a third server joins; all three regions write at once and converge', async () => {
@@ -130,7 +100,7 @@ describe('global tables across three servers', () => {
         for (let i = 0; i < 60; i++) await client(region).send(new PutItemCommand({ TableName, Item: { pk: { S: `${region}-${i}` }, g: { S: `g${r}` }, n: { N: String(i) } } }));
       }),
     );
-    assert.equal(await converged(REGIONS.map(client), TableName), 10_179);
+    assert.equal(await agreed(REGIONS.map(client), TableName), 10_179);
   });
 
   test('conflicting writes to the same items end alike on every server', async () => {
@@ -139,7 +109,7 @@ describe('global tables across three servers', () => {
         for (let i = 0; i < 30; i++) await client(region).send(new PutItemCommand({ TableName, Item: { pk: { S: `hot${i % 3}` }, g: { S: 'g0' }, by: { S: region }, i: { N: String(i) } } }));
       }),
     );
-    assert.equal(await converged(REGIONS.map(client), TableName), 10_182);
+    assert.equal(await agreed(REGIONS.map(client), TableName), 10_182);
   });
 
   test('a replica killed with SIGKILL and one stopped a while catch up once back, losing nothing written meanwhile', async () => {
@@ -153,7 +123,7 @@ describe('global tables across three servers', () => {
     await start('us-west-2');
     for (let i = 0; i < 20; i++) await client('us-west-2').send(new PutItemCommand({ TableName, Item: { pk: { S: `west-while-eu-down-${i}` }, g: { S: 'g2' } } }));
     await start('eu-west-1');
-    assert.equal(await converged(REGIONS.map(client), TableName), 10_302);
+    assert.equal(await agreed(REGIONS.map(client), TableName), 10_302);
   });
 
   test('a removed replica\'s table goes from its server, and the others go on', async () => {
@@ -163,6 +133,6 @@ describe('global tables across three servers', () => {
     const { Table } = await client('us-west-2').send(new DescribeTableCommand({ TableName }));
     assert.deepEqual(Table!.Replicas, [{ RegionName: 'us-east-1', ReplicaStatus: 'ACTIVE' }]);
     await client('us-west-2').send(new PutItemCommand({ TableName, Item: { pk: { S: 'after-removal' }, g: { S: 'g0' } } }));
-    assert.equal(await converged([east, client('us-west-2')], TableName), 10_303);
+    assert.equal(await agreed([east, client('us-west-2')], TableName), 10_303);
   });
 });

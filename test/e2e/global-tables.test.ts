@@ -18,8 +18,6 @@ import {
   ScanCommand,
   UpdateItemCommand,
   UpdateTableCommand,
-  type AttributeValue,
-  type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
@@ -27,53 +25,14 @@ import { cloudWatchClient } from '../helpers/cloudwatch.js';
 import { RegisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
 import { autoScalingClient, provisionedTable } from '../helpers/autoscaling.js';
 import { describeEachBackend } from '../helpers/harness.js';
-import { createTable, errorOf, putMany, queryAll, waitFor } from '../helpers/tables.js';
-
-const SPEC = { hash: ['pk', 'S'] as [string, 'S'], indexes: [{ name: 'byG', hash: ['g', 'S'] as [string, 'S'] }] };
-
-type Items = Record<string, AttributeValue>[];
-
-function render(items: Items): string[] {
-  return items.map((item) => JSON.stringify(Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : 1))))).sort();
-}
-
-async function scanAll(ddb: DynamoDBClient, TableName: string): Promise<string[]> {
-  const items: Items = [];
-  let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await ddb.send(new ScanCommand({ TableName, ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}) }));
-    items.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey !== undefined);
-  return render(items);
-}
-
-async function indexEntries(ddb: DynamoDBClient, TableName: string, groups: readonly string[]): Promise<string[]> {
-  const entries: Items = [];
-  for (const g of groups) entries.push(...(await queryAll(ddb, { TableName, IndexName: 'byG', KeyConditionExpression: 'g = :g', ExpressionAttributeValues: { ':g': { S: g } } })));
-  return render(entries);
-}
-
-async function replicaActive(ddb: DynamoDBClient, TableName: string, region: string): Promise<void> {
-  await waitFor(`the replica in ${region}`, () => ddb.send(new DescribeTableCommand({ TableName })), (answer) => answer.Table?.Replicas?.find((r) => r.RegionName === region)?.ReplicaStatus === 'ACTIVE');
-}
-
-/** Waits until every region's table holds the same items (and index entries), and returns them. */
-async function converged(clients: readonly DynamoDBClient[], TableName: string, groups: readonly string[]): Promise<string[]> {
-  let last: string[][] = [];
-  await waitFor(
-    'the replicas to converge',
-    async () => (last = await Promise.all(clients.map(async (ddb) => [...(await scanAll(ddb, TableName)), '|', ...(await indexEntries(ddb, TableName, groups))]))),
-    (all) => all.every((one) => JSON.stringify(one) === JSON.stringify(all[0])),
-  );
-  return last[0]!;
-}
+import { createTable, errorOf, putMany, waitFor } from '../helpers/tables.js';
+import { converged, INDEXED, replicaActive } from '../helpers/replicas.js';
 
 describeEachBackend('global tables on one server', (target) => {
   test('a replica of a populated table fills while both regions write, and every region converges', async () => {
     const east = target().ddb;
     const west = target().client({ region: 'us-west-2' });
-    const TableName = await createTable(east, 'global', SPEC);
+    const TableName = await createTable(east, 'global', INDEXED);
     await putMany(east, TableName, 300, (i) => ({ pk: { S: `k${i}` }, g: { S: `g${i % 3}` }, n: { N: String(i) } }));
 
     const { TableDescription } = await east.send(new UpdateTableCommand({ TableName, ReplicaUpdates: [{ Create: { RegionName: 'us-west-2' } }] }));
@@ -96,8 +55,7 @@ describeEachBackend('global tables on one server', (target) => {
       ...Array.from({ length: 40 }, (_, i) => east.send(new PutItemCommand({ TableName, Item: { pk: { S: `e${i}` }, g: { S: 'g2' }, n: { N: String(i) } } }))),
       west.send(new DeleteItemCommand({ TableName, Key: { pk: { S: 'k7' } } })),
     ]);
-    const items = await converged([east, west], TableName, ['g0', 'g1', 'g2']);
-    const scanned = items.slice(0, items.indexOf('|'));
+    const scanned = (await converged([east, west], TableName, ['g0', 'g1', 'g2'])).items;
     assert.equal(scanned.length, 300 - 2 + 80, 'the copied items, both regions\' new ones, less the two deleted');
     assert.ok(scanned.includes(JSON.stringify({ g: { S: 'g0' }, n: { N: '1003' }, pk: { S: 'k3' } })), 'a change made during the copy reached the replica');
     west.destroy();
@@ -106,7 +64,7 @@ describeEachBackend('global tables on one server', (target) => {
   test('conflicting writes to one item end alike in every region (last writer wins)', async () => {
     const east = target().ddb;
     const west = target().client({ region: 'us-west-2' });
-    const TableName = await createTable(east, 'conflict', SPEC);
+    const TableName = await createTable(east, 'conflict', INDEXED);
     await east.send(new UpdateTableCommand({ TableName, ReplicaUpdates: [{ Create: { RegionName: 'us-west-2' } }] }));
     await replicaActive(east, TableName, 'us-west-2');
     for (let round = 0; round < 20; round++) {
@@ -116,7 +74,7 @@ describeEachBackend('global tables on one server', (target) => {
         round % 5 === 4 ? west.send(new DeleteItemCommand({ TableName, Key: { pk: { S: `c${(round + 1) % 4}` } } })) : Promise.resolve(),
       ]);
     }
-    const items = await converged([east, west], TableName, ['g0']);
+    const { items } = await converged([east, west], TableName, ['g0']);
     assert.ok(items.length > 1);
 
     const cloudWatch = cloudWatchClient(target().endpoint);
@@ -145,7 +103,7 @@ describeEachBackend('global tables on one server', (target) => {
     const east = target().ddb;
     const west = target().client({ region: 'us-west-2' });
     const europe = target().client({ region: 'eu-west-1' });
-    const TableName = await createTable(east, 'three', SPEC);
+    const TableName = await createTable(east, 'three', INDEXED);
     await east.send(new UpdateTableCommand({ TableName, ReplicaUpdates: [{ Create: { RegionName: 'us-west-2' } }] }));
     await replicaActive(east, TableName, 'us-west-2');
     await west.send(new PutItemCommand({ TableName, Item: { pk: { S: 'from-west' }, g: { S: 'g0' } } }));
@@ -154,8 +112,8 @@ describeEachBackend('global tables on one server', (target) => {
     await replicaActive(west, TableName, 'eu-west-1');
     await europe.send(new PutItemCommand({ TableName, Item: { pk: { S: 'from-europe' }, g: { S: 'g0' } } }));
     await west.send(new PutItemCommand({ TableName, Item: { pk: { S: 'from-west-2' }, g: { S: 'g0' } } }));
-    const items = await converged([east, west, europe], TableName, ['g0']);
-    assert.equal(items.filter((item) => item.includes('from-')).length, 6, 'three items, in the table and in the index');
+    const { items, entries } = await converged([east, west, europe], TableName, ['g0']);
+    assert.equal([...items, ...entries].filter((item) => item.includes('from-')).length, 6, 'three items, in the table and in the index');
 
     const { Table } = await europe.send(new DescribeTableCommand({ TableName }));
     assert.deepEqual(Table!.Replicas!.map((r) => r.RegionName).sort(), ['us-east-1', 'us-west-2']);
@@ -173,10 +131,10 @@ describeEachBackend('global tables on one server', (target) => {
   test('refusals, and a removed replica\'s table goes', async () => {
     const east = target().ddb;
     const west = target().client({ region: 'us-west-2' });
-    const TableName = await createTable(east, 'removed', SPEC);
+    const TableName = await createTable(east, 'removed', INDEXED);
     const local = await errorOf(() => east.send(new UpdateTableCommand({ TableName, ReplicaUpdates: [{ Create: { RegionName: 'us-east-1' } }] })));
     assert.deepEqual([local.name, local.message], ['ValidationException', 'Cannot add, delete, or update the local region through ReplicaUpdates. Use CreateTable, DeleteTable, or UpdateTable as required.']);
-    await createTable(west, 'unused', SPEC);
+    await createTable(west, 'unused', INDEXED);
     await east.send(new UpdateTableCommand({ TableName, ReplicaUpdates: [{ Create: { RegionName: 'us-west-2' } }] }));
     await replicaActive(east, TableName, 'us-west-2');
     const again = await errorOf(() => east.send(new UpdateTableCommand({ TableName, ReplicaUpdates: [{ Create: { RegionName: 'us-west-2' } }] })));
