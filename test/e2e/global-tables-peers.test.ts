@@ -5,7 +5,8 @@
  * go on; all three regions write at once and converge to the same items and
  * index entries; conflicting writes end alike (last writer wins); a replica
  * killed with SIGKILL, and one stopped for a while (a network cut), catch up
- * once back, losing nothing written meanwhile; a removed replica's table
+ * once back, losing nothing written meanwhile; a sender killed right after
+ * a burst of writes sends them after its restart; a removed replica's table
  * goes from its server.
  */
 import { after, before, describe, test } from 'node:test';
@@ -126,6 +127,21 @@ describe('global tables across three servers', () => {
     assert.equal(await agreed(REGIONS.map(client), TableName), 10_302);
   });
 
+  test('a sender killed with SIGKILL before it could send a burst of writes sends them once restarted', async () => {
+    // The receivers are away, so the burst is certainly unsent when the sender dies.
+    for (const region of ['us-west-2', 'eu-west-1'] as const) {
+      servers.get(region)!.process.kill('SIGTERM');
+      assert.equal(await servers.get(region)!.exited(), 0);
+    }
+    const east = client('us-east-1');
+    await Promise.all(Array.from({ length: 200 }, (_, i) => east.send(new PutItemCommand({ TableName, Item: { pk: { S: `burst-${i}` }, g: { S: 'g0' } } }))));
+    const sender = servers.get('us-east-1')!;
+    sender.process.kill('SIGKILL');
+    await sender.exited();
+    for (const region of REGIONS) await start(region);
+    assert.equal(await agreed(REGIONS.map(client), TableName), 10_502);
+  });
+
   test('a removed replica\'s table goes from its server, and the others go on', async () => {
     const east = client('us-east-1');
     await east.send(new UpdateTableCommand({ TableName, ReplicaUpdates: [{ Delete: { RegionName: 'eu-west-1' } }] }));
@@ -133,6 +149,6 @@ describe('global tables across three servers', () => {
     const { Table } = await client('us-west-2').send(new DescribeTableCommand({ TableName }));
     assert.deepEqual(Table!.Replicas, [{ RegionName: 'us-east-1', ReplicaStatus: 'ACTIVE' }]);
     await client('us-west-2').send(new PutItemCommand({ TableName, Item: { pk: { S: 'after-removal' }, g: { S: 'g0' } } }));
-    assert.equal(await agreed([east, client('us-west-2')], TableName), 10_303);
+    assert.equal(await agreed([east, client('us-west-2')], TableName), 10_503);
   });
 });

@@ -6,7 +6,8 @@
  * one item end alike everywhere (last writer wins); a third region joins
  * and converges; each replica's stream shows the writes replicated into it;
  * DynamoDB's refusals; a removed replica's table goes and replication to it
- * stops; ReplicationLatency and PendingReplicationCount show in CloudWatch.
+ * stops; a delete made by Time to Live is replicated; ReplicationLatency and
+ * PendingReplicationCount show in CloudWatch.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,10 +15,12 @@ import {
   DeleteItemCommand,
   DeleteTableCommand,
   DescribeTableCommand,
+  GetItemCommand,
   PutItemCommand,
   ScanCommand,
   UpdateItemCommand,
   UpdateTableCommand,
+  UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
@@ -126,6 +129,32 @@ describeEachBackend('global tables on one server', (target) => {
     streams.destroy();
     west.destroy();
     europe.destroy();
+  });
+
+  test('a delete made by Time to Live in one region is replicated to the others', async () => {
+    const east = target().ddb;
+    const west = target().client({ region: 'us-west-2' });
+    const TableName = await createTable(east, 'expiring', INDEXED);
+    await east.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { Enabled: true, AttributeName: 'exp' } }));
+    await east.send(new UpdateTableCommand({ TableName, ReplicaUpdates: [{ Create: { RegionName: 'us-west-2' } }] }));
+    await replicaActive(east, TableName, 'us-west-2');
+    // Without TTL of its own, the replica can lose the item only by replication.
+    await west.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { Enabled: false, AttributeName: 'exp' } }));
+    const expired = String(Math.floor(Date.now() / 1000) - 60);
+    await east.send(new PutItemCommand({ TableName, Item: { pk: { S: 'old' }, g: { S: 'g0' }, exp: { N: expired } } }));
+    await waitFor('the expired item to go from the source', () => east.send(new GetItemCommand({ TableName, Key: { pk: { S: 'old' } } })), (answer) => answer.Item === undefined);
+    await waitFor('the expired item to go from the replica', () => west.send(new GetItemCommand({ TableName, Key: { pk: { S: 'old' } } })), (answer) => answer.Item === undefined);
+
+    const { Table } = await west.send(new DescribeTableCommand({ TableName }));
+    const streams = new DynamoDBStreamsClient({ endpoint: target().endpoint, region: 'us-west-2', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' } });
+    const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: Table!.LatestStreamArn! }));
+    const { ShardIterator } = await streams.send(new GetShardIteratorCommand({ StreamArn: Table!.LatestStreamArn!, ShardId: StreamDescription!.Shards![0]!.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }));
+    const { Records } = await streams.send(new GetRecordsCommand({ ShardIterator: ShardIterator! }));
+    const removal = Records!.find((record) => record.eventName === 'REMOVE');
+    assert.equal(removal?.dynamodb?.Keys?.pk?.S, 'old');
+    assert.deepEqual(removal?.userIdentity, { Type: 'Service', PrincipalId: 'dynamodb.amazonaws.com' }, 'the replicated delete is shown as Time to Live\'s');
+    streams.destroy();
+    west.destroy();
   });
 
   test('refusals, and a removed replica\'s table goes', async () => {
