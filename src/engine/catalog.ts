@@ -20,6 +20,7 @@ import { CATALOG_VERSION_KEY, FORMAT_VERSION_KEY, NEXT_TABLE_ID_KEY, TABLE_RECOR
 import { backfillIndex } from './index-backfill.js';
 import { markForPurge, markIndexForPurge, purgeMarked, purgeMarkers } from './table-purge.js';
 import { followTableChange } from '../features/streams/stream-state.js';
+import { followTimeToLive } from '../features/ttl/ttl-backfill.js';
 import { declareTableEncryption } from '../security/encryption/encryption-records.js';
 import { keepDeletedTable } from '../features/pitr/deleted-tables.js';
 import { holderName, Lease } from './leases.js';
@@ -64,6 +65,8 @@ export interface CatalogGroup {
   create(ns: Namespace, table: NewTable, fill?: TableFill): TableRecord;
   /** Replaces a table's record (`before` as `current` gave it). */
   replace(before: TableRecord, after: TableRecord): void;
+  /** An id for a new index of one of the tables. */
+  newIndexId(): number;
 }
 
 /** A change of a table's definition (Catalog.update). */
@@ -354,6 +357,7 @@ export class Catalog {
   private writeReplaced(tx: WriteTransaction, before: TableRecord, after: TableRecord): void {
     tx.put(tableRecordKey(after.account, after.region, after.TableName), encoder.encode(JSON.stringify(after)));
     followTableChange(tx, before, after);
+    followTimeToLive(tx, before, after);
     declareTableEncryption(tx, before, after);
     for (const index of removedIndexes(before, after)) markIndexForPurge(tx, index.id);
   }
@@ -396,6 +400,7 @@ export class Catalog {
             replaced.push([before, after]);
             pending.set(pendingKey(after, after.TableName), after);
           },
+          newIndexId: () => allocateId(tx),
         });
         return { result, created, replaced, version };
       });

@@ -30,7 +30,7 @@ import { CHANGE_LOG_READERS } from '../../src/features/item-change-hooks.js';
 import { encodeIterator } from '../../src/features/streams/shard-iterator.js';
 import { sweepTable } from '../../src/features/ttl/sweeper.js';
 import { expiredItemRemover } from '../../src/features/ttl/remove-expired.js';
-import { indexExistingItems, markForIndexing } from '../../src/features/ttl/ttl-backfill.js';
+import { indexExistingItems } from '../../src/features/ttl/ttl-backfill.js';
 import { prng } from '../helpers/random.js';
 import { pendingKey, tableExpiryRange } from '../../src/features/ttl/ttl-keys.js';
 import { storageBackends } from '../helpers/harness.js';
@@ -329,8 +329,8 @@ for (const backend of storageBackends) {
       const { put } = writer(storage);
       const later = Math.floor(Date.now() / 1000) + 3600;
       for (let i = 0; i < 1200; i++) await put(created, { pk: { S: `k${i}` }, exp: { N: String(later) } });
+      // Switching TTL on marks the items for indexing (Catalog: followTimeToLive).
       const table = await catalog.update(created, (t) => ({ ...t, TimeToLive: { AttributeName: 'exp' } }), false);
-      await markForIndexing(storage, table.id);
       const entries = () => storage.read((tx) => [...tx.range(tableExpiryRange(table.id))].length);
       let asked = 0;
       // Asked before each chunk: one chunk of 500, then stopped.
@@ -349,7 +349,6 @@ for (const backend of storageBackends) {
       const { put, write } = writer(storage);
       const now = Math.floor(Date.now() / 1000);
       await put(created, { pk: { S: 'before-enable' }, exp: { N: String(now - 10) } });
-      await markForIndexing(storage, table.id);
       await indexExistingItems(storage, table);
       await put(table, { pk: { S: 'due' }, exp: { N: String(now - 5) } });
       await put(table, { pk: { S: 'future' }, exp: { N: String(now + 3600) } });
@@ -397,7 +396,6 @@ for (const backend of storageBackends) {
       const { put } = writer(storage);
       const later = Math.floor(Date.now() / 1000) + 3600;
       for (const table of [doomed, other]) await put(table, { pk: { S: 'a' }, exp: { N: String(later) } });
-      await markForIndexing(storage, doomed.id);
       await catalog.delete(doomed);
       await catalog.settled();
       const entries = (tableId: number) => storage.read((tx) => [...tx.range(tableExpiryRange(tableId))].length);

@@ -4,7 +4,7 @@
  * a restart; each chunk runs in one write transaction, so it never races a
  * concurrent item write (whose own hook keeps its entry right).
  */
-import type { Storage } from '../../storage/storage.js';
+import type { Storage, WriteTransaction } from '../../storage/storage.js';
 import type { TableRecord } from '../../engine/table.js';
 import type { Item } from '../../model/attribute-value.js';
 import type { PrimaryKey } from '../../model/primary-key.js';
@@ -21,18 +21,22 @@ const CHUNK = 500;
 /** The marker's value before the first chunk: shorter than any item key. */
 const FROM_START = new Uint8Array([0]);
 
-/** Marks the table's existing items for indexing (call before TTL is switched on). */
-export async function markForIndexing(storage: Storage, tableId: number): Promise<void> {
-  await storage.write((tx) => tx.put(pendingKey(tableId), FROM_START));
-}
-
-/** Drops the table's expiry index and any indexing still to do (TTL switched off). */
-export async function dropExpiryIndex(storage: Storage, tableId: number): Promise<void> {
-  await storage.write((tx) => {
-    tx.delete(pendingKey(tableId));
-    const keys = [...tx.range(tableExpiryRange(tableId))].map(({ key }) => key);
+/**
+ * In the transaction of a table change: Time to Live switched on marks the
+ * table's existing items for indexing; switched off, it drops the expiry
+ * index and any indexing still to do. Made with the change, so no crash
+ * leaves TTL on with items unindexed, or an index without TTL.
+ */
+export function followTimeToLive(tx: WriteTransaction, before: TableRecord, after: TableRecord): void {
+  const was = before.TimeToLive?.AttributeName;
+  const is = after.TimeToLive?.AttributeName;
+  if (was === is) return;
+  if (was !== undefined) {
+    tx.delete(pendingKey(before.id));
+    const keys = [...tx.range(tableExpiryRange(before.id))].map(({ key }) => key);
     for (const key of keys) tx.delete(key);
-  });
+  }
+  if (is !== undefined) tx.put(pendingKey(after.id), FROM_START);
 }
 
 /**

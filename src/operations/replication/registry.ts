@@ -12,4 +12,5 @@ export const findReplicationOperation = operationTable({
   JoinReplica: async () => (await import('./join-replica.js')).joinReplicaOperation,
   SetReplicaActive: async () => (await import('./set-replica-active.js')).setReplicaActive,
   LeaveReplica: async () => (await import('./leave-replica.js')).leaveReplicaOperation,
+  SyncTableSettings: async () => (await import('./sync-table-settings.js')).syncTableSettings,
 });

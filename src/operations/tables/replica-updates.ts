@@ -58,7 +58,7 @@ function notAReplica(table: TableRecord, region: string): DynamoError {
 }
 
 /** The regions of the table's replicas that peers serve, other than `except`. */
-function remoteRegions(context: OperationContext, table: TableRecord, except?: string): string[] {
+export function remoteRegions(context: OperationContext, table: TableRecord, except?: string): string[] {
   return (table.Replicas ?? []).map((replica) => replica.RegionName).filter((region) => region !== except && peerOf(context.services.config, region) !== undefined);
 }
 

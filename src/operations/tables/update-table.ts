@@ -15,6 +15,9 @@ import { streamLabel } from '../../features/streams/stream-state.js';
 import { changeableTable } from './table-access.js';
 import { describeUpdate, lastSwitchToPayPerRequest } from './table-description.js';
 import { applyReplicaUpdates, checkReplicaUpdates, type ReplicaUpdate } from './replica-updates.js';
+import { indexTransitions, type IndexTransitions } from './shared-settings.js';
+import { changeSharedTable } from './settings-sync.js';
+import { checkReplicatedUpdate } from './replica-settings-rules.js';
 import {
   attributeDefinitionsMember,
   billingModeMember,
@@ -176,21 +179,6 @@ function checkThroughputChanges(current: Throughput, requested: ThroughputInput)
 /** Recorded live: the ack-api-quirks lab, DDB-TABLE-375 and -446 (2026). */
 function indexNotFound(name: string, table: TableRecord): DynamoError {
   return new DynamoError('ResourceNotFoundException', `Requested resource not found: Index ${name} for table ${table.TableName}`);
-}
-
-/** How a created or deleted index starts out: new indexes are backfilled; transitions last the configured time. */
-interface IndexTransitions {
-  created(): Pick<IndexRecord, 'id' | 'IndexStatus' | 'Backfilling' | 'statusUntil'>;
-  /** The deleted index as it stays visible a while, or undefined when it goes at once. */
-  readonly deleted: Pick<IndexRecord, 'IndexStatus' | 'statusUntil'> | undefined;
-}
-
-function indexTransitions(transitionMs: number, newIndexId: () => number, now: number): IndexTransitions {
-  const until = transitionMs > 0 ? { statusUntil: now + transitionMs } : {};
-  return {
-    created: () => ({ id: newIndexId(), IndexStatus: 'CREATING', Backfilling: true, ...until }),
-    deleted: transitionMs > 0 ? { IndexStatus: 'DELETING', ...until } : undefined,
-  };
 }
 
 /**
@@ -399,15 +387,14 @@ export const updateTable = defineOperation<UpdateTableRequest>({
       const { before, after } = await applyReplicaUpdates(context, request.TableName, request.ReplicaUpdates);
       return { TableDescription: await describeUpdate(before, after, context.services) };
     }
+    await checkReplicatedUpdate(context, table, request);
     const transitionMs = context.services.config.updateTableMs;
     // Computed from the catalog's current record: a backfill may have finished since `table` was read.
-    let previous = table;
-    const updated = await context.services.catalog.update(table, (current, newIndexId) => {
-      previous = current;
+    const { before, after } = await changeSharedTable(context, table, (current, newIndexId) => {
       const next = nextRecord(current, request, context.namespace, transitionMs, newIndexId);
       checkAccountMaximum(context.services.catalog, context.namespace, next);
       return next;
-    });
-    return { TableDescription: await describeUpdate(previous, updated, context.services) };
+    }, true);
+    return { TableDescription: await describeUpdate(before, after, context.services) };
   },
 });

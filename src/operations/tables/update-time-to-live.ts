@@ -1,14 +1,16 @@
 /**
  * UpdateTimeToLive: switches Time to Live on (naming the attribute) or off.
  * Switching on indexes the table's existing items in the background;
- * switching off drops the expiry index.
+ * switching off drops the expiry index. On a global table's replica, every
+ * replica switches (settings-sync.ts).
  */
 import { defineOperation } from '../operation.js';
 import { bool, str, struct } from '../../protocol/shape.js';
 import { validation } from '../../protocol/errors.js';
 import { TABLE_NAME_PATTERN } from '../common-shapes.js';
 import { describedTable } from './table-access.js';
-import { dropExpiryIndex, markForIndexing } from '../../features/ttl/ttl-backfill.js';
+import { changeSharedTable } from './settings-sync.js';
+import { checkReplicatedTimeToLive } from './replica-settings-rules.js';
 
 interface UpdateTimeToLiveRequest {
   readonly TableName: string;
@@ -35,10 +37,10 @@ export const updateTimeToLive = defineOperation<UpdateTimeToLiveRequest>({
     if (current !== undefined && current !== AttributeName) throw validation('TimeToLive is active on a different AttributeName');
     if (Enabled && current !== undefined) throw validation('TimeToLive is already enabled');
     if (!Enabled && current === undefined) throw validation('TimeToLive is already disabled');
-    const { storage, catalog } = context.services;
-    // Marked before switching on, so a crash in between leaves work the sweeper drops rather than unindexed items.
-    if (Enabled) await markForIndexing(storage, table.id);
-    await catalog.update(
+    checkReplicatedTimeToLive(table);
+    // The expiry index follows in the same transaction (Catalog: followTimeToLive); a global table's replicas all switch.
+    await changeSharedTable(
+      context,
       table,
       (record) => {
         const { TimeToLive: _, ...rest } = record;
@@ -46,7 +48,6 @@ export const updateTimeToLive = defineOperation<UpdateTimeToLiveRequest>({
       },
       false,
     );
-    if (!Enabled) await dropExpiryIndex(storage, table.id);
     return { TimeToLiveSpecification: { Enabled, AttributeName } };
   },
 });
