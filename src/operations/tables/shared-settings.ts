@@ -15,7 +15,7 @@
  * own record without checking anything again: its indexes get ids and
  * backfills of their own. Not carried (yet): SSE, whose KMS key is regional.
  */
-import type { AttributeDefinition, IndexRecord, KeySchemaElement, OnDemandThroughput, Projection, TableRecord, Throughput, WarmThroughput } from '../../engine/table.js';
+import type { AttributeDefinition, IndexRecord, TableRecord } from '../../engine/table.js';
 
 /** The table-level fields replicas share, as the changed replica now has them. */
 const TABLE_FIELDS = [
@@ -33,14 +33,7 @@ const TABLE_FIELDS = [
 type TableField = (typeof TABLE_FIELDS)[number];
 
 /** A global index's definition, as replicas share it. */
-export interface SharedIndex {
-  readonly IndexName: string;
-  readonly KeySchema: readonly KeySchemaElement[];
-  readonly Projection: Projection;
-  readonly ProvisionedThroughput?: Throughput;
-  readonly OnDemandThroughput?: OnDemandThroughput;
-  readonly WarmThroughput?: WarmThroughput;
-}
+export type SharedIndex = Pick<IndexRecord, 'IndexName' | 'KeySchema' | 'Projection' | 'ProvisionedThroughput' | 'OnDemandThroughput' | 'WarmThroughput'>;
 
 /** What a change did to the shared settings (JSON: peers carry it as is). */
 export interface SharedChange {
