@@ -188,6 +188,18 @@ export interface ReplicaRecord {
   /** While CREATING: how much of the table has been copied to it. */
   readonly ReplicaStatusPercentProgress?: string;
   readonly KMSMasterKeyId?: string;
+  /** The replica's own read capacity (and its indexes'), where it differs from the table's. */
+  readonly ProvisionedThroughputOverride?: { readonly ReadCapacityUnits?: number };
+  readonly OnDemandThroughputOverride?: { readonly MaxReadRequestUnits?: number };
+  readonly GlobalSecondaryIndexes?: readonly ReplicaIndexOverride[];
+  readonly ReplicaTableClassSummary?: { readonly TableClass: TableClass };
+}
+
+/** A replica's own read capacity of one global index. */
+export interface ReplicaIndexOverride {
+  readonly IndexName: string;
+  readonly ProvisionedThroughputOverride?: { readonly ReadCapacityUnits?: number };
+  readonly OnDemandThroughputOverride?: { readonly MaxReadRequestUnits?: number };
 }
 
 export interface RestoreSummary {

@@ -77,7 +77,7 @@ describe('global tables across three servers', () => {
     TableName = await createTable(east, 'peered', INDEXED);
     await putMany(east, TableName, 10_000, (i) => ({ pk: { S: `k${i}` }, g: { S: `g${i % 3}` }, n: { N: String(i) } }));
     const { TableDescription } = await east.send(new UpdateTableCommand({ TableName, ReplicaUpdates: [{ Create: { RegionName: 'us-west-2' } }] }));
-    assert.deepEqual(TableDescription!.Replicas, [{ RegionName: 'us-west-2', ReplicaStatus: 'CREATING' }]);
+    assert.deepEqual(TableDescription!.Replicas, [{ RegionName: 'us-west-2', ReplicaStatus: 'CREATING', ReplicaStatusPercentProgress: '0' }]);
     const { Table: creating } = await client('us-west-2').send(new DescribeTableCommand({ TableName }));
     assert.equal(creating!.TableStatus, 'CREATING', 'the replica\'s table is made on its own server');
     for (let i = 0; i < 200; i++) {

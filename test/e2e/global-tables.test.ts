@@ -39,7 +39,7 @@ describeEachBackend('global tables on one server', (target) => {
     await putMany(east, TableName, 300, (i) => ({ pk: { S: `k${i}` }, g: { S: `g${i % 3}` }, n: { N: String(i) } }));
 
     const { TableDescription } = await east.send(new UpdateTableCommand({ TableName, ReplicaUpdates: [{ Create: { RegionName: 'us-west-2' } }] }));
-    assert.deepEqual(TableDescription!.Replicas, [{ RegionName: 'us-west-2', ReplicaStatus: 'CREATING' }]);
+    assert.deepEqual(TableDescription!.Replicas, [{ RegionName: 'us-west-2', ReplicaStatus: 'CREATING', ReplicaStatusPercentProgress: '0' }]);
     assert.equal(TableDescription!.GlobalTableVersion, '2019.11.21');
     assert.equal(TableDescription!.StreamSpecification?.StreamViewType, 'NEW_AND_OLD_IMAGES', 'adding a replica turns on the stream');
 
@@ -177,9 +177,21 @@ describeEachBackend('global tables on one server', (target) => {
     assert.deepEqual([unscaled.name, unscaled.message], ['ValidationException', 'Table write capacity should either be Pay-Per-Request or AutoScaled.']);
     const scaling = autoScalingClient(target().endpoint);
     await scaling.send(new RegisterScalableTargetCommand({ ServiceNamespace: 'dynamodb', ResourceId: `table/${provisioned}`, ScalableDimension: 'dynamodb:table:WriteCapacityUnits', MinCapacity: 5, MaxCapacity: 50 }));
-    await east.send(new UpdateTableCommand({ TableName: provisioned, ReplicaUpdates: [{ Create: { RegionName: 'eu-west-1' } }] }));
+    await east.send(new UpdateTableCommand({ TableName: provisioned, ReplicaUpdates: [{ Create: { RegionName: 'eu-west-1', ProvisionedThroughputOverride: { ReadCapacityUnits: 7 } } }] }));
     await replicaActive(east, provisioned, 'eu-west-1');
     scaling.destroy();
+    // A replica's own read capacity and table class, on its table and in the source's entry for it.
+    const europe = target().client({ region: 'eu-west-1' });
+    assert.equal((await europe.send(new DescribeTableCommand({ TableName: provisioned }))).Table!.ProvisionedThroughput!.ReadCapacityUnits, 7);
+    await east.send(new UpdateTableCommand({ TableName: provisioned, ReplicaUpdates: [{ Update: { RegionName: 'eu-west-1', TableClassOverride: 'STANDARD_INFREQUENT_ACCESS' } }] }));
+    const { Table: source } = await east.send(new DescribeTableCommand({ TableName: provisioned }));
+    assert.deepEqual(source!.Replicas, [
+      { RegionName: 'eu-west-1', ReplicaStatus: 'ACTIVE', ProvisionedThroughputOverride: { ReadCapacityUnits: 7 }, ReplicaTableClassSummary: { TableClass: 'STANDARD_INFREQUENT_ACCESS' } },
+    ]);
+    assert.equal((await europe.send(new DescribeTableCommand({ TableName: provisioned }))).Table!.TableClassSummary?.TableClass, 'STANDARD_INFREQUENT_ACCESS');
+    const unknownIndex = await errorOf(() => east.send(new UpdateTableCommand({ TableName: provisioned, ReplicaUpdates: [{ Update: { RegionName: 'eu-west-1', GlobalSecondaryIndexes: [{ IndexName: 'nope', ProvisionedThroughputOverride: { ReadCapacityUnits: 3 } }] } }] })));
+    assert.equal(unknownIndex.name, 'ValidationException');
+    europe.destroy();
 
     await east.send(new UpdateTableCommand({ TableName, ReplicaUpdates: [{ Delete: { RegionName: 'us-west-2' } }] }));
     const { Table } = await east.send(new DescribeTableCommand({ TableName }));

@@ -12,8 +12,8 @@
  * |---|---|
  * | `0x62` + u32 source table id + region | the fill: the source table, the target region, the last key copied, counts (JSON) |
  */
-import type { ReadTransaction, WriteTransaction } from '../../storage/storage.js';
-import { REPLICATION_PREFIX, itemPrefix } from '../../engine/keyspace.js';
+import type { ReadTransaction, Storage, WriteTransaction } from '../../storage/storage.js';
+import { REPLICATION_PREFIX, itemPrefix, tableRecordsPrefix } from '../../engine/keyspace.js';
 import { prefixRange } from '../../engine/prefix-range.js';
 import { decodeStored } from '../../engine/stored-item.js';
 import { Pace } from '../../engine/background-work.js';
@@ -34,6 +34,8 @@ export interface ReplicaFill {
   /** The last item key copied (base64), absent before the first page. */
   readonly after?: string;
   readonly copied: number;
+  /** The source's item count when the fill began, for ReplicaStatusPercentProgress. */
+  readonly total: number;
 }
 
 const PAGE = 100;
@@ -60,6 +62,12 @@ export function readFill(tx: ReadTransaction, sourceId: number, region: string):
 export function pendingFills(tx: ReadTransaction): ReplicaFill[] {
   const range = { start: new Uint8Array([REPLICATION_PREFIX.FILL]), end: new Uint8Array([REPLICATION_PREFIX.FILL + 1]) };
   return [...tx.range(range)].map(({ value }) => JSON.parse(decoder.decode(value)) as ReplicaFill);
+}
+
+/** ReplicaStatusPercentProgress of each replica being filled from the table, by region. */
+export async function fillProgress(storage: Storage, sourceId: number): Promise<Map<string, string>> {
+  const fills = await storage.read((tx) => [...tx.range(prefixRange(tableRecordsPrefix(REPLICATION_PREFIX.FILL, sourceId)))].map(({ value }) => JSON.parse(decoder.decode(value)) as ReplicaFill));
+  return new Map(fills.map((fill) => [fill.region, String(fill.total === 0 ? 0 : Math.min(99, Math.floor((fill.copied * 100) / fill.total)))]));
 }
 
 /**

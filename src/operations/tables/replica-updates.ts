@@ -14,7 +14,9 @@
  */
 import { DynamoError, validation } from '../../protocol/errors.js';
 import type { CatalogGroup, NewIndex, NewTable } from '../../engine/catalog.js';
-import type { IndexRecord, ReplicaRecord, TableClass, TableRecord } from '../../engine/table.js';
+import type { IndexRecord, OnDemandThroughput, ReplicaRecord, TableClass, TableRecord, Throughput } from '../../engine/table.js';
+import { readSpreadCounters } from '../../engine/counters.js';
+import { tableStatsKey } from '../../engine/keyspace.js';
 import type { Namespace, OperationContext } from '../operation.js';
 import { INVALID } from './key-schema-rules.js';
 import { sseDescription } from './table-settings.js';
@@ -25,9 +27,15 @@ import { writeFill } from '../../features/replication/replica-fills.js';
 import { callPeer, peerOf } from '../../features/replication/peers.js';
 import { getTarget } from '../../features/autoscaling/scaling-store.js';
 
-export interface ReplicaMemberInput {
+interface ReadOverrides {
+  readonly ProvisionedThroughputOverride?: { readonly ReadCapacityUnits?: number };
+  readonly OnDemandThroughputOverride?: { readonly MaxReadRequestUnits?: number };
+}
+
+export interface ReplicaMemberInput extends ReadOverrides {
   readonly RegionName: string;
   readonly KMSMasterKeyId?: string;
+  readonly GlobalSecondaryIndexes?: readonly (ReadOverrides & { readonly IndexName: string })[];
   readonly TableClassOverride?: TableClass;
 }
 
@@ -62,6 +70,49 @@ export function remoteRegions(context: OperationContext, table: TableRecord, exc
   return (table.Replicas ?? []).map((replica) => replica.RegionName).filter((region) => region !== except && peerOf(context.services.config, region) !== undefined);
 }
 
+/** A replica's entry as the others list it (DescribeTable's ReplicaDescription): its region, status and own settings. */
+function replicaEntry(member: ReplicaMemberInput, status: ReplicaRecord['ReplicaStatus']): ReplicaRecord {
+  const { RegionName, KMSMasterKeyId, ProvisionedThroughputOverride, OnDemandThroughputOverride, GlobalSecondaryIndexes, TableClassOverride } = member;
+  return {
+    RegionName,
+    ReplicaStatus: status,
+    ...(KMSMasterKeyId !== undefined ? { KMSMasterKeyId } : {}),
+    ...(ProvisionedThroughputOverride !== undefined ? { ProvisionedThroughputOverride } : {}),
+    ...(OnDemandThroughputOverride !== undefined ? { OnDemandThroughputOverride } : {}),
+    ...(GlobalSecondaryIndexes !== undefined ? { GlobalSecondaryIndexes } : {}),
+    ...(TableClassOverride !== undefined ? { ReplicaTableClassSummary: { TableClass: TableClassOverride } } : {}),
+  };
+}
+
+/** The table (or index) with the replica's own read capacity. */
+function withReadOverrides<T extends { readonly ProvisionedThroughput?: Throughput; readonly OnDemandThroughput?: OnDemandThroughput }>(target: T, overrides: ReadOverrides | undefined): T {
+  const read = overrides?.ProvisionedThroughputOverride?.ReadCapacityUnits;
+  const onDemand = overrides?.OnDemandThroughputOverride?.MaxReadRequestUnits;
+  return {
+    ...target,
+    ...(read !== undefined && target.ProvisionedThroughput !== undefined ? { ProvisionedThroughput: { ...target.ProvisionedThroughput, ReadCapacityUnits: read } } : {}),
+    ...(onDemand !== undefined ? { OnDemandThroughput: { ...target.OnDemandThroughput, MaxReadRequestUnits: onDemand } } : {}),
+  };
+}
+
+/** Overrides name the table's global indexes only; no recording of DynamoDB's words for one that does not was found. */
+function checkIndexOverrides(table: TableRecord, member: ReplicaMemberInput): void {
+  for (const { IndexName } of member.GlobalSecondaryIndexes ?? []) {
+    if (!table.GlobalSecondaryIndexes.some((index) => index.IndexName === IndexName)) {
+      throw validation(`${INVALID}Global secondary index ${IndexName} does not exist on table ${table.TableName}`);
+    }
+  }
+}
+
+/** A replica's table with its own settings: read capacity of the table and its indexes. */
+function withReplicaSettings<T extends Pick<TableRecord, 'ProvisionedThroughput' | 'OnDemandThroughput'> & { readonly GlobalSecondaryIndexes: readonly I[] }, I extends Pick<IndexRecord, 'IndexName' | 'ProvisionedThroughput' | 'OnDemandThroughput'>>(
+  table: T,
+  member: ReplicaMemberInput,
+): T {
+  const indexes = table.GlobalSecondaryIndexes.map((index) => withReadOverrides(index, member.GlobalSecondaryIndexes?.find((override) => override.IndexName === index.IndexName)));
+  return { ...withReadOverrides(table, member), GlobalSecondaryIndexes: indexes };
+}
+
 /** The replica a region's table would be, from the table as it is: same keys, indexes, stream and TTL; its own tags, PITR and protection. */
 function replicaDefinition(table: TableRecord, create: ReplicaMemberInput, ns: Namespace): NewTable {
   const {
@@ -73,7 +124,7 @@ function replicaDefinition(table: TableRecord, create: ReplicaMemberInput, ns: N
   const kms = create.KMSMasterKeyId ?? (SSEDescription?.KMSMasterKeyArn?.endsWith(':alias/aws/dynamodb') === true ? undefined : SSEDescription?.KMSMasterKeyArn);
   const sse = SSEDescription === undefined && create.KMSMasterKeyId === undefined ? undefined : sseDescription({ Enabled: true, SSEType: 'KMS', ...(kms !== undefined ? { KMSMasterKeyId: kms } : {}) }, ns);
   const replicas: ReplicaRecord[] = [{ RegionName: table.region, ReplicaStatus: 'ACTIVE' }, ...(table.Replicas ?? [])];
-  return {
+  return withReplicaSettings<NewTable, NewIndex>({
     ...rest,
     LocalSecondaryIndexes: LocalSecondaryIndexes.map(fresh),
     GlobalSecondaryIndexes: GlobalSecondaryIndexes.filter((index) => index.IndexStatus !== 'DELETING').map(fresh),
@@ -84,13 +135,14 @@ function replicaDefinition(table: TableRecord, create: ReplicaMemberInput, ns: N
     DeletionProtectionEnabled: false,
     Tags: [],
     Replicas: replicas,
-  };
+  }, create);
 }
 
 /** Refusals of a new replica, before anything is changed anywhere. */
 async function checkCreate(context: OperationContext, table: TableRecord, create: ReplicaMemberInput): Promise<void> {
   const region = create.RegionName;
   if (region === table.region) throw localRegion();
+  checkIndexOverrides(table, create);
   const ns = { account: table.account, region };
   // Wording (with its slip) as DynamoDB answers when the region has a table of the name already; remembered, not found recorded.
   if (context.services.catalog.get(ns, table.TableName) !== undefined || table.Replicas?.some((replica) => replica.RegionName === region) === true) {
@@ -115,7 +167,7 @@ async function tellPeersFirst(context: OperationContext, table: TableRecord, upd
       const definition = replicaDefinition(table, update.Create, { account: table.account, region });
       await callPeer(config, region, 'CreateReplicaTable', { TableName: name, SourceRegion: table.region, Definition: JSON.stringify(definition) });
     }
-    const entry: ReplicaRecord = { RegionName: region, ReplicaStatus: 'CREATING' };
+    const entry = replicaEntry(update.Create, 'CREATING');
     for (const other of remoteRegions(context, table, region)) await callPeer(config, other, 'JoinReplica', { TableName: name, Replica: JSON.stringify(entry), From: table.region });
   } else if (update.Delete !== undefined) {
     const region = update.Delete.RegionName;
@@ -129,25 +181,31 @@ function addReplica(group: CatalogGroup, context: OperationContext, table: Table
   const region = create.RegionName;
   const ns = { account: table.account, region };
   if (peerOf(context.services.config, region) === undefined) createReplicaTable(group, ns, replicaDefinition(table, create, ns));
-  const entry: ReplicaRecord = { RegionName: region, ReplicaStatus: 'CREATING', ...(create.KMSMasterKeyId !== undefined ? { KMSMasterKeyId: create.KMSMasterKeyId } : {}) };
+  const entry = replicaEntry(create, 'CREATING');
   for (const member of [table, ...otherReplicas(group, table)]) {
     if (member.region !== region) joinReplica(group, member, entry, member.id === table.id ? undefined : table.region);
   }
-  writeFill(group.tx, { sourceId: table.id, account: table.account, sourceRegion: table.region, TableName: table.TableName, region, copied: 0 });
+  const { itemCount } = readSpreadCounters(group.tx, tableStatsKey(table.id));
+  writeFill(group.tx, { sourceId: table.id, account: table.account, sourceRegion: table.region, TableName: table.TableName, region, copied: 0, total: itemCount });
 }
 
-/** A replica's own settings: its table class and KMS key, on its table and in the others' entries for it. */
+/**
+ * A replica's own settings (KMS key, read capacity, table class): on its
+ * table where this server holds it, and in the others' entries for it.
+ */
 function updateReplica(group: CatalogGroup, table: TableRecord, update: ReplicaMemberInput): void {
   const region = update.RegionName;
   if (region === table.region) throw localRegion();
   if (table.Replicas?.some((replica) => replica.RegionName === region) !== true) throw notAReplica(table, region);
+  checkIndexOverrides(table, update);
+  const { RegionName: _, ReplicaStatus: __, ...settings } = replicaEntry(update, 'ACTIVE');
   for (const member of [table, ...otherReplicas(group, table)]) {
     if (member.region === region) {
       const sse = update.KMSMasterKeyId === undefined ? {} : { SSEDescription: sseDescription({ Enabled: true, SSEType: 'KMS', KMSMasterKeyId: update.KMSMasterKeyId }, member)! };
       const tableClass = update.TableClassOverride === undefined || update.TableClassOverride === member.TableClass ? {} : { TableClass: update.TableClassOverride, TableClassLastUpdate: Date.now() / 1000 };
-      group.replace(member, { ...member, ...sse, ...tableClass });
-    } else if (update.KMSMasterKeyId !== undefined) {
-      group.replace(member, withReplica(member, region, (replica) => ({ ...replica, KMSMasterKeyId: update.KMSMasterKeyId })));
+      group.replace(member, { ...withReplicaSettings(member, update), ...sse, ...tableClass });
+    } else {
+      group.replace(member, withReplica(member, region, (replica) => ({ ...replica, ...settings })));
     }
   }
 }

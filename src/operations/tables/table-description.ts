@@ -7,6 +7,7 @@
  * lists and key schemas in the order given (recorded live: ack-api-quirks
  * DynamoDB lab, DDB-TABLE-125, 2026).
  */
+import { fillProgress } from '../../features/replication/replica-fills.js';
 import type { MasterKeys } from '../../security/encryption/master-keys.js';
 import { requestedMaster } from '../../security/encryption/encryption-records.js';
 import type { IndexRecord, TableRecord, Throughput } from '../../engine/table.js';
@@ -152,8 +153,22 @@ export function renderTableDescription(
 export async function describe(table: TableRecord, services: Services, options?: DescriptionOptions): Promise<Record<string, unknown>> {
   const indexes = [...table.LocalSecondaryIndexes, ...table.GlobalSecondaryIndexes];
   const [stats, ...counts] = await Promise.all([services.items.stats(table), ...indexes.map((index) => services.items.indexStats(index))]);
-  const description = renderTableDescription(table, stats!, new Map(indexes.map((index, i) => [index.id, counts[i]!])), options);
+  const shown = await withFillProgress(table, services);
+  const description = renderTableDescription(shown, stats!, new Map(indexes.map((index, i) => [index.id, counts[i]!])), options);
   return keyInaccessible(table, services.masterKeys) ? { ...description, TableStatus: 'INACCESSIBLE_ENCRYPTION_CREDENTIALS' } : description;
+}
+
+/** Replicas still being filled from this table show how far the copy has come. */
+async function withFillProgress(table: TableRecord, services: Services): Promise<TableRecord> {
+  if (table.Replicas?.some((replica) => replica.ReplicaStatus === 'CREATING') !== true) return table;
+  const progress = await fillProgress(services.storage, table.id);
+  return {
+    ...table,
+    Replicas: table.Replicas.map((replica) => {
+      const percent = replica.ReplicaStatus === 'CREATING' ? progress.get(replica.RegionName) : undefined;
+      return percent === undefined ? replica : { ...replica, ReplicaStatusPercentProgress: percent };
+    }),
+  };
 }
 
 /** Capacity changes not yet made: the new change times, the old units and count of decreases. */

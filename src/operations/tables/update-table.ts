@@ -4,7 +4,7 @@
  * one catalog update, so a rejected request changes nothing.
  */
 import { defineOperation, type Namespace } from '../operation.js';
-import { bool, list, str, struct } from '../../protocol/shape.js';
+import { bool, list, long, str, struct } from '../../protocol/shape.js';
 import { DynamoError, validation } from '../../protocol/errors.js';
 import type { AttributeDefinition, IndexRecord, TableClass, TableRecord, Throughput } from '../../engine/table.js';
 import { tableNameMember } from '../common-shapes.js';
@@ -69,10 +69,19 @@ export interface UpdateTableRequest {
   readonly ReplicaUpdates?: readonly ReplicaUpdate[];
 }
 
+const readOverride = struct('ProvisionedThroughputOverride', { ReadCapacityUnits: long({ min: 1 }) });
+const onDemandOverride = struct('OnDemandThroughputOverride', { MaxReadRequestUnits: long() });
+
 const replicaMember = (name: string) =>
   struct(name, {
     RegionName: str({ required: true }),
     KMSMasterKeyId: str(),
+    ProvisionedThroughputOverride: readOverride,
+    OnDemandThroughputOverride: onDemandOverride,
+    GlobalSecondaryIndexes: list(
+      struct('ReplicaGlobalSecondaryIndex', { IndexName: indexNameMember, ProvisionedThroughputOverride: readOverride, OnDemandThroughputOverride: onDemandOverride }),
+      { minLength: 1 },
+    ),
     TableClassOverride: tableClassMember,
   });
 
