@@ -4,7 +4,8 @@
  * created through UpdateTable on one replica is created on every replica and
  * filled there from the replica's own items, and deleted on another it goes
  * from all; Time to Live and the capacity mode switched on one replica are
- * switched on all, while deletion protection stays each replica's own; a
+ * switched on all, a replica's own reads kept until reads are changed, while
+ * deletion protection stays each replica's own; a
  * provisioned global table takes a new index only while its indexes' writes
  * are auto scaled, and the new index's writes get scaled in every region.
  */
@@ -72,6 +73,16 @@ describeEachBackend('settings shared by global tables\' replicas on one server',
     );
     assert.equal(provisioned.GlobalSecondaryIndexes![0]!.ProvisionedThroughput?.WriteCapacityUnits, 4);
     assert.equal(provisioned.DeletionProtectionEnabled, true, 'kept');
+    // The replica's own reads stay while only writes change; a change of reads replaces them, override and all.
+    await east.send(new UpdateTableCommand({ TableName, ReplicaUpdates: [{ Update: { RegionName: WEST, ProvisionedThroughputOverride: { ReadCapacityUnits: 2 } } }] }));
+    const capacity = async (ddb: DynamoDBClient) => {
+      const { ProvisionedThroughput, Replicas } = await describeTable(ddb, TableName);
+      return [ProvisionedThroughput?.ReadCapacityUnits, ProvisionedThroughput?.WriteCapacityUnits, Replicas?.[0]?.ProvisionedThroughputOverride?.ReadCapacityUnits];
+    };
+    await east.send(new UpdateTableCommand({ TableName, ProvisionedThroughput: { ReadCapacityUnits: 3, WriteCapacityUnits: 6 } }));
+    assert.deepEqual([await capacity(east), await capacity(west)], [[3, 6, 2], [2, 6, undefined]]);
+    await east.send(new UpdateTableCommand({ TableName, ProvisionedThroughput: { ReadCapacityUnits: 8, WriteCapacityUnits: 6 } }));
+    assert.deepEqual([await capacity(east), await capacity(west)], [[8, 6, undefined], [8, 6, undefined]]);
     await east.send(new UpdateTableCommand({ TableName, BillingMode: 'PAY_PER_REQUEST' }));
     assert.equal((await describeTable(west, TableName)).BillingModeSummary?.BillingMode, 'PAY_PER_REQUEST');
     await east.send(new UpdateTableCommand({ TableName, DeletionProtectionEnabled: false }));

@@ -3,13 +3,13 @@
  * what a change did to them, taken from a replica's record before and after,
  * and that change applied to another replica, which keeps its own ids,
  * statuses and unshared settings, and which a change told twice leaves as
- * it is. Then DynamoDB's refusals while a replica is being added, through
+ * it is; overrides of reads and table class, kept or replaced. Then DynamoDB's refusals while a replica is being added, through
  * the operations on a real catalog.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IndexRecord, TableRecord } from '../../src/engine/table.js';
-import { sharedChange, withSharedChange } from '../../src/operations/tables/shared-settings.js';
+import { sharedChange, withoutOverridesReplacedBy, withSharedChange } from '../../src/operations/tables/shared-settings.js';
 import { updateTable } from '../../src/operations/tables/update-table.js';
 import { updateTimeToLive } from '../../src/operations/tables/update-time-to-live.js';
 import { DEFAULT_CONFIG } from '../../src/config.js';
@@ -84,6 +84,51 @@ describe('the settings replicas share', () => {
     assert.deepEqual(gone.GlobalSecondaryIndexes.map((index) => index.IndexName), ['byG']);
     assert.deepEqual(gone.AttributeDefinitions.map((definition) => definition.AttributeName), ['pk', 'g'], 'its key attribute goes with it');
     assert.equal(withSharedChange(applied, { table: { TimeToLive: { AttributeName: 'exp' } } }, () => next++, 60_000).TableStatus, 'ACTIVE', 'Time to Live takes no transition');
+  });
+});
+
+describe('overrides of read capacity and table class', () => {
+  const units = (ReadCapacityUnits: number, WriteCapacityUnits: number) => ({ ReadCapacityUnits, WriteCapacityUnits, NumberOfDecreasesToday: 0 });
+  const index = (read: number, write: number): IndexRecord => ({ ...byG, ProvisionedThroughput: units(read, write) });
+  const base: TableRecord = { ...replica, id: 1, region: 'us-east-1', BillingMode: 'PROVISIONED', ProvisionedThroughput: units(10, 10), GlobalSecondaryIndexes: [index(10, 10)] };
+  // The replica in us-west-2 reads with its own capacity, 5, on its table and its index; the base's entry for it says so.
+  const entry = {
+    RegionName: 'us-west-2',
+    ReplicaStatus: 'ACTIVE' as const,
+    ProvisionedThroughputOverride: { ReadCapacityUnits: 5 },
+    GlobalSecondaryIndexes: [{ IndexName: 'byG', ProvisionedThroughputOverride: { ReadCapacityUnits: 5 } }],
+    ReplicaTableClassSummary: { TableClass: 'STANDARD_INFREQUENT_ACCESS' as const },
+  };
+  const source: TableRecord = { ...base, Replicas: [entry] };
+  const own: TableRecord = { ...base, id: 4, region: 'us-west-2', TableClass: 'STANDARD_INFREQUENT_ACCESS', ProvisionedThroughput: units(5, 10), GlobalSecondaryIndexes: [index(5, 10)] };
+
+  test('a change of writes leaves each replica its own reads and its overrides', () => {
+    const change = sharedChange(source, { ...source, ProvisionedThroughput: units(10, 20), GlobalSecondaryIndexes: [index(10, 20)] })!;
+    const applied = withSharedChange(own, change, () => 0, 0);
+    assert.deepEqual([applied.ProvisionedThroughput.ReadCapacityUnits, applied.ProvisionedThroughput.WriteCapacityUnits], [5, 20]);
+    assert.deepEqual(applied.GlobalSecondaryIndexes[0]!.ProvisionedThroughput, units(5, 20));
+    assert.equal(applied.TableClass, 'STANDARD_INFREQUENT_ACCESS');
+    assert.deepEqual(withoutOverridesReplacedBy(source, change).Replicas, [entry]);
+  });
+
+  test('a change of reads or of the table class replaces every replica\'s own, and the overrides go from the entries', () => {
+    const reads = sharedChange(source, { ...source, ProvisionedThroughput: units(30, 10) })!;
+    const applied = withSharedChange(own, reads, () => 0, 0);
+    assert.deepEqual([applied.ProvisionedThroughput.ReadCapacityUnits, applied.GlobalSecondaryIndexes[0]!.ProvisionedThroughput?.ReadCapacityUnits], [30, 5], 'the index keeps its own');
+    const { ProvisionedThroughputOverride: _, ...withoutTable } = entry;
+    assert.deepEqual(withoutOverridesReplacedBy(source, reads).Replicas, [withoutTable]);
+
+    const indexReads = sharedChange(source, { ...source, GlobalSecondaryIndexes: [index(30, 10)] })!;
+    assert.equal(withSharedChange(own, indexReads, () => 0, 0).GlobalSecondaryIndexes[0]!.ProvisionedThroughput?.ReadCapacityUnits, 30);
+    const { GlobalSecondaryIndexes: __, ...withoutIndex } = entry;
+    assert.deepEqual(withoutOverridesReplacedBy(source, indexReads).Replicas, [withoutIndex]);
+
+    const tableClass = sharedChange(source, { ...source, TableClass: 'STANDARD_INFREQUENT_ACCESS', TableClassLastUpdate: 2 })!;
+    assert.equal(withSharedChange({ ...own, TableClass: 'STANDARD' }, tableClass, () => 0, 0).TableClass, 'STANDARD_INFREQUENT_ACCESS');
+    const { ReplicaTableClassSummary: ___, ...withoutClass } = entry;
+    assert.deepEqual(withoutOverridesReplacedBy(source, tableClass).Replicas, [withoutClass]);
+    const dropped = sharedChange(source, { ...source, GlobalSecondaryIndexes: [] })!;
+    assert.deepEqual(withoutOverridesReplacedBy(source, dropped).Replicas, [withoutIndex], 'a deleted index\'s overrides go with it');
   });
 });
 

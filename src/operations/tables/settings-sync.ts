@@ -13,7 +13,7 @@ import type { TableRecord } from '../../engine/table.js';
 import type { OperationContext } from '../operation.js';
 import { tableNotFound } from './table-access.js';
 import { remoteRegions } from './replica-updates.js';
-import { sharedChange, withSharedChange } from './shared-settings.js';
+import { sharedChange, withoutOverridesReplacedBy, withSharedChange } from './shared-settings.js';
 import { scaleNewIndexWrites } from './index-write-scaling.js';
 import { changeReplicas, otherReplicas } from '../../features/replication/replica-group.js';
 import { callPeer } from '../../features/replication/peers.js';
@@ -61,9 +61,10 @@ export async function changeSharedTable(
     const current = group.current(table, table.TableName);
     if (current === undefined || current.id !== table.id) throw tableNotFound(table.TableName);
     const next = change(current, () => group.newIndexId());
-    const after: TableRecord = transition && transitionMs > 0 ? { ...next, TableStatus: 'UPDATING', statusUntil: Date.now() + transitionMs } : next;
-    group.replace(current, after);
     const shared = sharedChange(current, next);
+    const own = shared === undefined ? next : withoutOverridesReplacedBy(next, shared);
+    const after: TableRecord = transition && transitionMs > 0 ? { ...own, TableStatus: 'UPDATING', statusUntil: Date.now() + transitionMs } : own;
+    group.replace(current, after);
     const others = (shared === undefined ? [] : otherReplicas(group, current)).map((member) => {
       const changed = withSharedChange(member, shared!, () => group.newIndexId(), transitionMs);
       group.replace(member, changed);

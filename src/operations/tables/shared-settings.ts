@@ -16,6 +16,7 @@
  * backfills of their own. Not carried (yet): SSE, whose KMS key is regional.
  */
 import type { AttributeDefinition, IndexRecord, TableRecord } from '../../engine/table.js';
+import { readsSet, withoutReplacedOverrides, withOwnReads, type ReadsSet } from './replaced-overrides.js';
 
 /** The table-level fields replicas share, as the changed replica now has them. */
 const TABLE_FIELDS = [
@@ -44,6 +45,8 @@ export interface SharedChange {
   readonly deleteIndexes?: readonly string[];
   /** Indexes whose capacity changed, with their capacity now. */
   readonly updateIndexes?: readonly SharedIndex[];
+  /** The reads it set, which replace each replica's own (replaced-overrides.ts). */
+  readonly reads?: readonly ReadsSet[];
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -78,12 +81,14 @@ export function sharedChange(before: TableRecord, after: TableRecord): SharedCha
   const deleted = [...was.keys()].filter((name) => !is.has(name));
   const updated = [...is.values()].filter((index) => was.has(index.IndexName) && !same(sharedIndex(index), sharedIndex(was.get(index.IndexName)!))).map(sharedIndex);
   const definitions = same(before.AttributeDefinitions, after.AttributeDefinitions) ? undefined : after.AttributeDefinitions;
+  const reads = [readsSet(before, after), ...updated.map((index) => readsSet(was.get(index.IndexName)!, index, index.IndexName))].filter((set) => set !== undefined);
   const change: SharedChange = {
     ...(Object.keys(table).length > 0 ? { table: table as SharedChange['table'] } : {}),
     ...(definitions !== undefined ? { AttributeDefinitions: definitions } : {}),
     ...(created.length > 0 ? { createIndexes: created } : {}),
     ...(deleted.length > 0 ? { deleteIndexes: deleted } : {}),
     ...(updated.length > 0 ? { updateIndexes: updated } : {}),
+    ...(reads.length > 0 ? { reads } : {}),
   };
   return Object.keys(change).length === 0 ? undefined : change;
 }
@@ -119,7 +124,9 @@ function changedIndexes(indexes: readonly IndexRecord[], change: SharedChange, t
     const update = updates.get(index.IndexName);
     if (update === undefined) return [index];
     const { ProvisionedThroughput: _, OnDemandThroughput: __, WarmThroughput: ___, ...rest } = index;
-    return [{ ...rest, ...capacityOf(update) }];
+    const { WarmThroughput, ...capacity } = capacityOf(update);
+    const reads = change.reads?.find((set) => set.IndexName === index.IndexName);
+    return [{ ...rest, ...withOwnReads(capacity, index, reads), ...(WarmThroughput !== undefined ? { WarmThroughput } : {}) }];
   });
   const created = (change.createIndexes ?? []).filter((index) => !live(index.IndexName)).map((index): IndexRecord => ({ ...sharedIndex(index), ...transitions.created() }));
   return [...kept, ...created];
@@ -133,6 +140,19 @@ function changedDefinitions(record: TableRecord, indexes: readonly IndexRecord[]
   return [...byName.values()].filter((definition) => used.has(definition.AttributeName));
 }
 
+/** The record with the overrides the change replaced gone from its entries of the other replicas. */
+export function withoutOverridesReplacedBy(record: TableRecord, change: SharedChange): TableRecord {
+  return withoutReplacedOverrides(record, change.reads ?? [], change.table?.TableClass !== undefined, change.deleteIndexes ?? []);
+}
+
+/** The table-level capacity fields the change set, with the record's own reads where it did not set them. */
+function tableCapacity(record: TableRecord, fields: Record<string, unknown>, change: SharedChange): Record<string, unknown> {
+  if (change.table?.ProvisionedThroughput === undefined && change.table?.OnDemandThroughput === undefined) return fields;
+  const { ProvisionedThroughput, OnDemandThroughput, ...rest } = fields as Partial<TableRecord>;
+  const reads = change.reads?.find((set) => set.IndexName === undefined);
+  return { ...rest, ...withOwnReads({ ProvisionedThroughput, OnDemandThroughput }, record, reads) };
+}
+
 /** Another replica's record with the change applied; `transitionMs` is this server's UpdateTable transition. */
 export function withSharedChange(record: TableRecord, change: SharedChange, newIndexId: () => number, transitionMs: number, now = Date.now()): TableRecord {
   const fields: Record<string, unknown> = { ...record };
@@ -142,10 +162,11 @@ export function withSharedChange(record: TableRecord, change: SharedChange, newI
   }
   const indexes = changedIndexes(record.GlobalSecondaryIndexes, change, indexTransitions(transitionMs, newIndexId, now));
   const updating = transitionMs > 0 && updatesTable(change) ? { TableStatus: 'UPDATING' as const, statusUntil: now + transitionMs } : {};
-  return {
-    ...(fields as unknown as TableRecord),
+  const changed = {
+    ...(tableCapacity(record, fields, change) as unknown as TableRecord),
     GlobalSecondaryIndexes: indexes,
     AttributeDefinitions: changedDefinitions(record, indexes, change.AttributeDefinitions),
     ...updating,
   };
+  return withoutOverridesReplacedBy(changed, change);
 }
