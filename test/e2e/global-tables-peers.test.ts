@@ -80,6 +80,9 @@ describe('global tables across three servers', () => {
     assert.deepEqual(TableDescription!.Replicas, [{ RegionName: 'us-west-2', ReplicaStatus: 'CREATING', ReplicaStatusPercentProgress: '0' }]);
     const { Table: creating } = await client('us-west-2').send(new DescribeTableCommand({ TableName }));
     assert.equal(creating!.TableStatus, 'CREATING', 'the replica\'s table is made on its own server');
+    // One replica at a time (the copy of 10,000 items takes a hundred pages, each paced).
+    const busy = await errorOf(() => east.send(new UpdateTableCommand({ TableName, ReplicaUpdates: [{ Create: { RegionName: 'eu-west-1' } }] })));
+    assert.deepEqual([busy.name, busy.message], ['ResourceInUseException', 'The resource which you are attempting to change is in use.']);
     for (let i = 0; i < 200; i++) {
       await east.send(new UpdateItemCommand({ TableName, Key: { pk: { S: `k${(i * 37) % 10_000}` } }, UpdateExpression: 'SET n = n + :d', ExpressionAttributeValues: { ':d': { N: '100000' } } }));
     }

@@ -26,6 +26,7 @@ import { changeReplicas, createReplicaTable, joinReplica, leaveReplica, otherRep
 import { writeFill } from '../../features/replication/replica-fills.js';
 import { callPeer, peerOf } from '../../features/replication/peers.js';
 import { getTarget } from '../../features/autoscaling/scaling-store.js';
+import { replicaBeingAdded } from './settings-sync.js';
 
 interface ReadOverrides {
   readonly ProvisionedThroughputOverride?: { readonly ReadCapacityUnits?: number };
@@ -215,6 +216,8 @@ export async function applyReplicaUpdates(context: OperationContext, tableName: 
   const { services, namespace } = context;
   const before = services.catalog.get(namespace, tableName);
   if (before === undefined) throw tableNotFound(tableName);
+  // One replica at a time: recorded live (ack-api-quirks DynamoDB lab, DDB-TABLE-306).
+  if (replicaBeingAdded(before) !== undefined) throw new DynamoError('ResourceInUseException', 'The resource which you are attempting to change is in use.');
   for (const update of updates) await tellPeersFirst(context, services.catalog.get(namespace, tableName)!, update);
   const { after, removed } = await changeReplicas(services, (group) => {
     const removed: TableRecord[] = [];
