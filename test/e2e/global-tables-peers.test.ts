@@ -105,6 +105,13 @@ describe('global tables across three servers', () => {
       }),
     );
     assert.equal(await agreed(REGIONS.map(client), TableName), 10_179);
+
+    // A replica's own setting, changed from another server, reaches its table and the third server's entry for it.
+    await east.send(new UpdateTableCommand({ TableName, ReplicaUpdates: [{ Update: { RegionName: 'us-west-2', TableClassOverride: 'STANDARD_INFREQUENT_ACCESS' } }] }));
+    const { Table: west } = await client('us-west-2').send(new DescribeTableCommand({ TableName }));
+    assert.equal(west!.TableClassSummary?.TableClass, 'STANDARD_INFREQUENT_ACCESS');
+    const { Table: europe } = await client('eu-west-1').send(new DescribeTableCommand({ TableName }));
+    assert.deepEqual(europe!.Replicas!.find((replica) => replica.RegionName === 'us-west-2')?.ReplicaTableClassSummary, { TableClass: 'STANDARD_INFREQUENT_ACCESS' });
   });
 
   test('conflicting writes to the same items end alike on every server', async () => {

@@ -12,5 +12,6 @@ export const findReplicationOperation = operationTable({
   JoinReplica: async () => (await import('./join-replica.js')).joinReplicaOperation,
   SetReplicaActive: async () => (await import('./set-replica-active.js')).setReplicaActive,
   LeaveReplica: async () => (await import('./leave-replica.js')).leaveReplicaOperation,
+  UpdateReplicaSettings: async () => (await import('./update-replica-settings.js')).updateReplicaSettings,
   SyncTableSettings: async () => (await import('./sync-table-settings.js')).syncTableSettings,
 });

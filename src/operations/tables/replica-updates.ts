@@ -170,6 +170,9 @@ async function tellPeersFirst(context: OperationContext, table: TableRecord, upd
     }
     const entry = replicaEntry(update.Create, 'CREATING');
     for (const other of remoteRegions(context, table, region)) await callPeer(config, other, 'JoinReplica', { TableName: name, Replica: JSON.stringify(entry), From: table.region });
+  } else if (update.Update !== undefined) {
+    checkUpdate(table, update.Update);
+    for (const other of remoteRegions(context, table)) await callPeer(config, other, 'UpdateReplicaSettings', { TableName: name, Replica: JSON.stringify(update.Update) });
   } else if (update.Delete !== undefined) {
     const region = update.Delete.RegionName;
     if (region === table.region) throw localRegion();
@@ -195,12 +198,22 @@ function addReplica(group: CatalogGroup, context: OperationContext, table: Table
  * table where this server holds it, and in the others' entries for it.
  */
 function updateReplica(group: CatalogGroup, table: TableRecord, update: ReplicaMemberInput): void {
+  checkUpdate(table, update);
+  applyReplicaSettings(group, [table, ...otherReplicas(group, table)], update);
+}
+
+function checkUpdate(table: TableRecord, update: ReplicaMemberInput): void {
   const region = update.RegionName;
   if (region === table.region) throw localRegion();
   if (table.Replicas?.some((replica) => replica.RegionName === region) !== true) throw notAReplica(table, region);
   checkIndexOverrides(table, update);
+}
+
+/** A replica's own settings on the replicas this server holds (the peers' handler, UpdateReplicaSettings, runs it for theirs). */
+export function applyReplicaSettings(group: CatalogGroup, members: readonly TableRecord[], update: ReplicaMemberInput): void {
+  const region = update.RegionName;
   const { RegionName: _, ReplicaStatus: __, ...settings } = replicaEntry(update, 'ACTIVE');
-  for (const member of [table, ...otherReplicas(group, table)]) {
+  for (const member of members) {
     if (member.region === region) {
       const sse = update.KMSMasterKeyId === undefined ? {} : { SSEDescription: sseDescription({ Enabled: true, SSEType: 'KMS', KMSMasterKeyId: update.KMSMasterKeyId }, member)! };
       const tableClass = update.TableClassOverride === undefined || update.TableClassOverride === member.TableClass ? {} : { TableClass: update.TableClassOverride, TableClassLastUpdate: Date.now() / 1000 };
