@@ -4,7 +4,8 @@
  * catalog the others see on their next request, and concurrent conditional
  * writes and transactions spread over the processes stay exact (no lost
  * update, money conserved); a setting that makes writes log their changes
- * (point-in-time recovery) holds on every node at once. The workers' suite also kills a worker mid-load.
+ * (point-in-time recovery) holds on every node at once; a global table's
+ * regions written on every node converge. The workers' suite also kills a worker mid-load.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -39,6 +40,7 @@ import { readChanges } from '../../src/engine/change-log.js';
 import { prefixEnd } from '../../src/model/key-codec.js';
 import type { Storage } from '../../src/storage/storage.js';
 import { createStreamTable, readStream, streamsClient } from '../helpers/streams.js';
+import { converged, replicaActive } from '../helpers/replicas.js';
 
 const NODES = 3;
 
@@ -307,6 +309,30 @@ function describeSharedStore(title: string, skip: string | false, deploy: () => 
     more?.(() => deployment!, node);
 
     // Last: they kill processes, whose connections the clients above still hold.
+    test('a global table\'s two regions written on every node converge, whichever node replicates', async () => {
+      const TableName = uniqueName('nodes_global');
+      await createTable(TableName, 0);
+      await node(1).send(new UpdateTableCommand({ TableName, ReplicaUpdates: [{ Create: { RegionName: 'us-west-2' } }] }));
+      const west = deployment!.endpoints.map((endpoint) => clientFor(endpoint, { region: 'us-west-2' }));
+      try {
+        await replicaActive(node(2), TableName, 'us-west-2');
+        await Promise.all(
+          Array.from({ length: NODES }, async (_, i) => {
+            for (let k = 0; k < 15; k++) {
+              await node(i).send(new PutItemCommand({ TableName, Item: { pk: { S: `east-${i}-${k}` } } }));
+              await west[i]!.send(new PutItemCommand({ TableName, Item: { pk: { S: `west-${i}-${k}` } } }));
+              await node(i).send(new PutItemCommand({ TableName, Item: { pk: { S: `both-${k}` }, by: { S: `east-${i}` } } }));
+              await west[(i + 1) % NODES]!.send(new PutItemCommand({ TableName, Item: { pk: { S: `both-${k}` }, by: { S: `west-${i}` } } }));
+            }
+          }),
+        );
+        const { items } = await converged([node(0), west[1]!, node(2), west[0]!], TableName, []);
+        assert.equal(items.length, NODES * 15 * 2 + 15);
+      } finally {
+        for (const client of west) client.destroy();
+      }
+    });
+
     test('the process filling a new index dies: another takes the job over and the index gets every item', async () => {
       const TableName = uniqueName('nodes_backfill');
       const items = 6000;
