@@ -27,6 +27,7 @@ import { GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { cloudWatchClient } from '../helpers/cloudwatch.js';
 import { RegisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
 import { autoScalingClient, provisionedTable } from '../helpers/autoscaling.js';
+import { rawRequest } from '../helpers/raw.js';
 import { describeEachBackend } from '../helpers/harness.js';
 import { createTable, errorOf, putMany, waitFor } from '../helpers/tables.js';
 import { converged, INDEXED, replicaActive } from '../helpers/replicas.js';
@@ -211,5 +212,23 @@ describeEachBackend('global tables on one server', (target) => {
     await east.send(new PutItemCommand({ TableName, Item: { pk: { S: 'alone' }, g: { S: 'g0' } } }));
     assert.equal((await east.send(new ScanCommand({ TableName }))).Items!.length, 2);
     west.destroy();
+  });
+
+  test('malformed calls of the replication API between servers are refused as invalid', async () => {
+    const call = (operation: string, body: object) => rawRequest(target().endpoint, { target: `DynalithReplication_20261208.${operation}`, body: JSON.stringify(body) });
+    const cases: [string, object][] = [
+      ['CreateReplicaTable', { TableName: 't', SourceRegion: 'us-west-2', Definition: 'not json' }],
+      ['CreateReplicaTable', { TableName: 't', SourceRegion: 'us-west-2', Definition: '{"TableName":"t"}' }],
+      ['JoinReplica', { TableName: 't', Replica: '[]', From: 'us-west-2' }],
+      ['UpdateReplicaSettings', { TableName: 't', Replica: '{"RegionName":7}' }],
+      ['SyncTableSettings', { TableName: 't', Change: '{"createIndexes":"x"}' }],
+      ['ApplyReplicatedChanges', { TableName: 't', SourceRegion: 'us-west-2', Changes: [{ Key: { pk: { S: 'a' } } }] }],
+      ['ApplyReplicatedChanges', { TableName: 't', SourceRegion: 'us-west-2', Changes: 'x' }],
+    ];
+    for (const [operation, body] of cases) {
+      const answer = await call(operation, body);
+      assert.equal(answer.status, 400, `${operation} ${JSON.stringify(body)}: ${answer.body.toString()}`);
+      assert.match(String(answer.json().__type), /ValidationException|SerializationException/);
+    }
   });
 });

@@ -7,8 +7,8 @@
 import { defineOperation } from '../operation.js';
 import { str, struct } from '../../protocol/shape.js';
 import { validation } from '../../protocol/errors.js';
-import type { NewTable } from '../../engine/catalog.js';
 import { changeReplicas, createReplicaTable as createTable } from '../../features/replication/replica-group.js';
+import { parseDefinition } from './peer-documents.js';
 
 interface CreateReplicaTableRequest {
   readonly TableName: string;
@@ -25,7 +25,7 @@ export const createReplicaTable = defineOperation<CreateReplicaTableRequest>({
     Definition: str({ required: true }),
   }),
   async execute(request, { namespace, services }) {
-    const definition = JSON.parse(request.Definition) as NewTable;
+    const definition = parseDefinition(request.Definition);
     if (definition.TableName !== request.TableName) throw validation('The definition names another table');
     await changeReplicas(services, (group) => {
       const existing = group.current(namespace, request.TableName);

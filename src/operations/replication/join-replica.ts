@@ -1,9 +1,9 @@
 /** JoinReplica: this region's replica learns of a new one, which it then sends its changes to (replica-group.ts, joinReplica). */
 import { defineOperation } from '../operation.js';
 import { str, struct } from '../../protocol/shape.js';
-import type { ReplicaRecord } from '../../engine/table.js';
 import { changeReplicas, joinReplica } from '../../features/replication/replica-group.js';
 import { tableNotFound } from '../tables/table-access.js';
+import { parseReplicaEntry } from './peer-documents.js';
 
 interface JoinReplicaRequest {
   readonly TableName: string;
@@ -17,7 +17,7 @@ export const joinReplicaOperation = defineOperation<JoinReplicaRequest>({
   name: 'JoinReplica',
   shape: struct('JoinReplicaInput', { TableName: str({ required: true }), Replica: str({ required: true }), From: str({ required: true }) }),
   async execute(request, { namespace, services }) {
-    const entry = JSON.parse(request.Replica) as ReplicaRecord;
+    const entry = parseReplicaEntry(request.Replica);
     await changeReplicas(services, (group) => {
       const member = group.current(namespace, request.TableName);
       if (member === undefined) throw tableNotFound(request.TableName);

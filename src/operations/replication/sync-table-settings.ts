@@ -7,9 +7,10 @@
 import { defineOperation } from '../operation.js';
 import { str, struct } from '../../protocol/shape.js';
 import { changeReplicas } from '../../features/replication/replica-group.js';
-import { sharedChange, withSharedChange, type SharedChange } from '../tables/shared-settings.js';
+import { sharedChange, withSharedChange } from '../tables/shared-settings.js';
 import { tableNotFound } from '../tables/table-access.js';
 import { scaleNewIndexWrites } from '../tables/index-write-scaling.js';
+import { parseSharedChange } from './peer-documents.js';
 
 interface SyncTableSettingsRequest {
   readonly TableName: string;
@@ -21,7 +22,7 @@ export const syncTableSettings = defineOperation<SyncTableSettingsRequest>({
   name: 'SyncTableSettings',
   shape: struct('SyncTableSettingsInput', { TableName: str({ required: true }), Change: str({ required: true }) }),
   async execute(request, { namespace, services }) {
-    const change = JSON.parse(request.Change) as SharedChange;
+    const change = parseSharedChange(request.Change);
     const { before, after } = await changeReplicas(services, (group) => {
       const before = group.current(namespace, request.TableName);
       if (before === undefined) throw tableNotFound(request.TableName);

@@ -2,7 +2,8 @@
 import { defineOperation } from '../operation.js';
 import { str, struct } from '../../protocol/shape.js';
 import { changeReplicas } from '../../features/replication/replica-group.js';
-import { applyReplicaSettings, type ReplicaMemberInput } from '../tables/replica-updates.js';
+import { applyReplicaSettings } from '../tables/replica-updates.js';
+import { parseReplicaUpdate } from './peer-documents.js';
 
 interface UpdateReplicaSettingsRequest {
   readonly TableName: string;
@@ -14,7 +15,7 @@ export const updateReplicaSettings = defineOperation<UpdateReplicaSettingsReques
   name: 'UpdateReplicaSettings',
   shape: struct('UpdateReplicaSettingsInput', { TableName: str({ required: true }), Replica: str({ required: true }) }),
   async execute(request, { namespace, services }) {
-    const update = JSON.parse(request.Replica) as ReplicaMemberInput;
+    const update = parseReplicaUpdate(request.Replica);
     await changeReplicas(services, (group) => {
       const member = group.current(namespace, request.TableName);
       if (member !== undefined) applyReplicaSettings(group, [member], update);
