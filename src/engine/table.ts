@@ -164,6 +164,11 @@ export interface TableRecord {
    */
   readonly Replicas?: readonly ReplicaRecord[];
   /**
+   * Multi-Region strong consistency (features/replication/strong-consistency.ts):
+   * the region that orders the table's writes and strong reads, and its witness.
+   */
+  readonly multiRegionStrong?: { readonly leader: string; readonly witness?: string };
+  /**
    * A replica of a global table of version 2017.11.29 (operations/global-tables/):
    * the global table is every table of its name in the account that carries this,
    * and `Replicas` lists the others, as for version 2019.11.21.

@@ -18,7 +18,8 @@ import type { Services } from '../engine/services.js';
 import { StorageContention, StorageFault, StorageUnavailable } from '../storage/faults.js';
 import { TRANSACTION_ONGOING } from '../operations/items/transaction.js';
 import { StaleCatalog } from '../engine/catalog.js';
-import { tablesNamed } from '../protocol/tables-named.js';
+import { statementTables, tablesNamed } from '../protocol/tables-named.js';
+import { awaitReplicated, strongRoute } from '../features/replication/strong-consistency.js';
 import { DYNAMODB_EVENT_SOURCE } from '../features/audit/audit-record.js';
 import type { CallOrigin } from '../features/audit/audit-log.js';
 import { authorize } from '../security/iam/authorize.js';
@@ -202,7 +203,9 @@ async function run(operation: Operation<unknown>, body: object, api: Api, namesp
   for (let retries = 0; ; retries++) {
     const seen = catalog.version;
     try {
-      const result = await operation.execute(request, { namespace, requestId, services });
+      const route = api.metered === true ? strongRoute(services, operation.name, request as Record<string, unknown>, namespace, [...tablesNamed(body), ...statementTables(body)]) : undefined;
+      const result = await operation.execute(request, { namespace: route?.namespace ?? namespace, requestId, services });
+      if (route?.awaitTable !== undefined) await awaitReplicated(services, route.awaitTable);
       return result instanceof RawJson ? result.text : JSON.stringify(result);
     } catch (error) {
       if (error instanceof StorageFault) throw storageFault(error, services, requestId);

@@ -97,12 +97,14 @@ export function markReplicaActive(group: CatalogGroup, member: TableRecord, regi
 export function leaveReplica(group: CatalogGroup, member: TableRecord, region: string): boolean {
   const { tx } = group;
   if (member.region !== region) {
-    if (member.Replicas?.some((replica) => replica.RegionName === region) === true) group.replace(member, withReplica(member, region, () => undefined));
+    // Strong consistency needs its three Regions: the replicas left behind go on with eventual consistency.
+    const { multiRegionStrong: _, ...eventual } = member;
+    if (member.Replicas?.some((replica) => replica.RegionName === region) === true) group.replace(member, withReplica(eventual, region, () => undefined));
     deleteCursor(tx, member.id, region);
     deleteFill(tx, member.id, region);
     return false;
   }
-  const { Replicas: _, ...alone } = member;
+  const { Replicas: _, multiRegionStrong: __, ...alone } = member;
   group.replace(member, alone);
   for (const other of member.Replicas ?? []) {
     deleteCursor(tx, member.id, other.RegionName);

@@ -225,7 +225,12 @@ export function applyReplicaSettings(group: CatalogGroup, members: readonly Tabl
 }
 
 /** Applies the request's replica updates: the peers' parts first, then this server's in one catalog transaction; returns the table before and after. */
-export async function applyReplicaUpdates(context: OperationContext, tableName: string, updates: readonly ReplicaUpdate[]): Promise<{ before: TableRecord; after: TableRecord }> {
+export async function applyReplicaUpdates(
+  context: OperationContext,
+  tableName: string,
+  updates: readonly ReplicaUpdate[],
+  strong?: { readonly witness?: string },
+): Promise<{ before: TableRecord; after: TableRecord }> {
   const { services, namespace } = context;
   const before = services.catalog.get(namespace, tableName);
   if (before === undefined) throw tableNotFound(tableName);
@@ -245,6 +250,11 @@ export async function applyReplicaUpdates(context: OperationContext, tableName: 
           if (leaveReplica(group, member, region)) removed.push(member);
         }
       }
+    }
+    const table = group.current(namespace, tableName)!;
+    if (strong !== undefined) {
+      const multiRegionStrong = { leader: table.region, ...(strong.witness !== undefined ? { witness: strong.witness } : {}) };
+      for (const member of [table, ...otherReplicas(group, table)]) group.replace(member, { ...member, multiRegionStrong });
     }
     return { after: group.current(namespace, tableName)!, removed };
   });

@@ -96,7 +96,15 @@ export function billingModeSummary(table: TableRecord, lastSwitch: number | unde
 function globalTableMembers(table: TableRecord): Record<string, unknown> {
   const replicas = table.Replicas !== undefined && table.Replicas.length > 0 ? { Replicas: table.Replicas } : {};
   if (table.legacyGlobalTable !== undefined) return { GlobalTableVersion: '2017.11.29', ...replicas };
-  return 'Replicas' in replicas ? { GlobalTableVersion: '2019.11.21', ...replicas } : {};
+  if (!('Replicas' in replicas)) return {};
+  const strong = table.multiRegionStrong;
+  if (strong === undefined) return { GlobalTableVersion: '2019.11.21', ...replicas };
+  return {
+    GlobalTableVersion: '2019.11.21',
+    ...replicas,
+    MultiRegionConsistency: 'STRONG',
+    ...(strong.witness !== undefined ? { GlobalTableWitnesses: [{ RegionName: strong.witness, WitnessStatus: 'ACTIVE' }] } : {}),
+  };
 }
 
 /** TableClassSummary, shown once the table is or was of another class than STANDARD. */

@@ -15,6 +15,7 @@ import { streamLabel } from '../../features/streams/stream-state.js';
 import { changeableTable } from './table-access.js';
 import { describeUpdate, lastSwitchToPayPerRequest } from './table-description.js';
 import { applyReplicaUpdates, checkReplicaUpdates, type ReplicaUpdate } from './replica-updates.js';
+import { strongConsistencyOf, type WitnessUpdate } from './strong-consistency-rules.js';
 import { indexTransitions, type IndexTransitions } from './shared-settings.js';
 import { changeSharedTable } from './settings-sync.js';
 import { checkReplicatedUpdate } from './replica-settings-rules.js';
@@ -67,6 +68,8 @@ export interface UpdateTableRequest {
   readonly OnDemandThroughput?: OnDemandThroughputInput;
   readonly WarmThroughput?: WarmThroughput;
   readonly ReplicaUpdates?: readonly ReplicaUpdate[];
+  readonly MultiRegionConsistency?: 'EVENTUAL' | 'STRONG';
+  readonly GlobalTableWitnessUpdates?: readonly WitnessUpdate[];
 }
 
 const readOverride = struct('ProvisionedThroughputOverride', { ReadCapacityUnits: long({ min: 1 }) });
@@ -115,6 +118,13 @@ const shape = struct('UpdateTableInput', {
   DeletionProtectionEnabled: bool(),
   OnDemandThroughput: onDemandThroughputMember,
   WarmThroughput: warmThroughputMember,
+  MultiRegionConsistency: str({ enum: ['EVENTUAL', 'STRONG'] }),
+  GlobalTableWitnessUpdates: list(
+    struct('GlobalTableWitnessGroupUpdate', {
+      Create: struct('CreateGlobalTableWitnessGroupMemberAction', { RegionName: str({ required: true }) }),
+      Delete: struct('DeleteGlobalTableWitnessGroupMemberAction', { RegionName: str({ required: true }) }),
+    }),
+  ),
   ReplicaUpdates: list(
     struct('ReplicationGroupUpdate', {
       Create: replicaMember('CreateReplicationGroupMemberAction'),
@@ -141,7 +151,9 @@ export function checkRequest(request: UpdateTableRequest): void {
     request.DeletionProtectionEnabled !== undefined ||
     request.OnDemandThroughput !== undefined ||
     request.WarmThroughput !== undefined ||
-    request.ReplicaUpdates !== undefined;
+    request.ReplicaUpdates !== undefined ||
+    request.MultiRegionConsistency !== undefined ||
+    request.GlobalTableWitnessUpdates !== undefined;
   // Both messages recorded live in 2026 (ack-api-quirks lab, DDB-TABLE-015, -359 and -442); the list names
   // members this server does not take and leaves out only those a request carried (none it accepts).
   if (!changesSomething) {
@@ -383,17 +395,20 @@ export const updateTable = defineOperation<UpdateTableRequest>({
   async execute(request, context) {
     checkRequest(request);
     const table = changeableTable(context, request.TableName);
-    if (request.ReplicaUpdates !== undefined) {
-      checkReplicaUpdates(request.ReplicaUpdates);
+    if (request.ReplicaUpdates !== undefined || request.MultiRegionConsistency !== undefined || request.GlobalTableWitnessUpdates !== undefined) {
+      const updates = request.ReplicaUpdates ?? [];
+      checkReplicaUpdates(updates);
       // Version 2017.11.29 replicas are linked and unlinked with UpdateGlobalTable (operations/global-tables/); no recording of DynamoDB's words was found.
       if (table.legacyGlobalTable !== undefined) {
         throw validation(`${INVALID}Table ${table.TableName} is a replica of a global table of version 2017.11.29, whose replicas UpdateGlobalTable changes`);
       }
       // The replica group changes in a transaction of its own; no recording says whether DynamoDB takes other changes with it.
-      if (Object.keys(request).some((member) => member !== 'TableName' && member !== 'ReplicaUpdates' && request[member as keyof UpdateTableRequest] !== undefined)) {
+      const groupMembers = new Set(['TableName', 'ReplicaUpdates', 'MultiRegionConsistency', 'GlobalTableWitnessUpdates']);
+      if (Object.keys(request).some((member) => !groupMembers.has(member) && request[member as keyof UpdateTableRequest] !== undefined)) {
         throw validation(`${INVALID}ReplicaUpdates cannot be combined with other table updates in one request`);
       }
-      const { before, after } = await applyReplicaUpdates(context, request.TableName, request.ReplicaUpdates);
+      const strong = await strongConsistencyOf(context, table, request);
+      const { before, after } = await applyReplicaUpdates(context, request.TableName, updates, strong);
       return { TableDescription: await describeUpdate(before, after, context.services) };
     }
     await checkReplicatedUpdate(context, table, request);

@@ -38,6 +38,8 @@ export const updateTimeToLive = defineOperation<UpdateTimeToLiveRequest>({
     if (Enabled && current !== undefined) throw validation('TimeToLive is already enabled');
     if (!Enabled && current === undefined) throw validation('TimeToLive is already disabled');
     checkReplicatedTimeToLive(table);
+    // The Developer Guide lists Time to Live among what a table of multi-Region strong consistency lacks; the words are Dynalith's own.
+    if (table.multiRegionStrong !== undefined) throw validation('One or more parameter values were invalid: Time to Live is not supported on a global table with multi-Region strong consistency');
     // The expiry index follows in the same transaction (Catalog: followTimeToLive); a global table's replicas all switch.
     await changeSharedTable(
       context,
