@@ -133,6 +133,11 @@ export class DynamoError extends ApiError {
   }
 }
 
+/** Whether a name is one of DynamoDB's error types (an error relayed from another server is rebuilt from it). */
+export function isErrorName(name: string): name is ErrorName {
+  return Object.hasOwn(KINDS, name);
+}
+
 /** Shorthand for the error almost every bad request gets. */
 export function validation(message: string): DynamoError {
   return new DynamoError('ValidationException', message);

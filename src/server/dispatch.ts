@@ -19,7 +19,7 @@ import { StorageContention, StorageFault, StorageUnavailable } from '../storage/
 import { TRANSACTION_ONGOING } from '../operations/items/transaction.js';
 import { StaleCatalog } from '../engine/catalog.js';
 import { statementTables, tablesNamed } from '../protocol/tables-named.js';
-import { awaitReplicated, strongRoute } from '../features/replication/strong-consistency.js';
+import { awaitReplicated, forwardToLeader, strongRoute } from '../features/replication/strong-consistency.js';
 import { DYNAMODB_EVENT_SOURCE } from '../features/audit/audit-record.js';
 import type { CallOrigin } from '../features/audit/audit-log.js';
 import { authorize } from '../security/iam/authorize.js';
@@ -204,6 +204,7 @@ async function run(operation: Operation<unknown>, body: object, api: Api, namesp
     const seen = catalog.version;
     try {
       const route = api.metered === true ? strongRoute(services, operation.name, request as Record<string, unknown>, namespace, [...tablesNamed(body), ...statementTables(body)]) : undefined;
+      if (route?.forwardTo !== undefined) return await forwardToLeader(services, route.forwardTo, operation.name, body);
       const result = await operation.execute(request, { namespace: route?.namespace ?? namespace, requestId, services });
       if (route?.awaitTable !== undefined) await awaitReplicated(services, route.awaitTable);
       return result instanceof RawJson ? result.text : JSON.stringify(result);

@@ -5,7 +5,8 @@
  * go on; all three regions write at once and converge to the same items and
  * index entries; conflicting writes end alike (last writer wins); a replica
  * killed with SIGKILL, and one stopped for a while (a network cut), catch up
- * once back, losing nothing written meanwhile; a sender killed right after
+ * once back, losing nothing written meanwhile; multi-Region strong
+ * consistency holds across servers; a sender killed right after
  * a burst of writes sends them after its restart; a removed replica's table
  * goes from its server.
  */
@@ -17,6 +18,7 @@ import { join } from 'node:path';
 import {
   DeleteItemCommand,
   DescribeTableCommand,
+  GetItemCommand,
   PutItemCommand,
   UpdateItemCommand,
   UpdateTableCommand,
@@ -121,6 +123,29 @@ describe('global tables across three servers', () => {
       }),
     );
     assert.equal(await agreed(REGIONS.map(client), TableName), 10_182);
+  });
+
+  test('multi-Region strong consistency across servers: a write answered in one region is read at once in another; no increment is lost', async () => {
+    const east = client('us-east-1');
+    const west = client('us-west-2');
+    const Strong = await createTable(east, 'strong', INDEXED);
+    await east.send(new UpdateTableCommand({ TableName: Strong, ReplicaUpdates: [{ Create: { RegionName: 'us-west-2' } }], GlobalTableWitnessUpdates: [{ Create: { RegionName: 'eu-west-1' } }], MultiRegionConsistency: 'STRONG' }));
+    await replicaActive(east, Strong, 'us-west-2');
+    assert.equal((await west.send(new DescribeTableCommand({ TableName: Strong }))).Table!.MultiRegionConsistency, 'STRONG');
+    for (let i = 0; i < 5; i++) {
+      await west.send(new PutItemCommand({ TableName: Strong, Item: { pk: { S: `w${i}` }, g: { S: 'g0' } } }));
+      assert.equal((await east.send(new GetItemCommand({ TableName: Strong, Key: { pk: { S: `w${i}` } } }))).Item?.pk?.S, `w${i}`, 'applied in the leading region before the answer');
+      assert.equal((await west.send(new GetItemCommand({ TableName: Strong, Key: { pk: { S: `w${i}` } } }))).Item?.pk?.S, `w${i}`, 'and in every replica');
+    }
+    const refused = await errorOf(() => west.send(new PutItemCommand({ TableName: Strong, Item: { pk: { S: 'w0' } }, ConditionExpression: 'attribute_not_exists(pk)' })));
+    assert.equal(refused.name, 'ConditionalCheckFailedException', 'the leading region\'s refusal reaches the client');
+    const increment = (ddb: DynamoDBClient) => ddb.send(new UpdateItemCommand({ TableName: Strong, Key: { pk: { S: 'counter' } }, UpdateExpression: 'SET n = if_not_exists(n, :zero) + :one', ExpressionAttributeValues: { ':zero': { N: '0' }, ':one': { N: '1' } } }));
+    await Promise.all([east, west].map(async (ddb) => {
+      for (let i = 0; i < 15; i++) await increment(ddb);
+    }));
+    for (const ddb of [east, west]) {
+      assert.equal((await ddb.send(new GetItemCommand({ TableName: Strong, Key: { pk: { S: 'counter' } }, ConsistentRead: true }))).Item?.n?.N, '30');
+    }
   });
 
   test('a replica killed with SIGKILL and one stopped a while catch up once back, losing nothing written meanwhile', async () => {

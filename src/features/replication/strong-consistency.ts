@@ -3,16 +3,17 @@
  * on one leading region and synchronous replication: the region the table
  * was made strongly consistent in orders every write and every strongly
  * consistent read of it. A write or strong read made in another region runs
- * in the leading one (the regions of one server share its store, so it runs
- * there directly), and a write is answered only once every replica has
- * applied it. So a strongly consistent read anywhere sees every write
+ * in the leading one (a region of this server: directly, since its regions
+ * share its store; a peer's: sent there whole, ForwardRequest), and a write
+ * is answered only once every replica has applied it. So a strongly consistent read anywhere sees every write
  * answered anywhere, and conditions are checked against one copy; what it
  * costs is that the leading region must be up for writes and strong reads
  * (DynamoDB's MRSC survives losing any one region), and the witness holds
  * nothing. Two writers never conflict, so ReplicatedWriteConflictException
  * is never raised. Eventually consistent reads stay in their own region.
  */
-import { DynamoError, validation } from '../../protocol/errors.js';
+import { DynamoError, isErrorName, validation } from '../../protocol/errors.js';
+import { callPeer, peerOf } from './peers.js';
 import type { Namespace } from '../../operations/operation.js';
 import type { Services } from '../../engine/services.js';
 import type { TableRecord } from '../../engine/table.js';
@@ -40,6 +41,8 @@ export interface StrongRoute {
   readonly namespace: Namespace;
   /** Set for a write: the leading region's table, whose replicas must apply it before the answer. */
   readonly awaitTable?: TableRecord;
+  /** Set when another server serves the leading region: the request is sent there (ForwardRequest). */
+  readonly forwardTo?: string;
 }
 
 /**
@@ -54,15 +57,42 @@ export function strongRoute(services: Services, operation: string, request: Reco
   const table = strong[0]!;
   const leader = table.multiRegionStrong.leader;
   const leading = { ...namespace, region: leader };
+  if (LEADER_ONLY.has(operation) && namespace.region !== leader) {
+    throw validation(`${operation} on a table with multi-Region strong consistency is taken in its leading region (${leader}) only`);
+  }
+  const strongRead = READS.has(operation) && request.ConsistentRead === true;
+  if (namespace.region !== leader && peerOf(services.config, leader) !== undefined) return WRITES.has(operation) || strongRead ? { namespace, forwardTo: leader } : undefined;
   const atLeader = services.catalog.get(leading, table.TableName);
   if (atLeader === undefined) throw new DynamoError('ServiceUnavailable', `The leading region ${leader} of table ${table.TableName} does not serve it`);
   if (LEADER_ONLY.has(operation)) {
-    if (namespace.region !== leader) throw validation(`${operation} on a table with multi-Region strong consistency is taken in its leading region (${leader}) only`);
     return { namespace, ...(operation.startsWith('Batch') && operation !== 'BatchGetItem' ? { awaitTable: atLeader } : {}) };
   }
   if (WRITES.has(operation)) return { namespace: leading, awaitTable: atLeader };
-  if (READS.has(operation) && request.ConsistentRead === true) return { namespace: leading };
-  return undefined;
+  return strongRead ? { namespace: leading } : undefined;
+}
+
+/** Whether the operation is one a peer may be asked to run for the leading region (ForwardRequest). */
+export function forwardable(operation: string): boolean {
+  return WRITES.has(operation) || READS.has(operation);
+}
+
+/** Whether the operation writes an item, and so is answered once every replica has it. */
+export function isItemWrite(operation: string): boolean {
+  return WRITES.has(operation);
+}
+
+/** What ForwardRequest answers: the operation's response (JSON text), or its DynamoDB error. */
+export interface ForwardedAnswer {
+  readonly Response?: string;
+  readonly Error?: { readonly Type: string; readonly Message: string; readonly Extra?: Record<string, unknown> };
+}
+
+/** Runs the request on the server of the leading region, and answers as it did. */
+export async function forwardToLeader(services: Services, leader: string, operation: string, body: object): Promise<string> {
+  const answer = await callPeer<ForwardedAnswer>(services.config, leader, 'ForwardRequest', { Operation: operation, Request: JSON.stringify(body) });
+  if (answer.Error !== undefined && isErrorName(answer.Error.Type)) throw new DynamoError(answer.Error.Type, answer.Error.Message, answer.Error.Extra);
+  if (answer.Response === undefined) throw new DynamoError('ServiceUnavailable', `The server of region ${leader} answered ${operation} with nothing`);
+  return answer.Response;
 }
 
 /** Waits until every replica of the table has applied every change logged so far. */

@@ -14,4 +14,5 @@ export const findReplicationOperation = operationTable({
   LeaveReplica: async () => (await import('./leave-replica.js')).leaveReplicaOperation,
   UpdateReplicaSettings: async () => (await import('./update-replica-settings.js')).updateReplicaSettings,
   SyncTableSettings: async () => (await import('./sync-table-settings.js')).syncTableSettings,
+  ForwardRequest: async () => (await import('./forward-request.js')).forwardRequest,
 });

@@ -157,15 +157,15 @@ async function checkCreate(context: OperationContext, table: TableRecord, create
   }
 }
 
-/** What the peers must do before this server commits a replica update. */
-async function tellPeersFirst(context: OperationContext, table: TableRecord, update: ReplicaUpdate): Promise<void> {
+/** What the peers must do before this server commits a replica update (a new replica of a strongly consistent table is made so there). */
+async function tellPeersFirst(context: OperationContext, table: TableRecord, update: ReplicaUpdate, strong: StrongSetting | undefined): Promise<void> {
   const { config } = context.services;
   const name = table.TableName;
   if (update.Create !== undefined) {
     const region = update.Create.RegionName;
     await checkCreate(context, table, update.Create);
     if (peerOf(config, region) !== undefined) {
-      const definition = replicaDefinition(table, update.Create, { account: table.account, region });
+      const definition = { ...replicaDefinition(table, update.Create, { account: table.account, region }), ...(strong === undefined ? {} : { multiRegionStrong: strongSetting(table, strong) }) };
       await callPeer(config, region, 'CreateReplicaTable', { TableName: name, SourceRegion: table.region, Definition: JSON.stringify(definition) });
     }
     const entry = replicaEntry(update.Create, 'CREATING');
@@ -224,19 +224,29 @@ export function applyReplicaSettings(group: CatalogGroup, members: readonly Tabl
   }
 }
 
+/** What UpdateTable asked of multi-Region strong consistency (strong-consistency-rules.ts): its witness, if any. */
+interface StrongSetting {
+  readonly witness?: string;
+}
+
+/** The strong consistency every replica of the table records: the table's region leads. */
+function strongSetting(table: TableRecord, strong: StrongSetting): NonNullable<TableRecord['multiRegionStrong']> {
+  return { leader: table.region, ...(strong.witness !== undefined ? { witness: strong.witness } : {}) };
+}
+
 /** Applies the request's replica updates: the peers' parts first, then this server's in one catalog transaction; returns the table before and after. */
 export async function applyReplicaUpdates(
   context: OperationContext,
   tableName: string,
   updates: readonly ReplicaUpdate[],
-  strong?: { readonly witness?: string },
+  strong?: StrongSetting,
 ): Promise<{ before: TableRecord; after: TableRecord }> {
   const { services, namespace } = context;
   const before = services.catalog.get(namespace, tableName);
   if (before === undefined) throw tableNotFound(tableName);
   // One replica at a time: recorded live (ack-api-quirks DynamoDB lab, DDB-TABLE-306).
   if (replicaBeingAdded(before) !== undefined) throw new DynamoError('ResourceInUseException', 'The resource which you are attempting to change is in use.');
-  for (const update of updates) await tellPeersFirst(context, services.catalog.get(namespace, tableName)!, update);
+  for (const update of updates) await tellPeersFirst(context, services.catalog.get(namespace, tableName)!, update, strong);
   const { after, removed } = await changeReplicas(services, (group) => {
     const removed: TableRecord[] = [];
     for (const update of updates) {
@@ -253,7 +263,7 @@ export async function applyReplicaUpdates(
     }
     const table = group.current(namespace, tableName)!;
     if (strong !== undefined) {
-      const multiRegionStrong = { leader: table.region, ...(strong.witness !== undefined ? { witness: strong.witness } : {}) };
+      const multiRegionStrong = strongSetting(table, strong);
       for (const member of [table, ...otherReplicas(group, table)]) group.replace(member, { ...member, multiRegionStrong });
     }
     return { after: group.current(namespace, tableName)!, removed };

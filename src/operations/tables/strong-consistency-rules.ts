@@ -7,14 +7,11 @@
  * replicas) and never changes; such a table has exactly three Regions, three
  * replicas or two and a witness; it must be empty; it has no local secondary
  * indexes and no Time to Live. No recording of DynamoDB's refusals was
- * found: their words here are Dynalith's own. Here, too, all its Regions
- * are this server's: the leading region's writes wait on the others, which
- * peers would make a call between servers per write (not built).
+ * found: their words here are Dynalith's own.
  */
 import { validation } from '../../protocol/errors.js';
 import type { TableRecord } from '../../engine/table.js';
 import type { OperationContext } from '../operation.js';
-import { peerOf } from '../../features/replication/peers.js';
 import { INVALID } from './key-schema-rules.js';
 import type { ReplicaUpdate } from './replica-updates.js';
 
@@ -51,9 +48,6 @@ export async function strongConsistencyOf(context: OperationContext, table: Tabl
   }
   if (table.LocalSecondaryIndexes.length > 0) throw validation(`${INVALID}A global table with multi-Region strong consistency cannot have local secondary indexes`);
   if (table.TimeToLive !== undefined) throw validation(`${INVALID}A global table with multi-Region strong consistency cannot have Time to Live enabled`);
-  if (regions.some((region) => peerOf(context.services.config, region) !== undefined)) {
-    throw validation(`${INVALID}Dynalith keeps every Region of a table with multi-Region strong consistency on one server`);
-  }
   if ((await context.services.items.stats(table)).itemCount > 0) throw validation(`${INVALID}The table must be empty to get multi-Region strong consistency: ${table.TableName}`);
   return witness === undefined ? {} : { witness };
 }
