@@ -157,6 +157,8 @@ function readCatalog(tx: ReadTransaction): StoredCatalog {
 
 export class Catalog {
   private readonly tables = new Map<string, Map<string, TableRecord>>();
+  /** The tables of multi-Region strong consistency, by namespace and name. */
+  private readonly strong = new Set<string>();
   /** The stored catalog version the cache shows; every process's catalog change bumps it in storage. */
   private loadedVersion = 0;
   /** Catalog changes (and reloads) run one at a time, so each starts from the state the previous one left. */
@@ -233,6 +235,7 @@ export class Catalog {
 
   private apply({ version, records, purges }: StoredCatalog): void {
     this.tables.clear();
+    this.strong.clear();
     this.loadedVersion = version;
     for (const record of records) {
       this.cache(record);
@@ -265,10 +268,19 @@ export class Catalog {
     let names = this.tables.get(key);
     if (names === undefined) this.tables.set(key, (names = new Map()));
     names.set(record.TableName, record);
+    const id = `${key}\u0000${record.TableName}`;
+    if (record.multiRegionStrong !== undefined) this.strong.add(id);
+    else this.strong.delete(id);
   }
 
   private uncache(record: TableRecord): void {
     this.tables.get(namespaceKey(record))?.delete(record.TableName);
+    this.strong.delete(`${namespaceKey(record)}\u0000${record.TableName}`);
+  }
+
+  /** Whether any table is one of multi-Region strong consistency: requests spare the look for one when none is. */
+  get hasStronglyConsistent(): boolean {
+    return this.strong.size > 0;
   }
 
   /** The table as it is now, with any finished transition applied; undefined once deleted. */

@@ -47,15 +47,15 @@ export function itemChangeHook(config: Pick<Config, 'streamShardMaxRecords' | 's
   return (tx, table, key, old, next, origin) => {
     // A write that changes nothing is no change: it adds no record.
     const changed = old === undefined ? next !== undefined : next === undefined || !sameItem(old, next);
-    const now = Date.now();
     // A replicated change always takes its version (the item has it, whatever it held before); a local one only if it changes something, since only then is it sent.
     let version: ItemVersion | undefined;
     if (isReplicated(table) && (changed || origin.replica !== undefined)) {
       const storageKey = itemKey(table.id, key);
-      version = origin.replica ?? localVersion(tx, table, storageKey, now);
+      version = origin.replica ?? localVersion(tx, table, storageKey, Date.now());
       writeVersion(tx, storageKey, version, next === undefined);
     }
     if (changed && CHANGE_LOG_READERS.some((reader) => reader.wants(table))) {
+      const now = Date.now();
       rollShardIfDue(tx, table, settings, now);
       appendChange(tx, table, {
         at: now,

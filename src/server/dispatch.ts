@@ -203,7 +203,7 @@ async function run(operation: Operation<unknown>, body: object, api: Api, namesp
   for (let retries = 0; ; retries++) {
     const seen = catalog.version;
     try {
-      const route = api.metered === true ? strongRoute(services, operation.name, request as Record<string, unknown>, namespace, [...tablesNamed(body), ...statementTables(body)]) : undefined;
+      const route = api.metered === true && catalog.hasStronglyConsistent ? strongRoute(services, operation.name, request as Record<string, unknown>, namespace, [...tablesNamed(body), ...statementTables(body)]) : undefined;
       if (route?.forwardTo !== undefined) return await forwardToLeader(services, route.forwardTo, operation.name, body);
       const result = await operation.execute(request, { namespace: route?.namespace ?? namespace, requestId, services });
       if (route?.awaitTable !== undefined) await awaitReplicated(services, route.awaitTable);
