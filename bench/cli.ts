@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { ensurePeers } from './peers.js';
 import { runBackupBench } from './backup-load.js';
 import { runReplicationBench } from './replication-lag.js';
+import { runEmbedBench } from './embed-start.js';
 import { describeMachine, renderMarkdown, type Machine } from './report.js';
 import { runBench, type Options, type TargetResult } from './run.js';
 import { SET_NAMES, type SetName } from './sets.js';
@@ -166,6 +167,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   const setAt = argv.indexOf('--set');
   if (setAt >= 0 && argv[setAt + 1] === 'backups') return runBackupBench([...argv.slice(0, setAt), ...argv.slice(setAt + 2)]);
   if (setAt >= 0 && argv[setAt + 1] === 'replication') return runReplicationBench([...argv.slice(0, setAt), ...argv.slice(setAt + 2)]);
+  if (setAt >= 0 && argv[setAt + 1] === 'embed') return runEmbedBench([...argv.slice(0, setAt), ...argv.slice(setAt + 2)]);
   let parsed;
   try {
     parsed = parseOptions(argv, log);
