@@ -31,3 +31,9 @@ export function statementTables(body: object): readonly string[] {
   }
   return [...names];
 }
+
+/** Every table a request names, whether in its members (tablesNamed) or in its PartiQL statements. */
+export function requestTables(body: object): readonly string[] {
+  const names = tablesNamed(body);
+  return names.length > 0 ? names : statementTables(body);
+}

@@ -18,7 +18,7 @@ import type { Services } from '../engine/services.js';
 import { StorageContention, StorageFault, StorageUnavailable } from '../storage/faults.js';
 import { TRANSACTION_ONGOING } from '../operations/items/transaction.js';
 import { StaleCatalog } from '../engine/catalog.js';
-import { statementTables, tablesNamed } from '../protocol/tables-named.js';
+import { requestTables, tablesNamed } from '../protocol/tables-named.js';
 import { awaitReplicated, forwardToLeader, strongRoute } from '../features/replication/strong-consistency.js';
 import { DYNAMODB_EVENT_SOURCE } from '../features/audit/audit-record.js';
 import type { CallOrigin } from '../features/audit/audit-log.js';
@@ -203,7 +203,7 @@ async function run(operation: Operation<unknown>, body: object, api: Api, namesp
   for (let retries = 0; ; retries++) {
     const seen = catalog.version;
     try {
-      const route = api.metered === true && catalog.hasStronglyConsistent ? strongRoute(services, operation.name, request as Record<string, unknown>, namespace, [...tablesNamed(body), ...statementTables(body)]) : undefined;
+      const route = api.metered === true && catalog.hasStronglyConsistent ? strongRoute(services, operation.name, request as Record<string, unknown>, namespace, requestTables(body)) : undefined;
       if (route?.forwardTo !== undefined) return await forwardToLeader(services, route.forwardTo, operation.name, body);
       const result = await operation.execute(request, { namespace: route?.namespace ?? namespace, requestId, services });
       if (route?.awaitTable !== undefined) await awaitReplicated(services, route.awaitTable);

@@ -13,6 +13,7 @@ import assert from 'node:assert/strict';
 import {
   DeleteTableCommand,
   DescribeTableCommand,
+  ExecuteStatementCommand,
   GetItemCommand,
   PutItemCommand,
   TransactWriteItemsCommand,
@@ -48,6 +49,11 @@ describeEachBackend('multi-Region strong consistency', (target) => {
       const seen = await west.send(new GetItemCommand({ TableName, Key: { pk: { S: `e${i}` } } }));
       assert.equal(seen.Item?.v?.N, String(i), 'every replica applied the write before it was answered');
     }
+
+    // A PartiQL write, taken in the leading region only, is answered once every replica has it too.
+    await east.send(new ExecuteStatementCommand({ Statement: `INSERT INTO "${TableName}" VALUE {'pk': 'partiql', 'g': 'g0'}` }));
+    assert.equal((await west.send(new GetItemCommand({ TableName, Key: { pk: { S: 'partiql' } } }))).Item?.pk?.S, 'partiql');
+    assert.equal((await errorOf(() => west.send(new ExecuteStatementCommand({ Statement: `SELECT * FROM "${TableName}"` })))).name, 'ValidationException');
 
     const increment = (client: typeof east) => client.send(new UpdateItemCommand({ TableName, Key: { pk: { S: 'counter' } }, UpdateExpression: 'SET n = if_not_exists(n, :zero) + :one', ExpressionAttributeValues: { ':zero': { N: '0' }, ':one': { N: '1' } } }));
     await Promise.all([east, west].map(async (client) => {

@@ -1,5 +1,6 @@
 /** Dynalith as a child process, for what only a real process shows: flags, signals, crashes. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../../bin/dynalith.js', import.meta.url));
@@ -65,14 +66,13 @@ export function runChild(args: readonly string[], env: NodeJS.ProcessEnv = {}): 
  * then reports as a failed start.
  */
 export async function freePorts(count: number): Promise<number[]> {
-  const { createServer } = await import('node:net');
   const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<import('node:net').Server>((resolve) => {
+    Array.from({ length: count }, () => new Promise<Server>((resolve) => {
       const server = createServer();
       server.listen(0, '127.0.0.1', () => resolve(server));
     })),
   );
-  const ports = servers.map((server) => (server.address() as import('node:net').AddressInfo).port);
+  const ports = servers.map((server) => (server.address() as AddressInfo).port);
   await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
   return ports;
 }

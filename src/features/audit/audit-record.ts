@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../../security/principal.js';
 import { requestParameters, type KeyNames } from './request-parameters.js';
-import { statementTables, tablesNamed } from '../../protocol/tables-named.js';
+import { requestTables } from '../../protocol/tables-named.js';
 
 export const EVENT_VERSION = '1.08';
 
@@ -126,8 +126,7 @@ function resourcesOf(call: AuditedCall): { accountId: string; type: string; ARN:
   });
   const stream = streamArn(call.body);
   if (stream !== undefined) return [{ accountId: account, type: 'AWS::DynamoDB::Stream', ARN: stream }];
-  const names = tablesNamed(call.body);
-  return (names.length > 0 ? names : statementTables(call.body)).map(table);
+  return requestTables(call.body).map(table);
 }
 
 /** A Streams call's stream: its StreamArn, or the ARN a shard iterator starts with (shard-iterator.ts). */

@@ -64,9 +64,8 @@ export function strongRoute(services: Services, operation: string, request: Reco
   if (namespace.region !== leader && peerOf(services.config, leader) !== undefined) return WRITES.has(operation) || strongRead ? { namespace, forwardTo: leader } : undefined;
   const atLeader = services.catalog.get(leading, table.TableName);
   if (atLeader === undefined) throw new DynamoError('ServiceUnavailable', `The leading region ${leader} of table ${table.TableName} does not serve it`);
-  if (LEADER_ONLY.has(operation)) {
-    return { namespace, ...(operation.startsWith('Batch') && operation !== 'BatchGetItem' ? { awaitTable: atLeader } : {}) };
-  }
+  // Whether a batch or statement wrote is not known here: the answer waits until every replica has what the log holds, which a read finds already so.
+  if (LEADER_ONLY.has(operation)) return { namespace, awaitTable: atLeader };
   if (WRITES.has(operation)) return { namespace: leading, awaitTable: atLeader };
   return strongRead ? { namespace: leading } : undefined;
 }
